@@ -1,0 +1,96 @@
+"""Configuration: environment variables override .streamlit/secrets.toml, which overrides defaults.
+
+Read with plain tomllib so that services and manage.py work without Streamlit.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CLINIC_DB_FILE = "caredesk.sqlite3"
+DEMO_DB_FILE = "caredesk-demo.sqlite3"
+MODE_FILE = "mode"  # holds "demo" while the training database is in use
+
+
+def _secrets() -> dict:
+    path = PROJECT_DIR / ".streamlit" / "secrets.toml"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    # Accept both top-level keys and a [caredesk] table.
+    merged = {k.upper(): v for k, v in data.items() if not isinstance(v, dict)}
+    merged.update({k.upper(): v for k, v in data.get("caredesk", {}).items()})
+    return merged
+
+
+def _get(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"CAREDESK_{name}")
+    if value not in (None, ""):
+        return value
+    value = _secrets().get(name)
+    return str(value) if value not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    clinic_database_url: str
+    idle_minutes: int
+    region: str
+    timezone: str
+    clinic_name: str
+
+    @property
+    def demo_database_url(self) -> str:
+        return f"sqlite:///{self.data_dir / DEMO_DB_FILE}"
+
+    @property
+    def demo_mode(self) -> bool:
+        return (self.data_dir / MODE_FILE).is_file() and (
+            self.data_dir / MODE_FILE
+        ).read_text().strip() == "demo"
+
+    @property
+    def database_url(self) -> str:
+        """The database in use: the training file in demo mode, else the clinic's."""
+        return self.demo_database_url if self.demo_mode else self.clinic_database_url
+
+    def set_demo_mode(self, on: bool) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        marker = self.data_dir / MODE_FILE
+        if on:
+            marker.write_text("demo\n")
+        else:
+            marker.unlink(missing_ok=True)
+
+    @property
+    def secret_key(self) -> bytes:
+        """Key of the audit chain: from settings, else generated once into data/."""
+        configured = _get("SECRET_KEY")
+        if configured:
+            return configured.encode()
+        path = self.data_dir / "secret.key"
+        if not path.is_file():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+        return path.read_text().strip().encode()
+
+
+def load() -> Settings:
+    data_dir = Path(_get("DATA_DIR", str(PROJECT_DIR / "data"))).resolve()
+    return Settings(
+        data_dir=data_dir,
+        clinic_database_url=_get("DATABASE_URL", f"sqlite:///{data_dir / CLINIC_DB_FILE}"),
+        idle_minutes=int(_get("IDLE_MINUTES", "15")),
+        region=_get("REGION", "US").upper(),
+        timezone=_get("TIMEZONE", "America/New_York"),
+        clinic_name=_get("CLINIC_NAME", "CareDesk"),
+    )

@@ -1,0 +1,125 @@
+"""Apply Alembic migrations safely (DESIGN.md §3.6).
+
+On SQLite: back up with the online backup API first, run with foreign keys OFF
+(batch table rebuilds would otherwise cascade deletes), then require an empty
+`foreign_key_check` and unchanged row counts for every table that existed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+
+from db.session import make_engine
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_checked: set[str] = set()
+_lock = threading.Lock()
+
+
+class MigrationError(RuntimeError):
+    pass
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def pending(url: str) -> bool:
+    """True when the database is behind the newest migration."""
+    heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    engine = make_engine(url, foreign_keys=False)
+    try:
+        with engine.connect() as conn:
+            current = set(MigrationContext.configure(conn).get_current_heads())
+    finally:
+        engine.dispose()
+    return current != heads
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def online_backup(source: Path, target: Path) -> Path:
+    """Copy a live SQLite database consistently (never copy the file, §3.7)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def _row_counts(url: str) -> dict[str, int]:
+    engine = make_engine(url, foreign_keys=False)
+    try:
+        with engine.connect() as conn:
+            names = [n for n in inspect(conn).get_table_names() if n != "alembic_version"]
+            return {
+                n: conn.execute(text(f'SELECT COUNT(*) FROM "{n}"')).scalar_one() for n in names
+            }
+    finally:
+        engine.dispose()
+
+
+def upgrade(url: str, *, target: str = "heads") -> Path | None:
+    """Bring the database to the newest schema; returns the pre-migration backup, if any."""
+    path = sqlite_path(url)
+    backup = None
+    before: dict[str, int] = {}
+    if path is not None and path.exists() and pending(url):
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        backup = online_backup(
+            path, path.parent / "backups" / f"{path.stem}-pre-migrate-{stamp}.sqlite3"
+        )
+        before = _row_counts(url)
+    elif path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(url), target)
+    if path is not None:
+        _check_sqlite(url, before, backup)
+    return backup
+
+
+def _check_sqlite(url: str, before: dict[str, int], backup: Path | None) -> None:
+    engine = make_engine(url, foreign_keys=False)
+    try:
+        with engine.connect() as conn:
+            problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    finally:
+        engine.dispose()
+    after = _row_counts(url)
+    lost = {t: (n, after.get(t)) for t, n in before.items() if t in after and after[t] < n}
+    if problems or lost:
+        raise MigrationError(
+            f"migration left the database inconsistent (foreign keys: {problems[:5]}, "
+            f"rows lost: {lost}); restore the backup {backup}"
+        )
+
+
+def ensure_current(url: str) -> None:
+    """Upgrade once per process per database (start-up of the app)."""
+    with _lock:
+        if url in _checked:
+            return
+        upgrade(url)
+        _checked.add(url)

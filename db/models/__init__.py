@@ -1,0 +1,26 @@
+"""All models, imported here so that Base.metadata knows every table.
+
+Each capability keeps its models in its own module; add the import below.
+"""
+
+from db.base import Base
+from db.models.core import (
+    AppSetting,
+    AuditEvent,
+    LivingSituation,
+    Patient,
+    RecordStatus,
+    Role,
+    User,
+)
+
+__all__ = [
+    "AppSetting",
+    "AuditEvent",
+    "Base",
+    "LivingSituation",
+    "Patient",
+    "RecordStatus",
+    "Role",
+    "User",
+]
