@@ -6,6 +6,7 @@ yours to PROVIDERS; the home page draws them in order.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,8 +54,16 @@ def caseload_by_manager(s: Session) -> list[dict]:
 
 
 PROVIDERS: list[Provider] = []
+# Modules that append their providers to PROVIDERS when imported; one line per capability.
+CONTRIBUTORS = ("services.tasks",)
+
+
+def _load_contributors() -> None:
+    for name in CONTRIBUTORS:
+        importlib.import_module(name)
 
 
 def my_day(s: Session, actor: Actor, today: date) -> list[WorklistSection]:
+    _load_contributors()
     sections = [p(s, actor, today) for p in PROVIDERS]
     return sorted((x for x in sections if x is not None), key=lambda x: x.order)

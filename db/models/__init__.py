@@ -8,9 +8,13 @@ from db.models.core import (
     AppSetting,
     AuditEvent,
     LivingSituation,
+    OwnerKind,
     Patient,
     RecordStatus,
     Role,
+    Task,
+    TaskPriority,
+    TaskStatus,
     User,
 )
 
@@ -19,8 +23,12 @@ __all__ = [
     "AuditEvent",
     "Base",
     "LivingSituation",
+    "OwnerKind",
     "Patient",
     "RecordStatus",
     "Role",
+    "Task",
+    "TaskPriority",
+    "TaskStatus",
     "User",
 ]

@@ -120,3 +120,59 @@ class AppSetting(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80))
     value: Mapped[str] = mapped_column(Text)
+
+
+class TaskStatus(StrEnum):
+    REQUESTED = "requested"
+    IN_PROGRESS = "in progress"
+    ON_HOLD = "on hold"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class TaskPriority(StrEnum):
+    ROUTINE = "routine"
+    URGENT = "urgent"
+    STAT = "stat"  # same day, cannot wait
+
+
+class OwnerKind(StrEnum):
+    STAFF = "staff"
+    CONTACT = "outside contact"
+    PATIENT = "patient"
+    FAMILY = "family member"
+
+
+class Task(Versioned, Timestamps, Base):
+    """Something someone must do by a date (FHIR Task). Shared by every capability.
+
+    `source_kind`/`source_id` say what created it ("intake", "referral", "goal", ...)
+    without a foreign key, so each capability can point at its own rows.
+    """
+
+    __tablename__ = "task"
+    __table_args__ = (
+        Index("ix_task_owner_due", "owner_user_id", "status", "due_on"),
+        Index("ix_task_patient", "patient_id"),
+        Index("ix_task_source", "source_kind", "source_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patient.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    owner_kind: Mapped[OwnerKind] = mapped_column(String(20), default=OwnerKind.STAFF)
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    owner_name: Mapped[str | None] = mapped_column(String(200))  # contact, patient or family member
+    due_on: Mapped[date]
+    priority: Mapped[TaskPriority] = mapped_column(String(20), default=TaskPriority.ROUTINE)
+    status: Mapped[TaskStatus] = mapped_column(String(20), default=TaskStatus.REQUESTED)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None]
+    repeat_every_days: Mapped[int | None]  # a repeating task spawns its next one when done
+    source_kind: Mapped[str | None] = mapped_column(String(40))
+    source_id: Mapped[int | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    patient: Mapped[Patient | None] = relationship()
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_user_id])
