@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSWORD
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def signed_in(
     username: str, page: str | None = None, password: str = PASSWORD, timeout: float = 30
 ) -> AppTest:
-    at = AppTest.from_file("app.py", default_timeout=timeout)
+    at = AppTest.from_file(APP, default_timeout=timeout)
     at.run()
     inputs = {t.label: t for t in at.text_input}
     inputs["Username"].input(username)
