@@ -10,6 +10,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
+
 from tests.browser.conftest import ROOT, RunningApp, go_to, wait_ready
 
 MRN_RE = re.compile(r"CD\d{6}")
@@ -63,17 +66,26 @@ def search(pg, text: str) -> None:
     mine = pg.get_by_role("switch", name="Only my patients")
     if mine.is_checked():
         pg.get_by_test_id("stCheckbox").filter(has_text="Only my patients").click()
+        expect(mine).not_to_be_checked()
         wait_ready(pg)
     box = pg.get_by_label("Find a patient")
     box.fill(text)
     box.press("Enter")
     wait_ready(pg)
+    expect(pg.get_by_text(re.compile(r"patient\(s\) found"))).to_be_visible()
 
 
 def choose_patient(pg, option_text: str) -> None:
     """Pick a row in the "Open patient" select under the results (opens the summary)."""
-    pg.get_by_test_id("stSelectbox").filter(has_text="Open patient").click()
-    pg.get_by_role("option").filter(has_text=option_text).first.click()
+    option = pg.get_by_role("option").filter(has_text=option_text).first
+    for _ in range(3):  # a rerun that lands while the list opens closes it again
+        pg.get_by_test_id("stSelectbox").filter(has_text="Open patient").click()
+        try:
+            option.wait_for(timeout=4000)
+            break
+        except PlaywrightTimeout:
+            wait_ready(pg)
+    option.click()
     wait_ready(pg)
 
 
