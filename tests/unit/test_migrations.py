@@ -1,5 +1,6 @@
 """Migrations: the schema they build matches the models, on SQLite and PostgreSQL, safely."""
 
+import shutil
 import sqlite3
 from datetime import date
 
@@ -29,29 +30,67 @@ def test_sqlite_upgrade_builds_the_model_schema(tmp_path):
     assert not migrate.pending(url)
 
 
-def test_sqlite_upgrade_backs_up_first_and_keeps_rows(tmp_path):
+REBUILD_MIGRATION = """
+from alembic import op
+import sqlalchemy as sa
+
+revision = "9999_rebuild_patient"
+down_revision = {heads!r}
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # A batch rebuild of the patient table: with foreign keys ON this would cascade
+    # into the rows that point at patients (DESIGN.md 3.6).
+    with op.batch_alter_table("patient", recreate="always") as batch:
+        batch.add_column(sa.Column("nickname", sa.String(40)))
+
+
+def downgrade():
+    with op.batch_alter_table("patient", recreate="always") as batch:
+        batch.drop_column("nickname")
+"""
+
+
+def test_sqlite_upgrade_backs_up_first_and_a_table_rebuild_keeps_child_rows(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
-    migrate.upgrade(url, target="0001_foundation")  # an older database with a patient in it
+    migrate.upgrade(url)
     engine = make_engine(url)
     with engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO patient (mrn, given_name, family_name, birth_date, preferred_language, "
+                "INSERT INTO patient (id, mrn, given_name, family_name, birth_date, preferred_language, "
                 "interpreter_needed, search_name, status, version, created_at, updated_at) VALUES "
-                "('CD1', 'A', 'B', :d, 'English', 0, 'a b', 'active', 1, :t, :t)"
+                "(1, 'CD1', 'A', 'B', :d, 'English', 0, 'a b', 'active', 1, :t, :t)"
             ),
             {"d": date(1950, 1, 1), "t": "2026-01-01 00:00:00"},
         )
+        conn.execute(
+            text(
+                "INSERT INTO task (patient_id, title, owner_kind, due_on, priority, status, version, "
+                "created_at, updated_at) VALUES (1, 'Call', 'patient', :d, 'routine', 'requested', 1, "
+                ":t, :t)"
+            ),
+            {"d": date(2026, 1, 1), "t": "2026-01-01 00:00:00"},
+        )
     engine.dispose()
-    heads = migrate.ScriptDirectory.from_config(migrate.alembic_config(url)).get_heads()
-    assert heads != ["0001_foundation"], (
-        "needs a migration after the foundation to exercise the backup"
+    # A newer release ships one more migration that rebuilds the patient table.
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, scripts)
+    heads = tuple(migrate.ScriptDirectory.from_config(migrate.alembic_config(url)).get_heads())
+    (scripts / "versions" / "9999_rebuild_patient.py").write_text(
+        REBUILD_MIGRATION.format(heads=heads if len(heads) > 1 else heads[0])
     )
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", scripts)
+    assert migrate.pending(url)
     backup = migrate.upgrade(url)
     assert backup is not None and backup.exists()
     with sqlite3.connect(backup) as conn:
         assert conn.execute("SELECT count(*) FROM patient").fetchone()[0] == 1
-    _assert_matches_models(url)
+    with sqlite3.connect(tmp_path / "m.sqlite3") as conn:
+        assert conn.execute("SELECT count(*) FROM task").fetchone()[0] == 1
+        assert "nickname" in [r[1] for r in conn.execute("PRAGMA table_info(patient)")]
 
 
 def test_sqlite_connections_have_the_safety_pragmas(tmp_path):
