@@ -17,7 +17,7 @@ def sign_in_form(settings: config.Settings, on_signed_in: Callable[[Actor], None
     st.title("Sign in to CareDesk")
     notice = st.session_state.pop("_idle_notice", None)
     if notice:
-        st.info(notice, icon="⏱️")
+        st.info(notice, icon=":material/timer:")
     with st.form("sign_in", enter_to_submit=True):
         username = st.text_input("Username", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")

@@ -70,7 +70,7 @@ def test_two_nurses_editing_the_same_patient_second_save_is_refused(app_env):
     _button(b, "Save changes").click().run()
     shown = texts(b)
     assert "Someone else saved this patient" in shown
-    table = b.table[0].value
+    table = b.dataframe[0].value
     city = table[table["Field"] == "City"].iloc[0]
     assert city["Saved by the other person"] == "Boston" and city["Your unsaved edit"] == "Chicago"
     assert _input(b, "City").value == "Chicago"  # nothing typed is lost

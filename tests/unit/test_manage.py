@@ -12,27 +12,58 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def manage(*args, stdin=None):
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=dict(os.environ), input=stdin,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=dict(os.environ),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_help_lists_every_command():
     out = manage("--help").stdout
-    for command in ("upgrade", "create-user", "seed-demo", "reset-demo", "backup", "restore", "verify-audit"):
+    for command in (
+        "upgrade",
+        "create-user",
+        "seed-demo",
+        "reset-demo",
+        "backup",
+        "restore",
+        "verify-audit",
+    ):
         assert command in out
 
 
 def test_create_user_from_stdin_and_refuse_a_weak_password():
-    assert manage("create-user", "head.nurse", "--role", "nurse", "--password-stdin",
-                  stdin="Strong-enough-42\n").returncode == 0
+    assert (
+        manage(
+            "create-user",
+            "head.nurse",
+            "--role",
+            "nurse",
+            "--password-stdin",
+            stdin="Strong-enough-42\n",
+        ).returncode
+        == 0
+    )
     weak = manage("create-user", "other", "--role", "nurse", "--password-stdin", stdin="weak\n")
     assert weak.returncode == 2 and "password" in weak.stderr
 
 
 def test_verify_audit_detects_an_edited_and_a_deleted_row():
-    manage("create-user", "a.admin", "--role", "admin", "--password-stdin", stdin="Strong-enough-42\n")
-    manage("create-user", "b.nurse", "--role", "nurse", "--password-stdin", stdin="Strong-enough-42\n")
-    manage("create-user", "c.nurse", "--role", "nurse", "--password-stdin", stdin="Strong-enough-42\n")
+    manage(
+        "create-user", "a.admin", "--role", "admin", "--password-stdin", stdin="Strong-enough-42\n"
+    )
+    manage(
+        "create-user", "b.nurse", "--role", "nurse", "--password-stdin", stdin="Strong-enough-42\n"
+    )
+    manage(
+        "create-user", "c.nurse", "--role", "nurse", "--password-stdin", stdin="Strong-enough-42\n"
+    )
     ok = manage("verify-audit")
     assert ok.returncode == 0 and ok.stdout.strip() == "audit chain OK (3 events)"
     db = Path(os.environ["CAREDESK_DATA_DIR"]) / "caredesk.sqlite3"
@@ -54,7 +85,9 @@ def test_seed_demo_is_deterministic_and_only_in_a_training_database(tmp_path):
 
     def names():
         with sqlite3.connect(demo) as conn:
-            return conn.execute("SELECT given_name, family_name, birth_date FROM patient ORDER BY id").fetchall()
+            return conn.execute(
+                "SELECT given_name, family_name, birth_date FROM patient ORDER BY id"
+            ).fetchall()
 
     seeded = names()
     assert len(seeded) == 30
@@ -65,7 +98,12 @@ def test_seed_demo_is_deterministic_and_only_in_a_training_database(tmp_path):
     clinic = data / "caredesk.sqlite3"
     if clinic.exists():
         with sqlite3.connect(clinic) as conn:
-            assert conn.execute("SELECT count(*) FROM user_account WHERE username = 'nurse'").fetchone()[0] == 0
+            assert (
+                conn.execute(
+                    "SELECT count(*) FROM user_account WHERE username = 'nurse'"
+                ).fetchone()[0]
+                == 0
+            )
 
 
 def test_seed_demo_refuses_a_database_with_real_accounts():
@@ -85,11 +123,15 @@ def test_seed_demo_refuses_a_database_with_real_accounts():
 
 
 def test_backup_and_restore_round_trip_and_refuse_a_bad_backup(tmp_path):
-    manage("create-user", "a.admin", "--role", "admin", "--password-stdin", stdin="Strong-enough-42\n")
+    manage(
+        "create-user", "a.admin", "--role", "admin", "--password-stdin", stdin="Strong-enough-42\n"
+    )
     target = tmp_path / "b.sqlite3"
     done = manage("backup", str(target))
     assert done.returncode == 0 and target.exists()
-    manage("create-user", "later", "--role", "nurse", "--password-stdin", stdin="Strong-enough-42\n")
+    manage(
+        "create-user", "later", "--role", "nurse", "--password-stdin", stdin="Strong-enough-42\n"
+    )
     bad = tmp_path / "bad.sqlite3"
     bad.write_bytes(b"this is not a database" * 100)
     refused = manage("restore", str(bad))
