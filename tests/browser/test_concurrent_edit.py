@@ -67,10 +67,10 @@ def test_second_save_is_refused_with_both_versions_shown(two_nurses, demo_app):
     b.get_by_text(CONFLICT).wait_for()
     assert "Changes saved." not in main_text(b)
 
-    # Both versions side by side: what A saved and what B typed.
-    table = b.get_by_test_id("stTable").first.inner_text()
-    assert "Saved by the other person" in table and "Your unsaved edit" in table
-    assert "Springfield A" in table and "Worcester B" in table and "typed by B" in table
+    # Both versions side by side (a dataframe: drawn on a canvas, so only its presence is
+    # checked here; AppTest checks its rows).
+    conflict = b.get_by_test_id("stDataFrame")
+    assert conflict.count() == 1 and conflict.is_visible()
 
     # B's typing is still in the form, so nothing has to be typed again.
     assert b.get_by_label("City").input_value() == "Worcester B"
@@ -80,12 +80,6 @@ def test_second_save_is_refused_with_both_versions_shown(two_nurses, demo_app):
     assert _patient_row(demo_app, pid) == ("Springfield A", pronouns_before, version_before + 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: 'Start again from the saved version' deletes the form's widget keys, but the "
-    "browser keeps B's typed values, so the form still shows B's edit over the new version",
-)
 def test_start_again_loads_the_version_the_other_nurse_saved(two_nurses, demo_app):
     pid, (_, _, version_before) = _conflict(two_nurses, demo_app, offset=8)
     b = two_nurses[1]

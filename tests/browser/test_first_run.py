@@ -39,6 +39,7 @@ def test_set_up_for_my_clinic_refuses_a_weak_password_then_creates_the_admin(pag
     page.get_by_role("button", name="Create administrator").click()
     wait_ready(page)
     assert_no_app_error(page)
+    page.get_by_text("Use at least 10 characters.").wait_for()
     rule = message_below(page.get_by_label("Password", exact=True))
     assert "Use at least 10 characters." in rule
     assert _clinic_users(fresh_app) == []
