@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in, wait_ready
 from tests.browser.helpers import assert_no_app_error, demo_db, main_text, open_patient, query
@@ -86,10 +87,10 @@ def test_start_again_loads_the_version_the_other_nurse_saved(two_nurses, demo_ap
     b.get_by_text(CONFLICT).wait_for()
     b.get_by_role("button", name="Start again from the saved version").click()
     wait_ready(b)
-    assert CONFLICT not in main_text(b)
+    expect(b.get_by_text(CONFLICT)).to_have_count(0)
     # The form now starts from A's saved version, so B's next Save cannot undo A's work
     # without B seeing it.
-    assert b.get_by_label("City").input_value() == "Springfield A"
+    expect(b.get_by_label("City")).to_have_value("Springfield A")
     assert b.get_by_label("Pronouns (optional)").input_value() != "typed by B"
     b.get_by_label("Pronouns (optional)").fill("typed by B")
     _save(b)
