@@ -463,3 +463,37 @@ def suggestions_for(definition: Definition, values: Sequence[Any]) -> list[Sugge
                 )
             )
     return found
+
+
+def _refs(c: dict) -> set[str]:
+    """Item ids a condition reads; a condition on anything else yields {'*'}."""
+    if "any" in c or "all" in c:
+        return set().union(*(_refs(x) for x in c.get("any") or c.get("all")))
+    if "item" in c:
+        return {c["item"]}
+    if "items" in c:
+        return set(c["items"])
+    return {"*"}
+
+
+def early_urgent_flags(definition: Definition, answers: Sequence[Any]) -> tuple[str, ...]:
+    """Urgent flags already certain from a partly answered instrument.
+
+    PHQ-9 item 9 must raise its alert as soon as it is answered, before the rest is.
+    A flag counts when every item its condition reads is answered with an allowed value.
+    """
+    items = definition.items
+    known = {
+        item.id: v
+        for item, v in zip(items, answers, strict=False)
+        if isinstance(v, int) and not isinstance(v, bool) and item.accepts(v)
+    }
+    facts = _Facts(answers=known)
+    raised = []
+    for f in definition.data.get("flags", []):
+        if not f.get("urgent"):
+            continue
+        refs = _refs(f["when"])
+        if "*" not in refs and refs <= known.keys() and _holds(f["when"], facts):
+            raised.append(f["id"])
+    return tuple(raised)
