@@ -62,9 +62,7 @@ if view == "register" and can_edit:
                 )
                 new_id, mrn = p.id, p.mrn
         except PossibleDuplicate as exc:
-            state["patient_dupes"] = [
-                {"id": m.id, "mrn": m.mrn, "birth_date": m.birth_date} for m in exc.matches
-            ]
+            state["patient_dupes"] = exc.matches
         except InvalidInput as exc:
             field_errors("register", exc.errors)
         else:
