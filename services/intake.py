@@ -143,7 +143,9 @@ def start_intake(s: Session, actor: Actor, patient_id: int) -> Intake:
     return intake
 
 
-def _editable(s: Session, actor: Actor, intake_id: int, expected_version: int) -> Intake:
+def _editable(
+    s: Session, actor: Actor, intake_id: int, expected_version: int, mine: dict | None = None
+) -> Intake:
     require(actor, "clinical.edit")
     intake = get_intake(s, actor, intake_id)
     if intake.status != IntakeStatus.DRAFT:
@@ -155,7 +157,7 @@ def _editable(s: Session, actor: Actor, intake_id: int, expected_version: int) -
             f"(at {intake.updated_at:%H:%M} UTC). Nothing of yours was saved: compare below, "
             "then reopen the step.",
             theirs={"step": intake.current_step, **intake.data},
-            mine={},
+            mine=mine or {},
         )
     return intake
 
@@ -326,7 +328,7 @@ def save_step(
     go_to: int | None = None,
 ) -> Intake:
     """Validate and save one step into the draft; nothing is saved when any field is wrong."""
-    intake = _editable(s, actor, intake_id, expected_version)
+    intake = _editable(s, actor, intake_id, expected_version, mine={step: values})
     if step == "screening":
         defs = {c: a.definition for c, a in instrument_store.active_instruments(s).items()}
         clean = _clean_screening(values, defs)
