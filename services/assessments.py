@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -82,10 +82,14 @@ class Item:
             return f"a whole number from {self.number[0]} to {self.number[1]}"
         return "one of " + ", ".join(str(v) for v in sorted({v for _, v in self.options}))
 
+    @cached_property
+    def _values(self) -> frozenset[int]:
+        return frozenset(v for _, v in self.options)
+
     def accepts(self, value: int) -> bool:
         if self.number:
             return self.number[0] <= value <= self.number[1]
-        return any(v == value for _, v in self.options)
+        return value in self._values
 
     def lowest(self) -> int:
         return self.number[0] if self.number else min(v for _, v in self.options)
@@ -117,15 +121,15 @@ class Definition:
     def version(self) -> str:
         return str(self.data["version"])
 
-    @property
+    @cached_property
     def items(self) -> tuple[Item, ...]:
         return tuple(_item(x) for x in self.data["items"])
 
-    @property
+    @cached_property
     def flag_labels(self) -> dict[str, str]:
         return {f["id"]: f["label"] for f in self.data.get("flags", [])}
 
-    @property
+    @cached_property
     def urgent_flags(self) -> frozenset[str]:
         return frozenset(f["id"] for f in self.data.get("flags", []) if f.get("urgent"))
 
