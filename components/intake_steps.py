@@ -51,7 +51,8 @@ def progress(step: int) -> None:
     st.progress(step / len(STEPS))
     st.markdown(f"**Step {step} of {len(STEPS)}: {STEPS[step - 1][1]}**")
     st.caption(
-        "  ·  ".join(
+        "Steps: "
+        + "  ·  ".join(
             f"**{n}. {label}**" if n == step else f"{n}. {label}"
             for n, (_, label) in enumerate(STEPS, start=1)
         )
@@ -248,7 +249,7 @@ def _item_widget(item: Item, value, key: str):
     if item.number:
         low, high, unit = item.number
         return st.number_input(
-            f"{label} ({esc(unit)})" if unit else label,
+            f"{label} ({esc(unit)})" if unit and unit not in item.text else label,
             min_value=low,
             max_value=high,
             step=1,

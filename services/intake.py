@@ -100,7 +100,7 @@ def draft_rows(s: Session, actor: Actor, limit: int = 50) -> list[dict]:
             "Patient": i.patient.display_name,
             "MRN": i.patient.mrn,
             "Step": f"{i.current_step} of {len(STEPS)}: {STEPS[i.current_step - 1][1]}",
-            "Last saved": i.updated_at,
+            "Last saved": f"{i.updated_at:%Y-%m-%d %H:%M} UTC",
             "By": i.updated_by.display_name if i.updated_by else "",
             "patient_id": i.patient_id,
             "updated_by_id": i.updated_by_id,
@@ -688,10 +688,10 @@ def patient_intakes(s: Session, actor: Actor, patient_id: int) -> list[dict]:
     ).all()
     return [
         {
-            "Started": i.created_at,
+            "Started": f"{i.created_at:%Y-%m-%d %H:%M} UTC",
             "Status": str(i.status),
             "Risk tier": i.risk_tier or "",
-            "Completed": i.completed_at,
+            "Completed": f"{i.completed_at:%Y-%m-%d %H:%M} UTC" if i.completed_at else "",
             "By": i.started_by.display_name if i.started_by else "",
             "id": i.id,
         }
