@@ -21,6 +21,7 @@ class PageEntry:
 PAGES: list[PageEntry] = [
     PageEntry("app.py", "My day", ":material/home:", "patients.read"),
     PageEntry("pages/patients.py", "Patients", ":material/group:", "patients.read"),
+    PageEntry("pages/intake.py", "Intake assessment", ":material/assignment:", "clinical.read"),
     PageEntry("pages/admin.py", "Admin", ":material/settings:", "admin"),
 ]
 

@@ -17,8 +17,22 @@ from db.models.core import (
     TaskStatus,
     User,
 )
+from db.models.intake import (
+    AssessmentResponse,
+    ClinicDefinition,
+    Intake,
+    IntakeStatus,
+    IntakeSuggestion,
+    SuggestionStatus,
+)
 
 __all__ = [
+    "AssessmentResponse",
+    "ClinicDefinition",
+    "Intake",
+    "IntakeStatus",
+    "IntakeSuggestion",
+    "SuggestionStatus",
     "AppSetting",
     "AuditEvent",
     "Base",

@@ -1,0 +1,111 @@
+"""Pieces of the Intake page that are not steps: patient picker, history, conflicts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+PATIENT_KEY = "intake_patient_id"
+CONFLICT_KEY = "_intake_conflict"
+ROOT = Path(__file__).resolve().parent.parent
+CARE_PLAN_PAGES = ("pages/care_plan.py", "pages/care_plans.py", "pages/careplan.py")
+
+
+def care_plan_page() -> str | None:
+    """The care-plan builder's page once it is installed, else None."""
+    return next((p for p in CARE_PLAN_PAGES if (ROOT / p).exists()), None)
+
+
+def patient_picker(
+    search: Callable[[str], list[tuple[int, str]]], drafts: Callable[[], list[dict]]
+) -> int | None:
+    """Choose the patient (search by name, date of birth or MRN, or resume a draft)."""
+    chosen = st.session_state.get(PATIENT_KEY)
+    if chosen:
+        if st.sidebar.button("Choose another patient", icon=":material/person_search:"):
+            st.session_state.pop(PATIENT_KEY, None)
+            st.rerun()
+        return chosen
+    query = st.text_input("Find a patient", placeholder="Name, date of birth (YYYY-MM-DD) or MRN")
+    if query.strip():
+        found = search(query)
+        if found:
+            labels = dict(found)
+            pick = st.selectbox(
+                "Patient",
+                list(labels),
+                index=None,
+                format_func=labels.get,
+                placeholder="Choose the patient",
+            )
+            if pick is not None:
+                st.session_state[PATIENT_KEY] = pick
+                st.rerun()
+        else:
+            st.info("No patient found. Register new patients on the Patients page.")
+            st.page_link("pages/patients.py", label="Go to Patients", icon=":material/group:")
+    rows = drafts()
+    if rows:
+        st.subheader("Intakes in progress")
+        st.dataframe(
+            pd.DataFrame(rows).drop(columns=["patient_id", "updated_by_id"]),
+            hide_index=True,
+            width="stretch",
+        )
+        labels = {r["patient_id"]: f"{r['Patient']} · {r['MRN']} · {r['Step']}" for r in rows}
+        resume = st.selectbox(
+            "Resume the intake for",
+            list(labels),
+            index=None,
+            format_func=labels.get,
+            placeholder="Choose a draft",
+        )
+        if resume is not None:
+            st.session_state[PATIENT_KEY] = resume
+            st.rerun()
+    return None
+
+
+def history(intakes: list[dict], rows: list[dict], trend: dict[str, list[dict]]) -> None:
+    """Every past assessment and a trend chart per instrument."""
+    if intakes:
+        st.subheader("Intakes")
+        st.dataframe(pd.DataFrame(intakes).drop(columns=["id"]), hide_index=True, width="stretch")
+    if not rows:
+        st.caption("No scored assessments yet.")
+        return
+    st.subheader("Scores over time")
+    charted = {title: points for title, points in trend.items() if len(points) > 1}
+    columns = st.columns(2)
+    for n, (title, points) in enumerate(charted.items()):
+        with columns[n % 2]:
+            st.caption(title)
+            st.line_chart(pd.DataFrame(points), x="Date", y="Score", height=180)
+    if not charted:
+        st.caption("Charts appear once an instrument has been scored twice.")
+    st.subheader("Every assessment")
+    st.table(pd.DataFrame(rows))
+
+
+def show_conflict(step_key: str) -> None:
+    item = st.session_state.pop(CONFLICT_KEY, None)
+    if not item:
+        return
+    message, theirs, mine = item
+    st.error(message, icon=":material/sync_problem:")
+    saved = theirs.get(step_key) or {}
+    yours = mine.get(step_key) or {}
+    fields = sorted(set(saved) | set(yours))
+    if fields:
+        st.table(
+            pd.DataFrame(
+                {
+                    "Field": fields,
+                    "Saved by them": [str(saved.get(f, "")) for f in fields],
+                    "Yours (not saved)": [str(yours.get(f, "")) for f in fields],
+                }
+            ).set_index("Field")
+        )

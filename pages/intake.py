@@ -1,0 +1,154 @@
+"""Intake assessment: pick a patient, walk the eight steps (each saved as a draft), summary."""
+
+import streamlit as st
+
+from components import intake_steps as ui
+from components.flash import flash
+from components.forms import field_errors
+from components.guard import page_setup
+from components.intake_page import care_plan_page, history, patient_picker, show_conflict
+from db.session import session_scope
+from services import instrument_store, patients
+from services import intake as svc
+from services.errors import Conflict, InvalidInput
+
+actor = page_setup("Intake assessment", "clinical.read")
+st.title("Intake assessment")
+if st.session_state.pop("_intake_go_care_plan", None) and care_plan_page():
+    st.switch_page(care_plan_page())
+
+
+def search(query: str) -> list[tuple[int, str]]:
+    with session_scope() as s:
+        found = patients.search_patients(s, actor, query, page_size=20).rows
+        return [(p.id, f"{p.display_name} · born {p.birth_date} · {p.mrn}") for p in found]
+
+
+def drafts() -> list[dict]:
+    with session_scope() as s:
+        return svc.draft_rows(s, actor)
+
+
+def save(form: str, fn, *args, step: int, then_care_plan: bool = False) -> None:
+    """One save in one transaction; errors go next to the fields, conflicts above the form."""
+    try:
+        with session_scope() as s:
+            fn(s, actor, *args)
+    except InvalidInput as exc:
+        if step < st.session_state.get(f"intake_step_{intake_id}", step):  # going back
+            st.session_state[f"intake_step_{intake_id}"] = step
+            flash("That step was not saved: some answers need fixing.", icon="⚠️")
+        else:
+            field_errors(form, exc.errors)
+    except Conflict as exc:
+        st.session_state["_intake_conflict"] = (str(exc), exc.theirs, exc.mine)
+    else:
+        st.session_state[f"intake_step_{intake_id}"] = step
+        flash("Intake completed." if step == 9 else "Saved.")
+        if then_care_plan:
+            st.session_state["_intake_go_care_plan"] = True
+    st.rerun()
+
+
+patient_id = patient_picker(search, drafts)
+if patient_id is None:
+    st.stop()
+with session_scope() as s:
+    patient = patients.get_patient(s, actor, patient_id)
+    p = {c: getattr(patient, c) for c in ui.PATIENT_FIELDS} | {"name": patient.display_name}
+    draft = svc.open_draft(s, patient_id)
+    summary = svc.summarize(s, actor, draft) if draft else None
+    who = draft.updated_by.display_name if draft and draft.updated_by else ""
+    active = instrument_store.active_instruments(s)
+    past = svc.history(s, actor, patient_id)
+    intakes = svc.patient_intakes(s, actor, patient_id)
+    alert = svc.suicide_risk_alert(s, patient_id)
+    accepted = svc.accepted_suggestions(s, actor, patient_id=patient_id)
+    handoff = [{"Kind": a.kind, "Text": a.text, "From": a.source_finding} for a in accepted]
+
+st.subheader(p["name"])
+if alert:
+    st.error(alert, icon=":material/emergency:")
+work, past_tab = st.tabs(["Intake", "History and trends"])
+with past_tab:
+    history(intakes, svc.history_rows(past), svc.trends(past))
+if not actor.can("clinical.edit"):
+    work.info("Your role can read assessments but cannot start or edit an intake.")
+    st.stop()
+with work:
+    if draft is None:
+        if handoff:
+            st.caption("Accepted suggestions waiting for the care plan:")
+            st.table(handoff)
+            if st.button("Start care plan from this intake", type="primary"):
+                st.session_state["care_plan_from_intake"] = {"patient_id": patient_id}
+                if care_plan_page():
+                    st.switch_page(care_plan_page())
+                st.info("They are saved with the intake; the care-plan builder picks them up.")
+        if st.button("Start a new intake", icon=":material/assignment_add:"):
+            with session_scope() as s:
+                started = svc.start_intake(s, actor, patient_id)
+                st.session_state[f"intake_step_{started.id}"] = started.current_step
+            st.rerun()
+        st.stop()
+    intake_id, version, data = draft.id, draft.version, draft.data
+    step = st.session_state.setdefault(f"intake_step_{intake_id}", draft.current_step)
+    st.caption(f"Draft last saved {draft.updated_at:%d %b %Y %H:%M} UTC by {who}.")
+    ui.progress(step)
+    key = svc.STEP_KEYS[step - 1]
+    show_conflict(key)
+    form = f"intake_{intake_id}_{step}_{version}"
+    errors = field_errors(form)
+    saved = data.get(key) or {}
+    if key == "identity" and (got := ui.identity(p, errors, form)):
+        save(form, svc.save_identity, intake_id, got.values, p["version"], version, step=2)
+    elif key in ("living", "insurance", "supports", "services"):
+        if got := getattr(ui, key)(saved, errors, form):
+            save(form, svc.save_step, intake_id, key, got.values, version, step=step + got.move)
+    elif key == "matters" and (got := ui.matters(saved, p, errors, form)):
+        save(form, svc.save_step, intake_id, key, got.values, version, step=step + got.move)
+    elif key == "screening":
+        chosen = [c for c in saved.get("instruments", []) if c in active]
+        names = {c: a.definition.title for c, a in active.items() if c != "literacy"}
+        picked = ui.choose_instruments(names, chosen, f"{form}_pick")
+        answers = saved.get("answers", {})
+        if picked is not None:
+            values = {"instruments": picked, "answers": answers}
+            save(form, svc.save_step, intake_id, key, values, version, step=step)
+        defs = {c: active[c].definition for c in chosen}
+        if got := ui.screening(defs, answers, errors, form):
+            values = {"instruments": chosen, **got.values}
+            save(form, svc.save_step, intake_id, key, values, version, step=step + got.move)
+    elif key == "summary":
+        ui.summary_view(summary)
+        decided = ui.decisions(summary, f"{form}_decisions")
+        for message in errors.values():
+            st.error(message)
+        back, done, plan = st.columns(3)
+        if back.button("Back to services"):
+            st.session_state[f"intake_step_{intake_id}"] = 7
+            st.rerun()
+        ready = not summary.incomplete
+        if done.button("Complete intake", disabled=not ready):
+            save(form, svc.complete_intake, intake_id, decided, version, step=9)
+        if plan.button("Start care plan from this intake", type="primary", disabled=not ready):
+            st.session_state["care_plan_from_intake"] = {
+                "patient_id": patient_id,
+                "intake_id": intake_id,
+            }
+            save(
+                form, svc.complete_intake, intake_id, decided, version, step=9, then_care_plan=True
+            )
+    with st.expander("Jump to another step, or discard this draft"):
+        jump = st.selectbox(
+            "Go to step",
+            range(1, 9),
+            index=step - 1,
+            format_func=lambda n: f"{n}. {svc.STEPS[n - 1][1]}",
+        )
+        if jump != step:
+            st.session_state[f"intake_step_{intake_id}"] = jump
+            st.rerun()
+        reason = st.text_input("Reason for discarding")
+        if st.button("Discard draft"):
+            save("discard", svc.discard_draft, intake_id, reason, version, step=1)

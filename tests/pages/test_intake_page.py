@@ -1,0 +1,149 @@
+"""AppTest of the Intake page: a nurse walks the whole intake; scheduler and viewer cannot edit."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from db.models import Intake, IntakeStatus, IntakeSuggestion, Task, TaskPriority
+from db.session import session_scope
+from services import intake as svc
+from services import patients
+from services.identity import SYSTEM
+from tests.apptest import signed_in, texts
+
+
+def _seed() -> int:
+    with session_scope() as s:
+        return patients.register_patient(
+            s,
+            SYSTEM,
+            patients.PatientInput(
+                given_name="Rosa", family_name="Diaz", birth_date=date(1948, 3, 2)
+            ),
+        ).id
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def _radio(at, label):
+    return next(r for r in at.radio if r.label == label)
+
+
+def _pick_patient(at, pid):
+    next(t for t in at.text_input if t.label == "Find a patient").input("diaz").run()
+    next(s for s in at.selectbox if s.label == "Patient").set_value(pid).run()
+    assert not at.exception, at.exception
+
+
+def _continue(at, label="Save and continue"):
+    _button(at, label).click().run()
+    assert not at.exception, at.exception
+
+
+def test_nurse_completes_a_full_intake_with_suicide_alert(app_env):
+    pid = _seed()
+    at = signed_in("nurse", "pages/intake.py")
+    _pick_patient(at, pid)
+    assert "Diaz, Rosa" in texts(at)
+    _button(at, "Start a new intake").click().run()
+    assert "Step 1 of 8" in texts(at)
+    _continue(at)  # 1 identity: confirmed as on record
+    assert "Step 2 of 8" in texts(at)
+    _continue(at)  # 2 living: nothing chosen -> errors next to the fields, nothing saved
+    assert "Choose where the patient lives." in [e.value for e in at.error]
+    _radio(at, "Where does the patient live?").set_value("home")
+    _radio(at, "Getting to appointments").set_value("needs transport")
+    _continue(at)
+    assert "Step 3 of 8" in texts(at)
+    next(c for c in at.checkbox if c.label == "No insurance").check()
+    _continue(at)
+    _continue(at)  # 4 supports: none given
+    next(t for t in at.text_area if t.label.startswith("What matters most")).input(
+        "Stay in my own home"
+    )
+    _radio(at, "How confident are you filling out medical forms by yourself?").set_value(3)
+    _continue(at)
+    assert "Step 6 of 8" in texts(at)
+    # 6 screening: default PHQ-9, GAD-7, AHC HRSN and LACE; answer item by item
+    answers = {
+        "phq9": [1, 1, 1, 1, 1, 1, 1, 1, 2],  # 10, item 9 = 2
+        "gad7": [0, 0, 0, 0, 0, 0, 0],
+        "ahc_hrsn": [0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 0, 0, 1, 1, 1, 1],
+        "lace": [5, 1, 2, 1],
+    }
+    with session_scope() as s:
+        defs = {c: a.definition for c, a in svc.instrument_store.active_instruments(s).items()}
+    for code, values in answers.items():
+        for item, value in zip(defs[code].items, values, strict=True):
+            key = next(k for k in _keys(at) if k.endswith(f"_{code}_{item.id}"))
+            widget = next(w for w in [*at.radio, *at.number_input] if w.key == key)
+            if item.number:
+                widget.set_value(value)
+            else:
+                widget.set_value([v for _, v in item.options].index(value))
+    _continue(at)
+    assert "Step 7 of 8" in texts(at)
+    next(m for m in at.multiselect if m.label == "Services needed").select("meals")
+    _continue(at, "Save and see summary")
+    shown = texts(at)
+    assert "Step 8 of 8" in shown
+    assert "SUICIDE RISK" in shown and "URGENT" in shown
+    assert "Risk tier: **URGENT**" in shown
+    with session_scope() as s:
+        task = s.scalars(select(Task).where(Task.source_kind == "intake")).one()
+        assert task.priority == TaskPriority.STAT and task.patient_id == pid
+    _button(at, "Start care plan from this intake").click().run()
+    assert not at.exception, at.exception
+    with session_scope() as s:
+        intake = s.scalars(select(Intake)).one()
+        assert intake.status == IntakeStatus.COMPLETED and intake.risk_tier == "urgent"
+        accepted = s.scalars(select(IntakeSuggestion.text)).all()
+    assert "Stay in my own home" in accepted and "Food insecurity." in accepted
+    assert "Accepted suggestions waiting for the care plan:" in texts(at)
+    assert at.session_state["care_plan_from_intake"]["patient_id"] == pid
+
+
+def _keys(at):
+    return [w.key for w in [*at.radio, *at.number_input] if w.key]
+
+
+def test_a_draft_is_resumed_in_a_new_session_by_another_nurse(app_env):
+    pid = _seed()
+    at = signed_in("nurse", "pages/intake.py")
+    _pick_patient(at, pid)
+    _button(at, "Start a new intake").click().run()
+    _continue(at)
+    _radio(at, "Where does the patient live?").set_value("homeless")
+    _radio(at, "Getting to appointments").set_value("public transport")
+    _continue(at)
+    other = signed_in("admin", "pages/intake.py")  # a new session: like a reload
+    assert "Intakes in progress" in texts(other)
+    next(s for s in other.selectbox if s.label == "Resume the intake for").set_value(pid).run()
+    assert "Step 3 of 8" in texts(other)
+    _button(other, "Save and go back").click().run()
+    assert _radio(other, "Where does the patient live?").value == "homeless"
+
+
+@pytest.mark.parametrize("username", ["scheduler", "viewer"])
+def test_scheduler_and_viewer_cannot_edit(app_env, username):
+    pid = _seed()
+    with session_scope() as s:
+        nurse_intake = svc.start_intake(s, SYSTEM, pid)
+        svc.save_step(
+            s,
+            SYSTEM,
+            nurse_intake.id,
+            "living",
+            {"setting": "home", "transport": "public transport"},
+            nurse_intake.version,
+        )
+    at = signed_in(username, "pages/intake.py")
+    assert not at.exception
+    _pick_patient(at, pid)
+    assert "cannot start or edit an intake" in texts(at)
+    labels = {b.label for b in at.button}
+    assert not labels & {"Start a new intake", "Save and continue", "Complete intake"}
+    assert not at.radio and not at.text_area
