@@ -23,8 +23,11 @@ def _start_demo(settings: config.Settings) -> None:
     migrate.ensure_current(url)
     with session_scope(url) as s:
         if not auth.has_users(s):
-            seed_demo(s, patients=DEMO_FIRST_RUN_PATIENTS,
-                      progress=lambda f, label: bar.progress(f, text=f"Creating demo data: {label}…"))
+            seed_demo(
+                s,
+                patients=DEMO_FIRST_RUN_PATIENTS,
+                progress=lambda f, label: bar.progress(f, text=f"Creating demo data: {label}…"),
+            )
     settings.set_demo_mode(True)
     st.rerun()
 
@@ -50,9 +53,12 @@ def first_run_setup(settings: config.Settings, on_signed_in: Callable[[Actor], N
             show_field_error(errors, "username")
             display_name = st.text_input("Display name", placeholder="e.g. Jordan Smith, RN")
             show_field_error(errors, "display_name")
-            password = st.text_input("Password", type="password",
-                                     help=f"At least {auth.MIN_PASSWORD_LENGTH} characters, letters "
-                                     "mixed with numbers or symbols.")
+            password = st.text_input(
+                "Password",
+                type="password",
+                help=f"At least {auth.MIN_PASSWORD_LENGTH} characters, letters "
+                "mixed with numbers or symbols.",
+            )
             show_field_error(errors, "password")
             again = st.text_input("Password again", type="password")
             show_field_error(errors, "password_again")

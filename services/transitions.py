@@ -313,3 +313,31 @@ def placements_for(s: Session, patient_id: int) -> list[LtcPlacement]:
             .order_by(LtcPlacement.applied_on.desc(), LtcPlacement.id.desc())
         )
     )
+
+
+def save_checklist(
+    s: Session,
+    actor: Actor,
+    transition_id: int,
+    states: dict[int, tuple[str, str]],
+    *,
+    close: bool = False,
+    discharged_on: date | None = None,
+) -> CareTransition:
+    """One save from the checklist form: changed items, then (optionally) close."""
+    row = _get(s, transition_id)
+    errors: dict[str, str] = {}
+    for item in row.items:
+        if item.id not in states:
+            continue
+        state, reason = states[item.id]
+        if state != item.state or (_clean(reason)) != item.reason:
+            try:
+                set_checklist_item(s, actor, item.id, state, reason=reason)
+            except InvalidInput as exc:
+                errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    if close:
+        close_transition(s, actor, row.id, discharged_on=discharged_on)
+    return row
