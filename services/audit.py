@@ -167,3 +167,63 @@ def verify(s: Session, key: bytes | None = None) -> ChainReport:
     if not hmac_mod.compare_digest(head_mac, _head_value(count, prev, key)):
         return ChainReport(False, count, count, "the newest row does not match its anchor")
     return ChainReport(True, count)
+
+
+def report(
+    s: Session,
+    actor: Actor,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    username: str | None = None,
+    patient_id: int | None = None,
+    action: str | None = None,
+    limit: int = 5000,
+) -> list[dict]:
+    """Audit events as plain rows, newest first, for the Admin report and its CSV."""
+    from datetime import UTC, time, timedelta
+
+    from services.identity import require
+
+    require(actor, "admin")
+    stmt = select(AuditEvent)
+    if start:
+        stmt = stmt.where(AuditEvent.at >= datetime.combine(start, time.min, UTC))
+    if end:
+        stmt = stmt.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), time.min, UTC))
+    if username:
+        stmt = stmt.where(AuditEvent.username == username)
+    if patient_id:
+        stmt = stmt.where(AuditEvent.patient_id == patient_id)
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    events = s.scalars(stmt.order_by(AuditEvent.id.desc()).limit(limit))
+    return [
+        {
+            "id": e.id,
+            "when (UTC)": e.at.replace(tzinfo=None),
+            "user": e.username,
+            "action": e.action,
+            "entity": e.entity or "",
+            "entity id": e.entity_id or "",
+            "patient id": e.patient_id,
+            "category": e.category or "",
+            "success": e.success,
+            "detail": e.detail or "",
+        }
+        for e in events
+    ]
+
+
+ACTIONS = [
+    Action.SIGN_IN,
+    Action.SIGN_IN_FAILED,
+    Action.SIGN_OUT,
+    Action.VIEW,
+    Action.CREATE,
+    Action.UPDATE,
+    Action.ARCHIVE,
+    Action.RESTORE,
+    Action.EXPORT,
+    Action.USER_CHANGE,
+]

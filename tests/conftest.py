@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 
@@ -39,11 +40,12 @@ def _pg_engine():
     if not PG_URL:
         yield None
         return
-    engine = make_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS caredesk_test CASCADE"))
-        conn.execute(text("CREATE SCHEMA caredesk_test"))
-    engine.dispose()
+    # A schema of this run's own, so parallel runs on one server never clash.
+    schema = f"caredesk_test_{os.getpid()}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
     engine = make_engine(PG_URL)
 
     from sqlalchemy import event
@@ -51,12 +53,15 @@ def _pg_engine():
     @event.listens_for(engine, "connect")
     def _search_path(dbapi_conn, _record):
         with dbapi_conn.cursor() as cur:
-            cur.execute("SET search_path TO caredesk_test")
+            cur.execute(f"SET search_path TO {schema}")
         dbapi_conn.commit()
 
     Base.metadata.create_all(engine)
     yield engine
     engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    admin.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -75,6 +80,14 @@ def s(request, _pg_engine) -> Iterator[Session]:
         yield session
     trans.rollback()
     conn.close()
+
+
+@functools.cache
+def _password_hash() -> str:
+    """argon2 is slow on purpose; hash the shared test password once."""
+    from services.auth import hash_password
+
+    return hash_password(PASSWORD)
 
 
 def make_user(s: Session, username: str, role: Role = Role.NURSE, display_name: str | None = None):

@@ -1,0 +1,80 @@
+"""Read-only pieces of the Patients page: results, demographics, summary sections, conflicts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from services.contact_data import display_phone
+from services.summary import SummarySection
+
+FIELD_LABELS = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "preferred_name": "Preferred name",
+    "birth_date": "Date of birth",
+    "sex": "Sex",
+    "pronouns": "Pronouns",
+    "preferred_language": "Preferred language",
+    "interpreter_needed": "Needs an interpreter",
+    "phone": "Phone",
+    "email": "Email",
+    "address_line": "Street address",
+    "city": "City",
+    "state": "State",
+    "postal_code": "ZIP code",
+    "living_situation": "Living situation",
+    "primary_case_manager_id": "Primary case manager",
+    "mrn": "MRN",
+}
+
+
+def results_table(rows: list[dict]) -> None:
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def demographics(values: dict, region: str) -> None:
+    """A dataframe, not st.table: st.table renders cells as Markdown and links e-mails."""
+    shown = dict(values)
+    shown["phone"] = display_phone(values.get("phone"), region)
+    shown["interpreter_needed"] = "yes" if values.get("interpreter_needed") else "no"
+    st.table(
+        pd.DataFrame(
+            {
+                "": [FIELD_LABELS.get(k, k) for k in shown],
+                "Value": ["" if v is None else str(v) for v in shown.values()],
+            }
+        )
+    )
+
+
+def summary_sections(sections: list[SummarySection]) -> None:
+    for section in sections:
+        if section.alert:
+            st.error(section.alert, icon=":material/emergency:")
+        st.subheader(section.title)
+        if section.rows:
+            st.dataframe(pd.DataFrame(section.rows), hide_index=True, width="stretch")
+        else:
+            st.caption(section.empty_text)
+
+
+def conflict_table(theirs: dict, mine: dict, staff: dict[int, str]) -> None:
+    """Both versions side by side, differences first."""
+
+    def show(key, value):
+        if key == "primary_case_manager_id":
+            return staff.get(value, "") if value else ""
+        return "" if value is None else str(value)
+
+    rows = [
+        {
+            "Field": FIELD_LABELS.get(k, k),
+            "Saved by the other person": show(k, theirs.get(k)),
+            "Your unsaved edit": show(k, mine.get(k)),
+            "Differs": "yes" if theirs.get(k) != mine.get(k) else "",
+        }
+        for k in FIELD_LABELS
+    ]
+    rows.sort(key=lambda r: r["Differs"] != "yes")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -1,0 +1,219 @@
+"""Real-browser fixtures (DESIGN.md §3.10): a running CareDesk and Debian's Chromium.
+
+Without a browser the tests skip with a reason, except when CAREDESK_REQUIRE_BROWSER=1
+(CI), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUIRE = os.environ.get("CAREDESK_REQUIRE_BROWSER") == "1"
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+READY = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _unavailable(reason: str):
+    if REQUIRE:
+        pytest.fail(f"browser tests are required (CAREDESK_REQUIRE_BROWSER=1) but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed")
+    executable = _chromium()
+    with sync_playwright() as pw:
+        try:
+            launched = pw.chromium.launch(
+                executable_path=executable, args=BROWSER_ARGS, headless=True
+            )
+        except Exception as exc:  # no system Chromium and no Playwright browser
+            _unavailable(
+                f"no Chromium could be started ({exc.__class__.__name__}: {str(exc)[:200]})"
+            )
+        yield launched
+        launched.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningApp:
+    url: str
+    data_dir: Path
+    process: subprocess.Popen
+    env: dict
+
+    def manage(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_app(data_dir: Path, extra_env: dict | None = None) -> RunningApp:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "CAREDESK_DATA_DIR": str(data_dir),
+        "CAREDESK_SECRET_KEY": "browser-test-key",
+        **(extra_env or {}),
+    }
+    env.pop("CAREDESK_DATABASE_URL", None)
+    log = open(data_dir.parent / f"streamlit-{port}.log", "w")  # noqa: SIM115 - lives with the process
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.read().decode().strip() == "ok":
+                    return RunningApp(url, data_dir, process, env)
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"CareDesk did not start on {url}")
+
+
+@pytest.fixture
+def fresh_app(tmp_path) -> Iterator[RunningApp]:
+    """An app with an empty data folder: the first-run setup page."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    app = start_app(data_dir)
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory) -> Iterator[RunningApp]:
+    """An app on a small training database (demo accounts, password `demo`); one per test module."""
+    data_dir = tmp_path_factory.mktemp("demo") / "data"
+    data_dir.mkdir()
+    env = {
+        **os.environ,
+        "CAREDESK_DATA_DIR": str(data_dir),
+        "CAREDESK_SECRET_KEY": "browser-test-key",
+    }
+    env.pop("CAREDESK_DATABASE_URL", None)
+    seeded = subprocess.run(
+        [sys.executable, "manage.py", "seed-demo", "--patients", "40"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert seeded.returncode == 0, seeded.stderr
+    app = start_app(data_dir)
+    yield app
+    app.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    yield pg
+    context.close()
+
+
+def wait_ready(pg) -> None:
+    """Wait until Streamlit has finished running the script."""
+    pg.wait_for_selector(READY, timeout=30_000)
+    pg.wait_for_timeout(150)
+    pg.wait_for_selector(READY, timeout=30_000)
+
+
+def sign_in(pg, app: RunningApp, username: str, password: str = "demo", path: str = "") -> None:
+    """Open the app (a new Streamlit session), sign in, and wait for the page."""
+    pg.goto(f"{app.url}/{path}")
+    pg.get_by_label("Username").fill(username)
+    pg.get_by_label("Password", exact=True).fill(password)
+    pg.get_by_role("button", name="Sign in").click()
+    pg.get_by_role("button", name="Sign out").wait_for()
+    wait_ready(pg)
+
+
+def go_to(pg, label: str) -> None:
+    """Move with the sidebar navigation (keeps the session, unlike page.goto)."""
+    pg.get_by_test_id("stSidebar").get_by_role("link", name=label).click()
+    wait_ready(pg)

@@ -1,0 +1,64 @@
+import pytest
+from sqlalchemy import text
+
+from db.models import AuditEvent
+from services import audit
+from services.audit import Action
+
+
+def _events(s, actor, n=5):
+    for i in range(n):
+        audit.record(s, actor, Action.VIEW, entity="patient", entity_id=i, patient_id=i)
+    s.flush()
+
+
+def test_chain_verifies(s, nurse):
+    _events(s, nurse)
+    report = audit.verify(s)
+    assert report.ok and report.count == 5
+
+
+def test_edited_row_is_named(s, nurse):
+    _events(s, nurse)
+    s.execute(text("UPDATE audit_event SET username = 'someone-else' WHERE id = 3"))
+    s.expire_all()
+    report = audit.verify(s)
+    assert not report.ok and report.bad_id == 3
+
+
+def test_deleted_middle_row_is_named(s, nurse):
+    _events(s, nurse)
+    s.execute(text("DELETE FROM audit_event WHERE id = 2"))
+    s.expire_all()
+    report = audit.verify(s)
+    assert not report.ok and report.bad_id == 2
+
+
+def test_deleted_newest_row_is_detected(s, nurse):
+    _events(s, nurse)
+    s.execute(text("DELETE FROM audit_event WHERE id = 5"))
+    s.expire_all()
+    report = audit.verify(s)
+    assert not report.ok and report.bad_id == 5
+
+
+def test_wrong_key_fails(s, nurse):
+    _events(s, nurse, 2)
+    assert not audit.verify(s, key=b"another-key").ok
+
+
+def test_update_detail_lists_before_and_after():
+    diff = audit.changes({"phone": "1", "city": "A"}, {"phone": "2", "city": "A"})
+    assert diff == {"phone": {"before": "1", "after": "2"}}
+
+
+@pytest.mark.parametrize("action", [Action.SIGN_IN, Action.EXPORT])
+def test_report_filters_by_action(s, make_actor, action):
+    from db.models import Role
+
+    admin = make_actor(Role.ADMIN)
+    audit.record(s, admin, Action.SIGN_IN)
+    audit.record(s, admin, Action.EXPORT, entity="audit report")
+    rows = audit.report(s, admin, action=action)
+    assert [r["action"] for r in rows] == [action]
+    assert s.query(AuditEvent).count() == 2
