@@ -67,14 +67,16 @@ def show_conflict(form: str, version_key: str | None = None) -> None:
     message, theirs, mine = found
     st.error(message, icon=":material/sync_problem:")
     fields_ = sorted(set(theirs) | set(mine))
-    st.table(
+    st.dataframe(
         pd.DataFrame(
             {
                 "Field": fields_,
                 "Saved by someone else": [str(theirs.get(f, "")) for f in fields_],
                 "Your change (not saved)": [str(mine.get(f, "")) for f in fields_],
             }
-        )
+        ),
+        hide_index=True,
+        width="stretch",
     )
     if st.button("Load their version and edit again", key=f"_reload_{form}"):
         st.session_state.pop(_CONFLICT.format(form), None)

@@ -122,7 +122,7 @@ def test_second_save_refused_with_both_versions(clinic):
     at.text_input(key=f"{form}_desc").input("Stand for 25 minutes")
     next(b for b in at.button if b.label == "Save goal").click().run()
     assert "Someone else saved this goal" in texts(at)
-    shown = "\n".join(t.value.to_string() for t in at.table)
+    shown = _frames(at)
     assert "Stand for 30 minutes (physio's wording)" in shown and "Stand for 25 minutes" in shown
     with session_scope(url) as s:
         assert s.get(Goal, ids["goal"]).description == "Stand for 30 minutes (physio's wording)"
