@@ -65,7 +65,14 @@ def test_components_never_open_a_session_except_the_guard_family():
 
 
 # Pieces that are whole page sections (sign-in, first run, admin panels) rather than widgets.
-_COMPONENTS_WITH_SESSIONS = {"guard", "signin", "firstrun", "admin_users", "admin_system"}
+_COMPONENTS_WITH_SESSIONS = {
+    "guard",
+    "signin",
+    "firstrun",
+    "admin_users",
+    "admin_system",
+    "template_admin",
+}
 
 
 @pytest.mark.parametrize("path", [ROOT / "app.py", *PAGE_FILES], ids=lambda p: p.name)
