@@ -13,23 +13,25 @@ from services import care_plans
 from services.care_plans import PlanInput, PlanView
 
 
-def pick_patient(results: list[Patient], chosen: int | None) -> int | None:
-    """A selectbox of search results; keeps the chosen patient across reruns."""
-    options = {p.id: f"{p.display_name} · MRN {p.mrn} · born {p.birth_date}" for p in results}
-    if chosen is not None and chosen not in options:
-        options = {chosen: "(current patient)", **options}
-    if not options:
+def pick_patient(results: list[Patient], query: str, current: Patient | None) -> int | None:
+    """A selectbox of search results. With no search, the patient already open stays chosen."""
+    shown = list(results)
+    if current is not None and not query.strip() and current.id not in {p.id for p in shown}:
+        shown.insert(0, current)
+    if not shown:
         st.info("No patients match. Try part of the name, the MRN or the date of birth.")
         return None
-    ids = list(options)
-    picked = st.selectbox(
+    labels = {p.id: f"{p.display_name} · MRN {p.mrn} · born {p.birth_date}" for p in shown}
+    ids = list(labels)
+    index = ids.index(current.id) if current is not None and current.id in ids else 0
+    return st.selectbox(
         "Patient",
         ids,
-        index=ids.index(chosen) if chosen in ids else 0,
-        format_func=lambda i: options[i],
-        key="cp_patient_select",
+        index=index,
+        format_func=lambda i: labels[i],
+        # A new search starts a new list, so the first match is chosen.
+        key=f"cp_patient_select_{abs(hash(query.strip().lower()))}",
     )
-    return picked
 
 
 def header(view: PlanView, users: dict[int, str]) -> None:

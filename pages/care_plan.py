@@ -11,6 +11,7 @@ from components import care_plan_teaching as teaching_ui
 from components import care_plan_team as team_ui
 from components import care_plan_transitions as transitions_ui
 from components.guard import page_setup
+from db.models import Patient
 from db.session import session_scope
 from services import auth, care_plans, patients
 
@@ -33,7 +34,9 @@ if "patient" in st.query_params and st.query_params["patient"].isdigit():
 query = st.text_input("Find a patient (name, MRN or date of birth)", key="cp_query")
 with session_scope() as s:
     found = patients.search_patients(s, actor, query, page_size=25).rows
-chosen = header_ui.pick_patient(found, st.session_state.get("cp_patient"))
+    current = st.session_state.get("cp_patient")
+    current = s.get(Patient, current) if current else None
+chosen = header_ui.pick_patient(found, query, current)
 if chosen is None:
     st.stop()
 if chosen != st.session_state.get("cp_patient"):

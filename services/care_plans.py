@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from db.base import today
 from db.models import (
@@ -753,6 +753,7 @@ def team(s: Session, plan_id: int) -> list[CareTeamMember]:
     return list(
         s.scalars(
             select(CareTeamMember)
+            .options(selectinload(CareTeamMember.user))
             .where(CareTeamMember.plan_id == plan_id, CareTeamMember.active.is_(True))
             .order_by(CareTeamMember.id)
         )
@@ -914,6 +915,7 @@ def reviews(s: Session, plan_id: int) -> list[CarePlanReview]:
     return list(
         s.scalars(
             select(CarePlanReview)
+            .options(selectinload(CarePlanReview.progress))
             .where(CarePlanReview.plan_id == plan_id)
             .order_by(CarePlanReview.reviewed_on.desc(), CarePlanReview.id.desc())
         )
@@ -948,7 +950,7 @@ def load_plan_view(
     from services import teaching, transitions
 
     require(actor, READ)
-    patient = s.get(Patient, patient_id)
+    patient = s.get(Patient, patient_id, options=[selectinload(Patient.primary_case_manager)])
     if patient is None:
         raise NotFound("No such patient.")
     plan = get_plan(s, plan_id) if plan_id else current_plan(s, patient_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from db.base import utcnow
 from db.models import (
@@ -207,6 +207,7 @@ def transitions_for(s: Session, patient_id: int) -> list[CareTransition]:
     return list(
         s.scalars(
             select(CareTransition)
+            .options(selectinload(CareTransition.items))
             .where(CareTransition.patient_id == patient_id)
             .order_by(CareTransition.admitted_on.desc(), CareTransition.id.desc())
         )

@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from db.models import Goal, Patient, Task, TeachBack, User
 from db.session import session_scope
-from services import care_plans
+from services import care_plans, teaching, transitions
 from services.care_plans import GoalInput
 from services.identity import Actor
+from services.teaching import TeachBackInput
 from tests.apptest import signed_in, texts
 
 PAGE = "pages/care_plan.py"
@@ -56,6 +57,40 @@ def clinic(app_env):
             due_on=date(2026, 1, 10),
             owner_user_id=nurse.id,
         )
+        # one of everything the page shows, so no detached lazy load hides anywhere
+        care_plans.add_team_member(s, nurse, plan.id, "primary case manager", user_id=nurse.id)
+        care_plans.add_team_member(s, nurse, plan.id, "pharmacist", name="Omar Haddad, PharmD")
+        care_plans.add_concern(s, nurse, plan.id, "barrier", "Lives alone")
+        care_plans.record_review(
+            s,
+            nurse,
+            plan.id,
+            progress={goal.id: ("improving", "Standing 10 minutes")},
+            next_review_on=date(2026, 3, 1),
+            reviewed_on=date(2026, 2, 1),
+        )
+        care_plans.record_options(
+            s,
+            nurse,
+            goal.id,
+            options_discussed="PT at home\nPT at clinic",
+            preference="PT at home",
+            reasons="No car",
+        )
+        teaching.record_teach_back(
+            s, nurse, p.id, TeachBackInput(topic="Pill box use", taught_on=date(2026, 1, 6))
+        )
+        transitions.record_transition(
+            s, nurse, p.id, facility="Mercy General", admitted_on=date(2026, 1, 1), lace=8
+        )
+        transitions.add_placement(
+            s,
+            nurse,
+            p.id,
+            facility="Casa de la Paz",
+            applied_on=date(2026, 1, 3),
+            social_worker_id=_actor(s, "socialworker").id,
+        )
         ids = {"patient": p.id, "plan": plan.id, "goal": goal.id}
     return app_env, ids
 
@@ -74,8 +109,17 @@ def _frames(at) -> str:
 @pytest.mark.parametrize("username", ["admin", "nurse", "socialworker", "scheduler", "viewer"])
 def test_every_role_reads_the_plan(clinic, username):
     at = _open(username)
-    assert WORDS in _frames(at)
-    assert "OVERDUE" in _frames(at)  # the physical-therapy task is past due
+    frames = _frames(at)
+    for shown in (
+        WORDS,
+        "OVERDUE",
+        "Omar Haddad",
+        "Lives alone",
+        "Standing 10 minutes",
+        "Pill box use",
+        "Casa de la Paz",
+    ):
+        assert shown in frames, shown
     buttons = {b.label for b in at.button}
     editors = {"admin", "nurse", "socialworker"}
     assert ("Add goal" in buttons) == (username in editors)
@@ -137,7 +181,7 @@ def test_teach_back_needing_reinforcement_makes_a_task(clinic):
     next(b for b in at.button if b.label == "Save teaching").click().run()
     assert not at.exception
     with session_scope(url) as s:
-        tb = s.scalar(select(TeachBack))
+        tb = s.scalar(select(TeachBack).where(TeachBack.topic == "Inhaler technique"))
         task = s.get(Task, tb.task_id)
         assert task.title == "Teach again: Inhaler technique"
     assert "Teach again: Inhaler technique" in _frames(at)
