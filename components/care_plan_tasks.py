@@ -27,7 +27,7 @@ def task_rows(view: PlanView, users: dict[int, str], on: date) -> list[dict]:
             {
                 "Due": t.due_on,
                 "When": (
-                    "OVERDUE"
+                    "⚠ OVERDUE"
                     if is_open and t.due_on < on
                     else "today"
                     if is_open and t.due_on == on
@@ -46,11 +46,6 @@ def task_rows(view: PlanView, users: dict[int, str], on: date) -> list[dict]:
     return rows
 
 
-def _highlight(row):
-    colour = "background-color: #fde2e1" if row["When"] == "OVERDUE" else ""
-    return [colour] * len(row)
-
-
 def tasks_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
     st.subheader("Interventions and tasks")
     on = date.today()
@@ -58,12 +53,18 @@ def tasks_section(act: Act, view: PlanView, users: dict[int, str], can_edit: boo
     rows = [
         r for r in task_rows(view, users, on) if show_done or r["Status"] in care_plans.OPEN_TASK
     ]
-    overdue = sum(1 for r in rows if r["When"] == "OVERDUE")
+    overdue = sum(1 for r in rows if r["When"] == "⚠ OVERDUE")
     if overdue:
         st.error(f"{overdue} task(s) overdue.", icon=":material/priority_high:")
     if rows:
-        frame = pd.DataFrame(rows)
-        st.dataframe(frame.style.apply(_highlight, axis=1), hide_index=True, width="stretch")
+        # Overdue first and flagged; a Styler would colour rows but costs ~0.3 s at 300 tasks.
+        rows.sort(key=lambda r: (r["When"] != "⚠ OVERDUE", r["Due"]))
+        st.dataframe(
+            pd.DataFrame(rows),
+            hide_index=True,
+            width="stretch",
+            column_config={"When": st.column_config.TextColumn("When", help="OVERDUE = past due")},
+        )
     else:
         st.caption("No open tasks.")
     if not (can_edit and view.plan.is_current and view.goals):
