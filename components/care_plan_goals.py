@@ -227,7 +227,7 @@ def _templates(act: Act, view: PlanView) -> None:
         st.caption(
             "Untick anything that does not fit this patient and edit the wording. "
             "Goals arrive as proposed until you add the patient's own words. "
-            "Items already on the plan are unticked."
+            "Items already on the plan are unticked; leaving out a goal leaves out its tasks."
         )
         errors = field_errors("cp_tpl")
         frame = pd.DataFrame(
@@ -237,7 +237,8 @@ def _templates(act: Act, view: PlanView) -> None:
                     "Kind": i["kind"],
                     "Text": i["text"],
                     "Date": i["date"],
-                    "Owner": i["owner_name"] or (i["owner"] or ""),
+                    "Owner": i["owner_name"]
+                    or ("case manager (you)" if i["owner"] == "case_manager" else ""),
                     "Already on plan": i["already_on_plan"],
                 }
                 for i in items

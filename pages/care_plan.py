@@ -70,8 +70,10 @@ if view.plan is None:
 if can_edit and view.plan.is_current:
     header_ui.edit_plan_form(act, view)
 
+# A key keeps the chosen tab when a message above it comes and goes between runs.
 tabs = st.tabs(
-    ["Goals", "Tasks", "Needs and team", "Reviews", "Teach-back", "Transitions", "Print"]
+    ["Goals", "Tasks", "Needs and team", "Reviews", "Teach-back", "Transitions", "Print"],
+    key="cp_tabs",
 )
 with tabs[0]:
     goals_ui.goals_section(act, view, can_edit)
