@@ -76,6 +76,14 @@ def test_two_nurses_editing_the_same_patient_second_save_is_refused(app_env):
     assert _input(b, "City").value == "Chicago"  # nothing typed is lost
     with session_scope() as s:
         assert s.get(Patient, pid).city == "Boston"
+    _button(b, "Start again from the saved version").click().run()
+    assert "Someone else saved" not in texts(b)
+    assert _input(b, "City").value == "Boston"
+    _input(b, "Pronouns (optional)").input("they/them")
+    _button(b, "Save changes").click().run()
+    with session_scope() as s:
+        saved = s.get(Patient, pid)
+        assert (saved.city, saved.pronouns) == ("Boston", "they/them")
 
 
 def test_archive_needs_reason_then_restore(app_env):
