@@ -22,6 +22,7 @@ PAGES: list[PageEntry] = [
     PageEntry("app.py", "My day", ":material/home:", "patients.read"),
     PageEntry("pages/patients.py", "Patients", ":material/group:", "patients.read"),
     PageEntry("pages/intake.py", "Intake assessment", ":material/assignment:", "clinical.read"),
+    PageEntry("pages/care_plan.py", "Care plan", ":material/assignment:", "clinical.read"),
     PageEntry("pages/admin.py", "Admin", ":material/settings:", "admin"),
 ]
 

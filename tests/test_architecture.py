@@ -72,6 +72,7 @@ _COMPONENTS_WITH_SESSIONS = {
     "admin_users",
     "admin_system",
     "instrument_admin",
+    "template_admin",
 }
 
 

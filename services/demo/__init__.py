@@ -53,12 +53,13 @@ Step = Callable[[DemoContext], None]
 
 def _steps() -> list[tuple[str, Step]]:
     # Imported here so each capability's seeder can import this module's types.
-    from services.demo import intake, people
+    from services.demo import care_plans, intake, people
 
     return [
         ("Staff accounts", people.seed_staff),
         ("Patients", people.seed_patients),
         ("Intake assessments", intake.seed),
+        ("Care plans", care_plans.seed),
     ]
 
 

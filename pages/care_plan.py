@@ -1,0 +1,92 @@
+"""Care plan: goals first in the patient's words, tasks, team, reviews, teaching, discharge."""
+
+import streamlit as st
+
+from components import care_plan_goals as goals_ui
+from components import care_plan_header as header_ui
+from components import care_plan_print as print_ui
+from components import care_plan_reviews as reviews_ui
+from components import care_plan_tasks as tasks_ui
+from components import care_plan_teaching as teaching_ui
+from components import care_plan_team as team_ui
+from components import care_plan_transitions as transitions_ui
+from components.guard import page_setup
+from db.models import Patient
+from db.session import session_scope
+from services import auth, care_plans, patients
+
+actor = page_setup("Care plan", "clinical.read")
+st.title("Care plan")
+can_edit = actor.can("clinical.edit")
+if not can_edit:
+    st.caption("Read only for your role.")
+
+
+def act(fn, *args, **kwargs):
+    """Run one service call as the signed-in user, in one transaction."""
+    with session_scope() as s:
+        return fn(s, actor, *args, **kwargs)
+
+
+# Patient: from the Patients page (?patient=ID or session), or search here.
+if "patient" in st.query_params and st.query_params["patient"].isdigit():
+    st.session_state["cp_patient"] = int(st.query_params["patient"])
+query = st.text_input("Find a patient (name, MRN or date of birth)", key="cp_query")
+with session_scope() as s:
+    found = patients.search_patients(s, actor, query, page_size=25).rows
+    current = st.session_state.get("cp_patient")
+    current = s.get(Patient, current) if current else None
+chosen = header_ui.pick_patient(found, query, current)
+if chosen is None:
+    st.stop()
+if chosen != st.session_state.get("cp_patient"):
+    st.session_state["cp_patient"] = chosen
+    st.session_state.pop("cp_plan_id", None)
+
+with session_scope() as s:
+    history = care_plans.plan_history(s, chosen)
+    users = auth.staff_choices(s)
+plan_id = None
+if len(history) > 1 or (history and not history[0].is_current):
+    labels = {p.id: f"{p.start_on} · {p.title} ({p.status})" for p in history}
+    plan_id = st.selectbox(
+        "Plan",
+        list(labels),
+        format_func=lambda i: labels[i],
+        key="cp_plan_id",
+        help="Earlier plans are kept as history and can be read here.",
+    )
+with session_scope() as s:
+    view = care_plans.load_plan_view(s, actor, chosen, plan_id)
+
+header_ui.header(view, users)
+if view.plan is None:
+    if can_edit:
+        header_ui.start_plan_form(act, chosen)
+    else:
+        st.info("This patient has no care plan yet.")
+    transitions_ui.transitions_section(act, view, users, can_edit)
+    st.stop()
+if can_edit and view.plan.is_current:
+    header_ui.edit_plan_form(act, view)
+
+# A key keeps the chosen tab when a message above it comes and goes between runs.
+tabs = st.tabs(
+    ["Goals", "Tasks", "Needs and team", "Reviews", "Teach-back", "Transitions", "Print"],
+    key="cp_tabs",
+)
+with tabs[0]:
+    goals_ui.goals_section(act, view, can_edit)
+with tabs[1]:
+    tasks_ui.tasks_section(act, view, users, can_edit)
+with tabs[2]:
+    team_ui.needs_section(act, view, can_edit)
+    team_ui.team_section(act, view, users, can_edit)
+with tabs[3]:
+    reviews_ui.reviews_section(act, view, users, can_edit)
+with tabs[4]:
+    teaching_ui.teaching_section(act, view, can_edit)
+with tabs[5]:
+    transitions_ui.transitions_section(act, view, users, can_edit)
+with tabs[6]:
+    print_ui.print_section(act, view)

@@ -1,0 +1,114 @@
+"""Printable plans open in a PDF reader and carry the goal in the patient's words."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from db.models import AuditEvent
+from services import care_plans, teaching, transitions
+from services.exports import care_plan_pdf
+from services.teaching import TeachBackInput
+from tests.unit.careplan_factories import make_plan, words_goal
+
+
+def _text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+@pytest.fixture
+def full_plan(s, nurse):
+    plan = make_plan(s, nurse)
+    goal = care_plans.add_goal(
+        s,
+        nurse,
+        plan.id,
+        words_goal(patients_words="Quiero caminar a la iglesia con mi nieta", said_by="patient"),
+    )
+    care_plans.add_goal_task(
+        s,
+        nurse,
+        goal.id,
+        title="Weekly check-in call",
+        due_on=date(2026, 1, 20),
+        owner_user_id=nurse.id,
+        repeat_every_days=7,
+    )
+    care_plans.add_goal_task(
+        s,
+        nurse,
+        goal.id,
+        title="Walk 10 minutes after lunch",
+        due_on=date(2026, 1, 15),
+        owner_kind="patient",
+        owner_name="Ana Núñez",
+    )
+    care_plans.add_team_member(
+        s, nurse, plan.id, "primary care provider", name="Dr. José Peña", phone="+1 212 555 0101"
+    )
+    teaching.record_teach_back(
+        s,
+        nurse,
+        plan.patient_id,
+        TeachBackInput(
+            topic="Daily weights",
+            method="demonstration",
+            result="demonstrated correctly",
+            taught_on=date(2026, 1, 12),
+        ),
+    )
+    t = transitions.record_transition(
+        s,
+        nurse,
+        plan.patient_id,
+        facility="St. Jude Hospital",
+        admitted_on=date(2026, 1, 2),
+        lace=9,
+    )
+    assert t.items
+    return plan
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_patient_version_has_their_words_and_fixed_wording(s, nurse, full_plan, language):
+    data = care_plan_pdf.export_plan_pdf(
+        s, nurse, full_plan.patient_id, version="patient", language=language
+    )
+    text = _text(data)
+    assert "Quiero caminar a la iglesia con mi nieta" in text
+    assert "Walk 10 minutes after lunch" in text
+    assert "Daily weights" in text
+    assert "Dr. José Peña" in text
+    assert care_plan_pdf.WORDING[language]["title"] in text
+    assert care_plan_pdf.WORDING[language]["call"] in text
+
+
+def test_clinician_version_has_everything(s, nurse, full_plan):
+    data = care_plan_pdf.export_plan_pdf(s, nurse, full_plan.patient_id, version="clinician")
+    text = _text(data)
+    for expected in (
+        "Walk to the corner shop",
+        "Weekly check-in call",
+        "St. Jude Hospital",
+        "Medications reconciled",
+        "Núñez",
+        "Daily weights",
+    ):
+        assert expected in text, expected
+    events = list(s.scalars(select(AuditEvent).where(AuditEvent.action == "export")))
+    assert len(events) == 1 and events[0].patient_id == full_plan.patient_id
+
+
+def test_core_font_fallback_still_prints(s, nurse, full_plan, monkeypatch):
+    monkeypatch.setattr(care_plan_pdf, "FONT_DIRS", [])
+    data = care_plan_pdf.export_plan_pdf(s, nurse, full_plan.patient_id, version="patient")
+    assert "Quiero caminar a la iglesia" in _text(data)
+
+
+def test_dejavu_font_is_available_for_accents():
+    assert care_plan_pdf.font_path() is not None, "install fonts-dejavu-core"
