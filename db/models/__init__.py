@@ -17,9 +17,23 @@ from db.models.core import (
     TaskStatus,
     User,
 )
+from db.models.scheduling import (
+    Appointment,
+    AppointmentKind,
+    AppointmentSeries,
+    AppointmentStatus,
+    ReminderOutcome,
+    TransportBooking,
+)
 
 __all__ = [
     "AppSetting",
+    "Appointment",
+    "AppointmentKind",
+    "AppointmentSeries",
+    "AppointmentStatus",
+    "ReminderOutcome",
+    "TransportBooking",
     "AuditEvent",
     "Base",
     "LivingSituation",

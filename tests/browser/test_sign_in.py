@@ -5,7 +5,9 @@ from tests.browser.conftest import sign_in, wait_ready
 
 def test_sign_in_and_out(page, demo_app):
     sign_in(page, demo_app, "nurse")
-    assert page.get_by_role("heading", name="My day").first.is_visible() or "My day" in page.content()
+    assert (
+        page.get_by_role("heading", name="My day").first.is_visible() or "My day" in page.content()
+    )
     assert "TRAINING" in page.content()
     page.get_by_role("button", name="Sign out").click()
     wait_ready(page)

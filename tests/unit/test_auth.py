@@ -46,8 +46,14 @@ def test_deactivated_account_cannot_sign_in(s, make_actor):
 
 @pytest.mark.parametrize(
     ("password", "ok"),
-    [("short1", False), ("onlyletterslong", False), ("1234567890", False), ("password123", False),
-     ("Correct-horse-9", True), ("blue kettle 42", True)],
+    [
+        ("short1", False),
+        ("onlyletterslong", False),
+        ("1234567890", False),
+        ("password123", False),
+        ("Correct-horse-9", True),
+        ("blue kettle 42", True),
+    ],
 )
 def test_password_strength_rules(password, ok):
     assert (auth.password_problems(password, "nora") == []) is ok
