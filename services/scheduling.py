@@ -663,3 +663,40 @@ def series_of(s: Session, a: Appointment) -> AppointmentSeries | None:
 
 def transport_of(s: Session, a: Appointment) -> TransportBooking | None:
     return s.scalar(select(TransportBooking).where(TransportBooking.appointment_id == a.id))
+
+
+def patient_choices(s: Session, limit: int = 10_000) -> dict[int, str]:
+    """Active patients for pickers: id -> "Family, Given · MRN"."""
+    from db.models import RecordStatus
+
+    rows = s.execute(
+        select(Patient.id, Patient.family_name, Patient.given_name, Patient.mrn)
+        .where(Patient.status == RecordStatus.ACTIVE)
+        .order_by(Patient.family_name, Patient.given_name)
+        .limit(limit)
+    )
+    return {r.id: f"{r.family_name}, {r.given_name} · {r.mrn}" for r in rows}
+
+
+def details(a: Appointment, tz: str) -> list[dict]:
+    """The appointment as label/value rows for a read-only view."""
+    rows = {
+        "Type": a.kind,
+        "Title": a.title,
+        "Patient": a.patient.display_name if a.patient else "—",
+        "When": f"{recurrence.utc_to_local(a.start_at, tz):%a %d %b %Y %H:%M}"
+        f"–{recurrence.utc_to_local(a.end_at, tz):%H:%M}",
+        "Staff": a.staff.display_name if a.staff else "—",
+        "Status": a.status + (f" ({a.status_reason})" if a.status_reason else ""),
+        "Location": a.location or "—",
+        "Provider or facility": a.provider or "—",
+        "Notes": a.notes or "—",
+        "Repeats": "yes (part of a series)" if a.series_id else None,
+        "Transport": (
+            ("confirmed" if a.transport.confirmed else "not confirmed yet")
+            if a.transport
+            else ("needed" if a.needs_transport else "—")
+        ),
+        "Double booking kept because": a.conflict_override,
+    }
+    return [{"": k, " ": str(v)} for k, v in rows.items() if v is not None]

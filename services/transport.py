@@ -148,3 +148,26 @@ def unconfirmed_transport(
         .order_by(TransportBooking.pickup_at)
     )
     return list(s.scalars(q))
+
+
+def ride_values(a: Appointment) -> dict | None:
+    """The appointment's ride as plain values for a form, or None."""
+    t = a.transport
+    if t is None:
+        return None
+    keys = ("pickup_at", "pickup_address", "return_trip", "return_pickup_at", "vendor")
+    return {k: getattr(t, k) for k in keys} | {"wheelchair": t.wheelchair, "confirmed": t.confirmed}
+
+
+def ride_row(t: TransportBooking, tz: str) -> dict:
+    from services.recurrence import utc_to_local
+
+    a = t.appointment
+    return {
+        "id": t.id,
+        "Pick-up": f"{utc_to_local(t.pickup_at, tz):%a %d %b %H:%M}",
+        "Patient": a.patient.display_name if a.patient else "",
+        "To": a.title,
+        "Vendor": t.vendor or "vendor not set",
+        "Return": "with return" if t.return_trip else "one way",
+    }
