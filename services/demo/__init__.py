@@ -54,10 +54,12 @@ Step = Callable[[DemoContext], None]
 def _steps() -> list[tuple[str, Step]]:
     # Imported here so each capability's seeder can import this module's types.
     from services.demo import people
+    from services.demo import scheduling as demo_scheduling
 
     return [
         ("Staff accounts", people.seed_staff),
         ("Patients", people.seed_patients),
+        ("Appointments", demo_scheduling.seed),
     ]
 
 
