@@ -194,6 +194,16 @@ def lock_people(s: Session, staff_ids: set[int | None], patient_ids: set[int | N
         s.execute(text("SELECT pg_advisory_xact_lock(:ns, :id)"), {"ns": ns, "id": ident})
 
 
+def _overlapping(start: datetime, end: datetime) -> tuple:
+    """Rows overlapping [start, end). The lower bound on start_at (nothing lasts longer
+    than MAX_LENGTH) lets the start_at indexes scan only the range, not all history."""
+    return (
+        Appointment.start_at < end,
+        Appointment.start_at > start - MAX_LENGTH,
+        Appointment.end_at > start,
+    )
+
+
 def find_conflicts(
     s: Session,
     start: datetime,
@@ -217,8 +227,7 @@ def find_conflicts(
         return []
     q = select(Appointment).where(
         or_(*who),
-        Appointment.start_at < end,
-        Appointment.end_at > start,
+        *_overlapping(start, end),
         Appointment.status.not_in(FREE_STATUSES),
     )
     if exclude_ids:
@@ -627,7 +636,7 @@ def appointments_between(
             selectinload(Appointment.staff),
             selectinload(Appointment.transport),
         )
-        .where(Appointment.start_at < end, Appointment.end_at > start)
+        .where(*_overlapping(start, end))
     )
     if filters.staff_id is not None:
         q = q.where(Appointment.staff_id == filters.staff_id)
