@@ -48,18 +48,20 @@ def seed(data_dir: Path, target: int | None) -> str:
     return url
 
 
-def median_ms(fn, runs: int) -> float:
-    fn()  # warm-up: first connection, page caches
-    times = []
+def interleaved(fns: dict, runs: int) -> dict[str, float]:
+    """Median milliseconds of each callable, run alternately so machine load hits all alike."""
+    for fn in fns.values():
+        fn()  # warm-up: first connection, page caches
+    times: dict[str, list[float]] = {k: [] for k in fns}
     for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+        for key, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[key].append((time.perf_counter() - t0) * 1000)
+    return {k: statistics.median(v) for k, v in times.items()}
 
 
-def measure(data_dir: Path, url: str, runs: int) -> dict:
-    os.environ["CAREDESK_DATA_DIR"] = str(data_dir)
+def measure(dirs: dict[str, tuple[Path, str]], runs: int) -> dict[str, dict]:
     from sqlalchemy import func, select
 
     from db.base import today
@@ -67,30 +69,40 @@ def measure(data_dir: Path, url: str, runs: int) -> dict:
     from db.session import session_scope
     from services import calendar_feed, scheduling
     from services.scheduling import Filters
+    from tests.apptest import signed_in
 
     tz = "America/New_York"
     start, end = calendar_feed.visible_range(None, tz, today())
-    with session_scope(url) as s:
-        total = s.scalar(select(func.count(Appointment.id)))
-        nurse = s.scalar(select(User.id).where(User.username == "nurse"))
-
-    def week(staff_id):
+    out: dict[str, dict] = {}
+    fns = {}
+    for label, (data_dir, url) in dirs.items():
         with session_scope(url) as s:
-            return scheduling.appointments_between(s, start, end, Filters(staff_id=staff_id))
+            total = s.scalar(select(func.count(Appointment.id)))
+            nurse = s.scalar(select(User.id).where(User.username == "nurse"))
 
-    shown = len(week(nurse))
-    out = {
-        "appointments": total,
-        "week events (nurse)": shown,
-        "query nurse week ms": median_ms(lambda: week(nurse), runs),
-        "query everyone's week ms": median_ms(lambda: week(None), runs),
-    }
-    from tests.apptest import signed_in
+        def week(staff_id, url=url):
+            with session_scope(url) as s:
+                return scheduling.appointments_between(s, start, end, Filters(staff_id=staff_id))
 
-    at = signed_in("nurse", "pages/calendar.py", password="demo")
-    assert not at.exception, at.exception
-    out["page run ms (AppTest)"] = median_ms(at.run, runs)
-    assert not at.exception, at.exception
+        os.environ["CAREDESK_DATA_DIR"] = str(data_dir)
+        at = signed_in("nurse", "pages/calendar.py", password="demo")
+        assert not at.exception, at.exception
+
+        def page(at=at, data_dir=data_dir):
+            os.environ["CAREDESK_DATA_DIR"] = str(data_dir)
+            at.run()
+            assert not at.exception, at.exception
+
+        out[label] = {
+            "appointments": total,
+            "week events (nurse)": len(week(nurse)),
+            "week events (everyone)": len(week(None)),
+        }
+        fns[(label, "query nurse week ms")] = lambda w=week, n=nurse: w(n)
+        fns[(label, "query everyone's week ms")] = lambda w=week: w(None)
+        fns[(label, "page run ms (AppTest)")] = page
+    for (label, key), value in interleaved(fns, runs).items():
+        out[label][key] = value
     return out
 
 
@@ -133,20 +145,25 @@ def main() -> int:
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("CAREDESK_SECRET_KEY", "bench-key")
-    results = {}
+    results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
+        dirs, seeded = {}, {}
         for label, target in (("small", None), ("large", args.big)):
             data_dir = Path(tmp) / label / "data"
             data_dir.mkdir(parents=True)
             t0 = time.perf_counter()
-            url = seed(data_dir, target)
-            seeded = time.perf_counter() - t0
-            results[label] = measure(data_dir, url, args.runs) | {"seed s": seeded}
-            if not args.no_browser:
-                from db.session import dispose_all
+            dirs[label] = (data_dir, seed(data_dir, target))
+            seeded[label] = time.perf_counter() - t0
+        results = measure(dirs, args.runs)
+        for label in dirs:
+            results[label]["seed s"] = seeded[label]
+        if not args.no_browser:
+            from db.session import dispose_all
 
-                dispose_all()
+            dispose_all()
+            for label, (data_dir, _) in dirs.items():
                 results[label]["browser week shown s"] = browser_seconds(data_dir, 5)
+        load = os.getloadavg()[0]
     small, large = results["small"], results["large"]
     print(f"{'':32}{'small':>12}{'large':>12}")
     for key in small:
@@ -157,6 +174,7 @@ def main() -> int:
     big = large["query nurse week ms"] + large["page run ms (AppTest)"]
     print(f"\nweek view (query + page run): {base:.1f} ms vs {big:.1f} ms = {big / base:.2f}x")
     print("target: within 1.5x; browser under 1.5 s")
+    print(f"load average during the run: {load:.1f} on {os.cpu_count()} CPUs")
     return 0
 
 

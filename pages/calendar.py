@@ -24,11 +24,22 @@ actor = page_setup("Calendar", "patients.read")
 tz, state, KEY = config.load().timezone, st.session_state, "cal"
 can_edit = actor.can("schedule.edit")
 with session_scope() as s:
-    staff, patients = auth.staff_choices(s), scheduling.patient_choices(s)
+    staff = auth.staff_choices(s)
 if "patient" in st.query_params and "cal_dialog" not in state:  # "schedule for this patient"
     pid = int(st.query_params.pop("patient"))
-    state["cal_patient"] = pid if pid in patients else None
-    state["cal_dialog"] = {"kind": "new", "patient_id": state["cal_patient"]} if can_edit else None
+    with session_scope() as s:
+        state["cal_patient"] = pid if scheduling.patient_choices(s, include=(pid,)) else None
+    task = st.query_params.pop("task", None)  # booked from a care-plan task: keep the link
+    state["cal_dialog"] = (
+        {"kind": "new", "patient_id": state["cal_patient"], "task": task} if can_edit else None
+    )
+
+
+def find_patients(key: str, chosen: int | None) -> dict[int, str]:
+    """A name/MRN search box; the matches (and the chosen patient) for the picker below it."""
+    query = st.text_input("Find patient", key=key, placeholder="Name or MRN")
+    with session_scope() as s:
+        return scheduling.patient_choices(s, query, include=(chosen,))
 
 
 def close_dialog() -> None:
@@ -71,7 +82,10 @@ def new_dialog(d: dict) -> None:
         start=start,
         end=end if end and end > start else start + timedelta(hours=1),
         staff_id=state.get("cal_staff") or (actor.id if actor.id in staff else None),
+        source_kind="task" if d.get("task") else None,
+        source_id=int(d["task"]) if d.get("task") else None,
     )
+    patients = find_patients("cal_new_q", initial.patient_id)
     result = appointment_form(
         "cal_new_form", initial, tz=tz, staff=staff, patients=patients,
         errors=field_errors("cal_new"), conflicts=state.get("cal_conflicts"),
@@ -103,6 +117,7 @@ def edit_dialog(d: dict) -> None:
     if not can_edit:
         return
     scope = extras.scope_choice("cal_edit_scope", series is not None)
+    patients = find_patients("cal_edit_q", initial.patient_id)
     result = appointment_form(
         "cal_edit_form", initial, tz=tz, staff=staff, patients=patients,
         errors=field_errors("cal_edit"), conflicts=state.get("cal_conflicts"),
@@ -163,18 +178,20 @@ def move_dialog(d: dict) -> None:
 
 
 st.title("Calendar")
-f = st.columns(4)
+f = st.columns([1.2, 1, 1.2, 1, 1])
 mine = actor.role in ("nurse", "social_worker") and actor.id in staff  # front desk sees all
 state.setdefault("cal_staff", actor.id if mine else None)
 staff_id = f[0].selectbox(
     "Staff member", [None, *staff], key="cal_staff", format_func=lambda i: staff.get(i, "Everyone")
 )
-patient_id = f[1].selectbox(
+with f[1]:
+    patients = find_patients("cal_patient_q", state.get("cal_patient"))
+patient_id = f[2].selectbox(
     "Patient", [None, *patients], key="cal_patient",
     format_func=lambda i: patients.get(i, "All patients"),
 )  # fmt: skip
-kinds = f[2].multiselect("Type", [k.value for k in AppointmentKind], placeholder="All types")
-statuses = f[3].multiselect("Status", [x.value for x in AppointmentStatus], placeholder="All")
+kinds = f[3].multiselect("Type", [k.value for k in AppointmentKind], placeholder="All types")
+statuses = f[4].multiselect("Status", [x.value for x in AppointmentStatus], placeholder="All")
 filters = Filters(staff_id, patient_id, tuple(kinds), tuple(statuses))
 
 tab_cal, tab_calls, tab_rides, tab_ics = st.tabs(

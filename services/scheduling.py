@@ -674,16 +674,26 @@ def transport_of(s: Session, a: Appointment) -> TransportBooking | None:
     return s.scalar(select(TransportBooking).where(TransportBooking.appointment_id == a.id))
 
 
-def patient_choices(s: Session, limit: int = 10_000) -> dict[int, str]:
-    """Active patients for pickers: id -> "Family, Given · MRN"."""
-    from db.models import RecordStatus
+def patient_choices(
+    s: Session, query: str = "", *, limit: int = 50, include: tuple[int | None, ...] = ()
+) -> dict[int, str]:
+    """Active patients matching a name or MRN, for pickers: id -> "Family, Given · MRN".
 
-    rows = s.execute(
-        select(Patient.id, Patient.family_name, Patient.given_name, Patient.mrn)
-        .where(Patient.status == RecordStatus.ACTIVE)
-        .order_by(Patient.family_name, Patient.given_name)
-        .limit(limit)
-    )
+    `include` keeps already-chosen patients in the list whatever the query.
+    """
+    from db.models import RecordStatus
+    from services.text import fold
+
+    cols = (Patient.id, Patient.family_name, Patient.given_name, Patient.mrn)
+    q = select(*cols).where(Patient.status == RecordStatus.ACTIVE)
+    for token in fold(query or "").split():
+        q = q.where(
+            or_(Patient.search_name.contains(token, autoescape=True), Patient.mrn == query.strip())
+        )
+    rows = list(s.execute(q.order_by(Patient.family_name, Patient.given_name).limit(limit)))
+    wanted = [i for i in include if i is not None]
+    if wanted:
+        rows += list(s.execute(select(*cols).where(Patient.id.in_(wanted))))
     return {r.id: f"{r.family_name}, {r.given_name} · {r.mrn}" for r in rows}
 
 

@@ -184,3 +184,21 @@ def test_reminder_call_is_logged(clinic):
     with session_scope(clinic["url"]) as s:
         assert s.get(Appointment, clinic["appointment"]).status == "confirmed"
     assert count(clinic["url"], AuditEvent, AuditEvent.category == "reminder call") == 1
+
+
+def test_deep_link_schedules_for_a_patient_from_a_task(clinic):
+    at = signed_in("nurse")
+    at.query_params["patient"] = str(clinic["patient"])
+    at.query_params["task"] = "77"
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    box = [x for x in at.selectbox if x.label == "Patient"][-1]
+    assert box.value == clinic["patient"]
+    at.time_input[0].set_value(datetime.min.time().replace(hour=15))
+    next(b for b in at.button if b.label == "Book appointment").click()
+    at.run()
+    assert not at.exception
+    with session_scope(clinic["url"]) as s:
+        a = s.scalar(select(Appointment).where(Appointment.source_kind == "task"))
+        assert a.source_id == 77 and a.patient_id == clinic["patient"]
