@@ -116,13 +116,23 @@ def edit_dialog(d: dict) -> None:
         st.error(conflict["message"] + " Close and open it again to see the saved version.")
     if not can_edit:
         return
-    scope = extras.scope_choice("cal_edit_scope", series is not None)
-    patients = find_patients("cal_edit_q", initial.patient_id)
-    result = appointment_form(
-        "cal_edit_form", initial, tz=tz, staff=staff, patients=patients,
-        errors=field_errors("cal_edit"), conflicts=state.get("cal_conflicts"),
-        allow_repeat=False, submit_label="Save changes",
-    )  # fmt: skip
+    cols = st.columns(4)
+    for col, status in zip(cols, ("confirmed", "arrived", "completed", "no-show"), strict=True):
+        if col.button(status.capitalize(), disabled=initial.status == status, width="stretch"):
+            save(
+                lambda s, status=status: scheduling.set_status(
+                    s, actor, d["id"], status, version=d["version"]
+                ),
+                f"Marked {status}.", "cal_status",
+            )  # fmt: skip
+    errors, conflicts = field_errors("cal_edit"), state.get("cal_conflicts")
+    with st.expander("Change details or time", expanded=bool(errors or conflicts)):
+        scope = extras.scope_choice("cal_edit_scope", series is not None)
+        patients = find_patients("cal_edit_q", initial.patient_id)
+        result = appointment_form(
+            "cal_edit_form", initial, tz=tz, staff=staff, patients=patients, errors=errors,
+            conflicts=conflicts, allow_repeat=False, submit_label="Save changes",
+        )  # fmt: skip
     if result:
         save(
             lambda s: scheduling.update_appointment(
@@ -194,8 +204,16 @@ kinds = f[3].multiselect("Type", [k.value for k in AppointmentKind], placeholder
 statuses = f[4].multiselect("Status", [x.value for x in AppointmentStatus], placeholder="All")
 filters = Filters(staff_id, patient_id, tuple(kinds), tuple(statuses))
 
+with session_scope() as s:
+    due = reminders.reminder_rows(reminders.reminders_due(s, staff_id=staff_id), tz)
+    todo = [rides.ride_row(t, tz) for t in rides.unconfirmed_transport(s)]
 tab_cal, tab_calls, tab_rides, tab_ics = st.tabs(
-    ["Calendar", "Reminder calls", "Transport to confirm", "Export .ics"]
+    [
+        "Calendar",
+        f"Reminder calls ({len(due)})",
+        f"Transport to confirm ({len(todo)})",
+        "Export .ics",
+    ]
 )
 with tab_cal:  # the widget must stay in the first tab (DESIGN.md §3.8)
     c1, c2 = st.columns([5, 1], vertical_alignment="center")
@@ -240,8 +258,6 @@ with tab_calls:
 
         return _log
 
-    with session_scope() as s:
-        due = reminders.reminder_rows(reminders.reminders_due(s, staff_id=staff_id), tz)
     extras.call_list(
         due, {"Confirmed": log_call("confirmed"), "Left message": log_call("left message")},
         "rem", can_edit,
@@ -250,8 +266,6 @@ with tab_calls:
         st.info("No reminder calls waiting.")
 
 with tab_rides:
-    with session_scope() as s:
-        todo = [rides.ride_row(t, tz) for t in rides.unconfirmed_transport(s)]
 
     def confirm_ride(booking_id: int) -> None:
         with session_scope() as s:

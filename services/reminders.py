@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from db.base import utcnow
@@ -22,7 +22,10 @@ NO_REMINDER_KINDS = (AppointmentKind.CASE_CONFERENCE, AppointmentKind.FOLLOW_UP_
 def reminders_due(
     s: Session, now: datetime | None = None, hours: int = 48, staff_id: int | None = None
 ) -> list[Appointment]:
-    """Appointments in the next `hours` not yet confirmed with the patient."""
+    """Appointments in the next `hours` not yet confirmed with the patient.
+
+    With staff_id: those the staff member attends and those of their own caseload.
+    """
     now = now or utcnow()
     q = (
         select(Appointment)
@@ -36,8 +39,10 @@ def reminders_due(
         )
         .order_by(Appointment.start_at)
     )
-    if staff_id is not None:
-        q = q.where(Appointment.staff_id == staff_id)
+    if staff_id is not None:  # mine: what I attend, and my caseload's outside appointments
+        q = q.where(
+            or_(Appointment.staff_id == staff_id, Patient.primary_case_manager_id == staff_id)
+        )
     return list(s.scalars(q))
 
 
