@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 
@@ -79,6 +80,14 @@ def s(request, _pg_engine) -> Iterator[Session]:
         yield session
     trans.rollback()
     conn.close()
+
+
+@functools.cache
+def _password_hash() -> str:
+    """argon2 is slow on purpose; hash the shared test password once."""
+    from services.auth import hash_password
+
+    return hash_password(PASSWORD)
 
 
 def make_user(s: Session, username: str, role: Role = Role.NURSE, display_name: str | None = None):
