@@ -13,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_calendar import calendar
 
-from services.calendar_feed import COLOURS, change_signature
+from services.calendar_feed import PALETTE, change_signature
 
 VIEWS = "timeGridDay,timeGridWeek,dayGridMonth,listWeek,multiMonthYear"
 CALLBACKS = ["dateClick", "eventClick", "eventChange", "eventsSet", "select"]
@@ -97,10 +97,5 @@ def calendar_view(
 
 
 def legend() -> None:
-    """One chip per appointment type in its colour (fixed labels, no user text)."""
-    chips = " ".join(
-        f"<span style='background:{colour};color:white;border-radius:4px;"
-        f"padding:1px 6px;margin-right:4px;font-size:0.8rem'>{kind.value}</span>"
-        for kind, colour in COLOURS.items()
-    )
-    st.markdown(chips, unsafe_allow_html=True)
+    """One badge per appointment type in its colour (fixed labels, no user text)."""
+    st.markdown(" ".join(f":{badge}-badge[{kind.value}]" for kind, (badge, _) in PALETTE.items()))

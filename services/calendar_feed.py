@@ -14,15 +14,17 @@ from datetime import UTC, date, datetime, timedelta
 from db.models import Appointment, AppointmentKind, AppointmentStatus
 from services import recurrence
 
-COLOURS = {
-    AppointmentKind.MEDICAL: "#1565c0",
-    AppointmentKind.HOME_VISIT: "#2e7d32",
-    AppointmentKind.TRANSPORT: "#6d4c41",
-    AppointmentKind.TELEHEALTH: "#6a1b9a",
-    AppointmentKind.FOLLOW_UP_CALL: "#00838f",
-    AppointmentKind.CASE_CONFERENCE: "#ef6c00",
-    AppointmentKind.OTHER: "#546e7a",
+# (Streamlit badge colour for the legend, the matching strong colour for the event)
+PALETTE = {
+    AppointmentKind.MEDICAL: ("blue", "#1c6fc4"),
+    AppointmentKind.HOME_VISIT: ("green", "#1e8e4a"),
+    AppointmentKind.TRANSPORT: ("yellow", "#a07d00"),
+    AppointmentKind.TELEHEALTH: ("violet", "#7a3de0"),
+    AppointmentKind.FOLLOW_UP_CALL: ("orange", "#d46a00"),
+    AppointmentKind.CASE_CONFERENCE: ("red", "#c62828"),
+    AppointmentKind.OTHER: ("gray", "#5f6673"),
 }
+COLOURS = {kind: strong for kind, (_, strong) in PALETTE.items()}
 MUTED = "#b0bec5"  # cancelled and no-show
 
 

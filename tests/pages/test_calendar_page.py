@@ -230,4 +230,6 @@ def test_viewer_sees_details_but_no_edit(clinic):
     at.run()
     assert not at.exception
     assert "Wound care" in str(at.table[0].value)
-    assert not [b for b in at.button if b.label in ("Arrived", "Save changes", "Cancel appointment")]
+    assert not [
+        b for b in at.button if b.label in ("Arrived", "Save changes", "Cancel appointment")
+    ]
