@@ -89,7 +89,7 @@ def calendar_view(
     if not value or not isinstance(value, dict) or "callback" not in value:
         return None
     signature = change_signature(value)
-    handled = f"{key}__handled"
+    handled = f"{widget_key(key, revision)}__handled"
     if st.session_state.get(handled) == signature:
         return None  # the sticky value of a callback we already acted on
     st.session_state[handled] = signature

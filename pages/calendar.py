@@ -43,8 +43,8 @@ def find_patients(key: str, chosen: int | None) -> dict[int, str]:
 
 
 def close_dialog() -> None:
-    if (state.get("cal_dialog") or {}).get("kind") == "move":
-        state["cal_rev"] = state.get("cal_rev", 0) + 1  # put a refused drag back
+    # A fresh widget: a refused drag goes back, and the same event can be clicked again.
+    state["cal_rev"] = state.get("cal_rev", 0) + 1
     for k in ("cal_dialog", "cal_conflicts", "cal_conflict"):
         state.pop(k, None)
 
@@ -238,7 +238,7 @@ with tab_cal:  # the widget must stay in the first tab (DESIGN.md §3.8)
     elif kind == "eventClick":
         ev = action["eventClick"]["event"]
         ident = ev.get("extendedProps", {}).get("appointment") or int(ev["id"])
-        close_dialog()
+        state.pop("cal_conflicts", None), state.pop("cal_conflict", None)
         state["cal_dialog"] = {"kind": "edit", "id": int(ident)}
     elif kind == "eventChange" and can_edit:
         ev = action["eventChange"]["event"]

@@ -16,7 +16,7 @@ from tests.apptest import signed_in, texts
 
 PAGE = "pages/calendar.py"
 TZ = "America/New_York"
-WIDGET = "cal_0"
+WIDGET = "cal_0"  # the widget key before any dialog has closed
 
 
 @pytest.fixture
@@ -108,6 +108,10 @@ def test_repeated_sticky_event_change_writes_once(clinic):
     at.run()
     assert not at.exception
     assert "New time" in texts(at)  # asks before writing
+    for _ in range(2):  # the sticky value comes back while the question is open
+        at.session_state[WIDGET] = change_value(clinic, new_day)
+        at.run()
+        assert len([b for b in at.button if b.label == "Move it"]) == 1
     assert count(clinic["url"], AuditEvent, AuditEvent.action == "update") == 0
     next(b for b in at.button if b.label == "Move it").click()
     at.run()
@@ -233,3 +237,33 @@ def test_viewer_sees_details_but_no_edit(clinic):
     assert not [
         b for b in at.button if b.label in ("Arrived", "Save changes", "Cancel appointment")
     ]
+
+
+def test_widget_wrapper_hands_each_callback_over_once():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from components.calendar_view import calendar_view
+
+        got = calendar_view([], key="c", tz="America/New_York", editable=True)
+        if got:
+            st.session_state["seen"] = st.session_state.get("seen", 0) + 1
+
+    at = AppTest.from_function(script)
+    first = {
+        "callback": "eventChange",
+        "eventChange": {"oldEvent": {"id": "1", "start": "a"}, "event": {"id": "1", "start": "b"}},
+    }
+    for _ in range(3):
+        at.session_state["c_0"] = first
+        at.run()
+    assert at.session_state["seen"] == 1
+    second = {
+        "callback": "eventChange",
+        "eventChange": {"oldEvent": {"id": "1", "start": "b"}, "event": {"id": "1", "start": "c"}},
+    }
+    at.session_state["c_0"] = second
+    at.run()
+    assert at.session_state["seen"] == 2
