@@ -23,6 +23,7 @@ PAGES: list[PageEntry] = [
     PageEntry("pages/patients.py", "Patients", ":material/group:", "patients.read"),
     PageEntry("pages/intake.py", "Intake assessment", ":material/assignment:", "clinical.read"),
     PageEntry("pages/care_plan.py", "Care plan", ":material/assignment:", "clinical.read"),
+    PageEntry("pages/calendar.py", "Calendar", ":material/calendar_month:", "patients.read"),
     PageEntry("pages/admin.py", "Admin", ":material/settings:", "admin"),
 ]
 

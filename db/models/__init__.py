@@ -1,54 +1,10 @@
 """All models, imported here so that Base.metadata knows every table.
 
-Each capability keeps its models in its own module; add the import below.
+Each capability keeps its models in its own module; add its import block below.
 """
 
 from db.base import Base
-from db.models.core import (
-    AppSetting,
-    AuditEvent,
-    LivingSituation,
-    OwnerKind,
-    Patient,
-    RecordStatus,
-    Role,
-    Task,
-    TaskPriority,
-    TaskStatus,
-    User,
-)
-from db.models.intake import (
-    AssessmentResponse,
-    ClinicDefinition,
-    Intake,
-    IntakeStatus,
-    IntakeSuggestion,
-    SuggestionStatus,
-)
-
-__all__ = [
-    "AssessmentResponse",
-    "ClinicDefinition",
-    "Intake",
-    "IntakeStatus",
-    "IntakeSuggestion",
-    "SuggestionStatus",
-    "AppSetting",
-    "AuditEvent",
-    "Base",
-    "LivingSituation",
-    "OwnerKind",
-    "Patient",
-    "RecordStatus",
-    "Role",
-    "Task",
-    "TaskPriority",
-    "TaskStatus",
-    "User",
-]
-
-# Care plans (issue 4).
-from db.models.care_plans import (  # noqa: E402
+from db.models.care_plans import (
     Achievement,
     CarePlan,
     CarePlanReview,
@@ -73,29 +29,82 @@ from db.models.care_plans import (  # noqa: E402
     TeamRole,
     TransitionStatus,
 )
+from db.models.core import (
+    AppSetting,
+    AuditEvent,
+    LivingSituation,
+    OwnerKind,
+    Patient,
+    RecordStatus,
+    Role,
+    Task,
+    TaskPriority,
+    TaskStatus,
+    User,
+)
+from db.models.intake import (
+    AssessmentResponse,
+    ClinicDefinition,
+    Intake,
+    IntakeStatus,
+    IntakeSuggestion,
+    SuggestionStatus,
+)
+from db.models.scheduling import (
+    Appointment,
+    AppointmentKind,
+    AppointmentSeries,
+    AppointmentStatus,
+    ReminderOutcome,
+    TransportBooking,
+)
 
-__all__ += [
+__all__ = [
     "Achievement",
+    "AppSetting",
+    "Appointment",
+    "AppointmentKind",
+    "AppointmentSeries",
+    "AppointmentStatus",
+    "AssessmentResponse",
+    "AuditEvent",
+    "Base",
     "CarePlan",
     "CarePlanReview",
     "CarePlanTemplateVersion",
     "CareTeamMember",
     "CareTransition",
     "ChecklistState",
+    "ClinicDefinition",
     "ConcernKind",
     "DischargeItem",
     "Goal",
     "GoalLifecycle",
     "GoalOptionDiscussion",
     "GoalProgress",
+    "Intake",
+    "IntakeStatus",
+    "IntakeSuggestion",
+    "LivingSituation",
     "LtcPlacement",
+    "OwnerKind",
+    "Patient",
     "PlacementStatus",
     "PlanConcern",
     "PlanStatus",
+    "RecordStatus",
+    "ReminderOutcome",
+    "Role",
     "SaidBy",
+    "SuggestionStatus",
+    "Task",
+    "TaskPriority",
+    "TaskStatus",
     "TeachBack",
     "TeachMethod",
     "TeachResult",
     "TeamRole",
     "TransitionStatus",
+    "TransportBooking",
+    "User",
 ]

@@ -54,12 +54,14 @@ Step = Callable[[DemoContext], None]
 def _steps() -> list[tuple[str, Step]]:
     # Imported here so each capability's seeder can import this module's types.
     from services.demo import care_plans, intake, people
+    from services.demo import scheduling as demo_scheduling
 
     return [
         ("Staff accounts", people.seed_staff),
         ("Patients", people.seed_patients),
         ("Intake assessments", intake.seed),
         ("Care plans", care_plans.seed),
+        ("Appointments", demo_scheduling.seed),
     ]
 
 

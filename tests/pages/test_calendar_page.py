@@ -1,0 +1,269 @@
+"""Calendar page under AppTest: every role, faked widget callbacks (DESIGN.md §3.9)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import Appointment, AuditEvent, Patient, User
+from db.session import session_scope
+from services import recurrence, scheduling
+from services.identity import Actor
+from services.scheduling import AppointmentInput
+from tests.apptest import signed_in, texts
+
+PAGE = "pages/calendar.py"
+TZ = "America/New_York"
+WIDGET = "cal_0"  # the widget key before any dialog has closed
+
+
+@pytest.fixture
+def clinic(app_env, monkeypatch):
+    """A patient and one appointment for the nurse on Wednesday next week at 10:00."""
+    monkeypatch.setenv("CAREDESK_TIMEZONE", TZ)
+    day = date.today() + timedelta(days=7 - date.today().weekday() + 2)
+    with session_scope(app_env) as s:
+        nurse = s.scalar(select(User).where(User.username == "nurse"))
+        p = Patient(
+            mrn="C1",
+            given_name="Ines",
+            family_name="Okoro",
+            birth_date=date(1948, 3, 2),
+            search_name="ines okoro",
+            phone="+1 617 555 0142",
+            preferred_language="Yoruba",
+        )
+        s.add(p)
+        s.flush()
+        actor = Actor(nurse.id, nurse.username, nurse.display_name, nurse.role)
+        start = recurrence.local_to_utc(
+            datetime.combine(day, datetime.min.time()).replace(hour=10), TZ
+        )
+        a = scheduling.book_appointment(
+            s,
+            actor,
+            AppointmentInput(
+                kind="home-health visit",
+                patient_id=p.id,
+                title="Wound care",
+                start=start,
+                end=start + timedelta(hours=1),
+                staff_id=nurse.id,
+            ),
+            tz=TZ,
+        ).appointment
+        ids = {"appointment": a.id, "patient": p.id, "nurse": nurse.id, "version": a.version}
+    return {"url": app_env, "day": day, **ids}
+
+
+def count(url, model=Appointment, *where) -> int:
+    with session_scope(url) as s:
+        return s.scalar(select(func.count(model.id)).where(*where))
+
+
+def change_value(clinic, new_day: date) -> dict:
+    old = f"{clinic['day']}T10:00:00"
+    new = f"{new_day}T10:00:00"
+    return {
+        "callback": "eventChange",
+        "eventChange": {
+            "oldEvent": {"id": str(clinic["appointment"]), "start": old},
+            "event": {
+                "id": str(clinic["appointment"]),
+                "start": new,
+                "end": f"{new_day}T11:00:00",
+                "extendedProps": {"version": clinic["version"], "series": False},
+            },
+            "view": {
+                "type": "timeGridWeek",
+                "activeStart": f"{clinic['day'] - timedelta(days=2)}T00:00:00.000Z",
+                "activeEnd": f"{clinic['day'] + timedelta(days=5)}T00:00:00.000Z",
+                "currentStart": f"{clinic['day'] - timedelta(days=2)}T00:00:00.000Z",
+            },
+        },
+    }
+
+
+@pytest.mark.parametrize("username", ["admin", "nurse", "socialworker", "scheduler", "viewer"])
+def test_every_role_sees_the_calendar(clinic, username):
+    at = signed_in(username, PAGE)
+    assert not at.exception
+    page = texts(at)
+    assert "Calendar" in page
+    buttons = {b.label for b in at.button}
+    if username == "viewer":
+        assert "New appointment" not in buttons
+    else:
+        assert "New appointment" in buttons
+    labels = " ".join(t.label for t in at.tabs)
+    assert "Reminder calls (" in labels and "Transport to confirm (" in labels
+
+
+def test_repeated_sticky_event_change_writes_once(clinic):
+    at = signed_in("nurse", PAGE)
+    new_day = clinic["day"] + timedelta(days=1)
+    at.session_state[WIDGET] = change_value(clinic, new_day)
+    at.run()
+    assert not at.exception
+    assert "New time" in texts(at)  # asks before writing
+    for _ in range(2):  # the sticky value comes back while the question is open
+        at.session_state[WIDGET] = change_value(clinic, new_day)
+        at.run()
+        assert len([b for b in at.button if b.label == "Move it"]) == 1
+    assert count(clinic["url"], AuditEvent, AuditEvent.action == "update") == 0
+    next(b for b in at.button if b.label == "Move it").click()
+    at.run()
+    assert not at.exception
+    # the same (sticky) value comes back on later reruns: nothing more is written
+    for _ in range(3):
+        at.session_state[WIDGET] = change_value(clinic, new_day)
+        at.run()
+        assert "New time" not in texts(at)
+    with session_scope(clinic["url"]) as s:
+        a = s.get(Appointment, clinic["appointment"])
+        assert recurrence.utc_to_local(a.start_at, TZ).date() == new_day
+        assert a.version == clinic["version"] + 1
+        updates = s.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.action == "update", AuditEvent.entity == "appointment"
+            )
+        )
+    assert updates == 1
+
+
+def test_viewer_cannot_move(clinic):
+    at = signed_in("viewer", PAGE)
+    at.session_state[WIDGET] = change_value(clinic, clinic["day"] + timedelta(days=1))
+    at.run()
+    assert not at.exception
+    assert "New time" not in texts(at)
+    assert not [b for b in at.button if b.label == "Move it"]
+
+
+def test_select_slot_books_and_conflict_is_refused(clinic):
+    at = signed_in("nurse", PAGE)
+    day = clinic["day"]
+    at.session_state[WIDGET] = {
+        "callback": "select",
+        "select": {
+            "allDay": False,
+            "start": f"{day}T10:30:00.000Z",
+            "end": f"{day}T11:30:00.000Z",
+            "view": {"type": "timeGridWeek"},
+        },
+    }
+    at.run()
+    assert not at.exception
+    assert at.time_input[0].value.hour == 10 and at.time_input[0].value.minute == 30
+    patient_box = [x for x in at.selectbox if x.label == "Patient"][
+        -1
+    ]  # the dialog's, not the filter
+    patient_box.set_value(clinic["patient"])
+    next(b for b in at.button if b.label == "Book appointment").click()
+    at.run()
+    assert not at.exception
+    assert "overlaps" in texts(at)  # nurse already has the 10:00 visit
+    assert count(clinic["url"]) == 1
+    reason = next(t for t in at.text_input if t.label.startswith("Reason to book anyway"))
+    reason.input("joint visit with PT")
+    next(b for b in at.button if b.label == "Book appointment").click()
+    at.run()
+    assert not at.exception
+    assert count(clinic["url"]) == 2
+    assert "Appointment booked." in texts(at)
+
+
+def test_reminder_call_is_logged(clinic):
+    with session_scope(clinic["url"]) as s:
+        a = s.get(Appointment, clinic["appointment"])
+        soon = scheduling.utcnow() + timedelta(hours=20)
+        a.start_at, a.end_at = soon, soon + timedelta(hours=1)
+    at = signed_in("scheduler", PAGE)
+    line = texts(at)
+    assert "Okoro, Ines" in line and "+1 617 555 0142" in line and "Yoruba" in line
+    next(b for b in at.button if b.label == "Confirmed").click()
+    at.run()
+    assert not at.exception
+    with session_scope(clinic["url"]) as s:
+        assert s.get(Appointment, clinic["appointment"]).status == "confirmed"
+    assert count(clinic["url"], AuditEvent, AuditEvent.category == "reminder call") == 1
+
+
+def test_deep_link_schedules_for_a_patient_from_a_task(clinic):
+    at = signed_in("nurse")
+    at.query_params["patient"] = str(clinic["patient"])
+    at.query_params["task"] = "77"
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    box = [x for x in at.selectbox if x.label == "Patient"][-1]
+    assert box.value == clinic["patient"]
+    at.time_input[0].set_value(datetime.min.time().replace(hour=15))
+    next(b for b in at.button if b.label == "Book appointment").click()
+    at.run()
+    assert not at.exception
+    with session_scope(clinic["url"]) as s:
+        a = s.scalar(select(Appointment).where(Appointment.source_kind == "task"))
+        assert a.source_id == 77 and a.patient_id == clinic["patient"]
+
+
+def test_click_opens_details_and_one_click_status(clinic):
+    at = signed_in("nurse", PAGE)
+    at.session_state[WIDGET] = {
+        "callback": "eventClick",
+        "eventClick": {"event": {"id": str(clinic["appointment"]), "start": "x"}, "view": {}},
+    }
+    at.run()
+    assert not at.exception
+    assert "Wound care" in str(at.table[0].value)
+    next(b for b in at.button if b.label == "Arrived").click()
+    at.run()
+    assert not at.exception
+    with session_scope(clinic["url"]) as s:
+        assert s.get(Appointment, clinic["appointment"]).status == "arrived"
+
+
+def test_viewer_sees_details_but_no_edit(clinic):
+    at = signed_in("viewer", PAGE)
+    at.session_state[WIDGET] = {
+        "callback": "eventClick",
+        "eventClick": {"event": {"id": str(clinic["appointment"]), "start": "x"}, "view": {}},
+    }
+    at.run()
+    assert not at.exception
+    assert "Wound care" in str(at.table[0].value)
+    assert not [
+        b for b in at.button if b.label in ("Arrived", "Save changes", "Cancel appointment")
+    ]
+
+
+def test_widget_wrapper_hands_each_callback_over_once():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from components.calendar_view import calendar_view
+
+        got = calendar_view([], key="c", tz="America/New_York", editable=True)
+        if got:
+            st.session_state["seen"] = st.session_state.get("seen", 0) + 1
+
+    at = AppTest.from_function(script)
+    first = {
+        "callback": "eventChange",
+        "eventChange": {"oldEvent": {"id": "1", "start": "a"}, "event": {"id": "1", "start": "b"}},
+    }
+    for _ in range(3):
+        at.session_state["c_0"] = first
+        at.run()
+    assert at.session_state["seen"] == 1
+    second = {
+        "callback": "eventChange",
+        "eventChange": {"oldEvent": {"id": "1", "start": "b"}, "event": {"id": "1", "start": "c"}},
+    }
+    at.session_state["c_0"] = second
+    at.run()
+    assert at.session_state["seen"] == 2

@@ -1,0 +1,35 @@
+"""Demo appointments: realistic mix, no double bookings, deterministic, and the bench option."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from db.models import Appointment, AppointmentSeries, TransportBooking
+from services.demo import scheduling as demo_scheduling
+from services.demo import seed_demo
+from tests.unit.test_scheduling_race import _count_overlaps
+
+
+def test_seeded_calendar_is_realistic_and_clean(s):
+    seed_demo(s, patients=60, seed=3)
+    total = s.scalar(select(func.count(Appointment.id)))
+    assert 150 < total < 600
+    kinds = set(s.scalars(select(Appointment.kind).distinct()))
+    assert {
+        "medical appointment",
+        "home-health visit",
+        "follow-up call",
+        "case conference",
+    } <= kinds
+    assert s.scalar(select(func.count(TransportBooking.id))) > 0
+    assert s.scalar(select(func.count(AppointmentSeries.id))) > 0
+    assert _count_overlaps(s) == 0  # no staff member double-booked
+    cancelled = s.scalars(select(Appointment).where(Appointment.status == "cancelled")).all()
+    assert all(a.status_reason for a in cancelled)
+
+
+def test_target_adds_history(s, monkeypatch):
+    original = demo_scheduling.seed
+    monkeypatch.setattr(demo_scheduling, "seed", lambda ctx: original(ctx, target=3000))
+    seed_demo(s, patients=20, seed=3)
+    assert s.scalar(select(func.count(Appointment.id))) == 3000

@@ -1,0 +1,138 @@
+"""Three processes booking the same slots at once: no double bookings (DESIGN.md §3.4).
+
+Runs on a temporary SQLite file always, and on PostgreSQL whenever
+CAREDESK_TEST_DATABASE_URL is set (in a schema of its own).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import event, func, select, text
+from sqlalchemy.orm import Session
+
+from db.models import Appointment, Base, Patient, Role, User
+from db.session import make_engine
+from services.identity import Actor
+
+PG_URL = os.environ.get("CAREDESK_TEST_DATABASE_URL")
+WORKERS, SLOTS = 3, 40
+FIRST = datetime(2026, 9, 1, 13, tzinfo=UTC)
+
+
+def _engine(url: str, schema: str | None):
+    engine = make_engine(url)
+    if schema:
+
+        @event.listens_for(engine, "connect")
+        def _path(dbapi_conn, _record):
+            with dbapi_conn.cursor() as cur:
+                cur.execute(f"SET search_path TO {schema}")
+            dbapi_conn.commit()
+
+    return engine
+
+
+def _worker(url: str, schema: str | None, n: int, start_gate, results) -> None:
+    from services import scheduling
+    from services.scheduling import AppointmentInput, DoubleBooking
+
+    engine = _engine(url, schema)
+    with Session(engine) as s:
+        staff = s.scalar(select(User).where(User.username == "racer"))
+        patient_id = s.scalar(select(Patient.id).where(Patient.mrn == f"R{n}"))
+        actor = Actor(staff.id, staff.username, staff.display_name, Role(staff.role))
+    booked = refused = 0
+    start_gate.wait()
+    for i in range(SLOTS):
+        # Slots of 60 minutes every 45: each overlaps its neighbours as well.
+        start = FIRST + timedelta(minutes=45 * (i // 2))
+        data = AppointmentInput(
+            kind="home-health visit",
+            patient_id=patient_id,
+            title=f"worker {n} slot {i}",
+            start=start,
+            end=start + timedelta(minutes=60),
+            staff_id=actor.id,
+        )
+        try:
+            with Session(engine) as s, s.begin():
+                scheduling.book_appointment(s, actor, data, tz="America/New_York")
+            booked += 1
+        except DoubleBooking:
+            refused += 1
+    engine.dispose()
+    results.put((n, booked, refused))
+
+
+def _count_overlaps(s: Session) -> int:
+    a, b = Appointment.__table__.alias("a"), Appointment.__table__.alias("b")
+    return s.scalar(
+        select(func.count())
+        .select_from(a.join(b, a.c.id < b.c.id))
+        .where(a.c.staff_id == b.c.staff_id, a.c.start_at < b.c.end_at, a.c.end_at > b.c.start_at)
+    )
+
+
+def _race(url: str, schema: str | None) -> tuple[int, int, int]:
+    engine = _engine(url, schema)
+    Base.metadata.create_all(engine)
+    with Session(engine) as s, s.begin():
+        s.add(User(username="racer", display_name="Racer", role=Role.NURSE, password_hash="x"))
+        for n in range(WORKERS):
+            s.add(
+                Patient(
+                    mrn=f"R{n}",
+                    given_name="Race",
+                    family_name=f"P{n}",
+                    birth_date=date(1960, 1, 1),
+                    search_name="race",
+                )
+            )
+    ctx = mp.get_context("spawn")
+    gate, results = ctx.Barrier(WORKERS), ctx.Queue()
+    procs = [
+        ctx.Process(target=_worker, args=(url, schema, n, gate, results)) for n in range(WORKERS)
+    ]
+    for p in procs:
+        p.start()
+    outcomes = [results.get(timeout=180) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    with Session(engine) as s:
+        overlaps = _count_overlaps(s)
+        rows = s.scalar(select(func.count(Appointment.id)))
+    engine.dispose()
+    booked = sum(o[1] for o in outcomes)
+    refused = sum(o[2] for o in outcomes)
+    assert booked + refused == WORKERS * SLOTS
+    return overlaps, rows, booked
+
+
+def test_three_process_race_sqlite(tmp_path):
+    overlaps, rows, booked = _race(f"sqlite:///{tmp_path / 'race.sqlite3'}", None)
+    assert overlaps == 0
+    assert rows == booked
+    assert booked >= SLOTS // 4  # every other slot pair can hold one visit
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_URL, reason="CAREDESK_TEST_DATABASE_URL not set")
+def test_three_process_race_postgresql():
+    schema = f"caredesk_race_{os.getpid()}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        overlaps, rows, booked = _race(PG_URL, schema)
+        assert overlaps == 0
+        assert rows == booked and booked >= SLOTS // 4
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()
