@@ -55,7 +55,7 @@ def caseload_by_manager(s: Session) -> list[dict]:
 
 PROVIDERS: list[Provider] = []
 # Modules that append their providers to PROVIDERS when imported; one line per capability.
-CONTRIBUTORS = ("services.tasks",)
+CONTRIBUTORS = ("services.tasks", "services.liaison")
 
 
 def _load_contributors() -> None:
