@@ -28,22 +28,24 @@ ALIASES = {
     "organization": "name",
     "organization_name": "name",
     "org_type": "type",
-    "organization type": "type",
+    "organization_type": "type",
     "service": "services",
     "description": "services",
-    "phone number": "phone",
-    "email address": "email",
+    "phone_number": "phone",
+    "email_address": "email",
     "url": "website",
     "address_1": "address",
-    "street address": "address",
-    "hours of operation": "hours",
+    "street_address": "address",
+    "hours_of_operation": "hours",
     "eligibility": "eligibility_notes",
     "eligibility_description": "eligibility_notes",
     "insurers": "accepted_insurers",
-    "last verified on": "last_verified_on",
+    "last_verified_on": "last_verified_on",
     "last_verified": "last_verified_on",
     "verified": "last_verified_on",
 }
+# The first entry's name and address stay: they are what made the rows duplicates.
+KEEP_ON_MERGE = {"name", "address", "name_key", "dedupe_key", "search_text"}
 FIELD_FOR_COLUMN = {"type": "org_type"}
 COLUMN_FOR_FIELD = {v: k for k, v in FIELD_FOR_COLUMN.items()}
 
@@ -109,8 +111,8 @@ def read_csv(content: str | bytes) -> tuple[list[dict], list[str]]:
     names = []
     unknown = []
     for h in header:
-        key = h.strip().lower()
-        key = ALIASES.get(key, key.replace(" ", "_"))
+        key = "_".join(h.strip().lower().replace("-", " ").split())
+        key = ALIASES.get(key, key)
         names.append(key if key in COLUMNS else None)
         if key not in COLUMNS and h.strip():
             unknown.append(h.strip())
@@ -248,11 +250,14 @@ def apply_import(
                 # A duplicate of an earlier row in this file: merge into that new row.
                 earlier = next(v for v in new_rows if v["dedupe_key"] == key)
                 for k, v in r.values.items():
-                    if v not in (None, ""):
+                    if v not in (None, "") and k not in KEEP_ON_MERGE:
                         earlier[k] = v
+                earlier["search_text"] = search_text(
+                    earlier["name"], earlier["org_type"], earlier["services"]
+                )
             else:
                 for k, v in r.values.items():
-                    if v not in (None, "") and k not in ("name", "name_key", "dedupe_key"):
+                    if v not in (None, "") and k not in KEEP_ON_MERGE:
                         setattr(target, k, v)
                 target.search_text = search_text(target.name, target.org_type, target.services)
             merged += 1
