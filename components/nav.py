@@ -21,6 +21,7 @@ class PageEntry:
 PAGES: list[PageEntry] = [
     PageEntry("app.py", "My day", ":material/home:", "patients.read"),
     PageEntry("pages/patients.py", "Patients", ":material/group:", "patients.read"),
+    PageEntry("pages/contacts.py", "Contacts", ":material/contacts:", "patients.read"),
     PageEntry("pages/admin.py", "Admin", ":material/settings:", "admin"),
 ]
 
