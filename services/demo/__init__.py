@@ -53,11 +53,12 @@ Step = Callable[[DemoContext], None]
 
 def _steps() -> list[tuple[str, Step]]:
     # Imported here so each capability's seeder can import this module's types.
-    from services.demo import people
+    from services.demo import contacts, people
 
     return [
         ("Staff accounts", people.seed_staff),
         ("Patients", people.seed_patients),
+        ("Directory, family, coverage and referrals", contacts.seed),
     ]
 
 
