@@ -23,11 +23,18 @@ from services.worklist import PROVIDERS as WORKLIST_PROVIDERS
 from services.worklist import WorklistSection
 
 
+def _own_caseload(actor: Actor) -> bool:
+    """Case managers see their own patients' items; other roles see the clinic's."""
+    return actor.role in ("nurse", "social_worker")
+
+
 def _prior_auths_expiring(s: Session, actor: Actor, on: date) -> WorklistSection:
     referrals.create_due_followups(s, utcnow())
     rows = []
     for pa in coverage.expiring_prior_auths(s, on):
         patient = s.get(Patient, pa.patient_id)
+        if _own_caseload(actor) and patient.primary_case_manager_id != actor.id:
+            continue
         rows.append(
             {
                 "Expires": pa.expires_on,
@@ -59,7 +66,7 @@ def _referrals_unanswered(s: Session, actor: Actor, on: date) -> WorklistSection
         .order_by(Referral.expected_response_by)
         .limit(200)
     )
-    if actor.role in ("nurse", "social_worker"):
+    if _own_caseload(actor):
         stmt = stmt.where(Referral.owner_user_id == actor.id)
     rows = [
         {

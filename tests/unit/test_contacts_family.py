@@ -150,8 +150,9 @@ def test_coverage_payer_must_be_an_insurer_and_one_primary(s, nurse):
     assert [c.order for c in coverage.coverages_of(s, nurse, p.id)] == [1, 2] and second.id
 
 
-def test_prior_auth_statuses_and_expiry_on_the_worklist(s, nurse):
+def test_prior_auth_statuses_and_expiry_on_the_worklist(s, nurse, make_actor):
     p = patient(s)
+    p.primary_case_manager_id = nurse.id
     cov = _coverage(s, nurse, p)
     pa = coverage.request_prior_auth(
         s,
@@ -198,3 +199,5 @@ def test_prior_auth_statuses_and_expiry_on_the_worklist(s, nurse):
     section = _prior_auths_expiring(s, nurse, TODAY)
     assert [r["Service"] for r in section.rows] == ["Home health visits"]
     assert section.rows[0]["In days"] == 10
+    assert _prior_auths_expiring(s, make_actor(Role.NURSE), TODAY).rows == []  # not their patient
+    assert len(_prior_auths_expiring(s, make_actor(Role.ADMIN), TODAY).rows) == 1
