@@ -21,13 +21,25 @@ SYSTEM_NURSE = Actor(id=None, username="setup", display_name="Setup", role=Role.
 def seeded(app_env):
     with session_scope(app_env) as s:
         create_organization(
-            s, SYSTEM_NURSE,
-            OrgInput(name="Clínica Harbor", org_type="primary care", services="checkups",
-                     phone="617-555-0150"),
+            s,
+            SYSTEM_NURSE,
+            OrgInput(
+                name="Clínica Harbor",
+                org_type="primary care",
+                services="checkups",
+                phone="617-555-0150",
+            ),
             region="US",
         )
-        s.add(Patient(mrn="M1", given_name="Ana", family_name="Pérez",
-                      birth_date=date(1950, 1, 2), search_name="ana perez"))
+        s.add(
+            Patient(
+                mrn="M1",
+                given_name="Ana",
+                family_name="Pérez",
+                birth_date=date(1950, 1, 2),
+                search_name="ana perez",
+            )
+        )
     return app_env
 
 
