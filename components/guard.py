@@ -71,7 +71,7 @@ def page_setup(title: str, permission: str = "patients.read") -> Actor:
     settings = config.load()
     migrate.ensure_current(settings.database_url)
     if settings.demo_mode:
-        st.warning(TRAINING_BANNER, icon="🎓")
+        st.warning(TRAINING_BANNER, icon=":material/school:")
     with session_scope() as s:
         has_users = auth.has_users(s)
     if not has_users:

@@ -34,7 +34,7 @@ def results_table(rows: list[dict]) -> None:
 
 
 def demographics(values: dict, region: str) -> None:
-    """Shown with st.table: plain text, never Markdown (names are PHI and user input)."""
+    """A dataframe, not st.table: st.table renders cells as Markdown and links e-mails."""
     shown = dict(values)
     shown["phone"] = display_phone(values.get("phone"), region)
     shown["interpreter_needed"] = "yes" if values.get("interpreter_needed") else "no"
@@ -77,4 +77,4 @@ def conflict_table(theirs: dict, mine: dict, staff: dict[int, str]) -> None:
         for k in FIELD_LABELS
     ]
     rows.sort(key=lambda r: r["Differs"] != "yes")
-    st.table(pd.DataFrame(rows))
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -7,17 +7,24 @@ from collections.abc import Callable
 import streamlit as st
 
 from db import config
+from db.models import Role
 from db.session import session_scope
 from services import auth
 from services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from services.identity import Actor
+from services.identity import ROLE_LABELS, Actor
 
 
 def sign_in_form(settings: config.Settings, on_signed_in: Callable[[Actor], None]) -> None:
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        _form(settings, on_signed_in)
+
+
+def _form(settings: config.Settings, on_signed_in: Callable[[Actor], None]) -> None:
     st.title("Sign in to CareDesk")
     notice = st.session_state.pop("_idle_notice", None)
     if notice:
-        st.info(notice, icon="⏱️")
+        st.info(notice, icon=":material/timer:")
     with st.form("sign_in", enter_to_submit=True):
         username = st.text_input("Username", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")
@@ -33,4 +40,9 @@ def sign_in_form(settings: config.Settings, on_signed_in: Callable[[Actor], None
     if settings.demo_mode:
         st.subheader("Demo accounts")
         st.caption(f"Every demo account uses the password “{DEMO_PASSWORD}”.")
-        st.table({"Username": [a[0] for a in DEMO_ACCOUNTS], "Role": [a[2] for a in DEMO_ACCOUNTS]})
+        st.table(
+            {
+                "Username": [a[0] for a in DEMO_ACCOUNTS],
+                "Role": [ROLE_LABELS[Role(a[2])] for a in DEMO_ACCOUNTS],
+            }
+        )

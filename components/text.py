@@ -1,7 +1,9 @@
 """Showing user-entered text safely (DESIGN.md §3.3).
 
-Labels and st.markdown render Markdown and some HTML, so any user text that goes
-through them passes through `esc` first. Prefer st.text / st.dataframe for PHI.
+Labels, st.markdown AND st.table cells render Markdown (st.table even turns e-mail
+addresses and URLs into links), so user text goes out through st.text or st.dataframe,
+or through `esc` where a label or Markdown is unavoidable. esc() neutralises Markdown
+and HTML; it cannot stop bare e-mails/URLs becoming links, so keep those out of Markdown.
 """
 
 from __future__ import annotations

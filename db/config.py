@@ -70,6 +70,10 @@ class Settings:
             marker.unlink(missing_ok=True)
 
     @property
+    def secret_key_configured(self) -> bool:
+        return bool(_get("SECRET_KEY"))
+
+    @property
     def secret_key(self) -> bytes:
         """Key of the audit chain: from settings, else generated once into data/."""
         configured = _get("SECRET_KEY")

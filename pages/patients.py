@@ -62,9 +62,7 @@ if view == "register" and can_edit:
                 )
                 new_id, mrn = p.id, p.mrn
         except PossibleDuplicate as exc:
-            state["patient_dupes"] = [
-                {"id": m.id, "mrn": m.mrn, "birth_date": m.birth_date} for m in exc.matches
-            ]
+            state["patient_dupes"] = exc.matches
         except InvalidInput as exc:
             field_errors("register", exc.errors)
         else:
@@ -94,12 +92,18 @@ elif view in ("summary", "edit") and state.get("patient_id"):
             st.error(conflict["message"])
             conflict_table(conflict["theirs"], conflict["mine"], staff)
             if st.button("Start again from the saved version"):
+                # New widget keys: the browser would otherwise send back the old typed values.
                 state[version_key] = version
-                for key in [k for k in state if str(k).startswith(f"edit_form_{pid}")]:
-                    del state[key]
+                state[f"edit_generation_{pid}"] = state.get(f"edit_generation_{pid}", 0) + 1
                 state.pop("patient_conflict")
                 st.rerun()
-        data = patient_form(f"edit_form_{pid}", values, staff, field_errors("edit"), "Save changes")
+        data = patient_form(
+            f"edit_form_{pid}_{state.get(f'edit_generation_{pid}', 0)}",
+            values,
+            staff,
+            field_errors("edit"),
+            "Save changes",
+        )
         if data is not None:
             try:
                 with session_scope() as s:

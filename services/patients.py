@@ -58,10 +58,16 @@ class PatientInput:
 
 
 class PossibleDuplicate(Exception):
-    """Same folded name and date of birth as an existing patient; confirm or open theirs."""
+    """Same folded name and date of birth as an existing patient; confirm or open theirs.
+
+    Carries plain values: the transaction is rolled back before the page reads them.
+    """
 
     def __init__(self, matches: list[Patient]):
-        self.matches = matches
+        self.matches = [
+            {"id": m.id, "mrn": m.mrn, "name": m.display_name, "birth_date": m.birth_date}
+            for m in matches
+        ]
         super().__init__(f"{len(matches)} patient(s) with the same name and date of birth")
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Patient, RecordStatus
+from db.models import Patient, RecordStatus, User
 from services.identity import Actor
 
 
@@ -41,8 +41,6 @@ def caseload_counts(s: Session, actor: Actor) -> dict[str, int]:
 
 
 def caseload_by_manager(s: Session) -> list[dict]:
-    from db.models import User
-
     rows = s.execute(
         select(User.display_name, func.count(Patient.id))
         .join(Patient, Patient.primary_case_manager_id == User.id)

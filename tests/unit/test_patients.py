@@ -65,7 +65,7 @@ def test_likely_duplicate_is_shown_before_saving(s, nurse):
     first = patients.register_patient(s, nurse, _input())
     with pytest.raises(PossibleDuplicate) as exc:
         patients.register_patient(s, nurse, _input(given_name="JOSE", family_name="ramirez"))
-    assert [m.id for m in exc.value.matches] == [first.id]
+    assert [m["id"] for m in exc.value.matches] == [first.id]
     second = patients.register_patient(
         s, nurse, _input(given_name="Jose"), confirmed_not_duplicate=True
     )
