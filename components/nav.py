@@ -21,9 +21,10 @@ class PageEntry:
 PAGES: list[PageEntry] = [
     PageEntry("app.py", "My day", ":material/home:", "patients.read"),
     PageEntry("pages/patients.py", "Patients", ":material/group:", "patients.read"),
-    PageEntry("pages/intake.py", "Intake assessment", ":material/assignment:", "clinical.read"),
+    PageEntry("pages/intake.py", "Intake assessment", ":material/fact_check:", "clinical.read"),
     PageEntry("pages/care_plan.py", "Care plan", ":material/assignment:", "clinical.read"),
     PageEntry("pages/calendar.py", "Calendar", ":material/calendar_month:", "patients.read"),
+    PageEntry("pages/contacts.py", "Contacts", ":material/contacts:", "patients.read"),
     PageEntry("pages/admin.py", "Admin", ":material/settings:", "admin"),
 ]
 

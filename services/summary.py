@@ -29,7 +29,7 @@ class SummarySection:
 Provider = Callable[[Session, Actor, Patient], SummarySection | None]
 PROVIDERS: list[Provider] = []
 # Modules that append their providers to PROVIDERS when imported; one line per capability.
-CONTRIBUTORS = ("services.intake", "services.care_plans", "services.reminders")
+CONTRIBUTORS = ("services.intake", "services.care_plans", "services.reminders", "services.liaison")
 
 
 def _load_contributors() -> None:

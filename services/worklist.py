@@ -53,7 +53,13 @@ def caseload_by_manager(s: Session) -> list[dict]:
 
 PROVIDERS: list[Provider] = []
 # Modules that append their providers to PROVIDERS when imported; one line per capability.
-CONTRIBUTORS = ("services.tasks", "services.intake", "services.care_plans", "services.reminders")
+CONTRIBUTORS = (
+    "services.tasks",
+    "services.intake",
+    "services.care_plans",
+    "services.reminders",
+    "services.liaison",
+)
 
 
 def _load_contributors() -> None:

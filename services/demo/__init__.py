@@ -53,7 +53,7 @@ Step = Callable[[DemoContext], None]
 
 def _steps() -> list[tuple[str, Step]]:
     # Imported here so each capability's seeder can import this module's types.
-    from services.demo import care_plans, intake, people
+    from services.demo import care_plans, contacts, intake, people
     from services.demo import scheduling as demo_scheduling
 
     return [
@@ -62,6 +62,7 @@ def _steps() -> list[tuple[str, Step]]:
         ("Intake assessments", intake.seed),
         ("Care plans", care_plans.seed),
         ("Appointments", demo_scheduling.seed),
+        ("Directory, family, coverage and referrals", contacts.seed),
     ]
 
 

@@ -1,0 +1,307 @@
+"""Around one patient: family and consent, insurance and prior auths, referrals, the log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+from components.contacts_common import attempt, pending_prompts, pick, table
+from components.contacts_forms import communication_form
+from components.contacts_referrals import move_referral_form
+from components.forms import field_errors, show_field_error
+from db.base import today
+from services import contacts_actions as act
+from services.communications import CommunicationInput
+from services.coverage import ORDERS, CoverageInput, PriorAuthInput
+from services.family import RELATIONSHIPS, SCOPES, ConsentInput, RelatedPersonInput
+from services.identity import Actor
+from services.referrals import REASON_KINDS, URGENCIES, ReferralInput
+
+state = st.session_state
+
+
+def patient_view(actor: Actor, region: str) -> None:
+    query = st.text_input("Find a patient", placeholder="Name, date of birth or MRN")
+    if query:
+        found = act.find_patients(actor, query)
+        if not found:
+            st.caption("No patient matches.")
+        choice = pick("Patient", found, index=None, placeholder="Choose the patient")
+        if choice is not None:
+            state["contacts_patient_id"] = choice
+    pid = state.get("contacts_patient_id")
+    if not pid:
+        st.caption("Find a patient to see their family, insurance, referrals and calls.")
+        return
+    d = act.patient_contacts(actor, pid)
+    st.text(f"{d['name']} · MRN {d['mrn']}")
+    tabs = st.tabs(
+        [
+            "Family and consent",
+            "Insurance and prior authorisations",
+            "Referrals",
+            "Communication log",
+        ]
+    )
+    with tabs[0]:
+        _family(actor, region, pid, d)
+    with tabs[1]:
+        _coverage(actor, pid, d)
+    with tabs[2]:
+        _referrals(actor, pid, d)
+    with tabs[3]:
+        _log(actor, pid, d)
+
+
+def _family(actor, region, pid, d) -> None:
+    table(d["family"]) if d["family"] else st.caption("No family members or caregivers recorded.")
+    missing = [r["Name"] for r in d["family"] if not r["Consent to share"].startswith("yes")]
+    if missing:
+        st.warning(
+            "No current consent to share health information with some family members. "
+            "Check before discussing the patient.",
+            icon=":material/privacy_tip:",
+        )
+    if not actor.can("referrals.edit"):
+        return
+    with st.expander("Add a family member or caregiver"):
+        errors = field_errors("family")
+        with st.form("family_form"):
+            c1, c2, c3 = st.columns(3)
+            name = c1.text_input("Name")
+            with c1:
+                show_field_error(errors, "name")
+            relationship = c2.selectbox("Relationship", RELATIONSHIPS)
+            language = c3.text_input("Language", "English")
+            c1, c2, c3 = st.columns(3)
+            phone = c1.text_input("Phone")
+            with c1:
+                show_field_error(errors, "phone")
+            mobile = c2.text_input("Mobile phone")
+            with c2:
+                show_field_error(errors, "mobile_phone")
+            email = c3.text_input("Email")
+            with c3:
+                show_field_error(errors, "email")
+            flags = st.columns(5)
+            labels = [
+                "Lives with patient",
+                "Primary caregiver",
+                "Emergency contact",
+                "Health-care proxy",
+                "Power of attorney",
+            ]
+            values = [f.checkbox(label) for f, label in zip(flags, labels, strict=True)]
+            if st.form_submit_button("Add", type="primary"):
+                data = RelatedPersonInput(
+                    name, relationship, phone, mobile, email, language, *values
+                )
+                attempt(
+                    "family",
+                    lambda _a: act.add_family(actor, pid, data, region),
+                    "Family member added.",
+                )
+    if d["family"]:
+        with st.expander("Record consent to share (signed authorisation)"):
+            errors = field_errors("consent")
+            people = {r["id"]: r["Name"] for r in d["family"]}
+            with st.form("consent_form"):
+                who = pick("Family member", people)
+                scope = st.selectbox("What may be shared", SCOPES)
+                c1, c2 = st.columns(2)
+                given = c1.date_input("Signed on", today(), format="YYYY-MM-DD")
+                with c1:
+                    show_field_error(errors, "given_on")
+                expires = c2.date_input(
+                    "Expires on", today() + timedelta(days=365), format="YYYY-MM-DD"
+                )
+                with c2:
+                    show_field_error(errors, "expires_on")
+                doc = st.text_input("Where the signed form is", placeholder="Scan name or file no.")
+                show_field_error(errors, "document_reference")
+                if st.form_submit_button("Record consent", type="primary"):
+                    data = ConsentInput(scope, given, expires, doc)
+                    attempt(
+                        "consent", lambda _a: act.add_consent(actor, who, data), "Consent recorded."
+                    )
+
+
+def _coverage(actor, pid, d) -> None:
+    table(d["coverage"]) if d["coverage"] else st.caption("No insurance recorded.")
+    st.subheader("Prior authorisations")
+    soon = [r for r in d["prior_auths"] if r["Check"]]
+    if soon:
+        st.warning(f"{len(soon)} prior authorisation(s) expire within 14 days: ask for renewal.")
+    table(d["prior_auths"]) if d["prior_auths"] else st.caption("No prior authorisations.")
+    if not actor.can("referrals.edit"):
+        return
+    with st.expander("Add insurance coverage"):
+        errors = field_errors("coverage")
+        insurers = act.insurer_options(actor)
+        with st.form("coverage_form"):
+            payer = pick("Insurer", insurers, index=None)
+            show_field_error(errors, "payer_id")
+            c1, c2, c3 = st.columns(3)
+            plan = c1.text_input("Plan")
+            with c1:
+                show_field_error(errors, "plan_name")
+            member = c2.text_input("Member id")
+            with c2:
+                show_field_error(errors, "member_id")
+            group = c3.text_input("Group")
+            c1, c2, c3 = st.columns(3)
+            start = c1.date_input("Effective from", today(), format="YYYY-MM-DD")
+            end = c2.date_input("Until", None, format="YYYY-MM-DD")
+            with c2:
+                show_field_error(errors, "end_on")
+            order = pick("Order", ORDERS, host=c3)
+            with c3:
+                show_field_error(errors, "order")
+            if st.form_submit_button("Add coverage", type="primary"):
+                data = CoverageInput(payer, plan, member, group, start, end, order)
+                attempt(
+                    "coverage", lambda _a: act.add_coverage(actor, pid, data), "Coverage added."
+                )
+    if d["coverage"]:
+        with st.expander("Request a prior authorisation"):
+            errors = field_errors("pa")
+            covs = {r["id"]: f"{r['Payer']} · {r['Plan']}" for r in d["coverage"]}
+            with st.form("pa_form"):
+                cov = pick("Coverage", covs)
+                service = st.text_input("Service", placeholder="e.g. home health visits")
+                show_field_error(errors, "service")
+                c1, c2 = st.columns(2)
+                requested = c1.date_input("Requested on", today(), format="YYYY-MM-DD")
+                ref = c2.text_input("Payer reference number (once submitted)")
+                if st.form_submit_button("Save request", type="primary"):
+                    data = PriorAuthInput(service, requested, ref)
+                    attempt(
+                        "pa",
+                        lambda _a: act.request_prior_auth(actor, cov, data),
+                        "Prior authorisation saved.",
+                    )
+    movable = [r for r in d["prior_auths"] if r["next"]]
+    if movable:
+        with st.expander("Record a payer decision or status"):
+            errors = field_errors("pa_status")
+            pas = {r["id"]: f"{r['Service']} ({r['Status']})" for r in movable}
+            pa_id = pick("Authorisation", pas)
+            nexts = next(r["next"] for r in movable if r["id"] == pa_id)
+            with st.form("pa_status_form"):
+                status = st.selectbox("New status", nexts)
+                show_field_error(errors, "status")
+                c1, c2, c3, c4 = st.columns(4)
+                decided = c1.date_input("Decision date", today(), format="YYYY-MM-DD")
+                units = c2.number_input("Approved units/visits", min_value=0, value=0)
+                with c2:
+                    show_field_error(errors, "approved_units")
+                expires = c3.date_input("Expires on", None, format="YYYY-MM-DD")
+                with c3:
+                    show_field_error(errors, "expires_on")
+                ref = c4.text_input("Reference number")
+                with c4:
+                    show_field_error(errors, "reference_number")
+                if st.form_submit_button("Save status"):
+                    attempt(
+                        "pa_status",
+                        lambda _a: act.set_prior_auth(
+                            actor,
+                            pa_id,
+                            status,
+                            decision_on=decided,
+                            approved_units=int(units) or None,
+                            expires_on=expires,
+                            reference_number=ref or None,
+                        ),
+                        "Status saved.",
+                    )
+
+
+def _referrals(actor, pid, d) -> None:
+    table(d["referrals"]) if d["referrals"] else st.caption("No referrals yet.")
+    if not actor.can("referrals.edit"):
+        return
+    with st.expander("New referral", expanded=not d["referrals"]):
+        pending_prompts("referral")
+        errors = field_errors("referral")
+        find = st.text_input(
+            "Find the organization", key="ref_org_query", placeholder="Name, service or type"
+        )
+        orgs = act.org_options(actor, find) if find else {}
+        with st.form("referral_form"):
+            org = pick("Refer to", orgs, index=None, placeholder="Search above, then choose")
+            show_field_error(errors, "organization_id")
+            c1, c2 = st.columns(2)
+            service = c1.text_input("Service requested")
+            with c1:
+                show_field_error(errors, "service")
+            urgency = c2.selectbox("Urgency", URGENCIES)
+            reason = st.text_area("Reason", height=68)
+            show_field_error(errors, "reason_text")
+            c1, c2 = st.columns(2)
+            kind = c1.selectbox("Answers (optional)", REASON_KINDS, index=None)
+            reason_id = c2.number_input("Finding or goal number", min_value=1, value=None)
+            with c2:
+                show_field_error(errors, "reason_id")
+            c1, c2 = st.columns(2)
+            consent = c1.checkbox("Patient consented to share with this organization")
+            expected = c2.date_input(
+                "Answer expected by (blank: by urgency)", None, format="YYYY-MM-DD"
+            )
+            with c2:
+                show_field_error(errors, "expected_response_by")
+            b1, b2 = st.columns(2)
+            send = b1.form_submit_button("Send referral", type="primary")
+            draft = b2.form_submit_button("Save as draft")
+            if send or draft:
+                data = ReferralInput(
+                    org, service, reason, kind or "", reason_id, urgency, consent, expected
+                )
+                attempt(
+                    "referral",
+                    lambda ack: act.create_referral(
+                        actor, pid, data, send=send, acknowledged_consent=ack
+                    ),
+                    "Referral sent." if send else "Draft saved.",
+                )
+    open_refs = [r for r in d["referrals"] if r["next"]]
+    if open_refs:
+        with st.expander("Move a referral along"):
+            move_referral_form(actor, open_refs, "pt")
+
+
+def _log(actor, pid, d) -> None:
+    table(d["communications"]) if d["communications"] else st.caption("Nothing logged yet.")
+    if not actor.can("contacts.edit"):
+        return
+    with st.expander("Log a call, e-mail or visit", expanded=not d["communications"]):
+        pending_prompts("pt_comm")
+        choices = {"patient": {pid: d["name"]}}
+        fam = {r["id"]: f"{r['Name']} ({r['Relationship']})" for r in d["family"]}
+        if fam:
+            choices["family member"] = fam
+        refs = {r["id"]: r["To"] for r in d["referrals"]}
+        find = st.text_input("Organization (search)", key="pt_comm_org_query")
+        if find:
+            choices["organization"] = act.org_options(actor, find)
+        referral = pick(
+            "About referral (optional)",
+            refs,
+            index=None,
+            key="pt_comm_ref",
+        )
+        if referral and "organization" not in choices:
+            choices["organization"] = {}
+        data = communication_form(
+            "pt_comm_form",
+            field_errors("pt_comm"),
+            with_choices=choices,
+            base=CommunicationInput(patient_id=pid, referral_id=referral),
+        )
+        if data is not None:
+            attempt(
+                "pt_comm",
+                lambda ack: act.log_communication(actor, data, acknowledged_consent=ack),
+                "Communication logged.",
+            )

@@ -1,0 +1,29 @@
+"""Contacts: the agency directory, each patient's family, insurance, referrals and calls,
+the referral board and directory import."""
+
+import streamlit as st
+
+from components.contacts_directory import directory_view
+from components.contacts_import import import_view
+from components.contacts_patient import patient_view
+from components.contacts_referrals import board_view
+from components.guard import page_setup
+from db import config
+
+actor = page_setup("Contacts", "patients.read")
+region = config.load().region
+
+views = ["Directory", "Patient contacts", "Referral board"]
+if actor.can("contacts.edit"):
+    views.append("Import")
+st.title("Contacts")
+view = st.segmented_control("Show", views, default="Directory", key="contacts_view") or "Directory"
+
+if view == "Directory":
+    directory_view(actor, region)
+elif view == "Patient contacts":
+    patient_view(actor, region)
+elif view == "Referral board":
+    board_view(actor)
+else:
+    import_view(actor, region)

@@ -1,0 +1,93 @@
+"""Contacts page in AppTest: every role opens it; editors add; viewers only read."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from db.models import Patient, Role
+from db.session import session_scope
+from services.directory import OrgInput, create_organization
+from services.identity import Actor
+from tests.apptest import signed_in, texts
+
+PAGE = "pages/contacts.py"
+ROLES = ["admin", "nurse", "socialworker", "scheduler", "viewer"]
+SYSTEM_NURSE = Actor(id=None, username="setup", display_name="Setup", role=Role.NURSE)
+
+
+@pytest.fixture
+def seeded(app_env):
+    with session_scope(app_env) as s:
+        create_organization(
+            s,
+            SYSTEM_NURSE,
+            OrgInput(
+                name="Clínica Harbor",
+                org_type="primary care",
+                services="checkups",
+                phone="617-555-0150",
+            ),
+            region="US",
+        )
+        s.add(
+            Patient(
+                mrn="M1",
+                given_name="Ana",
+                family_name="Pérez",
+                birth_date=date(1950, 1, 2),
+                search_name="ana perez",
+            )
+        )
+    return app_env
+
+
+def _buttons(at):
+    return {b.label for b in at.button}
+
+
+@pytest.mark.parametrize("user", ROLES)
+def test_every_role_opens_the_directory(seeded, user):
+    at = signed_in(user, PAGE)
+    assert not at.exception, at.exception
+    assert "Contacts" in texts(at)
+    assert "1 organization(s)" in texts(at)
+    can_edit = user != "viewer"
+    assert ("Add an organization" in _buttons(at)) is can_edit
+    views = at.segmented_control[0].options
+    assert ("Import" in views) is can_edit
+
+
+@pytest.mark.parametrize("user", ROLES)
+def test_every_role_opens_board_and_patient_view(seeded, user):
+    at = signed_in(user, PAGE)
+    at.segmented_control[0].set_value("Referral board").run()
+    assert not at.exception, at.exception
+    assert "0 open referral(s)" in texts(at)
+    at.segmented_control[0].set_value("Patient contacts").run()
+    next(t for t in at.text_input if t.label == "Find a patient").input("perez").run()
+    next(b for b in at.selectbox if b.label == "Patient").select_index(0).run()
+    assert not at.exception, at.exception
+    assert "MRN M1" in texts(at)
+    labels = {e.label for e in at.expander}
+    assert ("New referral" in labels) is (user in ("admin", "nurse", "socialworker"))
+    assert ("Log a call, e-mail or visit" in labels) is (user != "viewer")
+
+
+def test_search_is_accent_insensitive_and_bad_phone_shown_at_field(seeded):
+    at = signed_in("scheduler", PAGE)
+    next(t for t in at.text_input if t.label == "Search the directory").input("CLINICA").run()
+    assert "1 organization(s)" in texts(at)
+    next(b for b in at.button if b.label == "Add an organization").click().run()
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Name"].input("Ride Right")
+    inputs["Phone"].input("12345")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception
+    assert any("phone number" in e.value for e in at.error)
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Phone"].input("617-555-0151")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert "Organization saved." in texts(at)
+    assert "Ride Right" in [t.value for t in at.text]
