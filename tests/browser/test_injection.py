@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in, wait_ready
 from tests.browser.helpers import (
@@ -195,7 +196,7 @@ def test_hostile_name_typed_into_the_form_is_stored_and_shown_as_typed(watched, 
         given,
         family,
     )
-    assert f"{family}, {given} · MRN {mrn}" in main_text(watched)
+    expect(watched.get_by_test_id("stMain")).to_contain_text(f"{family}, {given} · MRN {mrn}")
     _assert_inert(watched)
     # And the edit form gives the text back unchanged.
     watched.get_by_role("button", name="Edit details").click()
