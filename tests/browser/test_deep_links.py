@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ROOT, sign_in, wait_ready
 from tests.browser.helpers import MRN_RE, TRAINING, assert_no_app_error, demo_db, query
@@ -46,8 +47,8 @@ def test_deep_link_while_signed_out_shows_only_sign_in(page, demo_app, path):
     wait_ready(page)
     page.get_by_role("button", name="Sign in").wait_for()
     assert_no_app_error(page)
-    assert page.get_by_label("Username").is_visible()
-    assert page.get_by_label("Password", exact=True).is_visible()
+    expect(page.get_by_label("Username")).to_be_visible()
+    expect(page.get_by_label("Password", exact=True)).to_be_visible()
     assert "Page not found" not in page.content(), f"/{path} is not a page"
 
     html, text = page.content(), page.locator("body").inner_text()
@@ -58,8 +59,8 @@ def test_deep_link_while_signed_out_shows_only_sign_in(page, demo_app, path):
     assert not (family_names & words), "a patient's family name is on the signed-out page"
     assert TRAINING in text
     # No navigation to anything else, and nothing to sign out of.
-    assert page.get_by_test_id("stSidebar").get_by_role("link").count() == 0
-    assert page.get_by_role("button", name="Sign out").count() == 0
+    expect(page.get_by_test_id("stSidebar").get_by_role("link")).to_have_count(0)
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
 
     # Signing in from the link opens that very page (the link was a real page, not a fallback).
     sign_in(page, demo_app, "admin", path=path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import go_to, sign_in, wait_ready
 from tests.browser.helpers import TRAINING, assert_no_app_error, main_text, message_below, query
 
@@ -59,7 +61,8 @@ def test_set_up_for_my_clinic_refuses_a_weak_password_then_creates_the_admin(pag
     # The new account works after signing out, and the setup page is gone for good.
     page.get_by_role("button", name="Sign out").click()
     wait_ready(page)
-    assert page.get_by_role("heading", name="Welcome to CareDesk").count() == 0
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("heading", name="Welcome to CareDesk")).to_have_count(0)
     sign_in(page, fresh_app, "jsmith", GOOD_PASSWORD)
 
 

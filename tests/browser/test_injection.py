@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in, wait_ready
 from tests.browser.helpers import (
@@ -85,15 +86,10 @@ BAD_ELEMENTS = (
 )
 # Markup that a name turned into inside st.table cells (links, images, headings, emphasis...).
 MARKUP_IN_TABLES = "[data-testid=stTable] td :is(a, img, h1, h2, h3, strong, em, code, span)"
-TABLE_BUG = (
-    "bug: the patient summary's demographics (components/patient_views.py demographics()) still "
-    "use st.table, which renders cells as Markdown: [phish](https://...) becomes a link, "
-    "![pic](https://...) an image fetched from outside, '# x' a heading"
-)
 
 
 class RenderedAsMarkup(AssertionError):
-    """A name came out of st.table as Markdown (the known bug below), not as literal text."""
+    """A name came out of a table as Markdown, not as literal text."""
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +154,6 @@ def test_names_show_literally_in_the_patient_list(watched, demo_app, corpus):
     _assert_inert(watched)
 
 
-@pytest.mark.xfail(strict=True, raises=RenderedAsMarkup, reason=TABLE_BUG)
 def test_names_show_literally_on_the_patient_summary(watched, demo_app, corpus):
     sign_in(watched, demo_app, "admin")
     in_tables = []
@@ -175,7 +170,6 @@ def test_names_show_literally_on_the_patient_summary(watched, demo_app, corpus):
         raise RenderedAsMarkup("\n".join(in_tables))
 
 
-@pytest.mark.xfail(strict=True, raises=RenderedAsMarkup, reason=TABLE_BUG)
 def test_hostile_name_typed_into_the_form_is_stored_and_shown_as_typed(watched, demo_app):
     given, family = "<img src=x onerror=alert(9)>", "[x](javascript:alert(10))"
     sign_in(watched, demo_app, "scheduler")
@@ -195,7 +189,7 @@ def test_hostile_name_typed_into_the_form_is_stored_and_shown_as_typed(watched, 
         given,
         family,
     )
-    assert f"{family}, {given} · MRN {mrn}" in main_text(watched)
+    expect(watched.get_by_test_id("stMain")).to_contain_text(f"{family}, {given} · MRN {mrn}")
     _assert_inert(watched)
     # And the edit form gives the text back unchanged.
     watched.get_by_role("button", name="Edit details").click()

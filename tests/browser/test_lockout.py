@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import start_app, wait_ready
 from tests.browser.helpers import demo_db, main_text, query
@@ -46,8 +47,8 @@ def test_sign_in_shows_my_day_and_sign_out_returns_to_the_form(page, own_app):
     page.get_by_role("button", name="Sign out").click()
     wait_ready(page)
     page.get_by_role("button", name="Sign in").wait_for()
-    assert "My day" not in main_text(page)
-    assert page.get_by_test_id("stSidebar").get_by_role("link").count() == 0
+    expect(page.get_by_test_id("stMain")).not_to_contain_text("My day")
+    expect(page.get_by_test_id("stSidebar").get_by_role("link")).to_have_count(0)
     [(last_action, who)] = query(
         demo_db(own_app), "SELECT action, username FROM audit_event ORDER BY id DESC LIMIT 1"
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import sign_in, wait_ready
 from tests.browser.helpers import (
     assert_no_app_error,
@@ -98,11 +100,11 @@ def test_same_name_and_birth_date_warns_and_opens_the_existing_record(page, demo
         "A patient with the same name and date of birth is already registered"
     ).wait_for()
     assert _count(demo_app, "DUPLICADO") + _count(demo_app, "Duplicado") == 1
-    assert page.get_by_role("button", name="Register anyway").is_visible()
+    expect(page.get_by_role("button", name="Register anyway")).to_be_visible()
     page.get_by_role("button", name=f"Open existing record: MRN {mrn}").click()
     wait_ready(page)
     assert f"Duplicado, José · MRN {mrn} · born 1961-07-14" in main_text(page)
-    assert page.get_by_role("button", name="Edit details").is_visible()
+    expect(page.get_by_role("button", name="Edit details")).to_be_visible()
     assert (
         query(demo_db(demo_app), "SELECT count(*) FROM patient WHERE id > ?", first_id)[0][0] == 0
     )
