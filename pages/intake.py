@@ -30,20 +30,27 @@ def drafts() -> list[dict]:
 
 
 def save(form: str, fn, *args, step: int, then_care_plan: bool = False) -> None:
-    """One save in one transaction; errors go next to the fields, conflicts above the form."""
+    """One save in one transaction; errors go next to the fields, conflicts above the form.
+
+    Saves name the version the form was first shown with (kept in session state), so a
+    colleague's save in between is refused with both versions shown (DESIGN.md §3.5).
+    """
     try:
         with session_scope() as s:
             fn(s, actor, *args)
     except InvalidInput as exc:
         if step < st.session_state.get(f"intake_step_{intake_id}", step):  # going back
             st.session_state[f"intake_step_{intake_id}"] = step
+            st.session_state.pop(f"intake_seen_{intake_id}", None)
             flash("That step was not saved: some answers need fixing.", icon="⚠️")
         else:
             field_errors(form, exc.errors)
     except Conflict as exc:
         st.session_state["_intake_conflict"] = (str(exc), exc.theirs, exc.mine)
+        st.session_state.pop(f"intake_seen_{intake_id}", None)
     else:
         st.session_state[f"intake_step_{intake_id}"] = step
+        st.session_state.pop(f"intake_seen_{intake_id}", None)
         flash("Intake completed." if step == 9 else "Saved.")
         if then_care_plan:
             st.session_state["_intake_go_care_plan"] = True
@@ -91,13 +98,17 @@ with work:
                 st.session_state[f"intake_step_{started.id}"] = started.current_step
             st.rerun()
         st.stop()
-    intake_id, version, data = draft.id, draft.version, draft.data
+    intake_id = draft.id
+    # The form shows, and the save names, the version first opened (DESIGN.md §3.5).
+    version, data, p = st.session_state.setdefault(
+        f"intake_seen_{intake_id}", (draft.version, draft.data, p)
+    )
     step = st.session_state.setdefault(f"intake_step_{intake_id}", draft.current_step)
     st.caption(f"Draft last saved {draft.updated_at:%d %b %Y %H:%M} UTC by {who}.")
     ui.progress(step)
     key = svc.STEP_KEYS[step - 1]
     show_conflict(key)
-    form = f"intake_{intake_id}_{step}_{version}"
+    form = f"intake_{intake_id}_{step}"
     errors = field_errors(form)
     saved = data.get(key) or {}
     if key == "identity" and (got := ui.identity(p, errors, form)):
@@ -148,6 +159,7 @@ with work:
         )
         if jump != step:
             st.session_state[f"intake_step_{intake_id}"] = jump
+            st.session_state.pop(f"intake_seen_{intake_id}", None)
             st.rerun()
         reason = st.text_input("Reason for discarding")
         if st.button("Discard draft"):

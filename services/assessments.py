@@ -444,10 +444,12 @@ def _finding(c: dict, result: Score, definition: Definition) -> str:
     return f"total {result.total}, {result.band}"
 
 
-def suggestions_for(definition: Definition, values: Sequence[Any]) -> list[Suggestion]:
+def suggestions_for(
+    definition: Definition, values: Sequence[Any], result: Score | None = None
+) -> list[Suggestion]:
     """The suggestions a result triggers, in the order the definition lists them."""
     clean = check_values(definition, values)
-    result = evaluate(definition, clean)
+    result = result or evaluate(definition, clean)
     facts = _Facts(
         answers={i.id: v for i, v in zip(definition.items, clean, strict=True)},
         total=result.total,

@@ -255,7 +255,9 @@ def seed(ctx: DemoContext) -> None:
                 )
             if results and v == visits - 1:
                 for code in results:
-                    for sug in assessments.suggestions_for(defs[code], answers[code]):
+                    for sug in assessments.suggestions_for(
+                        defs[code], answers[code], results[code]
+                    ):
                         suggestions.append(
                             {
                                 "intake_id": intake_id,

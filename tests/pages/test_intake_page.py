@@ -147,3 +147,27 @@ def test_scheduler_and_viewer_cannot_edit(app_env, username):
     labels = {b.label for b in at.button}
     assert not labels & {"Start a new intake", "Save and continue", "Complete intake"}
     assert not at.radio and not at.text_area
+
+
+def test_two_people_saving_the_same_step_second_is_refused_with_both_shown(app_env):
+    pid = _seed()
+    first = signed_in("nurse", "pages/intake.py")
+    _pick_patient(first, pid)
+    _button(first, "Start a new intake").click().run()
+    _continue(first)
+    second = signed_in("socialworker", "pages/intake.py")
+    next(s for s in second.selectbox if s.label == "Resume the intake for").set_value(pid).run()
+    assert "Step 2 of 8" in texts(second)
+    _radio(first, "Where does the patient live?").set_value("home")
+    _radio(first, "Getting to appointments").set_value("public transport")
+    _continue(first)
+    _radio(second, "Where does the patient live?").set_value("assisted living")
+    _radio(second, "Getting to appointments").set_value("needs transport")
+    _continue(second)
+    shown = texts(second)
+    assert "saved this intake while you were working on it" in shown
+    table = second.table[0].value
+    assert "home" in table["Saved by them"].tolist()
+    assert "assisted living" in table["Yours (not saved)"].tolist()
+    with session_scope() as s:
+        assert s.scalars(select(Intake)).one().data["living"]["setting"] == "home"
