@@ -1,22 +1,24 @@
-"""Admin: users and roles, audit report, backups, settings."""
+"""Admin: users and roles, audit report, backups, instruments, care-plan templates, settings."""
 
 import streamlit as st
 
 from components.admin_system import audit_report, backups, settings_overview
 from components.admin_users import users_admin
 from components.guard import page_setup
+from components.instrument_admin import instrument_admin
+from components.template_admin import template_admin
 
 actor = page_setup("Admin", "admin")
 st.title("Admin")
 
-users_tab, audit_tab, backup_tab, settings_tab = st.tabs(
-    ["Users", "Audit report", "Backups", "Settings"]
-)
-with users_tab:
-    users_admin(actor)
-with audit_tab:
-    audit_report(actor)
-with backup_tab:
-    backups(actor)
-with settings_tab:
-    settings_overview(actor)
+sections = {
+    "Users": users_admin,
+    "Audit report": audit_report,
+    "Backups": backups,
+    "Screening instruments": instrument_admin,
+    "Care-plan templates": template_admin,
+    "Settings": settings_overview,
+}
+for tab, draw in zip(st.tabs(list(sections)), sections.values(), strict=True):
+    with tab:
+        draw(actor)

@@ -28,6 +28,15 @@ def act(fn, *args, **kwargs):
         return fn(s, actor, *args, **kwargs)
 
 
+# Arriving from "Start care plan from this intake": take its accepted suggestions once.
+handoff = st.session_state.pop("care_plan_from_intake", None)
+if handoff and can_edit:
+    plan, taken = act(
+        care_plans.start_plan_from_intake, handoff["patient_id"], handoff.get("intake_id")
+    )
+    st.session_state["cp_patient"] = handoff["patient_id"]
+    st.success(f"{taken} suggestion(s) from the intake were added to the plan as proposed items.")
+
 # Patient: from the Patients page (?patient=ID or session), or search here.
 if "patient" in st.query_params and st.query_params["patient"].isdigit():
     st.session_state["cp_patient"] = int(st.query_params["patient"])

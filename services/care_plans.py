@@ -1060,3 +1060,31 @@ def _register() -> None:
 
 
 _register()
+
+
+def start_plan_from_intake(
+    s: Session, actor: Actor, patient_id: int, intake_id: int | None = None
+) -> tuple[CarePlan, int]:
+    """Take an intake's accepted suggestions into the living plan (or a new draft).
+
+    Needs and goals arrive as proposed items, referrals and tasks as tasks for the
+    signed-in case manager, each linked to the suggestion it came from. Returns the plan
+    and how many suggestions were taken; each is taken only once.
+    """
+    from services import intake
+
+    rows = intake.accepted_suggestions(s, actor, patient_id=patient_id, intake_id=intake_id)
+    suggestions = [
+        {
+            "kind": "task" if r.kind == "referral" else r.kind,
+            "text": f"Refer: {r.text}" if r.kind == "referral" else r.text,
+            "source_kind": "intake_suggestion",
+            "source_id": r.id,
+        }
+        for r in rows
+    ]
+    if not suggestions:
+        return current_plan(s, patient_id) or start_plan(s, actor, patient_id), 0
+    plan = start_plan_from_suggestions(s, actor, patient_id, suggestions)
+    intake.mark_handed_off(s, actor, [r.id for r in rows], plan.id)
+    return plan, len(rows)

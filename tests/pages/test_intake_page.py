@@ -102,8 +102,19 @@ def test_nurse_completes_a_full_intake_with_suicide_alert(app_env):
         assert intake.status == IntakeStatus.COMPLETED and intake.risk_tier == "urgent"
         accepted = s.scalars(select(IntakeSuggestion.text)).all()
     assert "Stay in my own home" in accepted and "Food insecurity." in accepted
-    assert "Accepted suggestions waiting for the care plan:" in texts(at)
-    assert at.session_state["care_plan_from_intake"]["patient_id"] == pid
+    # The care-plan builder took them: proposed goals and needs, linked to their source.
+    from db.models import Goal
+
+    assert "suggestion(s) from the intake were added to the plan" in texts(at)
+    with session_scope() as s:
+        goals = s.scalars(select(Goal)).all()
+        assert any(g.source_kind == "intake_suggestion" for g in goals)
+        assert all(
+            r.handed_off_at
+            for r in s.scalars(select(IntakeSuggestion)).all()
+            if r.status == "accepted"
+        )
+    assert "care_plan_from_intake" not in at.session_state
 
 
 def _keys(at):
