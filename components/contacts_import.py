@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.contacts_common import table
 from components.flash import flash
-from components.text import esc
+from components.text import esc, show_table
 from services import contacts_actions as act
 from services.directory_import import template_csv
 from services.errors import InvalidInput
@@ -53,7 +53,7 @@ def import_view(actor: Actor, region: str) -> None:
     problems = [r for r in preview.table() if r["Problems"]]
     if problems:
         st.subheader("Rows with problems")
-        st.table(problems)
+        show_table(problems)
     with st.expander("Preview every row"):
         table(preview.table())
     good = len(preview.rows) - preview.count("error")

@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from components.text import show_table
+
 PATIENT_KEY = "intake_patient_id"
 CONFLICT_KEY = "_intake_conflict"
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,7 +89,7 @@ def history(intakes: list[dict], rows: list[dict], trend: dict[str, list[dict]])
     if not charted:
         st.caption("Charts appear once an instrument has been scored twice.")
     st.subheader("Every assessment")
-    st.table(pd.DataFrame(rows))
+    show_table(pd.DataFrame(rows))
 
 
 def show_conflict(step_key: str) -> None:
@@ -100,7 +102,7 @@ def show_conflict(step_key: str) -> None:
     yours = mine.get(step_key) or {}
     fields = sorted(set(saved) | set(yours))
     if fields:
-        st.table(
+        show_table(
             pd.DataFrame(
                 {
                     "Field": fields,

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from components.forms import show_field_error
-from components.text import esc
+from components.text import esc, show_table
 from services.assessments import Definition, Item
 from services.intake import (
     INVOLVEMENT,
@@ -77,7 +77,7 @@ def _index(options: list, value) -> int | None:
 
 def identity(patient: dict, errors: dict, key: str) -> Submitted | None:
     st.caption("Check the details with the patient. Corrections are saved to the patient record.")
-    st.table(
+    show_table(
         pd.DataFrame(
             {
                 "Detail": ["Name", "Date of birth", "MRN"],

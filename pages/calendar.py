@@ -11,6 +11,7 @@ from components.calendar_view import calendar_view, current_view, legend
 from components.flash import flash
 from components.forms import field_errors
 from components.guard import page_setup
+from components.text import show_table
 from db import config
 from db.base import today, utcnow
 from db.models import AppointmentKind, AppointmentStatus
@@ -109,7 +110,7 @@ def edit_dialog(d: dict) -> None:
         initial, rows = AppointmentInput.from_appointment(a), scheduling.details(a, tz)
         series = scheduling.series_of(s, a)
         ride = rides.ride_values(a)
-    st.table(pd.DataFrame(rows).set_index(""))
+    show_table(pd.DataFrame(rows))
     if series:
         st.caption(f"Repeats {recurrence.describe(series.rrule)}")
     if conflict := state.get("cal_conflict"):
@@ -171,7 +172,7 @@ def move_dialog(d: dict) -> None:
     scope = extras.scope_choice("cal_move_scope", d["series"], "Move")
     if conflicts := state.get("cal_conflicts"):
         st.warning("This overlaps other appointments of the same patient or staff member:")
-        st.table(pd.DataFrame(conflicts).drop(columns=["id"]))
+        show_table(pd.DataFrame(conflicts).drop(columns=["id"]))
     reason = st.text_input("Reason to book anyway") if conflicts else None
     c1, c2 = st.columns(2)
     if c1.button("Move it", type="primary"):

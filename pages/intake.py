@@ -7,6 +7,7 @@ from components.flash import flash
 from components.forms import field_errors
 from components.guard import page_setup
 from components.intake_page import care_plan_page, history, patient_picker, show_conflict
+from components.text import show_table
 from db.session import session_scope
 from services import instrument_store, patients
 from services import intake as svc
@@ -86,7 +87,7 @@ with work:
     if draft is None:
         if handoff:
             st.caption("Accepted suggestions waiting for the care plan:")
-            st.table(handoff)
+            show_table(handoff)
             if st.button("Start care plan from this intake", type="primary"):
                 st.session_state["care_plan_from_intake"] = {"patient_id": patient_id}
                 if care_plan_page():
