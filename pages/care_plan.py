@@ -38,8 +38,9 @@ if handoff and can_edit:
     st.success(f"{taken} suggestion(s) from the intake were added to the plan as proposed items.")
 
 # Patient: from the Patients page (?patient=ID or session), or search here.
-if "patient" in st.query_params and st.query_params["patient"].isdigit():
+if st.query_params.get("patient", "").isdigit():
     st.session_state["cp_patient"] = int(st.query_params["patient"])
+    del st.query_params["patient"]  # taken once; the search below can move on
 query = st.text_input("Find a patient (name, MRN or date of birth)", key="cp_query")
 with session_scope() as s:
     found = patients.search_patients(s, actor, query, page_size=25).rows

@@ -219,3 +219,13 @@ def test_pdfs_prepared_for_download(clinic):
         "Download patient version (PDF)",
         "Download clinician version (PDF)",
     }
+
+
+def test_deep_link_opens_the_patients_plan(clinic):
+    url, ids = clinic
+    at = signed_in("viewer")
+    at.query_params["patient"] = str(ids["patient"])
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    assert WORDS in _frames(at)
