@@ -109,7 +109,10 @@ def test_book_by_clicking_a_slot_then_drag_to_another_day(page, demo_app, db):
     dialog.wait_for()
     hour = dialog.get_by_role("spinbutton", name="hour, Start")
     assert hour.get_attribute("aria-valuenow") == "13"  # the clicked slot, in clinic time
-    dialog.get_by_label("Patient").click()
+    dialog.get_by_role("textbox", name="Find patient").fill(family)
+    dialog.get_by_role("textbox", name="Find patient").press("Enter")
+    wait_ready(page)
+    dialog.get_by_role("combobox", name="Patient").click()
     page.keyboard.type(family)
     page.keyboard.press("Enter")
     dialog.get_by_label("Title").fill("Journey check-in")
