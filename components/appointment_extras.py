@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+import pandas as pd
 import streamlit as st
 
 from components.forms import show_field_error
+from components.text import show_table
+from db.models import AppointmentKind, AppointmentStatus
 from services import recurrence
 from services.calendar_export import IcsOptions
 from services.scheduling import Scope
@@ -104,3 +107,67 @@ def call_list(
                 args=(row["id"],),
                 disabled=not can_act,
             )
+
+
+def conflict_table(conflicts: list[dict]) -> None:
+    st.warning("This overlaps other appointments of the same patient or staff member:")
+    show_table(pd.DataFrame(conflicts).drop(columns=["id"]))
+
+
+def move_question(
+    start_local: datetime, end_local: datetime, in_series: bool, conflicts: list[dict] | None
+) -> tuple[str, Scope, str | None] | None:
+    """Ask before a drag or resize is saved: ("move", scope, reason), ("leave", ...) or None."""
+    st.text(f"New time: {start_local:%a %d %b %Y %H:%M}–{end_local:%H:%M}")
+    scope = scope_choice("cal_move_scope", in_series, "Move")
+    if conflicts:
+        conflict_table(conflicts)
+    reason = st.text_input("Reason to book anyway") if conflicts else None
+    c1, c2 = st.columns(2)
+    if c1.button("Move it", type="primary"):
+        return "move", scope, reason
+    if c2.button("Leave it where it was"):
+        return "leave", scope, None
+    return None
+
+
+def status_buttons(current: str) -> str | None:
+    """One click for the usual status changes of the day."""
+    cols = st.columns(4)
+    for col, status in zip(cols, ("confirmed", "arrived", "completed", "no-show"), strict=True):
+        if col.button(status.capitalize(), disabled=current == status, width="stretch"):
+            return status
+    return None
+
+
+def export_choice(today: date) -> tuple[str, date, IcsOptions, bool]:
+    what = st.radio("Export", ["Staff member's week", "Patient's upcoming schedule"])
+    week_of = st.date_input("Week of", today, format="YYYY-MM-DD")
+    opts = ics_options("cal_ics")
+    return what, week_of, opts, st.button("Prepare calendar file")
+
+
+def filters_row(
+    staff: dict[int, str], find: Callable[[str, int | None], dict[int, str]], default_staff
+) -> tuple[int | None, int | None, tuple[str, ...], tuple[str, ...]]:
+    """Staff (default: me), patient (searched by name or MRN), types and statuses."""
+    state = st.session_state
+    f = st.columns([1.2, 1, 1.2, 1, 1])
+    state.setdefault("cal_staff", default_staff)
+    staff_id = f[0].selectbox(
+        "Staff member",
+        [None, *staff],
+        key="cal_staff",
+        format_func=lambda i: staff.get(i, "Everyone"),
+    )
+    query = f[1].text_input("Find patient", key="cal_patient_q", placeholder="Name or MRN")
+    patients = find(query, state.get("cal_patient"))
+    patient_id = f[2].selectbox(
+        "Patient",
+        [None, *patients],
+        key="cal_patient",
+        format_func=lambda i: patients.get(i, "All patients"),
+    )
+    kinds = f[3].multiselect("Type", [k.value for k in AppointmentKind], placeholder="All types")
+    statuses = f[4].multiselect("Status", [x.value for x in AppointmentStatus], placeholder="All")
+    return staff_id, patient_id, tuple(kinds), tuple(statuses)

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components.forms import show_field_error
+from components.text import show_table
 from db.models import AppointmentKind, AppointmentStatus
 from services import recurrence
 from services.recurrence import WEEKDAY_LABELS, Frequency, Repeat
@@ -93,7 +94,7 @@ def appointment_form(
         override = None
         if conflicts:
             st.warning("This overlaps other appointments of the same patient or staff member:")
-            st.table(pd.DataFrame(conflicts).drop(columns=["id"]))
+            show_table(pd.DataFrame(conflicts).drop(columns=["id"]))
             override = st.text_input("Reason to book anyway (leave empty to change the time)")
         if not st.form_submit_button(submit_label, type="primary"):
             return None

@@ -1,7 +1,7 @@
 """The intake's step forms. Each takes plain data and returns what was submitted (or None).
 
 Components never touch the database: the page saves what these return. User text is shown
-with st.text / st.table or through esc() in labels.
+with st.text / show_table (a dataframe) or through esc() in labels.
 """
 
 from __future__ import annotations

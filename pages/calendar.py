@@ -14,7 +14,6 @@ from components.guard import page_setup
 from components.text import show_table
 from db import config
 from db.base import today, utcnow
-from db.models import AppointmentKind, AppointmentStatus
 from db.session import session_scope
 from services import auth, calendar_export, calendar_feed, recurrence, reminders, scheduling
 from services import transport as rides
@@ -39,8 +38,7 @@ if "patient" in st.query_params and "cal_dialog" not in state:  # "schedule for 
 def find_patients(key: str, chosen: int | None) -> dict[int, str]:
     """A name/MRN search box; the matches (and the chosen patient) for the picker below it."""
     query = st.text_input("Find patient", key=key, placeholder="Name or MRN")
-    with session_scope() as s:
-        return scheduling.patient_choices(s, query, include=(chosen,))
+    return find_patients_for(query, chosen)
 
 
 def close_dialog() -> None:
@@ -117,15 +115,11 @@ def edit_dialog(d: dict) -> None:
         st.error(conflict["message"] + " Close and open it again to see the saved version.")
     if not can_edit:
         return
-    cols = st.columns(4)
-    for col, status in zip(cols, ("confirmed", "arrived", "completed", "no-show"), strict=True):
-        if col.button(status.capitalize(), disabled=initial.status == status, width="stretch"):
-            save(
-                lambda s, status=status: scheduling.set_status(
-                    s, actor, d["id"], status, version=d["version"]
-                ),
-                f"Marked {status}.", "cal_status",
-            )  # fmt: skip
+    if status := extras.status_buttons(initial.status):
+        save(
+            lambda s: scheduling.set_status(s, actor, d["id"], status, version=d["version"]),
+            f"Marked {status}.", "cal_status",
+        )  # fmt: skip
     errors, conflicts = field_errors("cal_edit"), state.get("cal_conflicts")
     with st.expander("Change details or time", expanded=bool(errors or conflicts)):
         scope = extras.scope_choice("cal_edit_scope", series is not None)
@@ -167,43 +161,32 @@ def move_dialog(d: dict) -> None:
     start, end = (
         calendar_feed.parse_calendar_time(d[k], tz, coerced=True) for k in ("start", "end")
     )
-    st.text(f"New time: {recurrence.utc_to_local(start, tz):%a %d %b %Y %H:%M}"
-            f"–{recurrence.utc_to_local(end, tz):%H:%M}")  # fmt: skip
-    scope = extras.scope_choice("cal_move_scope", d["series"], "Move")
-    if conflicts := state.get("cal_conflicts"):
-        st.warning("This overlaps other appointments of the same patient or staff member:")
-        show_table(pd.DataFrame(conflicts).drop(columns=["id"]))
-    reason = st.text_input("Reason to book anyway") if conflicts else None
-    c1, c2 = st.columns(2)
-    if c1.button("Move it", type="primary"):
+    local = [recurrence.utc_to_local(x, tz) for x in (start, end)]
+    answer = extras.move_question(*local, d["series"], state.get("cal_conflicts"))
+    if answer and answer[0] == "move":
         save(
             lambda s: scheduling.reschedule(
-                s, actor, d["id"], start, end, d["version"], scope=scope,
-                override_reason=reason, tz=tz,
+                s, actor, d["id"], start, end, d["version"], scope=answer[1],
+                override_reason=answer[2], tz=tz,
             ),
             "Appointment moved.", "cal_move",
         )  # fmt: skip
-    if c2.button("Leave it where it was"):
+    elif answer:
         close_dialog()
         st.rerun()
 
 
+def find_patients_for(query: str, chosen: int | None) -> dict[int, str]:
+    with session_scope() as s:
+        return scheduling.patient_choices(s, query, include=(chosen,))
+
+
 st.title("Calendar")
-f = st.columns([1.2, 1, 1.2, 1, 1])
 mine = actor.role in ("nurse", "social_worker") and actor.id in staff  # front desk sees all
-state.setdefault("cal_staff", actor.id if mine else None)
-staff_id = f[0].selectbox(
-    "Staff member", [None, *staff], key="cal_staff", format_func=lambda i: staff.get(i, "Everyone")
+staff_id, patient_id, kinds, statuses = extras.filters_row(
+    staff, find_patients_for, actor.id if mine else None
 )
-with f[1]:
-    patients = find_patients("cal_patient_q", state.get("cal_patient"))
-patient_id = f[2].selectbox(
-    "Patient", [None, *patients], key="cal_patient",
-    format_func=lambda i: patients.get(i, "All patients"),
-)  # fmt: skip
-kinds = f[3].multiselect("Type", [k.value for k in AppointmentKind], placeholder="All types")
-statuses = f[4].multiselect("Status", [x.value for x in AppointmentStatus], placeholder="All")
-filters = Filters(staff_id, patient_id, tuple(kinds), tuple(statuses))
+filters = Filters(staff_id, patient_id, kinds, statuses)
 
 with session_scope() as s:
     due = reminders.reminder_rows(reminders.reminders_due(s, staff_id=staff_id), tz)
@@ -278,10 +261,8 @@ with tab_rides:
         st.info("Every ride in the next two weeks is confirmed.")
 
 with tab_ics:
-    what = st.radio("Export", ["Staff member's week", "Patient's upcoming schedule"])
-    week_of = st.date_input("Week of", today(), format="YYYY-MM-DD")
-    opts = extras.ics_options("cal_ics")
-    if st.button("Prepare calendar file"):
+    what, week_of, opts, prepare = extras.export_choice(today())
+    if prepare:
         try:
             with session_scope() as s:
                 if what.startswith("Patient"):
