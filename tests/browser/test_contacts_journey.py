@@ -39,8 +39,12 @@ def _expand(page, label: str) -> None:
 
 def _choose(page, label: str, option: str) -> None:
     box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).last
+    box.scroll_into_view_if_needed()
     box.locator("input").click()
-    page.get_by_role("option", name=option).first.click()
+    # Typing filters the options; Enter takes the first match (steadier than a mouse pick).
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option).first.wait_for()
+    page.keyboard.press("Enter")
     wait_ready(page)
 
 
