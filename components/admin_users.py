@@ -30,7 +30,9 @@ def users_admin(actor: Actor) -> None:
                 "Role": _label(u.role),
                 "Active": u.active,
                 "Locked": bool(u.locked_until),
-                "Last sign-in": u.last_sign_in_at,
+                "Last sign-in": f"{u.last_sign_in_at:%Y-%m-%d %H:%M} UTC"
+                if u.last_sign_in_at
+                else "never",
             }
             for u in auth.list_users(s)
         ]

@@ -53,11 +53,10 @@ def first_run_setup(settings: config.Settings, on_signed_in: Callable[[Actor], N
             show_field_error(errors, "username")
             display_name = st.text_input("Display name", placeholder="e.g. Jordan Smith, RN")
             show_field_error(errors, "display_name")
-            password = st.text_input(
-                "Password",
-                type="password",
-                help=f"At least {auth.MIN_PASSWORD_LENGTH} characters, letters "
-                "mixed with numbers or symbols.",
+            password = st.text_input("Password", type="password")
+            st.caption(
+                f"At least {auth.MIN_PASSWORD_LENGTH} characters, letters mixed with numbers "
+                "or symbols, not your username."
             )
             show_field_error(errors, "password")
             again = st.text_input("Password again", type="password")

@@ -19,7 +19,7 @@ from db import config, migrate
 from db.base import utcnow
 from db.session import session_scope
 from services import auth
-from services.identity import Actor
+from services.identity import ROLE_LABELS, Actor
 
 AUTH_KEY = "_auth"
 TRAINING_BANNER = (
@@ -83,10 +83,13 @@ def page_setup(title: str, permission: str = "patients.read") -> Actor:
     if actor is None:
         sign_in_form(settings, on_signed_in=sign_in_as)
         st.stop()
+    # Pages may start fresh when a user arrives from another page (e.g. via the nav).
+    st.session_state["_arrived"] = st.session_state.get("_page") != title
+    st.session_state["_page"] = title
     draw_nav(actor)
     with st.sidebar:
         st.divider()
-        st.caption(f"Signed in as {actor.display_name} · {actor.role}")
+        st.caption(f"Signed in as {actor.display_name} · {ROLE_LABELS[actor.role]}")
         if st.button("Sign out", key="_sign_out", icon=":material/logout:"):
             sign_out()
             st.rerun()

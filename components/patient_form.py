@@ -73,7 +73,8 @@ def patient_form(
             value=initial.birth_date,
             format="YYYY-MM-DD",
             min_value=today.replace(year=today.year - MAX_AGE_YEARS - 5),
-            max_value=None,
+            # Later dates are allowed here so the form can say plainly why they are wrong.
+            max_value=today.replace(year=today.year + 5),
             key=f"{form_key}_dob",
         )
         with c1:

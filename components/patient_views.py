@@ -29,8 +29,19 @@ FIELD_LABELS = {
 }
 
 
-def results_table(rows: list[dict]) -> None:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+def results_table(rows: list[dict], key: str) -> int | None:
+    """The search results; returns the index of the row the user clicked, if any."""
+    event = st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        key=key,
+        height=35 * (len(rows) + 1) + 3,
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    chosen = event.selection.rows if event is not None else []
+    return chosen[0] if chosen else None
 
 
 def demographics(values: dict, region: str) -> None:
@@ -38,14 +49,13 @@ def demographics(values: dict, region: str) -> None:
     shown = dict(values)
     shown["phone"] = display_phone(values.get("phone"), region)
     shown["interpreter_needed"] = "yes" if values.get("interpreter_needed") else "no"
-    st.table(
-        pd.DataFrame(
-            {
-                "": [FIELD_LABELS.get(k, k) for k in shown],
-                "Value": ["" if v is None else str(v) for v in shown.values()],
-            }
-        )
+    frame = pd.DataFrame(
+        {
+            "Detail": [FIELD_LABELS.get(k, k) for k in shown],
+            "Value": ["" if v is None else str(v) for v in shown.values()],
+        }
     )
+    st.dataframe(frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3)
 
 
 def summary_sections(sections: list[SummarySection]) -> None:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+import streamlit as st
+
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
 
 
@@ -17,3 +20,16 @@ def esc(value: object) -> str:
     """Escape Markdown and HTML so the text shows literally."""
     text = "" if value is None else str(value)
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", " ")
+
+
+def show_table(data, *, height: int | None = None) -> None:
+    """A read-only table of user-entered values, drawn as a dataframe.
+
+    st.table renders every cell as Markdown (links, images, headings, autolinked
+    e-mails and URLs), so tables holding user text go through here instead.
+    """
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    rows = len(frame)
+    st.dataframe(
+        frame, hide_index=True, width="stretch", height=height or min(35 * (rows + 1) + 3, 600)
+    )

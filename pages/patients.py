@@ -27,6 +27,8 @@ def open_patient(patient_id: int | None, view: str = "summary") -> None:
     state.pop("patient_conflict", None)
 
 
+if state["_arrived"] and not state.pop("patient_open_on_arrival", False):
+    state["patient_view"] = "search"  # the nav link to Patients starts at the search
 view = state.get("patient_view", "search")
 
 if view == "register" and can_edit:
@@ -169,16 +171,18 @@ else:
         )
     if state.get("patient_query") != (query, mine, archived):
         state["patient_query"], state["patient_page"] = (query, mine, archived), 1
-    page_no = state["patient_page"]
     with session_scope() as s:
         found = patients.search_patients(
             s,
             actor,
             query,
             include_archived=archived,
-            page=page_no,
+            page=state["patient_page"],
             case_manager_id=actor.id if mine else None,
         )
+        if mine and query and found.total == 0:  # not in my caseload: look clinic-wide
+            found = patients.search_patients(s, actor, query, include_archived=archived)
+            st.info("No match in your caseload; showing matches from the whole clinic.")
         rows = [
             {
                 "Name": p.display_name,
@@ -191,18 +195,26 @@ else:
             for p in found.rows
         ]
         ids = [p.id for p in found.rows]
-    st.caption(f"{found.total} patient(s) found · page {found.page} of {found.pages}")
+    st.caption(
+        f"{found.total} patient(s) found · page {found.page} of {found.pages} · "
+        "click a row, or choose below, to open the patient"
+    )
     if rows:
-        results_table(rows)
-        choice = st.selectbox(
+        # Fresh widget keys after each opening, so coming back shows no stale choice.
+        generation = state.get("results_generation", 0)
+        clicked = results_table(rows, key=f"results_{generation}")
+        picked = st.selectbox(
             "Open patient",
             range(len(ids)),
             index=None,
+            key=f"pick_{generation}",
             placeholder="Choose from this page",
             format_func=lambda i: f"{rows[i]['Name']} · {rows[i]['MRN']}",
         )
-        if choice is not None:
-            open_patient(ids[choice])
+        chosen = clicked if clicked is not None else picked
+        if chosen is not None:
+            state["results_generation"] = generation + 1
+            open_patient(ids[chosen])
             st.rerun()
     p1, p2, _ = st.columns([1, 1, 6])
     if p1.button("← Previous", disabled=found.page <= 1):

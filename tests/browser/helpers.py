@@ -1,0 +1,127 @@
+"""Small helpers shared by the browser journeys (selectors follow the real page labels)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ROOT, RunningApp, go_to, wait_ready
+
+MRN_RE = re.compile(r"CD\d{6}")
+TRAINING = "TRAINING — synthetic patients"
+
+
+def demo_db(app: RunningApp) -> Path:
+    return app.data_dir / "caredesk-demo.sqlite3"
+
+
+def query(db: Path, sql: str, *params) -> list[tuple]:
+    """Read the app's SQLite file directly (read-only), as an auditor would."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def message_below(field) -> str:
+    """Text of the element drawn right after a field (where its error message goes)."""
+    return field.evaluate(
+        """el => {
+            const box = el.closest('[data-testid=stElementContainer]');
+            const next = box && box.nextElementSibling;
+            return next ? next.innerText : '';
+        }"""
+    )
+
+
+def fill_birth_date(pg, value: date) -> None:
+    """Type a date into the segmented Date of birth field (year, month, day)."""
+    pg.get_by_role("spinbutton", name="year, Date of birth").click()
+    pg.keyboard.type(value.strftime("%Y%m%d"))
+
+
+def main_text(pg) -> str:
+    return pg.get_by_test_id("stMain").inner_text()
+
+
+def open_patients(pg) -> None:
+    """The Patients search. The page remembers the last patient opened in this session, so
+    the nav link may land on that patient; "Back to search" then leads to the list."""
+    go_to(pg, "Patients")
+    back = pg.get_by_role("button", name="← Back to search")
+    if back.is_visible():
+        back.click()
+        wait_ready(pg)
+    pg.get_by_role("heading", name="Patients").wait_for()
+
+
+def search(pg, text: str) -> None:
+    """Search everyone (not only my caseload) for a name, date of birth or MRN."""
+    mine = pg.get_by_role("switch", name="Only my patients")
+    if mine.is_checked():
+        pg.get_by_test_id("stCheckbox").filter(has_text="Only my patients").click()
+        expect(mine).not_to_be_checked()
+        wait_ready(pg)
+    box = pg.get_by_label("Find a patient")
+    box.fill(text)
+    box.press("Enter")
+    wait_ready(pg)
+    expect(pg.get_by_text(re.compile(r"patient\(s\) found"))).to_be_visible()
+
+
+def choose_patient(pg, option_text: str) -> None:
+    """Pick a row in the "Open patient" select under the results (opens the summary)."""
+    option = pg.get_by_role("option").filter(has_text=option_text).first
+    for _ in range(3):  # a rerun that lands while the list opens closes it again
+        pg.get_by_test_id("stSelectbox").filter(has_text="Open patient").click()
+        try:
+            option.wait_for(timeout=4000)
+            break
+        except PlaywrightTimeout:
+            wait_ready(pg)
+    option.click()
+    wait_ready(pg)
+
+
+def open_patient(pg, mrn: str) -> None:
+    """From anywhere signed in: Patients → search by MRN → open the summary."""
+    open_patients(pg)
+    search(pg, mrn)
+    choose_patient(pg, mrn)
+    pg.get_by_text(f"MRN {mrn}").first.wait_for()
+
+
+def run_with_app_env(app: RunningApp, code: str, payload: object) -> object:
+    """Run a Python snippet in the project with the app's settings; JSON in, JSON out."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=app.env,
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def assert_no_app_error(pg) -> None:
+    """Fail fast (instead of timing out later) when the script raised on this run."""
+    crashed = pg.locator("[data-testid=stException], [data-testid=stExceptionMessage]")
+    assert crashed.count() == 0, "the page shows Streamlit's error box (see the app log)"
+
+
+def open_popover(pg, label: str) -> None:
+    """Open an st.popover by its button text (it may already be open after a rerun)."""
+    button = pg.get_by_test_id("stPopoverButton").filter(has_text=label)
+    if button.get_attribute("aria-expanded") != "true":
+        button.click()
+    pg.get_by_test_id("stPopoverBody").wait_for()
