@@ -9,7 +9,7 @@ from components.contacts_common import attempt, pager, pending_prompts, pick, ta
 from components.contacts_forms import ORG_LABELS, communication_form, org_form, person_form
 from components.flash import flash
 from components.forms import field_errors, show_field_error
-from components.text import esc
+from components.text import esc, show_table
 from services import contacts_actions as act
 from services.communications import CommunicationInput
 from services.directory import ORG_TYPES, OrgInput
@@ -104,7 +104,7 @@ def _edit(actor: Actor, region: str, org_id: int | None) -> None:
         conflict = state.get("org_conflict")
         if conflict:
             st.error(esc(conflict["message"]))
-            st.table(
+            show_table(
                 pd.DataFrame(
                     {
                         "Field": [ORG_LABELS.get(k, k) for k in conflict["mine"]],
@@ -152,7 +152,7 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
         )
     if not d["reachable"]:
         st.error("No phone, fax or e-mail: referrals to this organization are refused.")
-    st.table(
+    show_table(
         pd.DataFrame(
             {
                 "": [ORG_LABELS[k] for k in d["shown"]],
