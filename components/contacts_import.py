@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.contacts_common import table
 from components.flash import flash
-from components.text import esc, show_table
+from components.text import esc
 from services import contacts_actions as act
 from services.directory_import import template_csv
 from services.errors import InvalidInput
@@ -53,7 +53,11 @@ def import_view(actor: Actor, region: str) -> None:
     problems = [r for r in preview.table() if r["Problems"]]
     if problems:
         st.subheader("Rows with problems")
-        show_table(problems)
+        # Plain text, one line per row: the cells are whatever the file held.
+        st.text(
+            "\n".join(f"Line {r['Line']}: {r['Name']} - {r['Problems']}" for r in problems[:200])
+            + (f"\n... and {len(problems) - 200} more" if len(problems) > 200 else "")
+        )
     with st.expander("Preview every row"):
         table(preview.table())
     good = len(preview.rows) - preview.count("error")

@@ -6,8 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from components.contacts_common import attempt, pending_prompts, pick, table
+from components.contacts_forms import communication_form
 from components.forms import field_errors, show_field_error
 from services import contacts_actions as act
+from services.communications import CommunicationInput
 from services.identity import Actor
 from services.referrals import OPEN
 
@@ -68,7 +70,7 @@ def board_view(actor: Actor) -> None:
         return
     st.subheader("Open a referral")
     labels = {r["id"]: f"{r['Patient']} → {r['To']} · {r['Service']}" for r in refs}
-    ref_id = pick("Referral", labels, index=None, key="board_ref", placeholder="Choose a referral")
+    ref_id = pick("Referral", labels, index=None, key="board_open", placeholder="Choose a referral")
     if ref_id is None:
         return
     d = act.referral_detail(actor, ref_id)
@@ -76,6 +78,21 @@ def board_view(actor: Actor) -> None:
     table(d["history"])
     if d["communications"]:
         table(d["communications"])
+    if actor.can("contacts.edit"):
+        with st.expander("Log a call or message about this referral"):
+            pending_prompts("board_comm")
+            data = communication_form(
+                "board_comm_form",
+                field_errors("board_comm"),
+                with_choices={"organization": {d["org_id"]: d["org"]}},
+                base=CommunicationInput(referral_id=d["id"], organization_id=d["org_id"]),
+            )
+            if data is not None:
+                attempt(
+                    "board_comm",
+                    lambda ack: act.log_communication(actor, data, acknowledged_consent=ack),
+                    "Communication logged.",
+                )
     if actor.can("referrals.edit") and d["next"]:
         move_referral_form(
             actor,

@@ -205,6 +205,7 @@ def referral_detail(actor, referral_id) -> dict:
             "version": ref.version,
             "next": referrals.allowed_next(ref.status),
             "org": ref.organization.name,
+            "org_id": ref.organization_id,
             "service": ref.service,
             "patient_id": ref.patient_id,
             "history": referrals.history_rows(ref),
@@ -237,3 +238,10 @@ def family_options(actor, patient_id) -> dict[int, str]:
 def consent_warning(person_id: int, on: date | None = None) -> str | None:
     with session_scope() as s:
         return family.consent_problem(s, person_id, on=on)
+
+
+def fhir_bundle(actor, patient_id) -> str:
+    from services.contacts_fhir import patient_bundle
+
+    with session_scope() as s:
+        return patient_bundle(s, actor, patient_id)

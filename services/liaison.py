@@ -28,8 +28,12 @@ def _own_caseload(actor: Actor) -> bool:
     return actor.role in ("nurse", "social_worker")
 
 
-def _prior_auths_expiring(s: Session, actor: Actor, on: date) -> WorklistSection:
+def _referral_followups(s: Session, actor: Actor, on: date) -> None:
+    """Runs first, so the follow-up tasks it creates are on 'My tasks' the same time."""
     referrals.create_due_followups(s, utcnow())
+
+
+def _prior_auths_expiring(s: Session, actor: Actor, on: date) -> WorklistSection:
     rows = []
     for pa in coverage.expiring_prior_auths(s, on):
         patient = s.get(Patient, pa.patient_id)
@@ -141,5 +145,6 @@ def _communications(s: Session, actor: Actor, patient: Patient) -> SummarySectio
     )
 
 
+WORKLIST_PROVIDERS.insert(0, _referral_followups)
 WORKLIST_PROVIDERS.extend([_prior_auths_expiring, _referrals_unanswered])
 SUMMARY_PROVIDERS.extend([_family, _coverage, _prior_auths, _referrals, _communications])

@@ -39,8 +39,12 @@ def _expand(page, label: str) -> None:
 
 def _choose(page, label: str, option: str) -> None:
     box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).last
+    box.scroll_into_view_if_needed()
     box.locator("input").click()
-    page.get_by_role("option", name=option).first.click()
+    # Typing filters the options; Enter takes the first match (steadier than a mouse pick).
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option).first.wait_for()
+    page.keyboard.press("Enter")
     wait_ready(page)
 
 
@@ -68,7 +72,7 @@ def test_import_csv_with_one_bad_row(page, demo_app, tmp_path):
     page.locator("input[type=file]").set_input_files(str(csv))
     wait_ready(page)
     page.get_by_text("Rows with problems", exact=True).first.wait_for()
-    problems = page.get_by_test_id("stTable").inner_text()
+    problems = page.get_by_test_id("stText").filter(has_text="Line 4:").inner_text()
     assert "Journey Broken Row" in problems and "phone" in problems
     page.get_by_role("button", name="Import 2 row(s)").click()
     wait_ready(page)

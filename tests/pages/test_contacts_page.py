@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from db.models import Patient, Role
+from db.models import Organization, Patient, Role
 from db.session import session_scope
 from services.directory import OrgInput, create_organization
 from services.identity import Actor
@@ -91,3 +91,46 @@ def test_search_is_accent_insensitive_and_bad_phone_shown_at_field(seeded):
     next(b for b in at.button if b.label == "Save").click().run()
     assert "Organization saved." in texts(at)
     assert "Ride Right" in [t.value for t in at.text]
+
+
+@pytest.fixture
+def with_referral(seeded):
+    from services import referrals
+    from services.referrals import ReferralInput
+
+    with session_scope(seeded) as s:
+        pid = s.query(Patient.id).filter_by(mrn="M1").scalar()
+        org_id = s.query(Organization.id).scalar()
+        referrals.create_referral(
+            s,
+            SYSTEM_NURSE,
+            pid,
+            ReferralInput(
+                organization_id=org_id,
+                service="Checkup",
+                reason_text="overdue",
+                consent_recorded=True,
+            ),
+            send=True,
+        )
+    return seeded
+
+
+@pytest.mark.parametrize("user", ["nurse", "viewer"])
+def test_board_opens_a_referral_and_moves_it(with_referral, user):
+    at = signed_in(user, PAGE)
+    at.segmented_control[0].set_value("Referral board").run()
+    at.toggle[0].set_value(False).run()  # the whole clinic, not only mine
+    assert "1 open referral(s)" in texts(at)
+    next(b for b in at.selectbox if b.label == "Referral").select_index(0).run()
+    assert not at.exception, at.exception
+    assert "Clínica Harbor · Checkup · requested" in [t.value for t in at.text]
+    buttons = {b.label for b in at.button}
+    if user == "viewer":
+        assert "Save status" not in buttons
+        return
+    status = next(b for b in at.selectbox if b.label == "New status")
+    status.set_value("received").run()
+    next(b for b in at.button if b.label == "Save status").click().run()
+    assert not at.exception, at.exception
+    assert "Referral is now received." in texts(at)

@@ -238,3 +238,14 @@ def test_call_with_followup_becomes_a_task(s, nurse, make_actor):
             ),
         )
     assert {"summary", "channel", "follow_up_on"} <= set(exc.value.errors)
+
+
+def test_my_day_creates_followups_before_listing_tasks(s, nurse):
+    from services.worklist import my_day
+
+    ref = _referral(s, nurse)
+    ref.sent_on = date.today() - timedelta(days=8)
+    s.flush()
+    sections = my_day(s, nurse, date.today())
+    mine = next(x for x in sections if x.title.startswith("My tasks"))
+    assert any("no answer after 7 days" in r["Task"] for r in mine.rows)
