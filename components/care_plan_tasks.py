@@ -185,3 +185,10 @@ def _edit_task(act: Act, view: PlanView, users: dict[int, str]) -> None:
                     version_key=vkey,
                     success="Task saved.",
                 )
+
+        st.page_link(
+            "pages/calendar.py",
+            label="Book an appointment for this task",
+            icon=":material/calendar_month:",
+            query_params={"patient": str(view.plan.patient_id), "task": str(task.id)},
+        )

@@ -58,6 +58,28 @@ def demographics(values: dict, region: str) -> None:
     st.dataframe(frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3)
 
 
+# Where to go next for this patient: (page, label, icon, permission)
+PATIENT_LINKS = [
+    ("pages/intake.py", "Intake assessment", ":material/fact_check:", "clinical.read"),
+    ("pages/care_plan.py", "Care plan", ":material/assignment:", "clinical.read"),
+    ("pages/calendar.py", "Book an appointment", ":material/calendar_month:", "schedule.edit"),
+    (
+        "pages/contacts.py",
+        "Family, insurance and referrals",
+        ":material/contacts:",
+        "patients.read",
+    ),
+]
+
+
+def patient_links(patient_id: int, can) -> None:
+    """One click from the patient to every page about them."""
+    links = [link for link in PATIENT_LINKS if can(link[3])]
+    for column, (page, label, icon, _) in zip(st.columns(len(links)), links, strict=True):
+        with column:
+            st.page_link(page, label=label, icon=icon, query_params={"patient": str(patient_id)})
+
+
 def summary_sections(sections: list[SummarySection]) -> None:
     for section in sections:
         if section.alert:

@@ -13,6 +13,10 @@ from db import config
 actor = page_setup("Contacts", "patients.read")
 region = config.load().region
 
+if st.query_params.get("patient", "").isdigit():  # opened from a patient's page
+    st.session_state["contacts_patient_id"] = int(st.query_params.pop("patient"))
+    st.session_state["contacts_view"] = "Patient contacts"
+
 views = ["Directory", "Patient contacts", "Referral board"]
 if actor.can("contacts.edit"):
     views.append("Import")

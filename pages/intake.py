@@ -6,7 +6,13 @@ from components import intake_steps as ui
 from components.flash import flash
 from components.forms import field_errors
 from components.guard import page_setup
-from components.intake_page import care_plan_page, history, patient_picker, show_conflict
+from components.intake_page import (
+    PATIENT_KEY,
+    care_plan_page,
+    history,
+    patient_picker,
+    show_conflict,
+)
 from components.text import show_table
 from db.session import session_scope
 from services import instrument_store, patients
@@ -14,6 +20,8 @@ from services import intake as svc
 from services.errors import Conflict, InvalidInput
 
 actor = page_setup("Intake assessment", "clinical.read")
+if st.query_params.get("patient", "").isdigit():  # opened from a patient's page
+    st.session_state[PATIENT_KEY] = int(st.query_params.pop("patient"))
 st.title("Intake assessment")
 if st.session_state.pop("_intake_go_care_plan", None) and care_plan_page():
     st.switch_page(care_plan_page())

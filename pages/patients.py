@@ -6,7 +6,13 @@ from components.flash import flash
 from components.forms import field_errors, show_field_error
 from components.guard import page_setup
 from components.patient_form import patient_form
-from components.patient_views import conflict_table, demographics, results_table, summary_sections
+from components.patient_views import (
+    conflict_table,
+    demographics,
+    patient_links,
+    results_table,
+    summary_sections,
+)
 from db import config
 from db.session import session_scope
 from services import auth, patients, summary
@@ -149,6 +155,8 @@ elif view in ("summary", "edit") and state.get("patient_id"):
                         else:
                             flash("Patient archived. Nothing was deleted; restore it any time.")
                         st.rerun()
+        if not archived:
+            patient_links(pid, actor.can)
         demographics(
             values.__dict__
             | {"primary_case_manager_id": staff.get(values.primary_case_manager_id)},

@@ -3,12 +3,11 @@ in large type with the fixed wording in English or Spanish, and a clinician vers
 
 Fonts: DejaVu Sans (Debian package `fonts-dejavu-core`) so names with accents print;
 without it, fpdf2's core Helvetica is used and characters outside Latin-1 are replaced.
-Appointments come from APPOINTMENT_PROVIDERS (the calendar registers one).
+Upcoming appointments come from the calendar.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from db.base import today
 from db.models import ChecklistState, OwnerKind, TaskStatus, User
-from services import audit, care_plans
+from services import audit, care_plans, recurrence, scheduling
 from services.audit import Action
 from services.care_plans import PlanView
 from services.identity import Actor, require
@@ -26,9 +25,6 @@ from services.teaching import learner_label
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
 OPEN = (TaskStatus.REQUESTED, TaskStatus.IN_PROGRESS, TaskStatus.ON_HOLD)
-# A provider returns upcoming appointments as (when, what, where) for a patient.
-AppointmentProvider = Callable[[Session, int, date], list[tuple[str, str, str]]]
-APPOINTMENT_PROVIDERS: list[AppointmentProvider] = []
 
 WORDING = {
     "en": {
@@ -151,10 +147,18 @@ def _owner(task, users: dict[int, str]) -> str:
 
 
 def _appointments(s: Session | None, patient_id: int, on: date) -> list[tuple[str, str, str]]:
-    found = []
-    for provider in APPOINTMENT_PROVIDERS if s is not None else []:
-        found.extend(provider(s, patient_id, on))
-    return found
+    """Upcoming appointments from the calendar as (when, what, where), in clinic time."""
+    if s is None:
+        return []
+    tz = scheduling.clinic_tz()
+    return [
+        (
+            f"{recurrence.utc_to_local(a.start_at, tz):%a %d %b %Y %H:%M}",
+            a.title or str(a.kind),
+            a.location or a.provider or "",
+        )
+        for a in scheduling.upcoming_for_patient(s, patient_id, limit=10)
+    ]
 
 
 def patient_pdf(

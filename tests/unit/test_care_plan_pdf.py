@@ -112,3 +112,26 @@ def test_core_font_fallback_still_prints(s, nurse, full_plan, monkeypatch):
 
 def test_dejavu_font_is_available_for_accents():
     assert care_plan_pdf.font_path() is not None, "install fonts-dejavu-core"
+
+
+def test_patient_version_lists_upcoming_appointments_from_the_calendar(s, nurse, full_plan):
+    from datetime import UTC, datetime, timedelta
+
+    from services import scheduling
+    from services.scheduling import AppointmentInput
+
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    scheduling.book_appointment(
+        s,
+        nurse,
+        AppointmentInput(
+            patient_id=full_plan.patient_id,
+            title="Cardiology follow-up",
+            start=start,
+            end=start + timedelta(minutes=30),
+            location="Heart Clinic, 2nd floor",
+            staff_id=nurse.id,
+        ),
+    )
+    text = _text(care_plan_pdf.export_plan_pdf(s, nurse, full_plan.patient_id, version="patient"))
+    assert "Cardiology follow-up" in text and "Heart Clinic" in text
