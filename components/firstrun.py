@@ -54,11 +54,11 @@ def first_run_setup(settings: config.Settings, on_signed_in: Callable[[Actor], N
             display_name = st.text_input("Display name", placeholder="e.g. Jordan Smith, RN")
             show_field_error(errors, "display_name")
             password = st.text_input("Password", type="password")
+            show_field_error(errors, "password")
             st.caption(
                 f"At least {auth.MIN_PASSWORD_LENGTH} characters, letters mixed with numbers "
                 "or symbols, not your username."
             )
-            show_field_error(errors, "password")
             again = st.text_input("Password again", type="password")
             show_field_error(errors, "password_again")
             submitted = st.form_submit_button("Create administrator", type="primary")

@@ -144,6 +144,7 @@ def test_archive_needs_a_reason_and_restore_brings_the_patient_back(page, demo_a
     wait_ready(page)
     open_popover(page, "Archive")
     reason_box = page.get_by_label("Reason for archiving")
+    page.get_by_text("Say why this patient is archived").wait_for()
     assert "Say why this patient is archived" in message_below(reason_box)
     assert query(demo_db(demo_app), "SELECT status FROM patient WHERE id = ?", pid) == [("active",)]
 

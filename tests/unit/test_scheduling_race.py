@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import sys
+import types
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -93,12 +95,19 @@ def _race(url: str, schema: str | None) -> tuple[int, int, int]:
                 )
             )
     ctx = mp.get_context("spawn")
+    # A spawned child re-runs the parent's __main__ file; under pytest that may be a
+    # temporary AppTest script, so hand the children a plain module instead.
+    saved_main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
     gate, results = ctx.Barrier(WORKERS), ctx.Queue()
     procs = [
         ctx.Process(target=_worker, args=(url, schema, n, gate, results)) for n in range(WORKERS)
     ]
-    for p in procs:
-        p.start()
+    try:
+        for p in procs:
+            p.start()
+    finally:
+        sys.modules["__main__"] = saved_main
     outcomes = [results.get(timeout=180) for _ in procs]
     for p in procs:
         p.join(timeout=60)
