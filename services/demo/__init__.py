@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from faker import Faker
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from db.base import today
@@ -66,6 +66,22 @@ def _steps() -> list[tuple[str, Step]]:
     ]
 
 
+def _sync_id_sequences(s: Session) -> None:
+    """Steps bulk-insert with explicit ids; move PostgreSQL's id sequences past them."""
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    from db.models import Base
+
+    for table in Base.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key:
+            s.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f'COALESCE((SELECT MAX(id) FROM "{table.name}"), 0) + 1, false)'
+                )
+            )
+
+
 def is_training_database(s: Session) -> bool:
     return s.scalar(select(AppSetting.value).where(AppSetting.key == TRAINING_KEY)) == "yes"
 
@@ -93,6 +109,7 @@ def seed_demo(
             progress(i / len(steps), label)
         step(ctx)
         s.flush()
+        _sync_id_sequences(s)
     if progress:
         progress(1.0, "Done")
     return ctx

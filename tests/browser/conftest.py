@@ -187,6 +187,16 @@ def demo_app(tmp_path_factory) -> Iterator[RunningApp]:
     app.stop()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_expectations():
+    """expect() waits as long as actions do: a loaded 2-core machine reruns pages slowly."""
+    try:
+        from playwright.sync_api import expect
+    except ImportError:
+        return
+    expect.set_options(timeout=20_000)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
