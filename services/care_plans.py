@@ -500,19 +500,11 @@ def add_concern(
 def archive_concern(
     s: Session, actor: Actor, concern_id: int, reason: str, *, expected_version: int | None
 ) -> PlanConcern:
-    require(actor, EDIT)
-    row = s.get(PlanConcern, concern_id)
-    if row is None:
-        raise NotFound("No such item.")
-    plan = _living_plan(s, row.plan_id)
-    _check_version(row, expected_version, "item", {"active": False}, ["text", "active"])
-    if not _clean(reason):
-        raise InvalidInput({"reason": "Say why this is no longer on the plan."})
-    row.active = False
-    row.status_reason = reason.strip()
-    s.flush()
-    _record(s, actor, Action.ARCHIVE, "care_plan_concern", row, plan.patient_id, {"reason": reason})
-    return row
+    return _retire(
+        s, actor, PlanConcern, concern_id, reason, expected_version,
+        label="item", fields=["text", "active"], entity="care_plan_concern",
+        why="Say why this is no longer on the plan.",
+    )  # fmt: skip
 
 
 def concerns(s: Session, plan_id: int, *, active_only: bool = True) -> list[PlanConcern]:
@@ -734,18 +726,28 @@ def add_team_member(
 def remove_team_member(
     s: Session, actor: Actor, member_id: int, reason: str, *, expected_version: int | None
 ) -> CareTeamMember:
+    return _retire(
+        s, actor, CareTeamMember, member_id, reason, expected_version,
+        label="team member", fields=["role", "active"], entity="care_team_member",
+        why="Say why this person leaves the team.",
+    )  # fmt: skip
+
+
+def _retire(s: Session, actor: Actor, model, row_id: int, reason: str, expected_version: int | None,
+            *, label: str, fields: list[str], entity: str, why: str):  # fmt: skip
+    """Take a row off the living plan with a reason; it stays as history (never deleted)."""
     require(actor, EDIT)
-    row = s.get(CareTeamMember, member_id)
+    row = s.get(model, row_id)
     if row is None:
-        raise NotFound("No such team member.")
+        raise NotFound(f"No such {label}.")
     plan = _living_plan(s, row.plan_id)
-    _check_version(row, expected_version, "team member", {"active": False}, ["role", "active"])
+    _check_version(row, expected_version, label, {"active": False}, fields)
     if not _clean(reason):
-        raise InvalidInput({"reason": "Say why this person leaves the team."})
+        raise InvalidInput({"reason": why})
     row.active = False
     row.status_reason = reason.strip()
     s.flush()
-    _record(s, actor, Action.ARCHIVE, "care_team_member", row, plan.patient_id, {"reason": reason})
+    _record(s, actor, Action.ARCHIVE, entity, row, plan.patient_id, {"reason": reason})
     return row
 
 
