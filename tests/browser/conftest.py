@@ -194,23 +194,23 @@ def _patient_expectations():
         from playwright.sync_api import expect
     except ImportError:
         return
-    expect.set_options(timeout=20_000)
+    expect.set_options(timeout=45_000)
 
 
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
-    pg.set_default_timeout(20_000)
+    pg.set_default_timeout(45_000)
     yield pg
     context.close()
 
 
 def wait_ready(pg) -> None:
     """Wait until Streamlit has finished running the script."""
-    pg.wait_for_selector(READY, timeout=30_000)
+    pg.wait_for_selector(READY, timeout=60_000)
     pg.wait_for_timeout(150)
-    pg.wait_for_selector(READY, timeout=30_000)
+    pg.wait_for_selector(READY, timeout=60_000)
 
 
 def sign_in(pg, app: RunningApp, username: str, password: str = "demo", path: str = "") -> None:
