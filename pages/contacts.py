@@ -1,5 +1,4 @@
-"""Contacts: the agency directory, each patient's family, insurance, referrals and calls,
-the referral board and directory import."""
+"""Contacts: directory, patient family/insurance/referrals/calls, referral board, import."""
 
 import streamlit as st
 

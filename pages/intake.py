@@ -2,17 +2,11 @@
 
 import streamlit as st
 
+from components import intake_page as page
 from components import intake_steps as ui
 from components.flash import flash
 from components.forms import field_errors
 from components.guard import page_setup
-from components.intake_page import (
-    PATIENT_KEY,
-    care_plan_page,
-    history,
-    patient_picker,
-    show_conflict,
-)
 from components.text import show_table
 from db.session import session_scope
 from services import instrument_store, patients
@@ -21,10 +15,10 @@ from services.errors import Conflict, InvalidInput
 
 actor = page_setup("Intake assessment", "clinical.read")
 if st.query_params.get("patient", "").isdigit():  # opened from a patient's page
-    st.session_state[PATIENT_KEY] = int(st.query_params.pop("patient"))
+    st.session_state[page.PATIENT_KEY] = int(st.query_params.pop("patient"))
 st.title("Intake assessment")
-if st.session_state.pop("_intake_go_care_plan", None) and care_plan_page():
-    st.switch_page(care_plan_page())
+if st.session_state.pop("_intake_go_care_plan", None) and page.care_plan_page():
+    st.switch_page(page.care_plan_page())
 
 
 def search(query: str) -> list[tuple[int, str]]:
@@ -66,7 +60,7 @@ def save(form: str, fn, *args, step: int, then_care_plan: bool = False) -> None:
     st.rerun()
 
 
-patient_id = patient_picker(search, drafts)
+patient_id = page.patient_picker(search, drafts)
 if patient_id is None:
     st.stop()
 with session_scope() as s:
@@ -87,7 +81,7 @@ if alert:
     st.error(alert, icon=":material/emergency:")
 work, past_tab = st.tabs(["Intake", "History and trends"])
 with past_tab:
-    history(intakes, svc.history_rows(past), svc.trends(past))
+    page.history(intakes, svc.history_rows(past), svc.trends(past))
 if not actor.can("clinical.edit"):
     work.info("Your role can read assessments but cannot start or edit an intake.")
     st.stop()
@@ -98,8 +92,8 @@ with work:
             show_table(handoff)
             if st.button("Start care plan from this intake", type="primary"):
                 st.session_state["care_plan_from_intake"] = {"patient_id": patient_id}
-                if care_plan_page():
-                    st.switch_page(care_plan_page())
+                if page.care_plan_page():
+                    st.switch_page(page.care_plan_page())
                 st.info("They are saved with the intake; the care-plan builder picks them up.")
         if st.button("Start a new intake", icon=":material/assignment_add:"):
             with session_scope() as s:
@@ -116,7 +110,7 @@ with work:
     st.caption(f"Draft last saved {draft.updated_at:%d %b %Y %H:%M} UTC by {who}.")
     ui.progress(step)
     key = svc.STEP_KEYS[step - 1]
-    show_conflict(key)
+    page.show_conflict(key)
     form = f"intake_{intake_id}_{step}"
     errors = field_errors(form)
     saved = data.get(key) or {}

@@ -2,17 +2,11 @@
 
 import streamlit as st
 
+from components import patient_views as views
 from components.flash import flash
 from components.forms import field_errors, show_field_error
 from components.guard import page_setup
 from components.patient_form import patient_form
-from components.patient_views import (
-    conflict_table,
-    demographics,
-    patient_links,
-    results_table,
-    summary_sections,
-)
 from db import config
 from db.session import session_scope
 from services import auth, patients, summary
@@ -98,7 +92,7 @@ elif view in ("summary", "edit") and state.get("patient_id"):
         conflict = state.get("patient_conflict")
         if conflict:
             st.error(conflict["message"])
-            conflict_table(conflict["theirs"], conflict["mine"], staff)
+            views.conflict_table(conflict["theirs"], conflict["mine"], staff)
             if st.button("Start again from the saved version"):
                 # New widget keys: the browser would otherwise send back the old typed values.
                 state[version_key] = version
@@ -156,13 +150,13 @@ elif view in ("summary", "edit") and state.get("patient_id"):
                             flash("Patient archived. Nothing was deleted; restore it any time.")
                         st.rerun()
         if not archived:
-            patient_links(pid, actor.can)
-        demographics(
+            views.patient_links(pid, actor.can)
+        views.demographics(
             values.__dict__
             | {"primary_case_manager_id": staff.get(values.primary_case_manager_id)},
             region,
         )
-        summary_sections(sections)
+        views.summary_sections(sections)
 
 else:
     st.title("Patients")
@@ -210,7 +204,7 @@ else:
     if rows:
         # Fresh widget keys after each opening, so coming back shows no stale choice.
         generation = state.get("results_generation", 0)
-        clicked = results_table(rows, key=f"results_{generation}")
+        clicked = views.results_table(rows, key=f"results_{generation}")
         picked = st.selectbox(
             "Open patient",
             range(len(ids)),
