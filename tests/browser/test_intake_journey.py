@@ -33,8 +33,16 @@ def _fresh_patient(app) -> tuple[int, str]:
     return row.id, row.mrn
 
 
+STEP = "() => (document.body.innerText.match(/Step \\d+ of \\d+: [^\\n]*/) || [''])[0]"
+
+
 def _save(page, label="Save and continue"):
+    """Save the step and wait for the next one. Waiting for the heading to change (not only
+    for the script to stop) matters: right after a click the app can still look idle, and a
+    stale copy of the step's form would make the next click ambiguous."""
+    before = page.evaluate(STEP)
     page.get_by_role("button", name=label).click()
+    page.wait_for_function(f"b => ({STEP})() !== b", arg=before)
     wait_ready(page)
 
 
