@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
+from components.appointment_form import directory_picker
 from components.forms import show_field_error
 from components.text import show_table
 from db.models import AppointmentKind, AppointmentStatus
@@ -43,9 +44,9 @@ def cancel_box(key: str, in_series: bool, errors: dict[str, str]) -> tuple[str, 
 
 
 def ride_form(
-    key: str, ride: dict | None, start: datetime, tz: str, errors
+    key: str, ride: dict | None, start: datetime, tz: str, errors, vendors: dict[int, str]
 ) -> TransportInput | None:
-    """Pick-up before the appointment, return trip, vendor, confirmed."""
+    """Pick-up before the appointment, return trip, vendor (from Contacts), confirmed."""
     ride = ride or {}
     pickup = recurrence.utc_to_local(ride.get("pickup_at") or start - timedelta(hours=1), tz)
     back = ride.get("return_pickup_at")
@@ -53,7 +54,12 @@ def ride_form(
         c1, c2 = st.columns(2)
         at = c1.time_input("Pick-up time", pickup.time(), step=timedelta(minutes=5))
         show_field_error(errors, "pickup_at")
-        vendor = c2.text_input("Transport vendor", ride.get("vendor") or "")
+        with c2:
+            vendor = directory_picker(
+                "Transport vendor", vendors, ride.get("vendor_contact_id"), ride.get("vendor"),
+                "Choose from Contacts, or type a name",
+            )  # fmt: skip
+            show_field_error(errors, "vendor")
         address = st.text_input("Pick-up address", ride.get("pickup_address") or "")
         c1, c2, c3 = st.columns(3)
         return_trip = c1.checkbox("Return trip", ride.get("return_trip", True))
@@ -72,7 +78,8 @@ def ride_form(
         return_pickup_at=recurrence.local_to_utc(datetime.combine(day, back_at), tz)
         if return_trip and back_at
         else None,
-        vendor=vendor,
+        vendor=vendor if isinstance(vendor, str) else None,
+        vendor_contact_id=vendor if isinstance(vendor, int) else None,
         wheelchair=wheelchair,
         confirmed=confirmed,
     )

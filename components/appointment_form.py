@@ -36,6 +36,7 @@ def appointment_form(
     tz: str,
     staff: dict[int, str],
     patients: dict[int, str],
+    providers: dict[int, str],
     errors: dict[str, str],
     conflicts: list[dict] | None,
     allow_repeat: bool,
@@ -80,12 +81,16 @@ def appointment_form(
             statuses,
             index=statuses.index(initial.status) if initial.status in statuses else 1,
         )
+        provider = directory_picker(
+            "Provider or facility", providers, initial.provider_contact_id, initial.provider,
+            "Find it in Contacts above, or type a name",
+        )  # fmt: skip
+        show_field_error(errors, "provider")
         location = st.text_input(
             "Location or address",
             initial.location or "",
-            placeholder="Home visits use the patient's address when left empty",
+            placeholder="Empty: the provider's address, or the patient's for a home visit",
         )
-        provider = st.text_input("Provider or facility", initial.provider or "")
         notes = st.text_area("Notes", initial.notes or "", height=80)
         transport = st.checkbox("Needs transport", initial.needs_transport)
         repeat = None
@@ -106,7 +111,8 @@ def appointment_form(
         start=start,
         end=recurrence.end_for(datetime.combine(day, at), int(length), tz),
         location=location,
-        provider=provider,
+        provider=provider if isinstance(provider, str) else None,
+        provider_contact_id=provider if isinstance(provider, int) else None,
         staff_id=staff_id,
         status=status,
         notes=notes,
@@ -115,6 +121,24 @@ def appointment_form(
         source_id=initial.source_id,
     )
     return FormResult(data, repeat, override)
+
+
+def directory_picker(
+    label: str, choices: dict[int, str], linked: int | None, typed: str | None, placeholder: str
+) -> int | str | None:
+    """A Contacts directory entry (its id), or a name typed for someone not in the directory."""
+    options: list[int | str] = list(choices)
+    chosen = linked if linked is not None else typed
+    if isinstance(chosen, str) and chosen not in options:
+        options.append(chosen)
+    return st.selectbox(
+        label,
+        options,
+        index=options.index(chosen) if chosen in options else None,
+        format_func=lambda v: choices.get(v, v) if isinstance(v, int) else str(v),
+        accept_new_options=True,
+        placeholder=placeholder,
+    )
 
 
 def _repeat_fields(day: date, errors: dict[str, str]) -> Repeat | None:

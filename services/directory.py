@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.base import today, utcnow
 from db.models import (
+    Appointment,
     Communication,
     ContactMethod,
     ContactPerson,
@@ -20,6 +21,7 @@ from db.models import (
     OrgType,
     RecordStatus,
     Referral,
+    TransportBooking,
 )
 from services import audit
 from services.audit import Action
@@ -262,20 +264,23 @@ def mark_verified(s: Session, actor: Actor, org_id: int, on: date | None = None)
 
 
 def has_history(s: Session, org_id: int) -> bool:
-    """Referrals, communications or coverage point at it: it can only be archived."""
+    """Referrals, communications, coverage, appointments or rides point at it: it can only
+    be archived."""
     return bool(
         s.scalar(
             select(
                 exists().where(Referral.organization_id == org_id)
                 | exists().where(Communication.organization_id == org_id)
                 | exists().where(Coverage.payer_id == org_id)
+                | exists().where(Appointment.provider_contact_id == org_id)
+                | exists().where(TransportBooking.vendor_contact_id == org_id)
             )
         )
     )
 
 
 def remove_organization(s: Session, actor: Actor, org_id: int, reason: str) -> str:
-    """Delete an entry nobody used; archive one with referrals or communications.
+    """Delete an entry nobody used; archive one that anything points at (has_history).
 
     Returns "deleted" or "archived".
     """

@@ -25,7 +25,7 @@ from db.models import (
     Patient,
     TransportBooking,
 )
-from services import audit, recurrence
+from services import audit, providers, recurrence
 from services.audit import Action
 from services.errors import Conflict, DomainError, InvalidInput, NotFound
 from services.identity import Actor, require
@@ -42,6 +42,12 @@ CLOSED_STATUSES = (
     AppointmentStatus.ARRIVED,
 )
 MAX_LENGTH = timedelta(hours=12)
+# Kinds that do not happen at the provider's address (a linked provider fills in the rest).
+NOT_AT_PROVIDER = (
+    AppointmentKind.HOME_VISIT,
+    AppointmentKind.TELEHEALTH,
+    AppointmentKind.FOLLOW_UP_CALL,
+)
 _LOCK_STAFF, _LOCK_PATIENT = 5401, 5402  # advisory-lock namespaces on PostgreSQL
 
 EDITABLE = (
@@ -50,6 +56,7 @@ EDITABLE = (
     "title",
     "location",
     "provider",
+    "provider_contact_id",
     "staff_id",
     "status",
     "status_reason",
@@ -72,7 +79,8 @@ class AppointmentInput:
     start: datetime | None = None  # timezone-aware
     end: datetime | None = None
     location: str | None = None
-    provider: str | None = None
+    provider: str | None = None  # typed by hand: someone not in the directory
+    provider_contact_id: int | None = None  # or a Contacts directory entry
     staff_id: int | None = None
     status: str = AppointmentStatus.BOOKED.value
     status_reason: str | None = None
@@ -116,8 +124,19 @@ def clinic_tz() -> str:
 # ---------------------------------------------------------------- validation
 
 
-def _clean(s: Session, data: AppointmentInput) -> dict:
+def _clean(s: Session, data: AppointmentInput, current_provider: int | None = None) -> dict:
     errors: dict[str, str] = {}
+    provider, org = (data.provider or "").strip() or None, None
+    if data.provider_contact_id is not None:
+        try:
+            org = providers.linked_entry(
+                s, data.provider_contact_id, current=current_provider, field="provider"
+            )
+            provider = org.name
+        except InvalidInput as exc:
+            errors |= exc.errors
+    if provider and len(provider) > 200:
+        errors["provider"] = "Keep the provider's name under 200 characters."
     try:
         kind = AppointmentKind(data.kind)
     except ValueError:
@@ -157,6 +176,8 @@ def _clean(s: Session, data: AppointmentInput) -> dict:
     location = (data.location or "").strip() or None
     if location is None and kind == AppointmentKind.HOME_VISIT and patient is not None:
         location = home_address(patient)
+    if location is None and org is not None and kind not in NOT_AT_PROVIDER:
+        location = org.address
     return {
         "kind": kind,
         "patient_id": data.patient_id,
@@ -164,7 +185,8 @@ def _clean(s: Session, data: AppointmentInput) -> dict:
         "start_at": data.start.astimezone(UTC),
         "end_at": data.end.astimezone(UTC),
         "location": location,
-        "provider": (data.provider or "").strip() or None,
+        "provider": provider,
+        "provider_contact_id": org.id if org is not None else None,
         "staff_id": data.staff_id,
         "status": status,
         "status_reason": (data.status_reason or "").strip() or None,
@@ -440,7 +462,7 @@ def update_appointment(
     require(actor, "schedule.edit")
     tz = tz or clinic_tz()
     a = get_appointment(s, appointment_id)
-    values = _clean(s, data)
+    values = _clean(s, data, current_provider=a.provider_contact_id)
     _check_version(a, version, asdict(data))
     before = _snapshot(a)
     rows = _targets(s, a, Scope(scope))
@@ -708,7 +730,7 @@ def details(a: Appointment, tz: str) -> list[dict]:
         "Staff": a.staff.display_name if a.staff else "—",
         "Status": a.status + (f" ({a.status_reason})" if a.status_reason else ""),
         "Location": a.location or "—",
-        "Provider or facility": a.provider or "—",
+        "Provider or facility": providers.with_phone(a.provider, a.provider_org) or "—",
         "Notes": a.notes or "—",
         "Repeats": "yes (part of a series)" if a.series_id else None,
         "Transport": (

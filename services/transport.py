@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from db.base import utcnow
 from db.models import Appointment, AppointmentStatus, TransportBooking
-from services import audit
+from services import audit, providers
 from services.audit import Action
 from services.errors import Conflict, InvalidInput
 from services.identity import Actor, require
@@ -24,7 +24,8 @@ class TransportInput:
     pickup_address: str | None = None
     return_trip: bool = True
     return_pickup_at: datetime | None = None
-    vendor: str | None = None
+    vendor: str | None = None  # typed by hand: a vendor not in the directory
+    vendor_contact_id: int | None = None  # or a Contacts directory entry
     wheelchair: bool = False
     confirmed: bool = False
     notes: str | None = None
@@ -82,6 +83,16 @@ def save_transport(
         errors["pickup_at"] = "Pick-up must be before the appointment starts."
     if data.return_trip and data.return_pickup_at is not None and data.return_pickup_at < a.end_at:
         errors["return_pickup_at"] = "The return pick-up must be after the appointment ends."
+    vendor, vendor_id = (data.vendor or "").strip() or None, None
+    if data.vendor_contact_id is not None:
+        current = a.transport.vendor_contact_id if a.transport else None
+        try:
+            entry = providers.linked_entry(
+                s, data.vendor_contact_id, current=current, field="vendor"
+            )
+            vendor, vendor_id = entry.name, entry.id
+        except InvalidInput as exc:
+            errors |= exc.errors
     if errors:
         raise InvalidInput(errors)
     booking = ensure_transport(s, a)
@@ -91,7 +102,7 @@ def save_transport(
     booking.pickup_address = (data.pickup_address or "").strip() or None
     booking.return_trip = data.return_trip
     booking.return_pickup_at = data.return_pickup_at if data.return_trip else None
-    booking.vendor = (data.vendor or "").strip() or None
+    booking.vendor, booking.vendor_contact_id = vendor, vendor_id
     booking.wheelchair = data.wheelchair
     booking.confirmed = data.confirmed
     booking.notes = (data.notes or "").strip() or None
@@ -138,7 +149,10 @@ def unconfirmed_transport(
     q = (
         select(TransportBooking)
         .join(Appointment)
-        .options(joinedload(TransportBooking.appointment).joinedload(Appointment.patient))
+        .options(
+            joinedload(TransportBooking.appointment).joinedload(Appointment.patient),
+            joinedload(TransportBooking.vendor_org),
+        )
         .where(
             TransportBooking.confirmed.is_(False),
             Appointment.start_at >= now,
@@ -155,7 +169,14 @@ def ride_values(a: Appointment) -> dict | None:
     t = a.transport
     if t is None:
         return None
-    keys = ("pickup_at", "pickup_address", "return_trip", "return_pickup_at", "vendor")
+    keys = (
+        "pickup_at",
+        "pickup_address",
+        "return_trip",
+        "return_pickup_at",
+        "vendor",
+        "vendor_contact_id",
+    )
     return {k: getattr(t, k) for k in keys} | {"wheelchair": t.wheelchair, "confirmed": t.confirmed}
 
 
@@ -168,6 +189,6 @@ def ride_row(t: TransportBooking, tz: str) -> dict:
         "Pick-up": f"{utc_to_local(t.pickup_at, tz):%a %d %b %H:%M}",
         "Patient": a.patient.display_name if a.patient else "",
         "To": a.title,
-        "Vendor": t.vendor or "vendor not set",
+        "Vendor": providers.with_phone(t.vendor, t.vendor_org) or "vendor not set",
         "Return": "with return" if t.return_trip else "one way",
     }

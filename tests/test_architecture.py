@@ -64,7 +64,8 @@ def test_components_never_open_a_session_except_the_guard_family():
         )
 
 
-# Pieces that are whole page sections (sign-in, first run, admin panels) rather than widgets.
+# Pieces that are whole page sections (sign-in, first run, admin panels, the calendar's
+# dialogs and work lists) rather than widgets.
 _COMPONENTS_WITH_SESSIONS = {
     "guard",
     "signin",
@@ -73,6 +74,8 @@ _COMPONENTS_WITH_SESSIONS = {
     "admin_system",
     "instrument_admin",
     "template_admin",
+    "calendar_dialogs",
+    "calendar_tabs",
 }
 
 

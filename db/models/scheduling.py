@@ -13,6 +13,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, Timestamps, Versioned
+from db.models.contacts import Organization
 from db.models.core import Patient, User
 
 
@@ -62,6 +63,7 @@ class Appointment(Versioned, Timestamps, Base):
         Index("ix_appointment_staff_start", "staff_id", "start_at"),
         Index("ix_appointment_patient_start", "patient_id", "start_at"),
         Index("ix_appointment_series", "series_id"),
+        Index("ix_appointment_provider", "provider_contact_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,8 +73,11 @@ class Appointment(Versioned, Timestamps, Base):
     start_at: Mapped[datetime]
     end_at: Mapped[datetime]
     location: Mapped[str | None] = mapped_column(String(300))
-    provider: Mapped[str | None] = mapped_column(String(200))  # outside provider or facility
-    provider_contact_id: Mapped[int | None]  # a Contacts organisation, when linked (no FK)
+    # The outside provider or facility: a directory entry when linked (its name is copied
+    # into `provider` so exports and history read the same after the entry changes),
+    # or a name typed by hand for someone not in the directory.
+    provider: Mapped[str | None] = mapped_column(String(200))
+    provider_contact_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     status: Mapped[AppointmentStatus] = mapped_column(String(20), default=AppointmentStatus.BOOKED)
     status_reason: Mapped[str | None] = mapped_column(Text)
@@ -91,6 +96,7 @@ class Appointment(Versioned, Timestamps, Base):
 
     patient: Mapped[Patient | None] = relationship()
     staff: Mapped[User | None] = relationship(foreign_keys=[staff_id])
+    provider_org: Mapped[Organization | None] = relationship()
     transport: Mapped[TransportBooking | None] = relationship(
         back_populates="appointment", uselist=False
     )
@@ -108,10 +114,11 @@ class TransportBooking(Versioned, Timestamps, Base):
     pickup_address: Mapped[str | None] = mapped_column(String(300))
     return_trip: Mapped[bool] = mapped_column(Boolean, default=True)
     return_pickup_at: Mapped[datetime | None]
-    vendor: Mapped[str | None] = mapped_column(String(200))  # free text until Contacts lands
-    vendor_contact_id: Mapped[int | None]
+    vendor: Mapped[str | None] = mapped_column(String(200))  # as for Appointment.provider
+    vendor_contact_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
     wheelchair: Mapped[bool] = mapped_column(Boolean, default=False)
     confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
 
     appointment: Mapped[Appointment] = relationship(back_populates="transport")
+    vendor_org: Mapped[Organization | None] = relationship()

@@ -61,8 +61,9 @@ def _steps() -> list[tuple[str, Step]]:
         ("Patients", people.seed_patients),
         ("Intake assessments", intake.seed),
         ("Care plans", care_plans.seed),
+        ("Directory of agencies and providers", contacts.seed_directory),
         ("Appointments", demo_scheduling.seed),
-        ("Directory, family, coverage and referrals", contacts.seed),
+        ("Family, coverage and referrals", contacts.seed),
     ]
 
 

@@ -92,6 +92,24 @@ TEMPLATES: dict[OrgType, tuple[list[str], list[str]]] = {
     OrgType.OTHER: (["{brand} Legal Aid"], ["elder law; benefits appeals"]),
 }
 WEIGHTS = {OrgType.INSURER: 0.6, OrgType.OTHER: 0.3}
+# The clinic's usual partners, always in the directory: the demo calendar books outside
+# appointments with the first group and rides with the second.
+PROVIDERS = [
+    ("Riverside Heart Associates", OrgType.SPECIALIST, "200 River St, Suite 4", "cardiology"),
+    ("Eastside Family Medicine", OrgType.PRIMARY_CARE, "14 Market Sq", "primary care"),
+    ("Harbor Dialysis Center", OrgType.SPECIALIST, "88 Harbor Way", "dialysis"),
+    ("Lakeview Diabetes Clinic", OrgType.SPECIALIST, "3 Lakeview Dr", "endocrinology"),
+    ("St. Brigid Wound Care", OrgType.SPECIALIST, "510 Chapel Rd", "wound care"),
+    ("ClearSight Ophthalmology", OrgType.SPECIALIST, "77 Elm Ave", "eye care"),
+    ("MoveWell PT", OrgType.SPECIALIST, "19 Station Rd", "physical therapy"),
+    ("Community Lab Services", OrgType.HOSPITAL, "1 Hospital Plaza", "lab draws; imaging"),
+]
+VENDORS = [
+    ("Blue Van Medical Transport", "wheelchair van; rides to appointments"),
+    ("CityRide Paratransit", "paratransit; shared rides"),
+    ("Comfort Wheels", "wheelchair and stretcher transport"),
+    ("MedCab", "non-emergency medical transport"),
+]
 BRANDS = [
     "Harbor",
     "Bayview",
@@ -194,27 +212,33 @@ class _Pools:
         return f"{self.rng.choice(self.first)} {self.rng.choice(self.last)}"
 
 
-def _orgs(ctx: DemoContext, pools: _Pools) -> dict[OrgType, list[int]]:
-    rng = ctx.rng
+def seed_directory(ctx: DemoContext) -> None:
+    """The agency directory; before the calendar, whose appointments link to it."""
+    rng, pools = ctx.rng, _Pools(ctx)
     n_orgs = max(120, min(3000, ctx.size // 2))
     types = list(TEMPLATES)
     weights = [WEIGHTS.get(t, 1.0) for t in types]
     start = (
         ctx.s.scalar(select(Organization.id).order_by(Organization.id.desc()).limit(1)) or 0
     ) + 1
+    partners = [(n, t, f"{a}, {pools.town()}, MA", svc) for n, t, a, svc in PROVIDERS]
+    partners += [(n, OrgType.TRANSPORT, pools.address(), svc) for n, svc in VENDORS]
     rows, keys = [], set()
-    for n in range(n_orgs):
-        # Every type at least once, then a realistic mix.
-        org_type = types[n] if n < len(types) else rng.choices(types, weights)[0]
-        patterns, services = TEMPLATES[org_type]
-        name = rng.choice(patterns).format(town=pools.town(), brand=rng.choice(BRANDS))
-        address = pools.address()
+    for n in range(len(partners) + n_orgs):
+        if n < len(partners):
+            name, org_type, address, svc = partners[n]
+        else:  # every type at least once, then a realistic mix
+            k = n - len(partners)
+            org_type = types[k] if k < len(types) else rng.choices(types, weights)[0]
+            patterns, services = TEMPLATES[org_type]
+            name = rng.choice(patterns).format(town=pools.town(), brand=rng.choice(BRANDS))
+            address, svc = pools.address(), rng.choice(services)
         key = dedupe_key(name, address)
         if key in keys:
             continue
         keys.add(key)
-        svc = rng.choice(services)
-        reachable = rng.random() > 0.03  # a few entries nobody can reach: referrals refused
+        # A few entries nobody can reach (referrals to them are refused); never a partner.
+        reachable = n < len(partners) or rng.random() > 0.03
         verified = ctx.today - timedelta(days=rng.randint(5, 700)) if rng.random() > 0.08 else None
         slug = _slug(name)
         rows.append(
@@ -251,17 +275,26 @@ def _orgs(ctx: DemoContext, pools: _Pools) -> dict[OrgType, list[int]]:
             }
         )
     ctx.s.execute(Organization.__table__.insert(), rows)
-    by_type: dict[OrgType, list[int]] = {t: [] for t in types}
-    for r in rows:
-        if r["phone"] or r["fax"] or r["email"]:
-            by_type[OrgType(r["org_type"])].append(r["id"])
+
+
+def _reachable_by_type(ctx: DemoContext) -> dict[OrgType, list[int]]:
+    by_type: dict[OrgType, list[int]] = {t: [] for t in TEMPLATES}
+    reachable = (
+        Organization.phone.is_not(None)
+        | Organization.fax.is_not(None)
+        | Organization.email.is_not(None)
+    )
+    q = select(Organization.id, Organization.org_type).where(reachable).order_by(Organization.id)
+    for org_id, org_type in ctx.s.execute(q):
+        by_type[OrgType(org_type)].append(org_id)
     return by_type
 
 
 def seed(ctx: DemoContext) -> None:
+    """Family with consent, coverage, prior authorisations, referrals and the call log."""
     rng, s, today = ctx.rng, ctx.s, ctx.today
     pools = _Pools(ctx)
-    by_type = _orgs(ctx, pools)
+    by_type = _reachable_by_type(ctx)
     insurers = by_type[OrgType.INSURER]
     staff = [u.id for u in ctx.staff(Role.NURSE, Role.SOCIAL_WORKER)]
     people, consents, coverages, pas, refs, events, comms = [], [], [], [], [], [], []

@@ -5,6 +5,8 @@ outside medical appointments (a third with a ride), home-health visits and follo
 calls by the case manager, telehealth, and a weekly case conference per team member;
 about one patient in ten has a recurring home-health series. No staff member or patient
 is double-booked. Past appointments are mostly completed, some no-shows and cancellations.
+Outside appointments and rides link to the clinic's partners in the demo directory
+(the directory step runs first).
 
 `CAREDESK_DEMO_APPOINTMENTS=50000` (or `seed(ctx, target=...)`) adds older history
 until the database holds that many appointments, for the calendar benchmark.
@@ -18,24 +20,32 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, insert, select
 
 from db import config
-from db.models import Appointment, AppointmentSeries, Patient, Role, TransportBooking
+from db.models import (
+    Appointment,
+    AppointmentSeries,
+    Organization,
+    Patient,
+    Role,
+    TransportBooking,
+)
 from services.demo import DemoContext
+from services.demo.contacts import VENDORS
 from services.recurrence import local_to_utc
 
 PAST_WEEKS, AHEAD_WEEKS = 8, 12
 SLOT = 30  # minutes; the day runs 08:00-17:00
 SLOTS_PER_DAY = 18
-PROVIDERS = [
-    ("Cardiology follow-up", "Riverside Heart Associates", "200 River St, Suite 4"),
-    ("Primary care visit", "Eastside Family Medicine", "14 Market Sq"),
-    ("Dialysis", "Harbor Dialysis Center", "88 Harbor Way"),
-    ("Endocrinology", "Lakeview Diabetes Clinic", "3 Lakeview Dr"),
-    ("Wound clinic", "St. Brigid Wound Care", "510 Chapel Rd"),
-    ("Eye exam", "ClearSight Ophthalmology", "77 Elm Ave"),
-    ("Physical therapy", "MoveWell PT", "19 Station Rd"),
-    ("Lab draw", "Community Lab Services", "1 Hospital Plaza"),
+# Outside appointments: title, and the directory partner they are with (demo/contacts.py).
+VISITS = [
+    ("Cardiology follow-up", "Riverside Heart Associates"),
+    ("Primary care visit", "Eastside Family Medicine"),
+    ("Dialysis", "Harbor Dialysis Center"),
+    ("Endocrinology", "Lakeview Diabetes Clinic"),
+    ("Wound clinic", "St. Brigid Wound Care"),
+    ("Eye exam", "ClearSight Ophthalmology"),
+    ("Physical therapy", "MoveWell PT"),
+    ("Lab draw", "Community Lab Services"),
 ]
-VENDORS = ["Blue Van Medical Transport", "CityRide Paratransit", "Comfort Wheels", "MedCab"]
 CANCEL_REASONS = ["Patient in hospital", "Provider rescheduled", "Patient declined", "No ride"]
 
 
@@ -79,6 +89,7 @@ def seed(ctx: DemoContext, target: int | None = None) -> None:
     next_id = (s.scalar(select(func.max(Appointment.id))) or 0) + 1
     next_series = (s.scalar(select(func.max(AppointmentSeries.id))) or 0) + 1
     book, rows, rides, series_rows = _Book(), [], [], []
+    visits, vendors = _partners(s)
     start_day = ctx.today - timedelta(weeks=PAST_WEEKS)
     span = (PAST_WEEKS + AHEAD_WEEKS) * 7
     now = datetime.combine(ctx.today, time(12))
@@ -174,10 +185,11 @@ def seed(ctx: DemoContext, target: int | None = None) -> None:
                 [45, 15, 20, 12, 3],
             )[0]
             if kind == "medical appointment":
-                title, provider, where = rng.choice(PROVIDERS)
+                title, provider, org_id, where = rng.choice(visits)
                 spot = place([("p", p.id)], 2)
                 if spot:
                     row = add(kind, p.id, None, *spot, 2, title, where, provider)
+                    row["provider_contact_id"] = org_id
                     if rng.random() < 0.33:
                         row["needs_transport"] = True
                         rides.append(row)
@@ -189,45 +201,64 @@ def seed(ctx: DemoContext, target: int | None = None) -> None:
                 title = {"other": "Benefits paperwork"}.get(kind, kind.capitalize())
                 add(kind, p.id, who, *spot, n, title, home if kind == "home-health visit" else None)
     if target and len(rows) < target and patients:
-        _history(ctx, rows, add, book, patients, target - len(rows))
+        _history(ctx, rows, add, visits, patients, target - len(rows))
     if series_rows:
         s.execute(insert(AppointmentSeries), series_rows)
     for chunk in range(0, len(rows), 5000):
         s.execute(insert(Appointment), _uniform(rows[chunk : chunk + 5000]))
-    ride_rows = [
-        {
-            "appointment_id": r["id"],
-            "pickup_at": r["start_at"] - timedelta(minutes=rng.choice([45, 60, 90])),
-            "pickup_address": None,
-            "return_trip": rng.random() < 0.85,
-            "return_pickup_at": r["end_at"] + timedelta(minutes=15),
-            "vendor": rng.choice(VENDORS),
-            "wheelchair": rng.random() < 0.2,
-            "confirmed": r["start_at"] < local_to_utc(now, tz) or rng.random() < 0.6,
-            "version": 1,
-        }
-        for r in rides
-    ]
+    ride_rows = []
+    for r in rides:
+        vendor, vendor_id = rng.choice(vendors)
+        ride_rows.append(
+            {
+                "appointment_id": r["id"],
+                "pickup_at": r["start_at"] - timedelta(minutes=rng.choice([45, 60, 90])),
+                "pickup_address": None,
+                "return_trip": rng.random() < 0.85,
+                "return_pickup_at": r["end_at"] + timedelta(minutes=15),
+                "vendor": vendor,
+                "vendor_contact_id": vendor_id,
+                "wheelchair": rng.random() < 0.2,
+                "confirmed": r["start_at"] < local_to_utc(now, tz) or rng.random() < 0.6,
+                "version": 1,
+            }
+        )
     if ride_rows:
         s.execute(insert(TransportBooking), ride_rows)
 
 
-def _history(ctx, rows, add, book, patients, extra: int) -> None:
+def _history(ctx, rows, add, visits, patients, extra: int) -> None:
     """Older outside appointments, about as dense per week as the current window."""
     per_week = max(1, len(rows) // (PAST_WEEKS + AHEAD_WEEKS))
     weeks = extra // per_week + 1
     first = ctx.today - timedelta(weeks=PAST_WEEKS + weeks)
     for i in range(extra):
         p = patients[i % len(patients)]
-        title, provider, where = ctx.rng.choice(PROVIDERS)
+        title, provider, org_id, where = ctx.rng.choice(visits)
         day = first + timedelta(days=(i // per_week) * 7 + ctx.rng.randrange(5))
         day -= timedelta(days=day.weekday() % 7 if day.weekday() > 4 else 0)
-        add(
-            "medical appointment", p.id, None, day, ctx.rng.randrange(16), 2, title, where, provider
+        slot = ctx.rng.randrange(16)
+        row = add("medical appointment", p.id, None, day, slot, 2, title, where, provider)
+        row["provider_contact_id"] = org_id
+
+
+def _partners(s) -> tuple[list[tuple], list[tuple]]:
+    """(title, provider, directory id, address) per visit and (vendor, id) per ride vendor,
+    linked to the directory's partner entries; plain names if the directory has none."""
+    names = [n for _, n in VISITS] + [n for n, _ in VENDORS]
+    found = {
+        name: (org_id, address)
+        for org_id, name, address in s.execute(
+            select(Organization.id, Organization.name, Organization.address)
+            .where(Organization.name.in_(names))
+            .order_by(Organization.id)
         )
+    }
+    visits = [(t, n, *found.get(n, (None, None))) for t, n in VISITS]
+    return visits, [(n, found.get(n, (None,))[0]) for n, _ in VENDORS]
 
 
 def _uniform(rows: list[dict]) -> list[dict]:
     """Every row with the same keys, so executemany sends one statement."""
-    keys = {"series_id": None, "recurrence_id": None}
+    keys = {"series_id": None, "recurrence_id": None, "provider_contact_id": None}
     return [keys | r for r in rows]

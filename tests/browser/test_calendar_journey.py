@@ -126,6 +126,10 @@ def test_book_by_clicking_a_slot_then_drag_to_another_day(page, demo_app, db):
     page.keyboard.type(family)
     page.keyboard.press("Enter")
     dialog.get_by_label("Title").fill("Journey check-in")
+    # someone not in the Contacts directory: typed straight into the provider picker
+    dialog.get_by_role("combobox", name="Provider or facility").click()
+    page.keyboard.type("Dr. Lin's office")
+    page.keyboard.press("Enter")
     dialog.get_by_role("button", name="Book appointment").click()
     page.get_by_text("Appointment booked.").first.wait_for()
     wait_ready(page)
@@ -134,6 +138,7 @@ def test_book_by_clicking_a_slot_then_drag_to_another_day(page, demo_app, db):
     with session_scope(db) as s:
         a = s.scalar(select(Appointment).where(Appointment.title == "Journey check-in"))
         ident = a.id
+        assert (a.provider, a.provider_contact_id) == ("Dr. Lin's office", None)
     assert local_start(db, ident) == datetime.combine(sat, datetime.min.time()).replace(hour=13)
 
     drag(page, frame, "Journey check-in", sun, "10:00:00")

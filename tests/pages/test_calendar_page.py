@@ -267,3 +267,71 @@ def test_widget_wrapper_hands_each_callback_over_once():
     at.session_state["c_0"] = second
     at.run()
     assert at.session_state["seen"] == 2
+
+
+def _directory(url) -> dict[str, int]:
+    from services.directory import OrgInput, create_organization
+
+    with session_scope(url) as s:
+        nurse = s.scalar(select(User).where(User.username == "nurse"))
+        actor = Actor(nurse.id, nurse.username, nurse.display_name, nurse.role)
+        ids = {}
+        for name, kind, svc in [
+            ("Riverside Heart Associates", "specialist", "cardiology"),
+            ("Blue Van Medical Transport", "transport vendor", "wheelchair van"),
+        ]:
+            made = create_organization(
+                s, actor, OrgInput(name=name, org_type=kind, services=svc,
+                                   phone="617-555-0188", address="200 River St, Boston, MA"),
+                region="US",
+            )  # fmt: skip
+            ids[kind] = made.id
+    return ids
+
+
+def test_new_appointment_picks_the_provider_from_contacts(clinic):
+    ids = _directory(clinic["url"])
+    at = signed_in("nurse", PAGE)
+    next(b for b in at.button if b.label == "New appointment").click()
+    at.run()
+    next(t for t in at.text_input if t.label.startswith("Find provider")).input("cardio").run()
+    assert not at.exception
+    box = next(x for x in at.selectbox if x.label == "Provider or facility")
+    assert box.options == ["Riverside Heart Associates (specialist)"]
+    box.set_value(ids["specialist"])
+    [x for x in at.selectbox if x.label == "Patient"][-1].set_value(clinic["patient"])
+    at.time_input[0].set_value(datetime.min.time().replace(hour=15))
+    next(b for b in at.button if b.label == "Book appointment").click()
+    at.run()
+    assert not at.exception
+    assert "Appointment booked." in texts(at)
+    with session_scope(clinic["url"]) as s:
+        a = s.scalar(select(Appointment).where(Appointment.provider_contact_id.is_not(None)))
+        assert (a.provider, a.location) == (
+            "Riverside Heart Associates",
+            "200 River St, Boston, MA",
+        )
+
+
+def test_ride_vendor_is_chosen_from_contacts(clinic):
+    ids = _directory(clinic["url"])
+    at = signed_in("scheduler", PAGE)
+    at.session_state[WIDGET] = {
+        "callback": "eventClick",
+        "eventClick": {"event": {"id": str(clinic["appointment"]), "start": "x"}, "view": {}},
+    }
+    at.run()
+    box = next(x for x in at.selectbox if x.label == "Transport vendor")
+    assert box.options == ["Blue Van Medical Transport"]
+    box.set_value(ids["transport vendor"])
+    next(b for b in at.button if b.label == "Save transport").click()
+    at.run()
+    assert not at.exception
+    assert "Ride saved." in texts(at)
+    with session_scope(clinic["url"]) as s:
+        ride = s.get(Appointment, clinic["appointment"]).transport
+        assert (ride.vendor, ride.vendor_contact_id) == (
+            "Blue Van Medical Transport",
+            ids["transport vendor"],
+        )
+    assert "Blue Van Medical Transport · (617) 555-0188" in texts(at)  # rides to confirm

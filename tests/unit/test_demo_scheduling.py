@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from db.models import Appointment, AppointmentSeries, TransportBooking
+from db.models import Appointment, AppointmentSeries, Organization, TransportBooking
 from services.demo import scheduling as demo_scheduling
 from services.demo import seed_demo
 from tests.unit.test_scheduling_race import _count_overlaps
@@ -26,6 +26,18 @@ def test_seeded_calendar_is_realistic_and_clean(s):
     assert _count_overlaps(s) == 0  # no staff member double-booked
     cancelled = s.scalars(select(Appointment).where(Appointment.status == "cancelled")).all()
     assert all(a.status_reason for a in cancelled)
+
+
+def test_outside_appointments_and_rides_link_to_the_demo_directory(s):
+    seed_demo(s, patients=12, seed=5)
+    medical = s.scalars(select(Appointment).where(Appointment.kind == "medical appointment")).all()
+    assert medical and all(a.provider_org is not None for a in medical)
+    assert all(a.provider == a.provider_org.name for a in medical)
+    assert all(a.location == a.provider_org.address for a in medical)
+    rides = s.scalars(select(TransportBooking)).all()
+    assert rides and all(r.vendor_org.org_type == "transport vendor" for r in rides)
+    assert all(r.vendor_org.phone for r in rides)  # the rides list shows who to call
+    assert s.scalar(select(func.count(Organization.id))) >= 120 + 12  # partners + the rest
 
 
 def test_target_adds_history(s, monkeypatch):
