@@ -7,13 +7,13 @@ from datetime import timedelta
 import streamlit as st
 
 from components.contacts_common import attempt, pending_prompts, pick, table
+from components.contacts_coverage import coverage_section
 from components.contacts_forms import communication_form
 from components.contacts_referrals import move_referral_form
 from components.forms import field_errors, show_field_error
 from db.base import today
 from services import contacts_actions as act
 from services.communications import CommunicationInput
-from services.coverage import ORDERS, CoverageInput, PriorAuthInput
 from services.family import RELATIONSHIPS, SCOPES, ConsentInput, RelatedPersonInput
 from services.identity import Actor
 from services.referrals import REASON_KINDS, URGENCIES, ReferralInput
@@ -59,7 +59,7 @@ def patient_view(actor: Actor, region: str) -> None:
     with tabs[0]:
         _family(actor, region, pid, d)
     with tabs[1]:
-        _coverage(actor, pid, d)
+        coverage_section(actor, pid, d)
     with tabs[2]:
         _referrals(actor, pid, d)
     with tabs[3]:
@@ -136,97 +136,6 @@ def _family(actor, region, pid, d) -> None:
                     data = ConsentInput(scope, given, expires, doc)
                     attempt(
                         "consent", lambda _a: act.add_consent(actor, who, data), "Consent recorded."
-                    )
-
-
-def _coverage(actor, pid, d) -> None:
-    table(d["coverage"]) if d["coverage"] else st.caption("No insurance recorded.")
-    st.subheader("Prior authorisations")
-    soon = [r for r in d["prior_auths"] if r["Check"]]
-    if soon:
-        st.warning(f"{len(soon)} prior authorisation(s) expire within 14 days: ask for renewal.")
-    table(d["prior_auths"]) if d["prior_auths"] else st.caption("No prior authorisations.")
-    if not actor.can("referrals.edit"):
-        return
-    with st.expander("Add insurance coverage"):
-        errors = field_errors("coverage")
-        insurers = act.insurer_options(actor)
-        with st.form("coverage_form"):
-            payer = pick("Insurer", insurers, index=None)
-            show_field_error(errors, "payer_id")
-            c1, c2, c3 = st.columns(3)
-            plan = c1.text_input("Plan")
-            with c1:
-                show_field_error(errors, "plan_name")
-            member = c2.text_input("Member id")
-            with c2:
-                show_field_error(errors, "member_id")
-            group = c3.text_input("Group")
-            c1, c2, c3 = st.columns(3)
-            start = c1.date_input("Effective from", today(), format="YYYY-MM-DD")
-            end = c2.date_input("Until", None, format="YYYY-MM-DD")
-            with c2:
-                show_field_error(errors, "end_on")
-            order = pick("Order", ORDERS, host=c3)
-            with c3:
-                show_field_error(errors, "order")
-            if st.form_submit_button("Add coverage", type="primary"):
-                data = CoverageInput(payer, plan, member, group, start, end, order)
-                attempt(
-                    "coverage", lambda _a: act.add_coverage(actor, pid, data), "Coverage added."
-                )
-    if d["coverage"]:
-        with st.expander("Request a prior authorisation"):
-            errors = field_errors("pa")
-            covs = {r["id"]: f"{r['Payer']} · {r['Plan']}" for r in d["coverage"]}
-            with st.form("pa_form"):
-                cov = pick("Coverage", covs)
-                service = st.text_input("Service", placeholder="e.g. home health visits")
-                show_field_error(errors, "service")
-                c1, c2 = st.columns(2)
-                requested = c1.date_input("Requested on", today(), format="YYYY-MM-DD")
-                ref = c2.text_input("Payer reference number (once submitted)")
-                if st.form_submit_button("Save request", type="primary"):
-                    data = PriorAuthInput(service, requested, ref)
-                    attempt(
-                        "pa",
-                        lambda _a: act.request_prior_auth(actor, cov, data),
-                        "Prior authorisation saved.",
-                    )
-    movable = [r for r in d["prior_auths"] if r["next"]]
-    if movable:
-        with st.expander("Record a payer decision or status"):
-            errors = field_errors("pa_status")
-            pas = {r["id"]: f"{r['Service']} ({r['Status']})" for r in movable}
-            pa_id = pick("Authorisation", pas)
-            nexts = next(r["next"] for r in movable if r["id"] == pa_id)
-            with st.form("pa_status_form"):
-                status = st.selectbox("New status", nexts)
-                show_field_error(errors, "status")
-                c1, c2, c3, c4 = st.columns(4)
-                decided = c1.date_input("Decision date", today(), format="YYYY-MM-DD")
-                units = c2.number_input("Approved units/visits", min_value=0, value=0)
-                with c2:
-                    show_field_error(errors, "approved_units")
-                expires = c3.date_input("Expires on", None, format="YYYY-MM-DD")
-                with c3:
-                    show_field_error(errors, "expires_on")
-                ref = c4.text_input("Reference number")
-                with c4:
-                    show_field_error(errors, "reference_number")
-                if st.form_submit_button("Save status"):
-                    attempt(
-                        "pa_status",
-                        lambda _a: act.set_prior_auth(
-                            actor,
-                            pa_id,
-                            status,
-                            decision_on=decided,
-                            approved_units=int(units) or None,
-                            expires_on=expires,
-                            reference_number=ref or None,
-                        ),
-                        "Status saved.",
                     )
 
 

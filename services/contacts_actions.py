@@ -13,6 +13,7 @@ from db.base import today, utcnow
 from db.session import session_scope
 from services import communications, coverage, directory, family, patients, referrals
 from services.contact_data import display_phone
+from services.coverage import CoverageInput, PriorAuthInput
 from services.directory import OrgInput, PersonInput
 from services.directory_import import apply_import, preview_import
 from services.identity import Actor
@@ -167,6 +168,34 @@ def add_consent(actor, person_id, data):
 def add_coverage(actor, patient_id, data):
     with session_scope() as s:
         coverage.add_coverage(s, actor, patient_id, data)
+
+
+def coverage_for_edit(actor, coverage_id) -> tuple[CoverageInput, int]:
+    """The saved coverage as form values, and the version the form opened on."""
+    with session_scope() as s:
+        cov = coverage.get_coverage(s, actor, coverage_id)
+        return coverage.coverage_input(cov), cov.version
+
+
+def correct_coverage(actor, coverage_id, data, version):
+    with session_scope() as s:
+        coverage.correct_coverage(s, actor, coverage_id, data, version)
+
+
+def end_coverage(actor, coverage_id, end_on):
+    with session_scope() as s:
+        coverage.end_coverage(s, actor, coverage_id, end_on)
+
+
+def prior_auth_for_edit(actor, pa_id) -> tuple[PriorAuthInput, int]:
+    with session_scope() as s:
+        pa = coverage.get_prior_auth(s, actor, pa_id)
+        return coverage.prior_auth_input(pa), pa.version
+
+
+def correct_prior_auth(actor, pa_id, data, version):
+    with session_scope() as s:
+        coverage.correct_prior_auth(s, actor, pa_id, data, version)
 
 
 def request_prior_auth(actor, coverage_id, data):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -20,7 +20,7 @@ from db.models import (
 )
 from services import audit
 from services.audit import Action
-from services.errors import InvalidInput, NotFound
+from services.errors import Conflict, InvalidInput, NotFound
 from services.identity import Actor, require
 
 EXPIRY_WARNING = timedelta(days=14)
@@ -56,10 +56,10 @@ class PriorAuthInput:
     notes: str = ""
 
 
-def add_coverage(s: Session, actor: Actor, patient_id: int, data: CoverageInput) -> Coverage:
-    require(actor, "referrals.edit")
-    if s.get(Patient, patient_id) is None:
-        raise NotFound("No such patient.")
+def _checked_payer(
+    s: Session, patient_id: int, data: CoverageInput, exclude_id: int | None = None
+) -> Organization:
+    """The payer, once every field is valid; refuses a second coverage in the same order."""
     errors = {}
     payer = s.get(Organization, data.payer_id) if data.payer_id else None
     if payer is None:
@@ -81,6 +81,7 @@ def add_coverage(s: Session, actor: Actor, patient_id: int, data: CoverageInput)
                 Coverage.order == data.order,
                 Coverage.status == RecordStatus.ACTIVE,
                 (Coverage.end_on.is_(None)) | (Coverage.end_on >= (data.start_on or today())),
+                Coverage.id != (exclude_id or 0),
             )
         )
         if clash:
@@ -90,6 +91,14 @@ def add_coverage(s: Session, actor: Actor, patient_id: int, data: CoverageInput)
             )
     if errors:
         raise InvalidInput(errors)
+    return payer
+
+
+def add_coverage(s: Session, actor: Actor, patient_id: int, data: CoverageInput) -> Coverage:
+    require(actor, "referrals.edit")
+    if s.get(Patient, patient_id) is None:
+        raise NotFound("No such patient.")
+    payer = _checked_payer(s, patient_id, data)
     cov = Coverage(
         patient_id=patient_id,
         payer_id=payer.id,
@@ -115,15 +124,65 @@ def add_coverage(s: Session, actor: Actor, patient_id: int, data: CoverageInput)
     return cov
 
 
-def end_coverage(s: Session, actor: Actor, coverage_id: int, end_on: date) -> Coverage:
-    require(actor, "referrals.edit")
+def _coverage_snapshot(c: Coverage) -> dict:
+    fields = ("payer_id", "plan_name", "member_id", "group_number", "start_on", "end_on", "order")
+    return {k: getattr(c, k) for k in fields}
+
+
+def get_coverage(s: Session, actor: Actor, coverage_id: int) -> Coverage:
+    require(actor, "patients.read")
     cov = s.get(Coverage, coverage_id)
     if cov is None:
         raise NotFound("No such coverage.")
+    return cov
+
+
+def get_prior_auth(s: Session, actor: Actor, pa_id: int) -> PriorAuthorization:
+    require(actor, "patients.read")
+    pa = s.get(PriorAuthorization, pa_id)
+    if pa is None:
+        raise NotFound("No such prior authorisation.")
+    return pa
+
+
+def coverage_input(c: Coverage) -> CoverageInput:
+    """The saved coverage as form values, for correcting it."""
+    return CoverageInput(
+        c.payer_id, c.plan_name, c.member_id, c.group_number or "", c.start_on, c.end_on, c.order
+    )
+
+
+def correct_coverage(
+    s: Session, actor: Actor, coverage_id: int, data: CoverageInput, version: int | None
+) -> Coverage:
+    """Fix what was entered (a mistyped member id, a new group number, the real dates)."""
+    require(actor, "referrals.edit")
+    cov = get_coverage(s, actor, coverage_id)
+    payer = _checked_payer(s, cov.patient_id, data, exclude_id=cov.id)
+    if version is not None and cov.version != version:
+        raise Conflict(
+            "Someone else changed this coverage after you opened it. Your entries are still "
+            "in the form; start again from the saved version to see theirs."
+        )
+    before = _coverage_snapshot(cov)
+    cov.payer_id = payer.id
+    cov.plan_name, cov.member_id = data.plan_name.strip(), data.member_id.strip()
+    cov.group_number = data.group_number.strip() or None
+    cov.start_on, cov.end_on, cov.order = data.start_on, data.end_on, data.order
+    return _changed(s, actor, cov, before)
+
+
+def end_coverage(s: Session, actor: Actor, coverage_id: int, end_on: date) -> Coverage:
+    require(actor, "referrals.edit")
+    cov = get_coverage(s, actor, coverage_id)
     if cov.start_on and end_on < cov.start_on:
         raise InvalidInput({"end_on": "Coverage cannot end before it starts."})
-    before = cov.end_on
+    before = _coverage_snapshot(cov)
     cov.end_on = end_on
+    return _changed(s, actor, cov, before)
+
+
+def _changed(s: Session, actor: Actor, cov: Coverage, before: dict) -> Coverage:
     s.flush()
     audit.record(
         s,
@@ -133,7 +192,7 @@ def end_coverage(s: Session, actor: Actor, coverage_id: int, end_on: date) -> Co
         entity_id=cov.id,
         patient_id=cov.patient_id,
         category="coverage",
-        detail={"changes": audit.changes({"end_on": before}, {"end_on": end_on})},
+        detail={"changes": audit.changes(before, _coverage_snapshot(cov))},
     )
     return cov
 
@@ -169,13 +228,7 @@ def coverage_rows(coverages: list[Coverage], on: date) -> list[dict]:
 # Prior authorisations ----------------------------------------------------------------------
 
 
-def request_prior_auth(
-    s: Session, actor: Actor, coverage_id: int, data: PriorAuthInput
-) -> PriorAuthorization:
-    require(actor, "referrals.edit")
-    cov = s.get(Coverage, coverage_id)
-    if cov is None:
-        raise NotFound("No such coverage.")
+def _check_request(data: PriorAuthInput) -> None:
     errors = {}
     if not data.service.strip():
         errors["service"] = "Say which service needs authorisation."
@@ -183,6 +236,16 @@ def request_prior_auth(
         errors["requested_on"] = "Give the date it was requested."
     if errors:
         raise InvalidInput(errors)
+
+
+def request_prior_auth(
+    s: Session, actor: Actor, coverage_id: int, data: PriorAuthInput
+) -> PriorAuthorization:
+    require(actor, "referrals.edit")
+    cov = s.get(Coverage, coverage_id)
+    if cov is None:
+        raise NotFound("No such coverage.")
+    _check_request(data)
     pa = PriorAuthorization(
         coverage_id=cov.id,
         patient_id=cov.patient_id,
@@ -205,6 +268,40 @@ def request_prior_auth(
         patient_id=cov.patient_id,
         category="coverage",
         detail={"service": pa.service, "status": pa.status},
+    )
+    return pa
+
+
+def prior_auth_input(pa: PriorAuthorization) -> PriorAuthInput:
+    return PriorAuthInput(pa.service, pa.requested_on, pa.reference_number or "", pa.notes or "")
+
+
+def correct_prior_auth(
+    s: Session, actor: Actor, pa_id: int, data: PriorAuthInput, version: int | None
+) -> PriorAuthorization:
+    """Fix the request's details; its status moves only through set_prior_auth_status."""
+    require(actor, "referrals.edit")
+    pa = get_prior_auth(s, actor, pa_id)
+    _check_request(data)
+    if version is not None and pa.version != version:
+        raise Conflict(
+            "Someone else changed this authorisation after you opened it. Your entries are "
+            "still in the form; start again from the saved version to see theirs."
+        )
+    before = asdict(prior_auth_input(pa))
+    pa.service, pa.requested_on = data.service.strip(), data.requested_on
+    pa.reference_number = data.reference_number.strip() or None
+    pa.notes = data.notes.strip() or None
+    s.flush()
+    audit.record(
+        s,
+        actor,
+        Action.UPDATE,
+        entity="prior_authorization",
+        entity_id=pa.id,
+        patient_id=pa.patient_id,
+        category="coverage",
+        detail={"changes": audit.changes(before, asdict(prior_auth_input(pa)))},
     )
     return pa
 

@@ -134,3 +134,73 @@ def test_board_opens_a_referral_and_moves_it(with_referral, user):
     next(b for b in at.button if b.label == "Save status").click().run()
     assert not at.exception, at.exception
     assert "Referral is now received." in texts(at)
+
+
+@pytest.fixture
+def insured(seeded):
+    from services.coverage import CoverageInput, add_coverage
+
+    with session_scope(seeded) as s:
+        payer = create_organization(
+            s, SYSTEM_NURSE, OrgInput(name="Bay State Health Plan", org_type="insurer"),
+            region="US",
+        )  # fmt: skip
+        pid = s.query(Patient.id).filter_by(mrn="M1").scalar()
+        cov = add_coverage(
+            s, SYSTEM_NURSE, pid,
+            CoverageInput(payer_id=payer.id, plan_name="Medicare Advantage HMO",
+                          member_id="XYZ123456", start_on=date(2026, 1, 1)),
+        )  # fmt: skip
+        return seeded, cov.id
+
+
+def _insurance_tab(url):
+    at = signed_in("nurse", PAGE)
+    at.segmented_control[0].set_value("Patient contacts").run()
+    next(t for t in at.text_input if t.label == "Find a patient").input("perez").run()
+    next(b for b in at.selectbox if b.label == "Patient").select_index(0).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _member_box(at):
+    return [t for t in at.text_input if t.label == "Member id"][-1]  # the correction form's
+
+
+def test_coverage_is_corrected_then_ended(insured):
+    from db.models import Coverage
+
+    url, cov_id = insured
+    at = _insurance_tab(url)
+    assert _member_box(at).value == "XYZ123456"
+    _member_box(at).input("XYZ123465")
+    next(b for b in at.button if b.label == "Save corrections").click().run()
+    assert not at.exception, at.exception
+    assert "Coverage corrected." in texts(at)
+    next(b for b in at.button if b.label == "End this coverage").click().run()
+    assert not at.exception, at.exception
+    assert "Coverage ended." in texts(at)
+    assert "Someone else changed" not in texts(at)  # our own writes are not a conflict
+    with session_scope(url) as s:
+        cov = s.get(Coverage, cov_id)
+        assert (cov.member_id, cov.end_on) == ("XYZ123465", date.today())
+
+
+def test_a_coverage_changed_by_someone_else_is_refused_and_can_be_reloaded(insured):
+    from db.models import Coverage
+
+    url, cov_id = insured
+    at = _insurance_tab(url)
+    with session_scope(url) as s:
+        s.get(Coverage, cov_id).plan_name = "Changed elsewhere"
+    _member_box(at).input("MINE-1")
+    next(b for b in at.button if b.label == "Save corrections").click().run()
+    assert not at.exception, at.exception
+    assert "Someone else changed this coverage" in texts(at)
+    assert _member_box(at).value == "MINE-1"  # what was typed is still there
+    with session_scope(url) as s:
+        assert s.get(Coverage, cov_id).member_id == "XYZ123456"
+    next(b for b in at.button if b.label == "Start again from the saved version").click().run()
+    assert not at.exception, at.exception
+    plans = [t.value for t in at.text_input if t.label == "Plan"]
+    assert "Changed elsewhere" in plans and _member_box(at).value == "XYZ123456"

@@ -1,0 +1,98 @@
+"""Correcting and ending coverage, and correcting a prior authorisation's details."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from db.models import AuditEvent
+from services import coverage
+from services.coverage import CoverageInput, PriorAuthInput
+from services.errors import Conflict, InvalidInput, PermissionDenied
+from tests.unit.contacts_helpers import org, patient
+from tests.unit.test_contacts_family import _coverage
+
+
+def test_a_mistyped_member_id_is_corrected_and_audited(s, nurse):
+    cov = _coverage(s, nurse, patient(s))
+    fixed = replace(coverage.coverage_input(cov), member_id=" XYZ123465 ", group_number="G-9")
+    coverage.correct_coverage(s, nurse, cov.id, fixed, cov.version)
+    assert (cov.member_id, cov.group_number) == ("XYZ123465", "G-9")
+    event = s.scalars(select(AuditEvent).where(AuditEvent.entity == "coverage")).all()[-1]
+    assert event.action == "update"
+    assert json.loads(event.detail)["changes"]["member_id"] == {
+        "before": "XYZ123456",
+        "after": "XYZ123465",
+    }
+
+
+def test_a_correction_is_checked_like_a_new_entry_and_changes_nothing_when_bad(s, nurse):
+    p = patient(s)
+    cov = _coverage(s, nurse, p)
+    coverage.add_coverage(
+        s, nurse, p.id,
+        CoverageInput(payer_id=cov.payer_id, plan_name="Medigap", member_id="2", order=2),
+    )  # fmt: skip
+    bad = replace(coverage.coverage_input(cov), member_id="", end_on=date(2025, 1, 1))
+    with pytest.raises(InvalidInput) as exc:
+        coverage.correct_coverage(s, nurse, cov.id, bad, cov.version)
+    assert set(exc.value.errors) == {"member_id", "end_on"}
+    clash = replace(coverage.coverage_input(cov), order=2)
+    with pytest.raises(InvalidInput) as exc:
+        coverage.correct_coverage(s, nurse, cov.id, clash, cov.version)
+    assert "already has secondary" in exc.value.errors["order"]
+    same_order = coverage.coverage_input(cov)  # its own row is not a clash
+    coverage.correct_coverage(s, nurse, cov.id, same_order, cov.version)
+    assert (cov.member_id, cov.order, cov.end_on) == ("XYZ123456", 1, None)
+
+
+def test_a_stale_form_is_refused_not_merged(s, nurse):
+    cov = _coverage(s, nurse, patient(s))
+    opened = cov.version
+    coverage.correct_coverage(
+        s, nurse, cov.id, replace(coverage.coverage_input(cov), plan_name="PPO"), opened
+    )
+    with pytest.raises(Conflict):
+        coverage.correct_coverage(
+            s, nurse, cov.id, replace(coverage.coverage_input(cov), plan_name="HMO"), opened
+        )
+    assert cov.plan_name == "PPO"
+
+
+def test_ending_coverage_frees_the_order_for_the_new_plan(s, nurse):
+    p = patient(s)
+    cov = _coverage(s, nurse, p)
+    new_plan = CoverageInput(
+        payer_id=org(s, nurse, name="Harbor Health Plan", org_type="insurer").id,
+        plan_name="Harbor Complete", member_id="H-1", start_on=date(2026, 7, 1),
+    )  # fmt: skip
+    with pytest.raises(InvalidInput):
+        coverage.add_coverage(s, nurse, p.id, new_plan)
+    with pytest.raises(InvalidInput) as exc:
+        coverage.end_coverage(s, nurse, cov.id, date(2025, 12, 31))
+    assert "before it starts" in exc.value.errors["end_on"]
+    coverage.end_coverage(s, nurse, cov.id, date(2026, 6, 30))
+    assert coverage.add_coverage(s, nurse, p.id, new_plan).order == 1
+
+
+def test_prior_auth_details_are_corrected_but_not_its_status(s, nurse, make_actor):
+    cov = _coverage(s, nurse, patient(s))
+    pa = coverage.request_prior_auth(
+        s, nurse, cov.id, PriorAuthInput("Home health vists", date(2026, 3, 1))
+    )
+    fixed = replace(coverage.prior_auth_input(pa), service="Home health visits", notes="8 visits")
+    coverage.correct_prior_auth(s, nurse, pa.id, fixed, pa.version)
+    assert (pa.service, pa.notes, pa.status) == ("Home health visits", "8 visits", "draft")
+    with pytest.raises(InvalidInput) as exc:
+        coverage.correct_prior_auth(s, nurse, pa.id, replace(fixed, service=" "), pa.version)
+    assert "service" in exc.value.errors
+    with pytest.raises(Conflict):
+        coverage.correct_prior_auth(s, nurse, pa.id, fixed, pa.version - 1)
+    from db.models import Role
+
+    with pytest.raises(PermissionDenied):
+        coverage.correct_prior_auth(s, make_actor(Role.SCHEDULER), pa.id, fixed, pa.version)
