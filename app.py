@@ -27,7 +27,8 @@ for section in sections:
         continue
     if section.urgent:
         st.error(f"{len(section.rows)} need attention today.", icon=":material/priority_high:")
-    st.dataframe(pd.DataFrame(section.rows), hide_index=True, width="stretch")
+    rows = pd.DataFrame(section.rows).drop(columns=["id"], errors="ignore")  # not for people
+    st.dataframe(rows, hide_index=True, width="stretch")
 
 if by_manager:
     st.subheader("Caseload by case manager")

@@ -64,7 +64,7 @@ def cmd_create_user(args) -> int:
 
 
 def cmd_seed_demo(args) -> int:
-    from services.demo import NotADemoDatabase, seed_demo
+    from services.demo import AlreadySeeded, NotADemoDatabase, seed_demo
 
     settings = config.load()
     url = settings.demo_database_url
@@ -76,6 +76,14 @@ def cmd_seed_demo(args) -> int:
     except NotADemoDatabase as exc:
         print(exc, file=sys.stderr)
         return 2
+    except AlreadySeeded:
+        # Reopen it as it is: trainees' practice work stays; reset-demo starts it over.
+        settings.set_demo_mode(True)
+        print(
+            f"the training database {url} already holds demo data; the app now uses it "
+            "as it is. To start it over: python manage.py reset-demo --patients N"
+        )
+        return 0
     settings.set_demo_mode(True)
     print(
         f"seeded {args.patients} synthetic patients in {time.perf_counter() - started:.1f} s "

@@ -45,7 +45,7 @@ tab_cal, tab_calls, tab_rides, tab_ics = st.tabs(
     ]
 )
 with tab_cal:  # the widget must stay in the first tab (DESIGN.md §3.8)
-    c1, c2 = st.columns([5, 1], vertical_alignment="center")
+    c1, c2 = st.columns([4, 1.2], vertical_alignment="center")
     with c1:
         legend()
     if desk.can_edit and c2.button("New appointment", icon=":material/add:"):

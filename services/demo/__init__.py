@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from db.base import today
-from db.models import AppSetting, Role, User
+from db.models import AppSetting, Patient, Role, User
 
 DEMO_PASSWORD = "demo"
 # username, display name, role
@@ -32,6 +32,10 @@ TRAINING_KEY = "training_database"
 
 class NotADemoDatabase(RuntimeError):
     pass
+
+
+class AlreadySeeded(RuntimeError):
+    """Seeding twice would double every patient's appointments and every staff member's day."""
 
 
 @dataclass
@@ -93,7 +97,9 @@ def seed_demo(
     seed: int = 42,
     progress: Callable[[float, str], None] | None = None,
 ) -> DemoContext:
-    """Fill an empty (or training) database with synthetic data."""
+    """Fill an empty training database (or a new, empty one) with synthetic data."""
+    if is_training_database(s) and s.scalar(select(func.count(Patient.id))):
+        raise AlreadySeeded("The training database already holds demo data.")
     if not is_training_database(s):
         if s.scalar(select(func.count(User.id))):
             raise NotADemoDatabase(

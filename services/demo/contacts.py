@@ -27,7 +27,7 @@ from services.directory import dedupe_key, search_text
 from services.text import fold
 
 AREA_CODES = ["617", "508", "781", "413", "978", "212", "312"]
-# type -> (name patterns, services)
+# type -> (name patterns, services); equally long lists pair a name with its services
 TEMPLATES: dict[OrgType, tuple[list[str], list[str]]] = {
     OrgType.HUMAN_SERVICE: (
         ["{town} Council on Aging", "{town} Family Services", "{town} Elder Services"],
@@ -231,8 +231,11 @@ def seed_directory(ctx: DemoContext) -> None:
             k = n - len(partners)
             org_type = types[k] if k < len(types) else rng.choices(types, weights)[0]
             patterns, services = TEMPLATES[org_type]
-            name = rng.choice(patterns).format(town=pools.town(), brand=rng.choice(BRANDS))
-            address, svc = pools.address(), rng.choice(services)
+            k = rng.randrange(len(patterns))
+            name = patterns[k].format(town=pools.town(), brand=rng.choice(BRANDS))
+            # One service line per name pattern: they go together (no "Neurology: cardiology").
+            paired = len(services) == len(patterns)
+            address, svc = pools.address(), services[k] if paired else rng.choice(services)
         key = dedupe_key(name, address)
         if key in keys:
             continue

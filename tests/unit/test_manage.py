@@ -91,6 +91,9 @@ def test_seed_demo_is_deterministic_and_only_in_a_training_database(tmp_path):
 
     seeded = names()
     assert len(seeded) == 30
+    again = manage("seed-demo", "--patients", "30", "--seed", "7")  # reopens, adds nothing
+    assert again.returncode == 0 and "already holds demo data" in again.stdout
+    assert names() == seeded
     assert manage("reset-demo").returncode == 0 and not demo.exists()
     assert manage("seed-demo", "--patients", "30", "--seed", "7").returncode == 0
     assert names() == seeded
