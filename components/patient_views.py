@@ -29,6 +29,14 @@ FIELD_LABELS = {
 }
 
 
+def open_patient(patient_id: int | None, view: str = "summary") -> None:
+    """Switch the Patients page to a view ("search", "register", "summary", "edit")."""
+    state = st.session_state
+    state["patient_id"], state["patient_view"] = patient_id, view
+    state.pop("patient_dupes", None)
+    state.pop("patient_conflict", None)
+
+
 def results_table(rows: list[dict], key: str) -> int | None:
     """The search results; returns the index of the row the user clicked, if any."""
     event = st.dataframe(

@@ -65,7 +65,7 @@ def test_components_never_open_a_session_except_the_guard_family():
 
 
 # Pieces that are whole page sections (sign-in, first run, admin panels, the calendar's
-# dialogs and work lists) rather than widgets.
+# dialogs and work lists, the Patients page's three views) rather than widgets.
 _COMPONENTS_WITH_SESSIONS = {
     "guard",
     "signin",
@@ -76,6 +76,9 @@ _COMPONENTS_WITH_SESSIONS = {
     "template_admin",
     "calendar_dialogs",
     "calendar_tabs",
+    "patient_register",
+    "patient_record",
+    "patient_search",
 }
 
 
