@@ -126,16 +126,23 @@ def appointment_form(
 def directory_picker(
     label: str, choices: dict[int, str], linked: int | None, typed: str | None, placeholder: str
 ) -> int | str | None:
-    """A Contacts directory entry (its id), or a name typed for someone not in the directory."""
-    options: list[int | str] = list(choices)
-    chosen = linked if linked is not None else typed
-    if isinstance(chosen, str) and chosen not in options:
-        options.append(chosen)
+    """A Contacts directory entry (its id), or a name typed for someone not in the directory.
+
+    The widget maps a shown label back to one option, so every label is made unique."""
+    labels: dict[int | str, str] = {}
+    for ident, text in choices.items():
+        labels[ident] = f"{text} #{ident}" if text in labels.values() else text
+    chosen: int | str | None = linked if linked is not None else typed
+    if isinstance(chosen, str):
+        same = [k for k, v in labels.items() if v == chosen]
+        chosen = same[0] if same else chosen
+        labels.setdefault(chosen, str(chosen))
+    options = list(labels)
     return st.selectbox(
         label,
         options,
         index=options.index(chosen) if chosen in options else None,
-        format_func=lambda v: choices.get(v, v) if isinstance(v, int) else str(v),
+        format_func=lambda v: labels.get(v, str(v)),
         accept_new_options=True,
         placeholder=placeholder,
     )

@@ -127,6 +127,15 @@ def _edit(desk: Desk, d: dict) -> None:
         initial, rows = AppointmentInput.from_appointment(a), scheduling.details(a, tz)
         series = scheduling.series_of(s, a)
         ride = rides.ride_values(a)
+        # A name typed before its entry was in the directory is offered as that entry.
+        if initial.provider_contact_id is None:
+            initial.provider_contact_id = providers.entry_named(
+                s, initial.provider, providers.is_provider
+            )
+        if ride and ride["vendor_contact_id"] is None:
+            ride["vendor_contact_id"] = providers.entry_named(
+                s, ride["vendor"], providers.is_vendor
+            )
         vendors = providers.vendor_choices(s, include=((ride or {}).get("vendor_contact_id"),))
     show_table(pd.DataFrame(rows))
     if series:

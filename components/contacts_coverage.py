@@ -77,33 +77,38 @@ def coverage_form(
     return None
 
 
-def _opened(kind: str, ident: int, saved_version: int) -> tuple[int, str]:
-    """The version the form opened on (DESIGN.md §3.5), and a form key that "start again"
-    renews so the form shows the saved values."""
-    version = state.setdefault(f"{kind}_version_{ident}", saved_version)
-    rev = state.get(f"{kind}_rev_{ident}", 0)
+def _opened(kind: str, ident: int, saved, saved_version: int):
+    """The values and version the form opened on (DESIGN.md §3.5), kept until our own save
+    or "start again", so what the user typed survives someone else's change; and a form
+    key that "start again" renews so the form shows the saved values."""
+    keys = (f"{kind}_values_{ident}", f"{kind}_version_{ident}", f"{kind}_rev_{ident}")
+    values = state.setdefault(keys[0], saved)
+    version = state.setdefault(keys[1], saved_version)
+    rev = state.get(keys[2], 0)
     if version != saved_version:
         st.warning("Someone else changed this since you opened it.")
         if st.button("Start again from the saved version", key=f"{kind}_again_{ident}"):
-            state[f"{kind}_version_{ident}"] = saved_version
-            state[f"{kind}_rev_{ident}"] = rev + 1
+            state[keys[0]], state[keys[1]], state[keys[2]] = saved, saved_version, rev + 1
             st.rerun()
-    return version, f"{kind}_form_{ident}_{rev}"
+    return values, version, f"{kind}_form_{ident}_{rev}"
 
 
 def _saved(kind: str, ident: int, save) -> None:
-    """Run one of our own writes; the next edit opens on the version it made."""
+    """Run one of our own writes; the next edit opens on what it saved."""
     save()
+    state.pop(f"{kind}_values_{ident}", None)
     state.pop(f"{kind}_version_{ident}", None)
 
 
 def _correct_coverage(actor: Actor, rows: list[dict], insurers: dict[int, str]) -> None:
     pending_prompts("cov_edit")
+    pending_prompts("cov_end")
     covs = {r["id"]: f"{r['Order']}: {r['Payer']} · {r['Plan']}" for r in rows}
     cov_id = pick("Coverage", covs, key="cov_edit_pick")
-    values, saved_version = act.coverage_for_edit(actor, cov_id)
-    version, key = _opened("cov", cov_id, saved_version)
-    data = coverage_form(key, values, field_errors("cov_edit"), insurers, "Save corrections")
+    saved, saved_version, payer = act.coverage_for_edit(actor, cov_id)
+    values, version, key = _opened("cov", cov_id, saved, saved_version)
+    choices = insurers | {k: v for k, v in payer.items() if k not in insurers}
+    data = coverage_form(key, values, field_errors("cov_edit"), choices, "Save corrections")
     if data:
         attempt(
             "cov_edit",
@@ -118,7 +123,9 @@ def _correct_coverage(actor: Actor, rows: list[dict], insurers: dict[int, str]) 
     if c2.button("End this coverage", key=f"cov_end_go_{cov_id}"):
         attempt(
             "cov_end",
-            lambda _a: _saved("cov", cov_id, lambda: act.end_coverage(actor, cov_id, ends)),
+            lambda _a: _saved(
+                "cov", cov_id, lambda: act.end_coverage(actor, cov_id, ends, version)
+            ),
             "Coverage ended.",
         )
     with c1:
@@ -155,8 +162,8 @@ def _correct_prior_auth(actor: Actor, rows: list[dict]) -> None:
     pending_prompts("pa_edit")
     pas = {r["id"]: f"{r['Service']} ({r['Status']}, {r['Requested']})" for r in rows}
     pa_id = pick("Authorisation", pas, key="pa_edit_pick")
-    values, saved_version = act.prior_auth_for_edit(actor, pa_id)
-    version, key = _opened("pa", pa_id, saved_version)
+    saved, saved_version = act.prior_auth_for_edit(actor, pa_id)
+    values, version, key = _opened("pa", pa_id, saved, saved_version)
     with st.form(key):
         data = _prior_auth_fields(values, field_errors("pa_edit"))
         if st.form_submit_button("Save corrections", type="primary"):

@@ -170,11 +170,13 @@ def add_coverage(actor, patient_id, data):
         coverage.add_coverage(s, actor, patient_id, data)
 
 
-def coverage_for_edit(actor, coverage_id) -> tuple[CoverageInput, int]:
-    """The saved coverage as form values, and the version the form opened on."""
+def coverage_for_edit(actor, coverage_id) -> tuple[CoverageInput, int, dict[int, str]]:
+    """The saved coverage as form values, its version, and its insurer as a picker choice
+    (kept even if the insurer was archived in the directory since)."""
     with session_scope() as s:
         cov = coverage.get_coverage(s, actor, coverage_id)
-        return coverage.coverage_input(cov), cov.version
+        payer = {cov.payer_id: f"{cov.payer.name} ({cov.payer.org_type})"}
+        return coverage.coverage_input(cov), cov.version, payer
 
 
 def correct_coverage(actor, coverage_id, data, version):
@@ -182,9 +184,9 @@ def correct_coverage(actor, coverage_id, data, version):
         coverage.correct_coverage(s, actor, coverage_id, data, version)
 
 
-def end_coverage(actor, coverage_id, end_on):
+def end_coverage(actor, coverage_id, end_on, version):
     with session_scope() as s:
-        coverage.end_coverage(s, actor, coverage_id, end_on)
+        coverage.end_coverage(s, actor, coverage_id, end_on, version)
 
 
 def prior_auth_for_edit(actor, pa_id) -> tuple[PriorAuthInput, int]:

@@ -57,15 +57,18 @@ class PriorAuthInput:
 
 
 def _checked_payer(
-    s: Session, patient_id: int, data: CoverageInput, exclude_id: int | None = None
+    s: Session, patient_id: int, data: CoverageInput, current: Coverage | None = None
 ) -> Organization:
-    """The payer, once every field is valid; refuses a second coverage in the same order."""
+    """The payer, once every field is valid; refuses a second coverage in the same order at
+    the same time. `current` is the coverage being corrected."""
     errors = {}
     payer = s.get(Organization, data.payer_id) if data.payer_id else None
     if payer is None:
         errors["payer_id"] = "Choose the insurer from the directory."
     elif payer.org_type != OrgType.INSURER:
         errors["payer_id"] = "The payer must be an insurer in the directory."
+    elif payer.status != RecordStatus.ACTIVE and (current is None or current.payer_id != payer.id):
+        errors["payer_id"] = f"{payer.name} was archived in the directory; choose another."
     if not data.plan_name.strip():
         errors["plan_name"] = "Give the plan name."
     if not data.member_id.strip():
@@ -75,15 +78,19 @@ def _checked_payer(
     if data.order not in ORDERS:
         errors["order"] = "Choose primary, secondary or tertiary."
     elif not errors:
-        clash = s.scalar(
-            select(Coverage.id).where(
-                Coverage.patient_id == patient_id,
-                Coverage.order == data.order,
-                Coverage.status == RecordStatus.ACTIVE,
-                (Coverage.end_on.is_(None)) | (Coverage.end_on >= (data.start_on or today())),
-                Coverage.id != (exclude_id or 0),
-            )
+        same_order = select(Coverage.id).where(
+            Coverage.patient_id == patient_id,
+            Coverage.order == data.order,
+            Coverage.status == RecordStatus.ACTIVE,
+            Coverage.id != (current.id if current is not None else 0),
+            # the periods overlap: the other ends after this starts and starts before this ends
+            Coverage.end_on.is_(None) | (Coverage.end_on >= (data.start_on or today())),
         )
+        if data.end_on is not None:
+            same_order = same_order.where(
+                Coverage.start_on.is_(None) | (Coverage.start_on <= data.end_on)
+            )
+        clash = s.scalar(same_order.limit(1))
         if clash:
             errors["order"] = (
                 f"The patient already has {ORDERS[data.order]} coverage; end it first "
@@ -158,7 +165,7 @@ def correct_coverage(
     """Fix what was entered (a mistyped member id, a new group number, the real dates)."""
     require(actor, "referrals.edit")
     cov = get_coverage(s, actor, coverage_id)
-    payer = _checked_payer(s, cov.patient_id, data, exclude_id=cov.id)
+    payer = _checked_payer(s, cov.patient_id, data, current=cov)
     if version is not None and cov.version != version:
         raise Conflict(
             "Someone else changed this coverage after you opened it. Your entries are still "
@@ -172,11 +179,15 @@ def correct_coverage(
     return _changed(s, actor, cov, before)
 
 
-def end_coverage(s: Session, actor: Actor, coverage_id: int, end_on: date) -> Coverage:
+def end_coverage(
+    s: Session, actor: Actor, coverage_id: int, end_on: date, version: int | None = None
+) -> Coverage:
     require(actor, "referrals.edit")
     cov = get_coverage(s, actor, coverage_id)
     if cov.start_on and end_on < cov.start_on:
         raise InvalidInput({"end_on": "Coverage cannot end before it starts."})
+    if version is not None and cov.version != version:
+        raise Conflict("Someone else changed this coverage after you opened it; look again.")
     before = _coverage_snapshot(cov)
     cov.end_on = end_on
     return _changed(s, actor, cov, before)

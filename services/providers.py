@@ -43,7 +43,7 @@ def provider_choices(s: Session, query: str = "", *, include: tuple = ()) -> dic
     """
     q = select(Organization.id, Organization.name, Organization.org_type).where(
         Organization.status == RecordStatus.ACTIVE, Organization.org_type.not_in(NOT_A_PROVIDER)
-    )
+    )  # the same rule as is_provider, in SQL
     words = fold(query or "").split()
     if words:
         for word in words:
@@ -79,11 +79,36 @@ def vendor_choices(s: Session, *, include: tuple = ()) -> dict[int, str]:
     return _with_included(s, {i: n for i, n, _ in s.execute(q)}, include)
 
 
-def linked_entry(s: Session, org_id: int, *, current: int | None, field: str) -> Organization:
-    """The directory entry being linked; refused when it is gone, or archived and new here."""
+def is_provider(org_type: str) -> bool:
+    return org_type not in NOT_A_PROVIDER
+
+
+def is_vendor(org_type: str) -> bool:
+    return org_type == OrgType.TRANSPORT.value
+
+
+def entry_named(s: Session, name: str | None, fits) -> int | None:
+    """The one active entry (of a fitting type) with exactly this name, accents and case
+    aside: a name typed before the entry was in the directory is offered as the entry."""
+    if not (name or "").strip():
+        return None
+    q = select(Organization.id, Organization.org_type).where(
+        Organization.status == RecordStatus.ACTIVE, Organization.name_key == fold(name)[:200]
+    )
+    found = [i for i, kind in s.execute(q) if fits(kind)]
+    return found[0] if len(found) == 1 else None
+
+
+def linked_entry(s: Session, org_id: int, *, current: int | None, field: str, fits) -> Organization:
+    """The directory entry being linked; refused when it is gone, of a type that does not
+    fit (`fits(org_type)`), or archived and new here."""
     org = s.get(Organization, org_id)
     if org is None:
         raise InvalidInput({field: "That entry is no longer in the directory."})
+    if not fits(org.org_type):
+        raise InvalidInput(
+            {field: f"{org.name} ({org.org_type}) does not fit here; choose another."}
+        )
     if org.status != RecordStatus.ACTIVE and org_id != current:
         raise InvalidInput(
             {field: f"{org.name} was archived in the directory; choose another or type a name."}

@@ -124,14 +124,17 @@ def clinic_tz() -> str:
 # ---------------------------------------------------------------- validation
 
 
-def _clean(s: Session, data: AppointmentInput, current_provider: int | None = None) -> dict:
+def _clean(s: Session, data: AppointmentInput, current: Appointment | None = None) -> dict:
+    """Checked, normalised column values; `current` is the appointment being edited."""
     errors: dict[str, str] = {}
     provider, org = (data.provider or "").strip() or None, None
+    was = current.provider_org if current is not None else None
     if data.provider_contact_id is not None:
         try:
             org = providers.linked_entry(
-                s, data.provider_contact_id, current=current_provider, field="provider"
-            )
+                s, data.provider_contact_id, current=was.id if was else None,
+                field="provider", fits=providers.is_provider,
+            )  # fmt: skip
             provider = org.name
         except InvalidInput as exc:
             errors |= exc.errors
@@ -176,7 +179,9 @@ def _clean(s: Session, data: AppointmentInput, current_provider: int | None = No
     location = (data.location or "").strip() or None
     if location is None and kind == AppointmentKind.HOME_VISIT and patient is not None:
         location = home_address(patient)
-    if location is None and org is not None and kind not in NOT_AT_PROVIDER:
+    # The provider's address fills an empty place, or replaces the old provider's address.
+    replaced = was is not None and was is not org and location == was.address
+    if org is not None and kind not in NOT_AT_PROVIDER and (location is None or replaced):
         location = org.address
     return {
         "kind": kind,
@@ -462,7 +467,7 @@ def update_appointment(
     require(actor, "schedule.edit")
     tz = tz or clinic_tz()
     a = get_appointment(s, appointment_id)
-    values = _clean(s, data, current_provider=a.provider_contact_id)
+    values = _clean(s, data, current=a)
     _check_version(a, version, asdict(data))
     before = _snapshot(a)
     rows = _targets(s, a, Scope(scope))

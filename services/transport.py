@@ -88,11 +88,13 @@ def save_transport(
         current = a.transport.vendor_contact_id if a.transport else None
         try:
             entry = providers.linked_entry(
-                s, data.vendor_contact_id, current=current, field="vendor"
+                s, data.vendor_contact_id, current=current, field="vendor", fits=providers.is_vendor
             )
             vendor, vendor_id = entry.name, entry.id
         except InvalidInput as exc:
             errors |= exc.errors
+    if vendor and len(vendor) > 200:
+        errors["vendor"] = "Keep the vendor's name under 200 characters."
     if errors:
         raise InvalidInput(errors)
     booking = ensure_transport(s, a)

@@ -335,3 +335,49 @@ def test_ride_vendor_is_chosen_from_contacts(clinic):
             ids["transport vendor"],
         )
     assert "Blue Van Medical Transport · (617) 555-0188" in texts(at)  # rides to confirm
+
+
+def test_two_entries_with_the_same_name_can_each_be_picked(clinic):
+    from services.directory import OrgInput, create_organization
+
+    with session_scope(clinic["url"]) as s:
+        nurse = s.scalar(select(User).where(User.username == "nurse"))
+        actor = Actor(nurse.id, nurse.username, nurse.display_name, nurse.role)
+        ids = [
+            create_organization(
+                s, actor,
+                OrgInput(name="Harbor Clinic", org_type="specialist", address=f"{n} Main St"),
+                region="US",
+            ).id
+            for n in (1, 2)
+        ]  # fmt: skip
+    at = signed_in("nurse", PAGE)
+    next(b for b in at.button if b.label == "New appointment").click()
+    at.run()
+    next(t for t in at.text_input if t.label.startswith("Find provider")).input("harbor").run()
+    box = next(x for x in at.selectbox if x.label == "Provider or facility")
+    assert len(set(box.options)) == 2
+    box.set_value(ids[1])
+    [x for x in at.selectbox if x.label == "Patient"][-1].set_value(clinic["patient"])
+    at.time_input[0].set_value(datetime.min.time().replace(hour=15))
+    next(b for b in at.button if b.label == "Book appointment").click()
+    at.run()
+    assert not at.exception
+    with session_scope(clinic["url"]) as s:
+        a = s.scalar(select(Appointment).where(Appointment.provider_contact_id.is_not(None)))
+        assert (a.provider_contact_id, a.location) == (ids[1], "2 Main St")
+
+
+def test_a_typed_name_now_in_the_directory_is_offered_as_the_entry(clinic):
+    ids = _directory(clinic["url"])
+    with session_scope(clinic["url"]) as s:
+        a = s.get(Appointment, clinic["appointment"])
+        a.kind, a.provider = "medical appointment", "Riverside Heart Associates"
+    at = signed_in("scheduler", PAGE)
+    at.session_state[WIDGET] = {
+        "callback": "eventClick",
+        "eventClick": {"event": {"id": str(clinic["appointment"]), "start": "x"}, "view": {}},
+    }
+    at.run()
+    box = next(x for x in at.selectbox if x.label == "Provider or facility")
+    assert box.value == ids["specialist"]

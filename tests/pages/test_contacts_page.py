@@ -191,16 +191,35 @@ def test_a_coverage_changed_by_someone_else_is_refused_and_can_be_reloaded(insur
 
     url, cov_id = insured
     at = _insurance_tab(url)
-    with session_scope(url) as s:
-        s.get(Coverage, cov_id).plan_name = "Changed elsewhere"
+    with session_scope(url) as s:  # someone else corrects the same field meanwhile
+        s.get(Coverage, cov_id).member_id = "THEIRS-2"
     _member_box(at).input("MINE-1")
     next(b for b in at.button if b.label == "Save corrections").click().run()
     assert not at.exception, at.exception
     assert "Someone else changed this coverage" in texts(at)
     assert _member_box(at).value == "MINE-1"  # what was typed is still there
     with session_scope(url) as s:
-        assert s.get(Coverage, cov_id).member_id == "XYZ123456"
+        assert s.get(Coverage, cov_id).member_id == "THEIRS-2"
     next(b for b in at.button if b.label == "Start again from the saved version").click().run()
     assert not at.exception, at.exception
-    plans = [t.value for t in at.text_input if t.label == "Plan"]
-    assert "Changed elsewhere" in plans and _member_box(at).value == "XYZ123456"
+    assert _member_box(at).value == "THEIRS-2"
+
+
+def test_a_prior_authorisation_is_corrected(insured):
+    from db.models import PriorAuthorization
+    from services.coverage import PriorAuthInput, request_prior_auth
+
+    url, cov_id = insured
+    with session_scope(url) as s:
+        pa_id = request_prior_auth(
+            s, SYSTEM_NURSE, cov_id, PriorAuthInput("Home health vists", date(2026, 3, 1))
+        ).id
+    at = _insurance_tab(url)
+    box = [t for t in at.text_input if t.label == "Service"][-1]
+    assert box.value == "Home health vists"
+    box.input("Home health visits")
+    [b for b in at.button if b.label == "Save corrections"][-1].click().run()
+    assert not at.exception, at.exception
+    assert "Prior authorisation corrected." in texts(at)
+    with session_scope(url) as s:
+        assert s.get(PriorAuthorization, pa_id).service == "Home health visits"

@@ -96,3 +96,46 @@ def test_prior_auth_details_are_corrected_but_not_its_status(s, nurse, make_acto
 
     with pytest.raises(PermissionDenied):
         coverage.correct_prior_auth(s, make_actor(Role.SCHEDULER), pa.id, fixed, pa.version)
+
+
+def test_an_ended_coverage_can_be_corrected_after_the_new_plan_is_added(s, nurse):
+    p = patient(s)
+    old = _coverage(s, nurse, p)  # primary from 2026-01-01
+    coverage.end_coverage(s, nurse, old.id, date(2026, 6, 30))
+    new_plan = CoverageInput(
+        payer_id=old.payer_id, plan_name="New HMO", member_id="N-1", start_on=date(2026, 7, 1)
+    )
+    coverage.add_coverage(s, nurse, p.id, new_plan)
+    fixed = replace(coverage.coverage_input(old), member_id="XYZ123465")
+    coverage.correct_coverage(s, nurse, old.id, fixed, old.version)  # no overlap: allowed
+    assert old.member_id == "XYZ123465"
+    overlapping = replace(coverage.coverage_input(old), end_on=date(2026, 8, 31))
+    with pytest.raises(InvalidInput) as exc:
+        coverage.correct_coverage(s, nurse, old.id, overlapping, old.version)
+    assert "already has primary" in exc.value.errors["order"]
+
+
+def test_an_archived_insurer_stays_on_its_coverage_but_is_not_chosen_anew(s, nurse):
+    from services import directory
+
+    p = patient(s)
+    cov = _coverage(s, nurse, p)
+    assert directory.remove_organization(s, nurse, cov.payer_id, "Left the market") == "archived"
+    fixed = replace(coverage.coverage_input(cov), group_number="G-1")
+    coverage.correct_coverage(s, nurse, cov.id, fixed, cov.version)
+    assert cov.group_number == "G-1"
+    again = CoverageInput(payer_id=cov.payer_id, plan_name="X", member_id="1", order=2)
+    with pytest.raises(InvalidInput) as exc:
+        coverage.add_coverage(s, nurse, p.id, again)
+    assert "archived" in exc.value.errors["payer_id"]
+
+
+def test_ending_a_coverage_changed_by_someone_else_is_refused(s, nurse):
+    cov = _coverage(s, nurse, patient(s))
+    opened = cov.version
+    coverage.correct_coverage(
+        s, nurse, cov.id, replace(coverage.coverage_input(cov), plan_name="PPO"), opened
+    )
+    with pytest.raises(Conflict):
+        coverage.end_coverage(s, nurse, cov.id, date(2026, 6, 30), opened)
+    assert cov.end_on is None

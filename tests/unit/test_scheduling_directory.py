@@ -150,3 +150,53 @@ def test_a_directory_entry_used_by_an_appointment_is_archived_not_deleted(s, nur
     assert directory.has_history(s, cardiology.id)
     assert directory.remove_organization(s, nurse, cardiology.id, "Moved away") == "archived"
     assert s.get(Organization, cardiology.id).status == "archived"
+
+
+def test_changing_the_provider_moves_the_place_with_it_unless_typed(s, nurse, cardiology):
+    lab = org(s, nurse, name="Community Lab", org_type="hospital/facility", address="1 Lab Way")
+    a = scheduling.book_appointment(
+        s, nurse, visit(patient(s), provider_contact_id=cardiology.id)
+    ).appointment
+    edit = replace(AppointmentInput.from_appointment(a), provider_contact_id=lab.id)
+    scheduling.update_appointment(s, nurse, a.id, edit, a.version)
+    assert (a.provider, a.location) == ("Community Lab", "1 Lab Way")
+    typed = replace(
+        AppointmentInput.from_appointment(a), location="Annex B", provider_contact_id=None
+    )
+    scheduling.update_appointment(s, nurse, a.id, typed, a.version)
+    back = replace(AppointmentInput.from_appointment(a), provider_contact_id=cardiology.id)
+    scheduling.update_appointment(s, nurse, a.id, back, a.version)
+    assert a.location == "Annex B"  # a place the nurse typed is never overwritten
+
+
+def test_only_fitting_entries_can_be_linked(s, nurse):
+    insurer = org(s, nurse, name="Bay State Health Plan", org_type="insurer")
+    clinic = org(s, nurse, name="Eastside Family Medicine", org_type="primary care")
+    with pytest.raises(InvalidInput) as err:
+        scheduling.book_appointment(s, nurse, visit(patient(s), provider_contact_id=insurer.id))
+    assert "Bay State Health Plan (insurer) does not fit" in err.value.errors["provider"]
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    a = scheduling.book_appointment(
+        s, nurse,
+        AppointmentInput(kind="medical appointment", patient_id=patient(s, "Bo").id, start=start,
+                         end=start + timedelta(hours=1), needs_transport=True),
+    ).appointment  # fmt: skip
+    pickup = start - timedelta(hours=1)
+    with pytest.raises(InvalidInput) as err:
+        transport.save_transport(
+            s, nurse, a.id, TransportInput(pickup_at=pickup, vendor_contact_id=clinic.id)
+        )
+    assert "vendor" in err.value.errors
+    with pytest.raises(InvalidInput) as err:
+        transport.save_transport(s, nurse, a.id, TransportInput(pickup_at=pickup, vendor="x" * 201))
+    assert "200 characters" in err.value.errors["vendor"]
+
+
+def test_a_name_typed_before_the_entry_existed_is_matched_to_it(s, nurse, cardiology):
+    assert providers.entry_named(s, "riverside heart ASSOCIATES", providers.is_provider) == (
+        cardiology.id
+    )
+    assert providers.entry_named(s, "Riverside Heart Associates", providers.is_vendor) is None
+    assert providers.entry_named(s, "Riverside", providers.is_provider) is None  # exact only
+    org(s, nurse, name="Riverside Heart Associates", org_type="specialist", address="2 Elm")
+    assert providers.entry_named(s, "Riverside Heart Associates", providers.is_provider) is None
