@@ -192,7 +192,7 @@ def seed(ctx: DemoContext, target: int | None = None) -> None:
                     row["provider_contact_id"] = org_id
                     if rng.random() < 0.33:
                         row["needs_transport"] = True
-                        rides.append(row)
+                        rides.append((row, home))  # picked up at home
                 continue
             n = {"follow-up call": 1, "telehealth": 1}.get(kind, 2)
             who = manager or rng.choice(list(staff))
@@ -207,15 +207,16 @@ def seed(ctx: DemoContext, target: int | None = None) -> None:
     for chunk in range(0, len(rows), 5000):
         s.execute(insert(Appointment), _uniform(rows[chunk : chunk + 5000]))
     ride_rows = []
-    for r in rides:
+    for r, home in rides:
         vendor, vendor_id = rng.choice(vendors)
+        back = rng.random() < 0.85
         ride_rows.append(
             {
                 "appointment_id": r["id"],
                 "pickup_at": r["start_at"] - timedelta(minutes=rng.choice([45, 60, 90])),
-                "pickup_address": None,
-                "return_trip": rng.random() < 0.85,
-                "return_pickup_at": r["end_at"] + timedelta(minutes=15),
+                "pickup_address": home,
+                "return_trip": back,
+                "return_pickup_at": r["end_at"] + timedelta(minutes=15) if back else None,
                 "vendor": vendor,
                 "vendor_contact_id": vendor_id,
                 "wheelchair": rng.random() < 0.2,
