@@ -143,7 +143,9 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
     st.subheader("Organization")
     st.text(d["name"])
     if d["status"] == "archived":
-        st.warning("Archived: kept because it has referrals or communications.")
+        st.warning(
+            "Archived: kept because referrals, calls, insurance or appointments point at it."
+        )
         st.text(f"Reason: {d['status_reason']}")
     if d["stale"]:
         st.warning(
@@ -176,7 +178,10 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
                     st.rerun()
             else:
                 errors = field_errors("remove_org")
-                st.caption("Entries with referrals or communications are archived, never deleted.")
+                st.caption(
+                    "Entries that referrals, calls, insurance or appointments point at are "
+                    "archived, never deleted."
+                )
                 why = st.text_input("Reason for removing")
                 show_field_error(errors, "reason")
                 if st.button("Remove"):
@@ -200,6 +205,11 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
                     lambda _ack: act.add_person(actor, org_id, person, region),
                     "Person added.",
                 )
+    st.subheader("Coming up with them")
+    if d["coming_up"]:
+        table(d["coming_up"])
+    else:
+        st.caption("No appointments or rides booked with them in the next 60 days.")
     st.subheader("Communication log")
     table(d["communications"]) if d["communications"] else st.caption("Nothing logged yet.")
     if editor:

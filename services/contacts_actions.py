@@ -9,9 +9,18 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
+from db import config
 from db.base import today, utcnow
 from db.session import session_scope
-from services import communications, coverage, directory, family, patients, referrals
+from services import (
+    communications,
+    coverage,
+    directory,
+    family,
+    patients,
+    providers,
+    referrals,
+)
 from services.contact_data import display_phone
 from services.coverage import CoverageInput, PriorAuthInput
 from services.directory import OrgInput, PersonInput
@@ -61,6 +70,7 @@ def org_detail(actor: Actor, org_id: int, region: str) -> dict:
             "communications": communications.communication_rows(
                 communications.communications(s, actor, organization_id=o.id, limit=20)
             ),
+            "coming_up": providers.coming_up_with(s, o.id, config.load().timezone),
         }
 
 

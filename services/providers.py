@@ -8,12 +8,23 @@ so exports and history read the same after the entry is edited or archived.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from datetime import datetime, timedelta
 
-from db.models import Appointment, Organization, OrgType, RecordStatus
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from db.base import utcnow
+from db.models import (
+    Appointment,
+    AppointmentStatus,
+    Organization,
+    OrgType,
+    RecordStatus,
+    TransportBooking,
+)
 from services.contact_data import display_phone
 from services.errors import InvalidInput
+from services.recurrence import utc_to_local
 from services.text import fold
 
 PICKER_SIZE = 25
@@ -120,3 +131,53 @@ def with_phone(name: str | None, org: Organization | None) -> str | None:
     """ "Name · phone" when the directory has a phone for it, for people who will call."""
     phone = display_phone(org.phone) if org is not None and org.phone else ""
     return f"{name} · {phone}" if name and phone else name
+
+
+def coming_up_with(
+    s: Session, org_id: int, tz: str, *, now: datetime | None = None, days: int = 60
+) -> list[dict]:
+    """Open appointments booked with this entry, and rides it drives, from now on: what the
+    liaison talks about when calling them ("who of ours is coming next week?")."""
+    now = now or utcnow()
+    until = now + timedelta(days=days)
+    gone = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+    visits = s.scalars(
+        select(Appointment)
+        .options(joinedload(Appointment.patient))
+        .where(
+            Appointment.provider_contact_id == org_id,
+            Appointment.start_at >= now,
+            Appointment.start_at < until,
+            Appointment.status.not_in(gone),
+        )
+        .order_by(Appointment.start_at)
+        .limit(200)
+    ).all()
+    rides = s.scalars(
+        select(TransportBooking)
+        .join(Appointment)
+        .options(joinedload(TransportBooking.appointment).joinedload(Appointment.patient))
+        .where(
+            TransportBooking.vendor_contact_id == org_id,
+            TransportBooking.pickup_at >= now,
+            TransportBooking.pickup_at < until,
+            Appointment.status.not_in(gone),
+        )
+        .order_by(TransportBooking.pickup_at)
+        .limit(200)
+    ).all()
+    rows = [(a.start_at, a, a.title, str(a.status)) for a in visits]
+    rows += [
+        (t.pickup_at, t.appointment, f"Ride to {t.appointment.title}",
+         "confirmed" if t.confirmed else "not confirmed")
+        for t in rides
+    ]  # fmt: skip
+    return [
+        {
+            "When": f"{utc_to_local(at, tz):%a %d %b %H:%M}",
+            "Patient": a.patient.display_name if a.patient else "",
+            "What": what,
+            "Status": status,
+        }
+        for at, a, what, status in sorted(rows, key=lambda r: r[0])
+    ]

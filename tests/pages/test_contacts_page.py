@@ -223,3 +223,26 @@ def test_a_prior_authorisation_is_corrected(insured):
     assert "Prior authorisation corrected." in texts(at)
     with session_scope(url) as s:
         assert s.get(PriorAuthorization, pa_id).service == "Home health visits"
+
+
+def test_an_organization_shows_what_is_coming_up_with_it(seeded):
+    from datetime import UTC, datetime, timedelta
+
+    from services.scheduling import AppointmentInput, book_appointment
+
+    with session_scope(seeded) as s:
+        clinic = s.query(Organization).filter_by(name="Clínica Harbor").one()
+        pid = s.query(Patient.id).filter_by(mrn="M1").scalar()
+        start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
+        book_appointment(
+            s, SYSTEM_NURSE,
+            AppointmentInput(kind="medical appointment", patient_id=pid, title="Check-up",
+                             start=start, end=start + timedelta(hours=1),
+                             provider_contact_id=clinic.id),
+        )  # fmt: skip
+    at = signed_in("viewer", PAGE)
+    next(b for b in at.selectbox if b.label == "Open organization").select_index(0).run()
+    assert not at.exception, at.exception
+    assert "Coming up with them" in texts(at)
+    shown = " ".join(str(d.value) for d in at.dataframe)
+    assert "Pérez, Ana" in shown and "Check-up" in shown

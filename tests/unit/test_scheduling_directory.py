@@ -200,3 +200,37 @@ def test_a_name_typed_before_the_entry_existed_is_matched_to_it(s, nurse, cardio
     assert providers.entry_named(s, "Riverside", providers.is_provider) is None  # exact only
     org(s, nurse, name="Riverside Heart Associates", org_type="specialist", address="2 Elm")
     assert providers.entry_named(s, "Riverside Heart Associates", providers.is_provider) is None
+
+
+def test_an_entry_lists_what_is_coming_up_with_it(s, nurse):
+    van = org(s, nurse, name="Blue Van Medical Transport", org_type="transport vendor")
+    lab = org(s, nurse, name="Community Lab", org_type="hospital/facility")
+    now = datetime(2026, 7, 1, 12, tzinfo=UTC)
+    p = patient(s, "Rosa", "Diaz")
+
+    def book(days, **kw):
+        start = now + timedelta(days=days)
+        return scheduling.book_appointment(
+            s, nurse,
+            AppointmentInput(kind="medical appointment", patient_id=p.id, title="Lab draw",
+                             start=start, end=start + timedelta(hours=1), **kw),
+        ).appointment  # fmt: skip
+
+    past, soon = book(-2, provider_contact_id=lab.id), book(3, provider_contact_id=lab.id)
+    gone = book(5, provider_contact_id=lab.id)
+    scheduling.cancel_appointment(s, nurse, gone.id, "Patient declined")
+    transport.save_transport(
+        s, nurse, soon.id,
+        TransportInput(pickup_at=soon.start_at - timedelta(hours=1), vendor_contact_id=van.id),
+    )  # fmt: skip
+    rows = providers.coming_up_with(s, lab.id, "UTC", now=now)
+    assert [(r["When"], r["Patient"], r["What"]) for r in rows] == [
+        ("Sat 04 Jul 12:00", "Diaz, Rosa", "Lab draw")
+    ]  # not the past one, not the cancelled one
+    assert past.id != soon.id
+    (ride,) = providers.coming_up_with(s, van.id, "UTC", now=now)
+    assert (ride["What"], ride["Status"], ride["When"]) == (
+        "Ride to Lab draw",
+        "not confirmed",
+        "Sat 04 Jul 11:00",
+    )
