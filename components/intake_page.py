@@ -22,9 +22,12 @@ def care_plan_page() -> str | None:
 
 
 def patient_picker(
-    search: Callable[[str], list[tuple[int, str]]], drafts: Callable[[], list[dict]]
+    search: Callable[[str], list[tuple[int, str]]],
+    drafts: Callable[[], list[dict]],
+    register: Callable[[], None] | None = None,
 ) -> int | None:
-    """Choose the patient (search by name, date of birth or MRN, or resume a draft)."""
+    """Choose the patient (search by name, date of birth or MRN, or resume a draft);
+    `register` draws the form for a patient seen for the first time."""
     chosen = st.session_state.get(PATIENT_KEY)
     if chosen:
         if st.sidebar.button("Choose another patient", icon=":material/person_search:"):
@@ -46,9 +49,13 @@ def patient_picker(
             if pick is not None:
                 st.session_state[PATIENT_KEY] = pick
                 st.rerun()
+        elif register:
+            st.info("No patient found. A new patient? Register them below.")
         else:
-            st.info("No patient found. Register new patients on the Patients page.")
-            st.page_link("pages/patients.py", label="Go to Patients", icon=":material/group:")
+            st.info("No patient found. Ask a colleague who registers patients to add them.")
+    if register:
+        with st.expander("Register a new patient and start the intake"):
+            register()
     rows = drafts()
     if rows:
         st.subheader("Intakes in progress")

@@ -1,6 +1,9 @@
-"""Patients page: registering a patient, with the duplicate check before saving."""
+"""Registering a patient, with the duplicate check before saving: on the Patients page, and
+inline on the Intake page for a patient seen for the first time."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -20,8 +23,28 @@ state = st.session_state
 def register_view(actor: Actor, staff: dict[int, str], region: str) -> None:
     st.title("Register a patient")
     st.button("← Back to search", on_click=open_patient, args=(None, "search"))
-    errors = field_errors("register")
-    dupes = state.get("patient_dupes")
+    register_form(actor, staff, region, key="register", on_open=open_patient)
+
+
+def register_form(
+    actor: Actor,
+    staff: dict[int, str],
+    region: str,
+    *,
+    key: str,
+    on_open: Callable[[int], None],
+    initial: PatientInput | None = None,
+) -> None:
+    """The registration form; `on_open(patient_id)` runs for the new record, or for the
+    existing one the user chose after the duplicate warning."""
+    dupes_key, data_key = f"{key}_dupes", f"{key}_data"
+
+    def open_record(patient_id: int) -> None:
+        state.pop(dupes_key, None)
+        state.pop(data_key, None)
+        on_open(patient_id)
+
+    dupes = state.get(dupes_key)
     if dupes:
         st.warning(
             "A patient with the same name and date of birth is already registered. "
@@ -30,31 +53,31 @@ def register_view(actor: Actor, staff: dict[int, str], region: str) -> None:
         for p in dupes:
             st.button(
                 f"Open existing record: MRN {p['mrn']}, born {p['birth_date']}",
-                key=f"dupe_{p['id']}",
-                on_click=open_patient,
+                key=f"{key}_dupe_{p['id']}",
+                on_click=open_record,
                 args=(p["id"],),
             )
     data = patient_form(
-        "register_form",
-        state.get("register_data", PatientInput()),
+        f"{key}_form",
+        state.get(data_key, initial or PatientInput()),
         staff,
-        errors,
+        field_errors(key),
         "Register anyway" if dupes else "Register patient",
     )
-    if data is not None:
-        state["register_data"] = data
-        try:
-            with session_scope() as s:
-                p = patients.register_patient(
-                    s, actor, data, region=region, confirmed_not_duplicate=bool(dupes)
-                )
-                new_id, mrn = p.id, p.mrn
-        except PossibleDuplicate as exc:
-            state["patient_dupes"] = exc.matches
-        except InvalidInput as exc:
-            field_errors("register", exc.errors)
-        else:
-            state.pop("register_data", None)
-            flash(f"Patient registered (MRN {mrn}).")
-            open_patient(new_id)
-        st.rerun()
+    if data is None:
+        return
+    state[data_key] = data  # what was typed survives a refusal
+    try:
+        with session_scope() as s:
+            p = patients.register_patient(
+                s, actor, data, region=region, confirmed_not_duplicate=bool(dupes)
+            )
+            new_id, mrn = p.id, p.mrn
+    except PossibleDuplicate as exc:
+        state[dupes_key] = exc.matches
+    except InvalidInput as exc:
+        field_errors(key, exc.errors)
+    else:
+        flash(f"Patient registered (MRN {mrn}).")
+        open_record(new_id)
+    st.rerun()

@@ -33,7 +33,7 @@ def open_patient(patient_id: int | None, view: str = "summary") -> None:
     """Switch the Patients page to a view ("search", "register", "summary", "edit")."""
     state = st.session_state
     state["patient_id"], state["patient_view"] = patient_id, view
-    state.pop("patient_dupes", None)
+    state.pop("register_dupes", None)
     state.pop("patient_conflict", None)
 
 

@@ -7,9 +7,11 @@ from components import intake_steps as ui
 from components.flash import flash
 from components.forms import field_errors
 from components.guard import page_setup
+from components.patient_register import register_form
 from components.text import show_table
+from db import config
 from db.session import session_scope
-from services import instrument_store, patients
+from services import auth, instrument_store, patients
 from services import intake as svc
 from services.errors import Conflict, InvalidInput
 
@@ -60,7 +62,18 @@ def save(form: str, fn, *args, step: int, then_care_plan: bool = False) -> None:
     st.rerun()
 
 
-patient_id = page.patient_picker(search, drafts)
+def register() -> None:
+    with session_scope() as s:
+        staff = auth.staff_choices(s)
+
+    def start_intake(new_id: int) -> None:
+        st.session_state[page.PATIENT_KEY] = new_id
+
+    register_form(actor, staff, config.load().region, key="intake_register", on_open=start_intake)
+
+
+can_register = actor.can("patients.edit") and actor.can("clinical.edit")  # then the intake
+patient_id = page.patient_picker(search, drafts, register if can_register else None)
 if patient_id is None:
     st.stop()
 with session_scope() as s:

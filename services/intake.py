@@ -17,6 +17,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db import config
 from db.base import today, utcnow
 from db.models import (
     AssessmentResponse,
@@ -33,6 +34,7 @@ from services.assessments import Definition, Score, Suggestion
 from services.audit import Action
 from services.errors import Conflict, InvalidInput, NotFound
 from services.identity import Actor, require
+from services.recurrence import utc_to_local
 from services.risk import RiskTier, risk_tier
 
 STEPS: list[tuple[str, str]] = [
@@ -100,7 +102,7 @@ def draft_rows(s: Session, actor: Actor, limit: int = 50) -> list[dict]:
             "Patient": i.patient.display_name,
             "MRN": i.patient.mrn,
             "Step": f"{i.current_step} of {len(STEPS)}: {STEPS[i.current_step - 1][1]}",
-            "Last saved": f"{i.updated_at:%Y-%m-%d %H:%M} UTC",
+            "Last saved": f"{utc_to_local(i.updated_at, config.load().timezone):%Y-%m-%d %H:%M}",
             "By": i.updated_by.display_name if i.updated_by else "",
             "patient_id": i.patient_id,
             "updated_by_id": i.updated_by_id,

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, insert, select
 
+from db.base import utcnow
 from db.models import (
     AssessmentResponse,
     Intake,
@@ -188,6 +189,7 @@ def seed(ctx: DemoContext) -> None:
             days_ago = (visits - 1 - v) * rng.randint(80, 120) + rng.randint(0, 20)
             when = datetime.combine(ctx.today - timedelta(days=days_ago), time(15), tzinfo=UTC)
             when += timedelta(minutes=rng.randint(0, 300))
+            when = min(when, utcnow() - timedelta(minutes=rng.randint(5, 90)))  # never ahead
             severity = max(0, min(24, severity + rng.randint(-4, 2) if v else severity))
             suicide = v == suicide_at
             answers = _answers(rng, severity, suicide, homeless, age)

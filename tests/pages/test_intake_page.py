@@ -182,3 +182,34 @@ def test_two_people_saving_the_same_step_second_is_refused_with_both_shown(app_e
     assert "assisted living" in table["Yours (not saved)"].tolist()
     with session_scope() as s:
         assert s.scalars(select(Intake)).one().data["living"]["setting"] == "home"
+
+
+def test_a_new_patient_is_registered_on_the_intake_page_and_the_intake_opens(app_env):
+    from db.models import Patient
+
+    at = signed_in("nurse", "pages/intake.py")
+    next(t for t in at.text_input if t.label == "Find a patient").input("Okafor").run()
+    assert "Register them below" in texts(at)
+    form = "intake_register_form"
+    given = next(t for t in at.text_input if t.label.startswith("Given name") and t.form_id == form)
+    given.input("Chidi")
+    next(t for t in at.text_input if t.label.startswith("Family name")).input("Okafor")
+    _button(at, "Register patient").click().run()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert any("date of birth" in e.lower() for e in errors)  # at the field; nothing saved
+    with session_scope() as s:
+        assert s.scalar(select(Patient).where(Patient.family_name == "Okafor")) is None
+    next(d for d in at.date_input if "birth" in d.label.lower()).set_value(date(1951, 5, 6))
+    _button(at, "Register patient").click().run()
+    assert not at.exception, at.exception
+    assert "Patient registered (MRN" in texts(at)
+    assert "Okafor, Chidi" in texts(at)
+    assert any(b.label == "Start a new intake" for b in at.button)
+
+
+def test_a_scheduler_is_not_offered_registration_on_the_intake_page(app_env):
+    at = signed_in("scheduler", "pages/intake.py")
+    next(t for t in at.text_input if t.label == "Find a patient").input("Nobody").run()
+    assert "Register them below" not in texts(at)
+    assert not [e for e in at.expander if e.label.startswith("Register a new patient")]
