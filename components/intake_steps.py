@@ -14,6 +14,7 @@ import streamlit as st
 from components.forms import show_field_error
 from components.text import esc, show_table
 from services.assessments import Definition, Item
+from services.family import RELATIONSHIPS
 from services.intake import (
     INVOLVEMENT,
     LITERACY_OPTIONS,
@@ -167,7 +168,12 @@ def supports(saved: dict, errors: dict, key: str) -> Submitted | None:
         st.caption("Main family member or caregiver")
         a, b, c = st.columns(3)
         name = a.text_input("Caregiver name", value=saved.get("caregiver_name", ""))
-        relationship = b.text_input("Relationship", value=saved.get("caregiver_relationship", ""))
+        relationship = b.selectbox(
+            "Relationship",
+            RELATIONSHIPS,
+            index=_index(RELATIONSHIPS, saved.get("caregiver_relationship")),
+            placeholder="Choose",
+        )
         phone = c.text_input("Caregiver phone", value=saved.get("caregiver_phone", "") or "")
         for field in ("caregiver_relationship", "caregiver_phone"):
             show_field_error(errors, field)
@@ -181,6 +187,7 @@ def supports(saved: dict, errors: dict, key: str) -> Submitted | None:
         other = st.text_area(
             "Other supports (neighbours, church, friends)", value=saved.get("other_supports", "")
         )
+        st.caption("On completing the intake the caregiver joins the family list in Contacts.")
         move = _buttons(4)
     values = {
         "caregiver_name": name,

@@ -29,13 +29,15 @@ from db.models import (
     Task,
     TaskPriority,
 )
-from services import assessments, audit, instrument_store, patients, tasks
+from services import assessments, audit, family, instrument_store, patients, tasks
 from services.assessments import Definition, Score, Suggestion
 from services.audit import Action
 from services.errors import Conflict, InvalidInput, NotFound
+from services.family import RELATIONSHIPS
 from services.identity import Actor, require
 from services.recurrence import utc_to_local
 from services.risk import RiskTier, risk_tier
+from services.text import fold
 
 STEPS: list[tuple[str, str]] = [
     ("identity", "Identity and contact"),
@@ -229,8 +231,9 @@ def _clean_supports(v: dict) -> dict:
     }
     if out["caregiver_name"]:
         _choice(v, "involvement", INVOLVEMENT, errors, "Say how involved the caregiver is.")
-        if not out["caregiver_relationship"]:
-            errors["caregiver_relationship"] = "Say how the caregiver is related to the patient."
+        # The family list's relationships, so the caregiver can go to Contacts as they are.
+        if out["caregiver_relationship"] not in RELATIONSHIPS:
+            errors["caregiver_relationship"] = "Choose how the caregiver is related to the patient."
     if out["caregiver_phone"]:
         try:
             from services.contact_data import normalize_phone
@@ -627,6 +630,7 @@ def complete_intake(
     intake.risk_reasons = "; ".join(summary.tier.reasons)
     s.flush()
     raise_urgent_alerts(s, actor, intake)
+    caregiver_to_family(s, actor, intake)
     audit.record(
         s,
         actor,
@@ -643,6 +647,26 @@ def complete_intake(
         },
     )
     return intake
+
+
+def caregiver_to_family(s: Session, actor: Actor, intake: Intake) -> None:
+    """The main caregiver named at intake joins the patient's family in Contacts (as the
+    primary caregiver), unless someone of that name is already there: no double entry."""
+    supports = (intake.data or {}).get("supports") or {}
+    name = (supports.get("caregiver_name") or "").strip()
+    if not name or supports.get("caregiver_relationship") not in RELATIONSHIPS:
+        return
+    known = {fold(p.name) for p in family.family_of(s, actor, intake.patient_id)}
+    if fold(name) in known:
+        return
+    family.add_related_person(
+        s, actor, intake.patient_id,
+        family.RelatedPersonInput(
+            name=name, relationship=supports["caregiver_relationship"],
+            phone=supports.get("caregiver_phone") or "", primary_caregiver=True,
+        ),
+        region=config.load().region,
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- hand-off to the care plan

@@ -258,3 +258,28 @@ def test_my_day_lists_my_unfinished_intakes(s, nurse, patient):
     sections = worklist.my_day(s, nurse, today())
     mine = next(x for x in sections if x.title == "Intakes to finish")
     assert [r["Patient"] for r in mine.rows] == ["Diaz, Rosa"]
+
+
+def test_the_caregiver_named_at_intake_joins_the_family_once(s, nurse, patient):
+    from services import family
+
+    first = svc.start_intake(s, nurse, patient.id)
+    walk(s, nurse, first)
+    svc.complete_intake(s, nurse, first.id, {}, first.version)
+    (ana,) = family.family_of(s, nurse, patient.id)
+    assert (ana.name, ana.relationship_, ana.primary_caregiver) == ("Ana Ruiz", "daughter", True)
+    second = svc.start_intake(s, nurse, patient.id)
+    steps = {"living": LIVING, "insurance": INSURANCE, "matters": MATTERS, "screening": SCREENING}
+    walk(s, nurse, second, steps | {"supports": SUPPORTS | {"caregiver_name": "ana  RUIZ"}})
+    svc.complete_intake(s, nurse, second.id, {}, second.version)
+    assert len(family.family_of(s, nurse, patient.id)) == 1  # the same person, not again
+
+
+def test_a_caregiver_relationship_comes_from_the_family_list(s, nurse, patient):
+    intake = svc.start_intake(s, nurse, patient.id)
+    with pytest.raises(InvalidInput) as exc:
+        svc.save_step(
+            s, nurse, intake.id, "supports",
+            SUPPORTS | {"caregiver_relationship": "my girl"}, intake.version,
+        )  # fmt: skip
+    assert "caregiver_relationship" in exc.value.errors
