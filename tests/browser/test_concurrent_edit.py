@@ -89,8 +89,15 @@ def test_start_again_loads_the_version_the_other_nurse_saved(two_nurses, demo_ap
     wait_ready(b)
     expect(b.get_by_text(CONFLICT)).to_have_count(0)
     # The form now starts from A's saved version, so B's next Save cannot undo A's work
-    # without B seeing it.
-    expect(b.get_by_label("City")).to_have_value("Springfield A")
+    # without B seeing it. The fresh form replaces the old one during the rerun (for a
+    # moment both are there, and a strict locator fails instead of waiting): wait for one.
+    b.wait_for_function(
+        """() => {
+            const boxes = [...document.querySelectorAll('input[aria-label="City"]')];
+            return boxes.length === 1 && boxes[0].value === "Springfield A";
+        }"""
+    )
+    wait_ready(b)
     assert b.get_by_label("Pronouns (optional)").input_value() != "typed by B"
     b.get_by_label("Pronouns (optional)").fill("typed by B")
     _save(b)
