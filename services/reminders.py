@@ -152,5 +152,24 @@ def _upcoming(s: Session, actor: Actor, patient: Patient) -> summary.SummarySect
     )
 
 
+def _rides_to_confirm(s: Session, actor: Actor, on: date) -> worklist.WorklistSection | None:
+    """Rides in the next two days the vendor has not confirmed: a missed ride is a missed
+    appointment, so whoever books rides sees them first thing."""
+    if not actor.can("schedule.edit"):
+        return None
+    from services import transport
+
+    tz = clinic_tz()
+    rows = [transport.ride_row(t, tz) for t in transport.unconfirmed_transport(s, days=2)]
+    return worklist.WorklistSection(
+        "Rides to confirm with the vendor (next two days)",
+        [{k: v for k, v in r.items() if k != "id"} for r in rows],
+        empty_text="Every ride in the next two days is confirmed.",
+        urgent=True,
+        order=16,
+    )
+
+
 worklist.PROVIDERS.append(_my_day)
+worklist.PROVIDERS.append(_rides_to_confirm)
 summary.PROVIDERS.append(_upcoming)

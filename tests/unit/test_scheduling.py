@@ -355,3 +355,22 @@ def test_visible_range_query_uses_overlap(s, nurse):
     got = scheduling.appointments_between(s, at(2026, 7, 2, 0), at(2026, 7, 3, 0))
     assert len(got) == 1  # starts the day before, ends inside
     assert scheduling.appointments_between(s, at(2026, 7, 3, 0), at(2026, 7, 4, 0)) == []
+
+
+def test_my_day_lists_rides_to_confirm_in_the_next_two_days(s, nurse, make_actor):
+    from services import worklist
+
+    p = make_patient(s)
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+    later = soon + timedelta(days=4)
+    for start in (soon, later):
+        scheduling.book_appointment(s, nurse, data(p, None, start, needs_transport=True))
+
+    def rides(actor):
+        sections = worklist.my_day(s, actor, date.today())
+        return next((x for x in sections if x.title.startswith("Rides to confirm")), None)
+
+    section = rides(make_actor(Role.SCHEDULER))
+    assert section.urgent and len(section.rows) == 1  # not the one in five days
+    assert section.rows[0]["Patient"] == "Reyes, Ana" and "id" not in section.rows[0]
+    assert rides(make_actor(Role.VIEWER)) is None  # who cannot book rides is not asked to
