@@ -50,6 +50,20 @@ def main_text(pg) -> str:
     return pg.get_by_test_id("stMain").inner_text()
 
 
+def until_shown(pg, text: str, shown: bool = True) -> None:
+    """Wait until the main area does (or no longer does) show `text`. Right after an action
+    the page can still hold the previous run's elements, or look idle before the new run
+    starts, so an instant check of main_text would be a race."""
+    pg.wait_for_function(
+        """([text, shown]) => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            return !!main && main.innerText.includes(text) === shown;
+        }""",
+        arg=[text, shown],
+        timeout=45_000,
+    )
+
+
 def open_patients(pg) -> None:
     """The Patients search. The page remembers the last patient opened in this session, so
     the nav link may land on that patient; "Back to search" then leads to the list."""

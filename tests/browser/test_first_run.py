@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.browser.conftest import go_to, sign_in, wait_ready
-from tests.browser.helpers import TRAINING, assert_no_app_error, main_text, message_below, query
+from tests.browser.helpers import TRAINING, assert_no_app_error, message_below, query, until_shown
 
 GOOD_PASSWORD = "Harbor-lights-42"
 
@@ -52,7 +52,7 @@ def test_set_up_for_my_clinic_refuses_a_weak_password_then_creates_the_admin(pag
     page.get_by_role("button", name="Create administrator").click()
     wait_ready(page)
     page.get_by_role("button", name="Sign out").wait_for()
-    assert "My day" in main_text(page)
+    until_shown(page, "My day")
     assert "Signed in as Jordan Smith, RN" in page.get_by_test_id("stSidebar").inner_text()
     assert _clinic_users(fresh_app) == [("jsmith", "Jordan Smith, RN", "admin")]
     assert TRAINING not in page.locator("body").inner_text()

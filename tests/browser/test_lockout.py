@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import start_app, wait_ready
-from tests.browser.helpers import demo_db, main_text, query
+from tests.browser.helpers import demo_db, main_text, query, until_shown
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_sign_in_shows_my_day_and_sign_out_returns_to_the_form(page, own_app):
     wait_ready(page)
     _try(page, "socialworker", "demo")
     page.get_by_role("button", name="Sign out").wait_for()
-    assert "My day" in main_text(page)
+    until_shown(page, "My day")
     assert "Signed in as Sam Social Worker" in page.get_by_test_id("stSidebar").inner_text()
     page.get_by_role("button", name="Sign out").click()
     wait_ready(page)

@@ -19,6 +19,7 @@ from tests.browser.helpers import (
     open_popover,
     query,
     search,
+    until_shown,
 )
 
 
@@ -162,16 +163,15 @@ def test_archive_needs_a_reason_and_restore_brings_the_patient_back(page, demo_a
     page.get_by_role("button", name="← Back to search").click()
     wait_ready(page)
     search(page, mrn)
-    assert "0 patient(s) found" in main_text(page)
+    until_shown(page, "\n0 patient(s) found")
     page.get_by_test_id("stCheckbox").filter(has_text="Include archived").click()
-    wait_ready(page)
-    assert "1 patient(s) found" in main_text(page)
+    until_shown(page, "\n1 patient(s) found")
     choose_patient(page, mrn)
     open_popover(page, "Restore")
     page.get_by_role("button", name="Restore this patient").click()
     wait_ready(page)
     page.get_by_text("Patient restored.").first.wait_for()
-    assert "This patient is archived." not in main_text(page)
+    until_shown(page, "This patient is archived.", shown=False)
     assert query(
         demo_db(demo_app), "SELECT status, status_reason FROM patient WHERE id = ?", pid
     ) == [("active", None)]
