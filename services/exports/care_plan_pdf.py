@@ -8,9 +8,10 @@ Upcoming appointments come from the calendar.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+from babel.dates import format_date, format_skeleton, format_time
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from db.models import ChecklistState, OwnerKind, TaskStatus, User
 from services import audit, care_plans, recurrence, scheduling
 from services.audit import Action
 from services.care_plans import PlanView
+from services.contact_data import display_phone
 from services.identity import Actor, require
 from services.teaching import learner_label
 
@@ -70,6 +72,21 @@ WORDING = {
     },
 }
 LANGUAGES = {"en": "English", "es": "Español"}
+LOCALES = {"en": "en_US", "es": "es_US"}  # dates as patients in a US clinic read them
+
+
+def _day(d: date, language: str) -> str:
+    """ "Nov 19, 2026" / "19 nov 2026": month names in the printout's language (CLDR)."""
+    return format_date(d, "medium", locale=LOCALES[language])
+
+
+def _when(local: datetime, language: str) -> str:
+    """ "Thu, Dec 3, 2026 9:00 AM" / "jue, 3 de dic de 2026 9:00 a.m." """
+    loc, naive = LOCALES[language], local.replace(tzinfo=None)
+    text = (
+        f"{format_skeleton('yMMMEd', naive, locale=loc)} {format_time(naive, 'short', locale=loc)}"
+    )
+    return text.replace("\u202f", " ")  # CLDR's narrow no-break space is not in every font
 
 
 def font_path() -> Path | None:
@@ -146,14 +163,14 @@ def _owner(task, users: dict[int, str]) -> str:
     return task.owner_name or ""
 
 
-def _appointments(s: Session | None, patient_id: int, on: date) -> list[tuple[str, str, str]]:
+def _appointments(s: Session | None, patient_id: int) -> list[tuple[datetime, str, str]]:
     """Upcoming appointments from the calendar as (when, what, where), in clinic time."""
     if s is None:
         return []
     tz = scheduling.clinic_tz()
     return [
         (
-            f"{recurrence.utc_to_local(a.start_at, tz):%a %d %b %Y %H:%M}",
+            recurrence.utc_to_local(a.start_at, tz),
             a.title or str(a.kind),
             a.location or a.provider or "",
         )
@@ -166,7 +183,7 @@ def patient_pdf(
     *,
     language: str = "en",
     users: dict[int, str] | None = None,
-    appointments: list[tuple[str, str, str]] | None = None,
+    appointments: list[tuple[datetime, str, str]] | None = None,
     on: date | None = None,
 ) -> bytes:
     """The plain-language plan: large type, the patient's own words first."""
@@ -179,7 +196,7 @@ def patient_pdf(
     big, body = 22, 15
     pdf.heading(w["title"], 26)
     pdf.para(f"{w['for']}: {patient.given_name} {patient.family_name} ({name})", body)
-    pdf.para(f"{w['made']}: {on.isoformat()}", body)
+    pdf.para(f"{w['made']}: {_day(on, language)}", body)
     live = [g for g in view.goals if g.lifecycle_status not in care_plans.CLOSED_GOALS]
     pdf.heading(w["goals"], big)
     if not live:
@@ -190,7 +207,7 @@ def patient_pdf(
             pdf.para(f"{n}. {w['said']}{who}: “{goal.patients_words}”", body, bold=True)
         else:
             pdf.para(f"{n}.", body, bold=True)
-        target = f" ({w['by']} {goal.target_on.isoformat()})" if goal.target_on else ""
+        target = f" ({w['by']} {_day(goal.target_on, language)})" if goal.target_on else ""
         pdf.para(f"{w['goal']}: {goal.description}{target}", body, indent=6)
         pdf.ln(2)
     open_tasks = [t for t in view.tasks if t.status in OPEN]
@@ -201,29 +218,31 @@ def patient_pdf(
         if not items:
             pdf.para(w["none"], body)
         for task in items[:25]:
-            pdf.para(f"• {task.title} ({task.due_on.isoformat()})", body, indent=2)
+            pdf.para(f"• {task.title} ({_day(task.due_on, language)})", body, indent=2)
     pdf.heading(w["call"], big)
     manager = patient.primary_case_manager
     if manager is not None:
         pdf.para(f"{w['case_manager']}: {manager.display_name}", body, bold=True)
     for m in view.team:
-        phone = f" · {m.phone}" if m.phone else ""
+        phone = f" · {display_phone(m.phone)}" if m.phone else ""
         pdf.para(f"{care_plans.member_label(m)} — {m.role}{phone}", body)
     pdf.para(w["call_note"], body)
     pdf.heading(w["appointments"], big)
     if appointments:
         for when, what, where in appointments:
-            pdf.para(f"• {when}: {what} — {where}", body, indent=2)
+            place = f" — {where}" if where else ""
+            pdf.para(f"• {_when(when, language)}: {what}{place}", body, indent=2)
     else:
         pdf.para(w["no_appointments"], body)
     pdf.heading(w["taught"], big)
     if not view.teach_backs:
         pdf.para(w["none"], body)
     for tb in view.teach_backs[:15]:
-        pdf.para(f"• {tb.topic} ({tb.taught_on.isoformat()})", body, indent=2)
+        pdf.para(f"• {tb.topic} ({_day(tb.taught_on, language)})", body, indent=2)
     if view.plan and view.plan.next_review_on:
         pdf.ln(3)
-        pdf.para(f"{w['next_review']} {view.plan.next_review_on.isoformat()}.", body, bold=True)
+        review = _day(view.plan.next_review_on, language)
+        pdf.para(f"{w['next_review']} {review}.", body, bold=True)
     return bytes(pdf.output())
 
 
@@ -266,7 +285,7 @@ def clinician_pdf(
             for g in view.goals
         ],
         size,
-        widths=(5, 30, 30, 12, 11, 11, 12),
+        widths=(4, 27, 27, 15, 12, 15, 11),  # dates and one-word statuses on one line
     )
     if view.options:
         goals_by_id = {g.id: g for g in view.goals}
@@ -314,12 +333,12 @@ def clinician_pdf(
         ]
         or [("-", "No tasks", "", "", "", "")],
         size,
-        widths=(14, 30, 22, 18, 10, 8),
+        widths=(15, 27, 20, 18, 13, 9),
     )
     pdf.heading("Care team", 13)
     pdf.rows(
         ("Role", "Member", "Phone"),
-        [(m.role, care_plans.member_label(m), m.phone or "") for m in view.team]
+        [(m.role, care_plans.member_label(m), display_phone(m.phone)) for m in view.team]
         or [("-", "No members", "")],
         size,
     )
@@ -401,7 +420,7 @@ def export_plan_pdf(
     users = {u.id: u.display_name for u in s.query(User).all()}
     if version == "patient":
         data = patient_pdf(
-            view, language=language, users=users, appointments=_appointments(s, patient_id, today())
+            view, language=language, users=users, appointments=_appointments(s, patient_id)
         )
     else:
         data = clinician_pdf(view, users=users)

@@ -135,3 +135,34 @@ def test_patient_version_lists_upcoming_appointments_from_the_calendar(s, nurse,
     )
     text = _text(care_plan_pdf.export_plan_pdf(s, nurse, full_plan.patient_id, version="patient"))
     assert "Cardiology follow-up" in text and "Heart Clinic" in text
+
+
+def test_dates_are_written_in_the_printout_language():
+    from datetime import datetime
+
+    when = datetime(2026, 12, 3, 9, 0)
+    assert care_plan_pdf._when(when, "en") == "Thu, Dec 3, 2026 9:00 AM"
+    assert care_plan_pdf._when(when, "es") == "jue, 3 de dic de 2026 9:00 a.m."
+    assert care_plan_pdf._day(when.date(), "es") == "3 dic 2026"
+
+
+def test_patient_version_speaks_the_language_in_dates_and_phones_too(s, nurse, full_plan):
+    from datetime import UTC, datetime, timedelta
+
+    from services import recurrence, scheduling
+    from services.scheduling import AppointmentInput
+
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    scheduling.book_appointment(
+        s, nurse,
+        AppointmentInput(kind="follow-up call", patient_id=full_plan.patient_id,
+                         title="Check-in call", start=start, end=start + timedelta(minutes=15),
+                         staff_id=nurse.id),
+    )  # fmt: skip
+    local = recurrence.utc_to_local(start, scheduling.clinic_tz())
+    es = _text(care_plan_pdf.export_plan_pdf(s, nurse, full_plan.patient_id, language="es"))
+    en = _text(care_plan_pdf.export_plan_pdf(s, nurse, full_plan.patient_id, language="en"))
+    assert care_plan_pdf._when(local, "es") in es and care_plan_pdf._when(local, "en") in en
+    assert f"{local:%a}," not in es  # no English weekday in the Spanish printout
+    assert "Check-in call —" not in en  # a call has no place: no dangling dash
+    assert "+1" not in en  # phones as people dial them, e.g. (212) 555-0101
