@@ -10,11 +10,13 @@ import streamlit as st
 from sqlalchemy.engine import make_url
 
 from components.flash import flash
+from components.forms import show_field_error
 from db import config
 from db.base import today
 from db.session import dispose_all, session_scope
 from services import audit, backup
 from services.audit import Action
+from services.errors import InvalidInput
 from services.identity import Actor
 
 
@@ -28,18 +30,23 @@ def audit_report(actor: Actor) -> None:
     start = c1.date_input("From", value=today() - timedelta(days=7), format="YYYY-MM-DD")
     end = c2.date_input("To", value=today(), format="YYYY-MM-DD")
     user = c3.text_input("User (username)")
-    patient = c4.number_input("Patient id", min_value=0, step=1, value=0)
+    patient = c4.text_input("Patient MRN")
     action = c5.selectbox("Action", ["(any)", *audit.ACTIONS])
-    with session_scope() as s:
-        rows = audit.report(
-            s,
-            actor,
-            start=start,
-            end=end,
-            username=user.strip().lower() or None,
-            patient_id=int(patient) or None,
-            action=None if action == "(any)" else action,
-        )
+    try:
+        with session_scope() as s:
+            rows = audit.report(
+                s,
+                actor,
+                start=start,
+                end=end,
+                username=user.strip().lower() or None,
+                patient_mrn=patient,
+                action=None if action == "(any)" else action,
+            )
+    except InvalidInput as exc:
+        with c4:
+            show_field_error(exc.errors, "patient_mrn")
+        return
     st.caption(f"{len(rows)} event(s), newest first; click a column heading to sort.")
     frame = pd.DataFrame(rows)
     st.dataframe(frame, hide_index=True, width="stretch")

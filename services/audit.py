@@ -176,28 +176,35 @@ def report(
     start: date | None = None,
     end: date | None = None,
     username: str | None = None,
-    patient_id: int | None = None,
+    patient_mrn: str | None = None,
     action: str | None = None,
     limit: int = 5000,
 ) -> list[dict]:
-    """Audit events as plain rows, newest first, for the Admin report and its CSV."""
+    """Audit events as plain rows, newest first, for the Admin report and its CSV.
+
+    The patient is named by MRN, the number staff see; an unknown MRN is refused."""
     from datetime import UTC, time, timedelta
 
+    from db.models import Patient
+    from services.errors import InvalidInput
     from services.identity import require
 
     require(actor, "admin")
-    stmt = select(AuditEvent)
+    stmt = select(AuditEvent, Patient.mrn).outerjoin(Patient, Patient.id == AuditEvent.patient_id)
+    if (patient_mrn or "").strip():
+        mrn = patient_mrn.strip()
+        if s.scalar(select(Patient.id).where(Patient.mrn == mrn)) is None:
+            raise InvalidInput({"patient_mrn": f"No patient has MRN {mrn}."})
+        stmt = stmt.where(Patient.mrn == mrn)
     if start:
         stmt = stmt.where(AuditEvent.at >= datetime.combine(start, time.min, UTC))
     if end:
         stmt = stmt.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), time.min, UTC))
     if username:
         stmt = stmt.where(AuditEvent.username == username)
-    if patient_id:
-        stmt = stmt.where(AuditEvent.patient_id == patient_id)
     if action:
         stmt = stmt.where(AuditEvent.action == action)
-    events = s.scalars(stmt.order_by(AuditEvent.id.desc()).limit(limit))
+    events = s.execute(stmt.order_by(AuditEvent.id.desc()).limit(limit))
     return [
         {
             "id": e.id,
@@ -206,12 +213,12 @@ def report(
             "action": e.action,
             "entity": e.entity or "",
             "entity id": e.entity_id or "",
-            "patient id": e.patient_id,
+            "patient MRN": mrn or "",
             "category": e.category or "",
             "success": e.success,
             "detail": e.detail or "",
         }
-        for e in events
+        for e, mrn in events
     ]
 
 

@@ -62,3 +62,23 @@ def test_report_filters_by_action(s, make_actor, action):
     rows = audit.report(s, admin, action=action)
     assert [r["action"] for r in rows] == [action]
     assert s.query(AuditEvent).count() == 2
+
+
+def test_report_finds_a_patient_by_mrn_and_refuses_an_unknown_one(s, make_actor):
+    from datetime import date
+
+    from db.models import Patient, Role
+    from services.errors import InvalidInput
+
+    admin = make_actor(Role.ADMIN)
+    ana = Patient(mrn="MRN-7", given_name="Ana", family_name="Ruiz", birth_date=date(1950, 1, 1))
+    bo = Patient(mrn="MRN-8", given_name="Bo", family_name="Lee", birth_date=date(1950, 1, 1))
+    s.add_all([ana, bo])
+    s.flush()
+    for p in (ana, bo):
+        audit.record(s, admin, Action.VIEW, entity="patient", entity_id=p.id, patient_id=p.id)
+    rows = audit.report(s, admin, patient_mrn=" MRN-7 ")
+    assert [(r["patient MRN"], r["entity id"]) for r in rows] == [("MRN-7", str(ana.id))]
+    with pytest.raises(InvalidInput) as exc:
+        audit.report(s, admin, patient_mrn="NOPE")
+    assert "No patient has MRN NOPE" in exc.value.errors["patient_mrn"]
