@@ -8,9 +8,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from components.patient_register import forget
 from components.text import show_table
 
 PATIENT_KEY = "intake_patient_id"
+REGISTER_KEY = "intake_register"  # the inline registration form's state
 CONFLICT_KEY = "_intake_conflict"
 ROOT = Path(__file__).resolve().parent.parent
 CARE_PLAN_PAGES = ("pages/care_plan.py", "pages/care_plans.py", "pages/careplan.py")
@@ -30,6 +32,7 @@ def patient_picker(
     `register` draws the form for a patient seen for the first time."""
     chosen = st.session_state.get(PATIENT_KEY)
     if chosen:
+        forget(REGISTER_KEY)  # whoever was being registered, a patient is now chosen
         if st.sidebar.button("Choose another patient", icon=":material/person_search:"):
             st.session_state.pop(PATIENT_KEY, None)
             st.rerun()
@@ -52,7 +55,8 @@ def patient_picker(
         elif register:
             st.info("No patient found. A new patient? Register them below.")
         else:
-            st.info("No patient found. Ask a colleague who registers patients to add them.")
+            st.info("No patient found. New patients are registered on the Patients page.")
+            st.page_link("pages/patients.py", label="Go to Patients", icon=":material/group:")
     if register:
         with st.expander("Register a new patient and start the intake"):
             register()

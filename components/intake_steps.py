@@ -175,7 +175,7 @@ def supports(saved: dict, errors: dict, key: str) -> Submitted | None:
             placeholder="Choose",
         )
         phone = c.text_input("Caregiver phone", value=saved.get("caregiver_phone", "") or "")
-        for field in ("caregiver_relationship", "caregiver_phone"):
+        for field in ("caregiver_name", "caregiver_relationship", "caregiver_phone"):
             show_field_error(errors, field)
         involvement = st.radio(
             "How involved is the caregiver?",

@@ -16,6 +16,7 @@ from services import patients
 from services.errors import InvalidInput
 from services.identity import Actor
 from services.patients import PatientInput, PossibleDuplicate
+from services.text import fold
 
 state = st.session_state
 
@@ -24,6 +25,16 @@ def register_view(actor: Actor, staff: dict[int, str], region: str) -> None:
     st.title("Register a patient")
     st.button("← Back to search", on_click=open_patient, args=(None, "search"))
     register_form(actor, staff, region, key="register", on_open=open_patient)
+
+
+def _identity(data: PatientInput) -> tuple:
+    return fold(data.given_name or ""), fold(data.family_name or ""), data.birth_date
+
+
+def forget(key: str) -> None:
+    """Drop a registration form's warning and typed values (another patient was chosen)."""
+    state.pop(f"{key}_dupes", None)
+    state.pop(f"{key}_data", None)
 
 
 def register_form(
@@ -44,7 +55,10 @@ def register_form(
         state.pop(data_key, None)
         on_open(patient_id)
 
-    dupes = state.get(dupes_key)
+    # The warning belongs to the name and birth date that raised it: "Register anyway"
+    # confirms those only, and a changed name or date is checked again.
+    warned = state.get(dupes_key)
+    dupes = warned["matches"] if warned else None
     if dupes:
         st.warning(
             "A patient with the same name and date of birth is already registered. "
@@ -67,14 +81,15 @@ def register_form(
     if data is None:
         return
     state[data_key] = data  # what was typed survives a refusal
+    confirmed = bool(warned) and warned["for"] == _identity(data)
     try:
         with session_scope() as s:
             p = patients.register_patient(
-                s, actor, data, region=region, confirmed_not_duplicate=bool(dupes)
+                s, actor, data, region=region, confirmed_not_duplicate=confirmed
             )
             new_id, mrn = p.id, p.mrn
     except PossibleDuplicate as exc:
-        state[dupes_key] = exc.matches
+        state[dupes_key] = {"matches": exc.matches, "for": _identity(data)}
     except InvalidInput as exc:
         field_errors(key, exc.errors)
     else:

@@ -14,6 +14,7 @@ from db.session import session_scope
 from services import auth, instrument_store, patients
 from services import intake as svc
 from services.errors import Conflict, InvalidInput
+from services.recurrence import utc_to_local
 
 actor = page_setup("Intake assessment", "clinical.read")
 if st.query_params.get("patient", "").isdigit():  # opened from a patient's page
@@ -69,7 +70,7 @@ def register() -> None:
     def start_intake(new_id: int) -> None:
         st.session_state[page.PATIENT_KEY] = new_id
 
-    register_form(actor, staff, config.load().region, key="intake_register", on_open=start_intake)
+    register_form(actor, staff, config.load().region, key=page.REGISTER_KEY, on_open=start_intake)
 
 
 can_register = actor.can("patients.edit") and actor.can("clinical.edit")  # then the intake
@@ -81,6 +82,7 @@ with session_scope() as s:
     p = {c: getattr(patient, c) for c in ui.PATIENT_FIELDS} | {"name": patient.display_name}
     draft = svc.open_draft(s, patient_id)
     summary = svc.summarize(s, actor, draft) if draft else None
+    caregiver_note = svc.caregiver_outcome(s, actor, draft)[0] if draft else None
     who = draft.updated_by.display_name if draft and draft.updated_by else ""
     active = instrument_store.active_instruments(s)
     past = svc.history(s, actor, patient_id)
@@ -120,7 +122,8 @@ with work:
         f"intake_seen_{intake_id}", (draft.version, draft.data, p)
     )
     step = st.session_state.setdefault(f"intake_step_{intake_id}", draft.current_step)
-    st.caption(f"Draft last saved {draft.updated_at:%d %b %Y %H:%M} UTC by {who}.")
+    saved_at = utc_to_local(draft.updated_at, config.load().timezone)
+    st.caption(f"Draft last saved {saved_at:%d %b %Y %H:%M} by {who}.")
     ui.progress(step)
     key = svc.STEP_KEYS[step - 1]
     page.show_conflict(key)
@@ -148,6 +151,8 @@ with work:
             save(form, svc.save_step, intake_id, key, values, version, step=step + got.move)
     elif key == "summary":
         ui.summary_view(summary)
+        if caregiver_note:
+            st.caption(caregiver_note)
         decided = ui.decisions(summary, f"{form}_decisions")
         for message in errors.values():
             st.error(message)

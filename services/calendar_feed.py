@@ -91,7 +91,7 @@ def event_for(a: Appointment, tz: str, *, editable: bool) -> dict:
 def transport_event(a: Appointment, tz: str) -> dict | None:
     """The ride as its own (read-only) block, so a driver's pick-up shows on the day."""
     t = a.transport
-    if t is None or a.status == AppointmentStatus.CANCELLED:
+    if t is None or not a.needs_transport or a.status == AppointmentStatus.CANCELLED:
         return None
     mark = "✓" if t.confirmed else "?"
     return {

@@ -229,6 +229,8 @@ def _clean_supports(v: dict) -> dict:
         "involvement": v.get("involvement") or "",
         "other_supports": _text(v, "other_supports", errors),
     }
+    if len(out["caregiver_name"]) > 200:  # the family list's limit
+        errors["caregiver_name"] = "Keep the name under 200 characters."
     if out["caregiver_name"]:
         _choice(v, "involvement", INVOLVEMENT, errors, "Say how involved the caregiver is.")
         # The family list's relationships, so the caregiver can go to Contacts as they are.
@@ -649,24 +651,43 @@ def complete_intake(
     return intake
 
 
-def caregiver_to_family(s: Session, actor: Actor, intake: Intake) -> None:
-    """The main caregiver named at intake joins the patient's family in Contacts (as the
-    primary caregiver), unless someone of that name is already there: no double entry."""
+def _relationship(text: str | None) -> str:
+    """The family-list relationship for what the supports step holds (drafts saved before
+    the step used the list hold free text: "Daughter" still finds "daughter")."""
+    wanted = fold(text or "")
+    return next((r for r in RELATIONSHIPS if fold(r) == wanted), "other")
+
+
+def caregiver_outcome(
+    s: Session, actor: Actor, intake: Intake
+) -> tuple[str | None, family.RelatedPersonInput | None]:
+    """What completing the intake does with the caregiver it names, in words for the summary,
+    and the family-list entry to add (None when there is nothing to add)."""
     supports = (intake.data or {}).get("supports") or {}
     name = (supports.get("caregiver_name") or "").strip()
-    if not name or supports.get("caregiver_relationship") not in RELATIONSHIPS:
-        return
-    known = {fold(p.name) for p in family.family_of(s, actor, intake.patient_id)}
-    if fold(name) in known:
-        return
-    family.add_related_person(
-        s, actor, intake.patient_id,
-        family.RelatedPersonInput(
-            name=name, relationship=supports["caregiver_relationship"],
-            phone=supports.get("caregiver_phone") or "", primary_caregiver=True,
-        ),
-        region=config.load().region,
-    )  # fmt: skip
+    if not name:
+        return None, None
+    people = family.family_of(s, actor, intake.patient_id)
+    if any(fold(p.name) == fold(name) for p in people):
+        return f"{name} is already in the family list in Contacts.", None
+    primary = next((p.name for p in people if p.primary_caregiver), None)
+    entry = family.RelatedPersonInput(
+        name=name,
+        relationship=_relationship(supports.get("caregiver_relationship")),
+        phone=supports.get("caregiver_phone") or "",
+        primary_caregiver=primary is None,
+    )
+    if primary is None:
+        return f"{name} joins the family list in Contacts as primary caregiver.", entry
+    return f"{name} joins the family list in Contacts ({primary} stays primary caregiver).", entry
+
+
+def caregiver_to_family(s: Session, actor: Actor, intake: Intake) -> None:
+    """The caregiver named at intake joins the patient's family in Contacts: no double
+    entry, and never a second primary caregiver."""
+    _, entry = caregiver_outcome(s, actor, intake)
+    if entry is not None:
+        family.add_related_person(s, actor, intake.patient_id, entry, region=config.load().region)
 
 
 # ---------------------------------------------------------------- hand-off to the care plan

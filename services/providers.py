@@ -19,6 +19,7 @@ from db.models import (
     AppointmentStatus,
     Organization,
     OrgType,
+    Patient,
     RecordStatus,
     TransportBooking,
 )
@@ -141,6 +142,7 @@ def coming_up_with(
     now = now or utcnow()
     until = now + timedelta(days=days)
     gone = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+    archived = Appointment.patient.has(Patient.status != RecordStatus.ACTIVE)
     visits = s.scalars(
         select(Appointment)
         .options(joinedload(Appointment.patient))
@@ -149,6 +151,7 @@ def coming_up_with(
             Appointment.start_at >= now,
             Appointment.start_at < until,
             Appointment.status.not_in(gone),
+            ~archived,
         )
         .order_by(Appointment.start_at)
         .limit(200)
@@ -162,6 +165,8 @@ def coming_up_with(
             TransportBooking.pickup_at >= now,
             TransportBooking.pickup_at < until,
             Appointment.status.not_in(gone),
+            Appointment.needs_transport.is_(True),
+            ~archived,
         )
         .order_by(TransportBooking.pickup_at)
         .limit(200)

@@ -740,7 +740,7 @@ def details(a: Appointment, tz: str) -> list[dict]:
         "Repeats": "yes (part of a series)" if a.series_id else None,
         "Transport": (
             ("confirmed" if a.transport.confirmed else "not confirmed yet")
-            if a.transport
+            if a.transport and a.needs_transport
             else ("needed" if a.needs_transport else "—")
         ),
         "Double booking kept because": a.conflict_override,

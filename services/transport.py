@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from db.base import utcnow
-from db.models import Appointment, AppointmentStatus, TransportBooking
+from db.models import Appointment, AppointmentStatus, Patient, RecordStatus, TransportBooking
 from services import audit, providers
 from services.audit import Action
 from services.errors import Conflict, InvalidInput
@@ -157,6 +157,8 @@ def unconfirmed_transport(
         )
         .where(
             TransportBooking.confirmed.is_(False),
+            Appointment.needs_transport.is_(True),  # unticked: the ride is not wanted now
+            ~Appointment.patient.has(Patient.status != RecordStatus.ACTIVE),  # not archived
             Appointment.start_at >= now,
             Appointment.start_at < now + timedelta(days=days),
             Appointment.status.not_in((AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)),

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from db.base import today
-from db.models import AppSetting, Patient, Role, User
+from db.models import AppSetting, Role, User
 
 DEMO_PASSWORD = "demo"
 # username, display name, role
@@ -98,7 +98,7 @@ def seed_demo(
     progress: Callable[[float, str], None] | None = None,
 ) -> DemoContext:
     """Fill an empty training database (or a new, empty one) with synthetic data."""
-    if is_training_database(s) and s.scalar(select(func.count(Patient.id))):
+    if is_training_database(s) and s.scalar(select(func.count(User.id))):  # seeded before
         raise AlreadySeeded("The training database already holds demo data.")
     if not is_training_database(s):
         if s.scalar(select(func.count(User.id))):

@@ -53,7 +53,9 @@ def main_text(pg) -> str:
 def until_shown(pg, text: str, shown: bool = True) -> None:
     """Wait until the main area does (or no longer does) show `text`. Right after an action
     the page can still hold the previous run's elements, or look idle before the new run
-    starts, so an instant check of main_text would be a race."""
+    starts, so an instant check of main_text would be a race. A text that should vanish can
+    also vanish for a moment while the page redraws: wait for a sign of the new state
+    first (e.g. its flash message), then for the text to be gone."""
     pg.wait_for_function(
         """([text, shown]) => {
             const main = document.querySelector('[data-testid="stMain"]');

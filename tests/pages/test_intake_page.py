@@ -213,3 +213,30 @@ def test_a_scheduler_is_not_offered_registration_on_the_intake_page(app_env):
     next(t for t in at.text_input if t.label == "Find a patient").input("Nobody").run()
     assert "Register them below" not in texts(at)
     assert not [e for e in at.expander if e.label.startswith("Register a new patient")]
+
+
+def test_register_anyway_confirms_only_the_name_that_was_warned_about(app_env):
+    from db.models import Patient
+
+    _seed()  # Rosa Diaz, born 1948-03-02
+    with session_scope() as s:
+        patients.register_patient(
+            s, SYSTEM,
+            patients.PatientInput(given_name="Juan", family_name="Perez",
+                                  birth_date=date(1950, 1, 1)),
+        )  # fmt: skip
+    at = signed_in("nurse", "pages/intake.py")
+
+    def submit(given, family, born, label):
+        next(t for t in at.text_input if t.label.startswith("Given name")).input(given)
+        next(t for t in at.text_input if t.label.startswith("Family name")).input(family)
+        next(d for d in at.date_input if "birth" in d.label.lower()).set_value(born)
+        _button(at, label).click().run()
+        assert not at.exception, at.exception
+
+    submit("Rosa", "Diaz", date(1948, 3, 2), "Register patient")
+    assert "already registered" in texts(at)
+    submit("Juan", "Perez", date(1950, 1, 1), "Register anyway")  # another duplicate
+    assert "already registered" in texts(at)
+    with session_scope() as s:
+        assert s.query(Patient).filter_by(family_name="Perez").count() == 1

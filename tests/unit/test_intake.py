@@ -283,3 +283,36 @@ def test_a_caregiver_relationship_comes_from_the_family_list(s, nurse, patient):
             SUPPORTS | {"caregiver_relationship": "my girl"}, intake.version,
         )  # fmt: skip
     assert "caregiver_relationship" in exc.value.errors
+
+
+def test_the_caregiver_never_becomes_a_second_primary_and_old_drafts_still_count(s, nurse, patient):
+    from services import family
+
+    family.add_related_person(
+        s, nurse, patient.id,
+        family.RelatedPersonInput(name="Luis Ortiz", relationship="son", primary_caregiver=True),
+        region="US",
+    )  # fmt: skip
+    intake = svc.start_intake(s, nurse, patient.id)
+    walk(s, nurse, intake)
+    # a draft saved before the step used the family list holds free text
+    intake.data = intake.data | {"supports": SUPPORTS | {"caregiver_relationship": "Daughter"}}
+    s.flush()
+    note, entry = svc.caregiver_outcome(s, nurse, intake)
+    assert (
+        note == "Ana Ruiz joins the family list in Contacts (Luis Ortiz stays primary caregiver)."
+    )
+    svc.complete_intake(s, nurse, intake.id, {}, intake.version)
+    people = {p.name: p for p in family.family_of(s, nurse, patient.id)}
+    assert people["Ana Ruiz"].relationship_ == "daughter"
+    assert [n for n, p in people.items() if p.primary_caregiver] == ["Luis Ortiz"]
+
+
+def test_a_caregiver_name_fits_the_family_list(s, nurse, patient):
+    intake = svc.start_intake(s, nurse, patient.id)
+    with pytest.raises(InvalidInput) as exc:
+        svc.save_step(
+            s, nurse, intake.id, "supports", SUPPORTS | {"caregiver_name": "A" * 201},
+            intake.version,
+        )  # fmt: skip
+    assert "200 characters" in exc.value.errors["caregiver_name"]

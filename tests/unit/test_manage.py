@@ -125,6 +125,17 @@ def test_seed_demo_refuses_a_database_with_real_accounts():
         seed_demo(s, patients=5)
 
 
+def test_a_seeded_training_database_is_never_seeded_twice(s):
+    from db.models import Organization
+    from services.demo import AlreadySeeded, seed_demo
+
+    seed_demo(s, patients=0)  # staff, directory and case conferences, no patients
+    before = s.query(Organization).count()
+    with pytest.raises(AlreadySeeded):
+        seed_demo(s, patients=5)
+    assert s.query(Organization).count() == before
+
+
 def test_backup_and_restore_round_trip_and_refuse_a_bad_backup(tmp_path):
     manage(
         "create-user", "a.admin", "--role", "admin", "--password-stdin", stdin="Strong-enough-42\n"

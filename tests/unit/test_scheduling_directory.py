@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from db.models import Appointment, Organization
-from services import directory, providers, scheduling, transport
+from services import calendar_feed, directory, providers, scheduling, transport
 from services.errors import InvalidInput
 from services.scheduling import AppointmentInput
 from services.transport import TransportInput
@@ -234,3 +234,29 @@ def test_an_entry_lists_what_is_coming_up_with_it(s, nurse):
         "not confirmed",
         "Sat 04 Jul 11:00",
     )
+
+
+def test_rides_not_wanted_or_for_archived_patients_are_not_chased(s, nurse):
+    from services import patients as patient_service
+
+    van = org(s, nurse, name="Blue Van Medical Transport", org_type="transport vendor")
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+    booked = []
+    for given in ("Ann", "Ben", "Cy"):
+        a = scheduling.book_appointment(
+            s, nurse,
+            AppointmentInput(kind="medical appointment", patient_id=patient(s, given).id,
+                             start=start, end=start + timedelta(hours=1), needs_transport=True),
+        ).appointment  # fmt: skip
+        transport.save_transport(
+            s, nurse, a.id,
+            TransportInput(pickup_at=start - timedelta(hours=1), vendor_contact_id=van.id),
+        )  # fmt: skip
+        booked.append(a)
+    unticked = replace(AppointmentInput.from_appointment(booked[1]), needs_transport=False)
+    scheduling.update_appointment(s, nurse, booked[1].id, unticked, booked[1].version)
+    patient_service.archive_patient(s, nurse, booked[2].patient_id, "Moved away")
+    assert [t.appointment_id for t in transport.unconfirmed_transport(s)] == [booked[0].id]
+    rows = providers.coming_up_with(s, van.id, "UTC")
+    assert [r["Patient"] for r in rows] == [booked[0].patient.display_name]
+    assert calendar_feed.transport_event(booked[1], "UTC") is None  # no ride block either
