@@ -8,7 +8,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from db.base import utcnow
-from db.models import Appointment, AppointmentKind, AppointmentStatus, Patient, ReminderOutcome
+from db.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    Patient,
+    RecordStatus,
+    ReminderOutcome,
+)
 from services import audit, recurrence, summary, worklist
 from services.audit import Action
 from services.errors import InvalidInput
@@ -36,6 +43,7 @@ def reminders_due(
             Appointment.start_at < now + timedelta(hours=hours),
             Appointment.status.in_(NEEDS_REMINDER),
             Appointment.kind.not_in(NO_REMINDER_KINDS),
+            Patient.status == RecordStatus.ACTIVE,  # nobody calls a patient who moved or died
         )
         .order_by(Appointment.start_at)
     )

@@ -374,3 +374,14 @@ def test_my_day_lists_rides_to_confirm_in_the_next_two_days(s, nurse, make_actor
     assert section.urgent and len(section.rows) == 1  # not the one in five days
     assert section.rows[0]["Patient"] == "Reyes, Ana" and "id" not in section.rows[0]
     assert rides(make_actor(Role.VIEWER)) is None  # who cannot book rides is not asked to
+
+
+def test_no_reminder_call_for_an_archived_patient(s, nurse):
+    from services import patients
+
+    p = make_patient(s)
+    now = datetime(2026, 6, 30, 12, tzinfo=UTC)
+    scheduling.book_appointment(s, nurse, data(p, nurse.id, at(2026, 7, 1, 9)))
+    assert len(reminders.reminders_due(s, now)) == 1
+    patients.archive_patient(s, nurse, p.id, "Moved to Florida")
+    assert reminders.reminders_due(s, now) == []
