@@ -82,6 +82,9 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
                         st.rerun()
                 else:
                     errors = field_errors("archive")
+                    for section in sections:
+                        if section.before_archiving:
+                            st.warning(section.before_archiving)
                     why = st.text_input(
                         "Reason for archiving", placeholder="e.g. moved away, duplicate record"
                     )

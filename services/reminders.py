@@ -138,6 +138,10 @@ def _my_day(s: Session, actor: Actor, on: date) -> worklist.WorklistSection | No
 def _upcoming(s: Session, actor: Actor, patient: Patient) -> summary.SummarySection:
     tz = clinic_tz()
     items = upcoming_for_patient(s, patient.id, limit=10)
+    stays = (
+        f"{len(items)}{'+' if len(items) == 10 else ''} upcoming appointment(s) stay on the "
+        "calendar: cancel those that will not happen (reminder calls and rides stop)."
+    )
     return summary.SummarySection(
         "Upcoming appointments",
         [
@@ -157,6 +161,7 @@ def _upcoming(s: Session, actor: Actor, patient: Patient) -> summary.SummarySect
         ],
         empty_text="No upcoming appointments.",
         order=30,
+        before_archiving=stays if items else None,
     )
 
 

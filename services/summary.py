@@ -24,6 +24,8 @@ class SummarySection:
     empty_text: str = "Nothing recorded yet."
     alert: str | None = None  # an unmissable message shown above the section (e.g. suicide risk)
     order: int = 100
+    # Said next to "Archive this patient": what archiving leaves in place here.
+    before_archiving: str | None = None
 
 
 Provider = Callable[[Session, Actor, Patient], SummarySection | None]

@@ -124,3 +124,25 @@ def test_two_sessions_never_see_each_others_state(app_env):
     assert "Nuñez, Ana" not in texts(b)
     assert b.session_state["_auth"]["actor"].username == "viewer"
     assert a.session_state["_auth"]["actor"].username == "nurse"
+
+
+def test_archiving_says_what_stays_booked(app_env):
+    from datetime import UTC, datetime, timedelta
+
+    from services import scheduling
+    from services.scheduling import AppointmentInput
+
+    pid = _seed()
+    at = signed_in("nurse", "pages/patients.py")
+    at.session_state["patient_id"], at.session_state["patient_view"] = pid, "summary"
+    at.run()
+    assert not [w for w in at.warning if "upcoming appointment" in w.value]
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5)
+    with session_scope() as s:
+        scheduling.book_appointment(
+            s, SYSTEM,
+            AppointmentInput(kind="medical appointment", patient_id=pid, title="Eye exam",
+                             start=start, end=start + timedelta(hours=1)),
+        )  # fmt: skip
+    at.run()
+    assert any("1 upcoming appointment(s) stay on the calendar" in w.value for w in at.warning)
