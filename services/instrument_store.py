@@ -101,16 +101,7 @@ def save_instrument(s: Session, actor: Actor, text: str, note: str = "") -> Clin
     if found:
         raise InvalidInput({"definition": "The definition is not valid: " + "; ".join(found)})
     code = data["code"]
-    row = ClinicDefinition(
-        kind=INSTRUMENT,
-        code=code,
-        revision=_next_revision(s, INSTRUMENT, code),
-        body=text,
-        note=(note or "").strip() or None,
-        created_by_id=actor.id,
-    )
-    s.add(row)
-    s.flush()
+    row = _new_revision(s, actor, INSTRUMENT, code, text, note)
     audit.record(
         s,
         actor,
@@ -123,6 +114,23 @@ def save_instrument(s: Session, actor: Actor, text: str, note: str = "") -> Clin
     return row
 
 
+def _new_revision(
+    s: Session, actor: Actor, kind: str, code: str, text: str, note: str
+) -> ClinicDefinition:
+    """Store an uploaded definition as the next revision; earlier ones are kept."""
+    row = ClinicDefinition(
+        kind=kind,
+        code=code,
+        revision=_next_revision(s, kind, code),
+        body=text,
+        note=(note or "").strip() or None,
+        created_by_id=actor.id,
+    )
+    s.add(row)
+    s.flush()
+    return row
+
+
 def save_risk_rules(s: Session, actor: Actor, text: str, note: str = "") -> ClinicDefinition:
     require(actor, "admin")
     _check_upload(text)
@@ -130,16 +138,7 @@ def save_risk_rules(s: Session, actor: Actor, text: str, note: str = "") -> Clin
         risk.load_rules(text)
     except ValueError as exc:
         raise InvalidInput({"definition": f"The rules are not valid: {exc}"}) from exc
-    row = ClinicDefinition(
-        kind=RISK_TIERS,
-        code=RISK_CODE,
-        revision=_next_revision(s, RISK_TIERS, RISK_CODE),
-        body=text,
-        note=(note or "").strip() or None,
-        created_by_id=actor.id,
-    )
-    s.add(row)
-    s.flush()
+    row = _new_revision(s, actor, RISK_TIERS, RISK_CODE, text, note)
     audit.record(
         s,
         actor,

@@ -423,15 +423,20 @@ def _targets(s: Session, a: Appointment, scope: Scope) -> list[Appointment]:
     return rows if a in rows else [a, *rows]
 
 
-def _split_series(s: Session, a: Appointment, rows: list[Appointment]) -> None:
-    """ "This and following": end the old rule before `a`, give the rest a series of their own."""
-    old = s.get(AppointmentSeries, a.series_id)
-    earlier = s.scalar(
+def _occurrence_before(s: Session, series_id: int, recurrence_id: datetime) -> datetime | None:
+    """The original start of the series' occurrence just before this one (None: first)."""
+    return s.scalar(
         select(Appointment.recurrence_id)
-        .where(Appointment.series_id == old.id, Appointment.recurrence_id < a.recurrence_id)
+        .where(Appointment.series_id == series_id, Appointment.recurrence_id < recurrence_id)
         .order_by(Appointment.recurrence_id.desc())
         .limit(1)
     )
+
+
+def _split_series(s: Session, a: Appointment, rows: list[Appointment]) -> None:
+    """ "This and following": end the old rule before `a`, give the rest a series of their own."""
+    old = s.get(AppointmentSeries, a.series_id)
+    earlier = _occurrence_before(s, old.id, a.recurrence_id)
     if earlier is None:
         return  # `a` is the first occurrence: the whole series moves, nothing to split
     new = AppointmentSeries(
@@ -583,15 +588,7 @@ def cancel_appointment(
         r.status, r.status_reason = AppointmentStatus.CANCELLED, reason.strip()
     if a.series_id is not None and Scope(scope) != Scope.THIS and len(rows) > 1:
         series = s.get(AppointmentSeries, a.series_id)
-        earlier = s.scalar(
-            select(Appointment.recurrence_id)
-            .where(
-                Appointment.series_id == series.id,
-                Appointment.recurrence_id < rows[0].recurrence_id,
-            )
-            .order_by(Appointment.recurrence_id.desc())
-            .limit(1)
-        )
+        earlier = _occurrence_before(s, series.id, rows[0].recurrence_id)
         if earlier is not None and Scope(scope) == Scope.FOLLOWING:
             series.rrule = recurrence.with_until(
                 series.rrule, recurrence.utc_to_local(earlier, series.timezone)
