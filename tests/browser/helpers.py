@@ -136,8 +136,17 @@ def assert_no_app_error(pg) -> None:
 
 
 def open_popover(pg, label: str) -> None:
-    """Open an st.popover by its button text (it may already be open after a rerun)."""
+    """Open an st.popover by its button text (it may already be open after a rerun). A rerun
+    that lands just as the button is clicked redraws it closed, so try again."""
     button = pg.get_by_test_id("stPopoverButton").filter(has_text=label)
-    if button.get_attribute("aria-expanded") != "true":
-        button.click()
-    pg.get_by_test_id("stPopoverBody").wait_for()
+    body = pg.get_by_test_id("stPopoverBody")
+    for attempt in range(3):
+        wait_ready(pg)
+        if button.get_attribute("aria-expanded") != "true":
+            button.click()
+        try:
+            body.wait_for(timeout=45_000 if attempt == 2 else 8_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise

@@ -167,6 +167,7 @@ def test_archive_needs_a_reason_and_restore_brings_the_patient_back(page, demo_a
     page.get_by_test_id("stCheckbox").filter(has_text="Include archived").click()
     until_shown(page, "\n1 patient(s) found")
     choose_patient(page, mrn)
+    until_shown(page, "This patient is archived.")  # the record is open
     open_popover(page, "Restore")
     page.get_by_role("button", name="Restore this patient").click()
     wait_ready(page)
