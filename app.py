@@ -3,10 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from components.guard import page_setup
+from components.shared.guard import page_setup
 from db.base import today
 from db.session import session_scope
-from services import worklist
+from services.overview import my_day as worklist
 
 actor = page_setup("My day")
 

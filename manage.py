@@ -32,9 +32,9 @@ def cmd_upgrade(args) -> int:
 
 
 def cmd_create_user(args) -> int:
-    from services import auth
-    from services.errors import InvalidInput
-    from services.identity import SYSTEM
+    from services.core import auth
+    from services.core.errors import InvalidInput
+    from services.core.identity import SYSTEM
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -107,7 +107,7 @@ def cmd_reset_demo(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from services.backup import BackupError, backup
+    from services.core.backup import BackupError, backup
 
     url = config.load().database_url
     try:
@@ -120,7 +120,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from services.backup import BackupError, restore
+    from services.core.backup import BackupError, restore
 
     url = config.load().database_url
     dispose_all()
@@ -135,7 +135,7 @@ def cmd_restore(args) -> int:
 
 
 def cmd_verify_audit(args) -> int:
-    from services import audit
+    from services.core import audit
 
     with session_scope() as s:
         report = audit.verify(s)

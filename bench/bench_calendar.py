@@ -67,8 +67,9 @@ def measure(dirs: dict[str, tuple[Path, str]], runs: int) -> dict[str, dict]:
     from db.base import today
     from db.models import Appointment, User
     from db.session import session_scope
-    from services import calendar_feed, scheduling
-    from services.scheduling import Filters
+    from services.scheduling import appointments as scheduling
+    from services.scheduling import feed as calendar_feed
+    from services.scheduling.appointments import Filters
     from tests.apptest import signed_in
 
     tz = "America/New_York"

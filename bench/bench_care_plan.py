@@ -26,10 +26,10 @@ def build(data_dir: Path) -> dict[str, str]:
     from db import config, migrate
     from db.models import Patient, Role, User
     from db.session import session_scope
-    from services import care_plans
-    from services.auth import hash_password
-    from services.care_plans import GoalInput
-    from services.identity import Actor
+    from services.care_plans import plans as care_plans
+    from services.care_plans.plans import GoalInput
+    from services.core.auth import hash_password
+    from services.core.identity import Actor
 
     url = config.load().database_url
     migrate.upgrade(url)

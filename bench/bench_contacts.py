@@ -33,8 +33,8 @@ def build(data_dir: Path, organizations: int) -> None:
     from sqlalchemy import create_engine, func, select
 
     from db.models import Organization
-    from services.directory import ORG_TYPES, dedupe_key, search_text
-    from services.text import fold
+    from services.contacts.directory import ORG_TYPES, dedupe_key, search_text
+    from services.core.text import fold
 
     engine = create_engine(f"sqlite:///{data_dir / 'caredesk-demo.sqlite3'}")
     rng = random.Random(organizations)

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from db.models import Base  # noqa: E402
 from db.session import make_engine  # noqa: E402
-from services import assessments, patients  # noqa: E402
-from services import intake as svc  # noqa: E402
+from services.core.identity import SYSTEM  # noqa: E402
 from services.demo import seed_demo  # noqa: E402
-from services.identity import SYSTEM  # noqa: E402
+from services.intake import instruments as assessments
+from services.intake import intake as svc
+from services.patients import registry as patients
 
 
 def main(size: int) -> None:

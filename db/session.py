@@ -14,15 +14,17 @@ from db import config
 
 BUSY_TIMEOUT_MS = 15_000
 
-_engines: dict[str, Engine] = {}
+_engines: dict[tuple[str, bool], Engine] = {}
 _lock = threading.Lock()
 
 
-def _prepare_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
+def _prepare_sqlite(engine: Engine, *, foreign_keys: bool, writes: bool = True) -> None:
     """SQLAlchemy's documented recipe for real SQLite transactions (DESIGN.md §3.4).
 
     pysqlite's default defers BEGIN until the first write, so "check overlap, then
     insert" races between processes; BEGIN IMMEDIATE takes the write lock up front.
+    A reading engine begins deferred instead: in WAL mode its readers never wait for a
+    writer (DESIGN.md §3.14).
     """
 
     @event.listens_for(engine, "connect")
@@ -38,10 +40,10 @@ def _prepare_sqlite(engine: Engine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
-def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+def make_engine(url: str, *, foreign_keys: bool = True, writes: bool = True) -> Engine:
     if url.startswith("sqlite"):
         kwargs: dict = {}
         if url in ("sqlite://", "sqlite:///:memory:"):
@@ -49,18 +51,25 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
         else:
             kwargs = {"connect_args": {"check_same_thread": False, "timeout": 15}}
         engine = create_engine(url, **kwargs)
-        _prepare_sqlite(engine, foreign_keys=foreign_keys)
+        _prepare_sqlite(engine, foreign_keys=foreign_keys, writes=writes)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
-def get_engine(url: str | None = None) -> Engine:
-    """One Engine per database URL for the process (an Engine holds no patient data)."""
+def get_engine(url: str | None = None, *, writes: bool = True) -> Engine:
+    """One Engine per database URL (and per kind: writing or reading) for the process.
+
+    An Engine holds no patient data. An in-memory SQLite database exists once per
+    connection, so there reads share the writing engine.
+    """
     url = url or config.load().database_url
+    if url in ("sqlite://", "sqlite:///:memory:") or not url.startswith("sqlite"):
+        writes = True  # PostgreSQL needs no second engine: its reads never wait on writes
+    key = (url, writes)
     with _lock:
-        engine = _engines.get(url)
+        engine = _engines.get(key)
         if engine is None:
-            engine = _engines[url] = make_engine(url)
+            engine = _engines[key] = make_engine(url, writes=writes)
         return engine
 
 
@@ -83,4 +92,27 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        session.close()
+
+
+class ReadOnlyTransaction(RuntimeError):
+    """A reading action tried to write: it must use session_scope instead."""
+
+
+def _refuse_writes(session: Session, _flush_context, _instances) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlyTransaction("This action only reads; it may not change the database.")
+
+
+@contextmanager
+def read_scope(url: str | None = None) -> Iterator[Session]:
+    """A transaction that only reads: begins deferred (never waits for the write lock on
+    SQLite), refuses to flush changes, and always ends in a rollback."""
+    factory = sessionmaker(bind=get_engine(url, writes=False), expire_on_commit=False)
+    session = factory()
+    event.listen(session, "before_flush", _refuse_writes)
+    try:
+        yield session
+    finally:
+        session.rollback()
         session.close()

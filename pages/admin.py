@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from components.admin_system import audit_report, backups, settings_overview
-from components.admin_users import users_admin
-from components.guard import page_setup
-from components.instrument_admin import instrument_admin
-from components.template_admin import template_admin
+from components.admin.system import audit_report, backups, settings_overview
+from components.admin.users import users_admin
+from components.care_plans.template_admin import template_admin
+from components.intake.instrument_admin import instrument_admin
+from components.shared.guard import page_setup
 
 actor = page_setup("Admin", "admin")
 st.title("Admin")

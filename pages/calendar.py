@@ -2,17 +2,20 @@
 
 import streamlit as st
 
-from components import appointment_extras as extras
-from components import calendar_tabs
-from components.calendar_dialogs import Desk, find_patients, open_from_callback, show_dialog
-from components.calendar_view import calendar_view, current_view, legend
-from components.guard import page_setup
+from components.scheduling import appointment_extras as extras
+from components.scheduling import work_lists as calendar_tabs
+from components.scheduling.calendar_view import calendar_view, current_view, legend
+from components.scheduling.dialogs import Desk, find_patients, open_from_callback, show_dialog
+from components.shared.guard import page_setup
 from db import config
 from db.base import today
 from db.session import session_scope
-from services import auth, calendar_feed, reminders, scheduling
-from services import transport as rides
-from services.scheduling import Filters
+from services.core import auth
+from services.scheduling import appointments as scheduling
+from services.scheduling import feed as calendar_feed
+from services.scheduling import reminders
+from services.scheduling import transport as rides
+from services.scheduling.appointments import Filters
 
 actor = page_setup("Calendar", "patients.read")
 state, KEY = st.session_state, "cal"

@@ -2,18 +2,20 @@
 
 import streamlit as st
 
-from components import care_plan_goals as goals_ui
-from components import care_plan_header as header_ui
-from components import care_plan_print as print_ui
-from components import care_plan_reviews as reviews_ui
-from components import care_plan_tasks as tasks_ui
-from components import care_plan_teaching as teaching_ui
-from components import care_plan_team as team_ui
-from components import care_plan_transitions as transitions_ui
-from components.guard import page_setup
+from components.care_plans import goals as goals_ui
+from components.care_plans import header as header_ui
+from components.care_plans import printouts as print_ui
+from components.care_plans import reviews as reviews_ui
+from components.care_plans import tasks as tasks_ui
+from components.care_plans import teaching as teaching_ui
+from components.care_plans import team as team_ui
+from components.care_plans import transitions as transitions_ui
+from components.shared.guard import page_setup
 from db.models import Patient
 from db.session import session_scope
-from services import auth, care_plans, patients
+from services.care_plans import plans as care_plans
+from services.core import auth
+from services.patients import registry as patients
 
 actor = page_setup("Care plan", "clinical.read")
 st.title("Care plan")

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from components.contacts_directory import directory_view
-from components.contacts_import import import_view
-from components.contacts_patient import patient_view
-from components.contacts_referrals import board_view
-from components.guard import page_setup
+from components.contacts.directory import directory_view
+from components.contacts.directory_import import import_view
+from components.contacts.patient import patient_view
+from components.contacts.referrals import board_view
+from components.shared.guard import page_setup
 from db import config
 
 actor = page_setup("Contacts", "patients.read")

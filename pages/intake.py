@@ -2,19 +2,21 @@
 
 import streamlit as st
 
-from components import intake_page as page
-from components import intake_steps as ui
-from components.flash import flash
-from components.forms import field_errors
-from components.guard import page_setup
-from components.patient_register import register_form
-from components.text import show_table
+from components.intake import page
+from components.intake import steps as ui
+from components.patients.register import register_form
+from components.shared.flash import flash
+from components.shared.forms import field_errors
+from components.shared.guard import page_setup
+from components.shared.text import show_table
 from db import config
 from db.session import session_scope
-from services import auth, instrument_store, patients
-from services import intake as svc
-from services.errors import Conflict, InvalidInput
-from services.recurrence import utc_to_local
+from services.core import auth
+from services.core.clock import utc_to_local
+from services.core.errors import Conflict, InvalidInput
+from services.intake import instrument_store
+from services.intake import intake as svc
+from services.patients import registry as patients
 
 actor = page_setup("Intake assessment", "clinical.read")
 if st.query_params.get("patient", "").isdigit():  # opened from a patient's page

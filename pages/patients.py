@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from components.guard import page_setup
-from components.patient_record import record_view
-from components.patient_register import register_view
-from components.patient_search import search_view
+from components.patients.record import record_view
+from components.patients.register import register_view
+from components.patients.search import search_view
+from components.shared.guard import page_setup
 from db import config
 from db.session import session_scope
-from services import auth
+from services.core import auth
 
 actor = page_setup("Patients", "patients.read")
 region = config.load().region

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Base, Role
 from db.session import dispose_all, make_engine
-from services.identity import Actor
+from services.core.identity import Actor
 
 PG_URL = os.environ.get("CAREDESK_TEST_DATABASE_URL")
 PASSWORD = "Correct-horse-9"
@@ -85,14 +85,14 @@ def s(request, _pg_engine) -> Iterator[Session]:
 @functools.cache
 def _password_hash() -> str:
     """argon2 is slow on purpose; hash the shared test password once."""
-    from services.auth import hash_password
+    from services.core.auth import hash_password
 
     return hash_password(PASSWORD)
 
 
 def make_user(s: Session, username: str, role: Role = Role.NURSE, display_name: str | None = None):
     from db.models import User
-    from services.auth import hash_password
+    from services.core.auth import hash_password
 
     user = User(
         username=username,

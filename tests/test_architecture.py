@@ -70,15 +70,15 @@ _COMPONENTS_WITH_SESSIONS = {
     "guard",
     "signin",
     "firstrun",
-    "admin_users",
-    "admin_system",
+    "system",
+    "users",
     "instrument_admin",
     "template_admin",
-    "calendar_dialogs",
-    "calendar_tabs",
-    "patient_register",
-    "patient_record",
-    "patient_search",
+    "dialogs",
+    "work_lists",
+    "register",
+    "record",
+    "search",
 }
 
 
@@ -124,7 +124,7 @@ def test_config_hardening():
 
 
 def test_every_page_is_in_the_navigation():
-    from components.nav import PAGES
+    from components.shared.nav import PAGES
 
     listed = {p.path for p in PAGES}
     for path in PAGE_FILES:

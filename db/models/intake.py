@@ -82,7 +82,7 @@ class IntakeSuggestion(Timestamps, Base):
     """A need, goal, referral or task the intake suggested, with the nurse's decision.
 
     Accepted rows are what "Start care plan from this intake" hands on: the care-plan
-    builder reads them (`services.intake.accepted_suggestions`) and stamps
+    builder reads them (`services.intake.intake.accepted_suggestions`) and stamps
     `care_plan_id`/`handed_off_at` when it takes them.
     """
 

@@ -22,8 +22,8 @@ from db.models import (
     Task,
     TeachBack,
 )
+from services.care_plans.transitions import DISCHARGE_CHECKLIST, lace_score
 from services.demo import DemoContext
-from services.transitions import DISCHARGE_CHECKLIST, lace_score
 
 PLAN_SHARE = 0.6
 # (what they said, in their words; the measurable goal; a task for the case manager)

@@ -22,9 +22,9 @@ from db.models import (
     Role,
     ShareConsent,
 )
+from services.contacts.directory import dedupe_key, search_text
+from services.core.text import fold
 from services.demo import DemoContext
-from services.directory import dedupe_key, search_text
-from services.text import fold
 
 AREA_CODES = ["617", "508", "781", "413", "978", "212", "312"]
 # type -> (name patterns, services); equally long lists pair a name with its services
@@ -507,6 +507,6 @@ def seed(ctx: DemoContext) -> None:
         for start in range(0, len(rows), 5000):
             s.execute(model.__table__.insert(), rows[start : start + 5000])
     s.flush()
-    from services.referrals import create_due_followups
+    from services.contacts.referrals import create_due_followups
 
     create_due_followups(s, today)

@@ -21,10 +21,10 @@ from db.models import (
     TaskPriority,
     TaskStatus,
 )
-from services import assessments
 from services.demo import DemoContext
-from services.intake import SERVICES, TRANSPORT
-from services.risk import risk_tier
+from services.intake import instruments as assessments
+from services.intake.intake import SERVICES, TRANSPORT
+from services.intake.risk import risk_tier
 
 COMPLETED_SHARE = 0.6
 DRAFT_SHARE = 0.06

@@ -8,9 +8,9 @@ from faker import Faker
 from sqlalchemy import insert, select
 
 from db.models import LivingSituation, Patient, Role, User
-from services.auth import hash_password
+from services.core.auth import hash_password
+from services.core.text import fold
 from services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext
-from services.text import fold
 
 # (language, share of the caseload, needs an interpreter most of the time)
 LANGUAGES = [

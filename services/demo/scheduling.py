@@ -28,9 +28,9 @@ from db.models import (
     Role,
     TransportBooking,
 )
+from services.core.clock import local_to_utc
 from services.demo import DemoContext
 from services.demo.contacts import VENDORS
-from services.recurrence import local_to_utc
 
 PAST_WEEKS, AHEAD_WEEKS = 8, 12
 SLOT = 30  # minutes; the day runs 08:00-17:00

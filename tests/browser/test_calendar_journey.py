@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from db.models import Appointment, Patient, User
 from db.session import dispose_all, session_scope
-from services import recurrence, scheduling
-from services.identity import Actor
-from services.recurrence import Frequency, Repeat
-from services.scheduling import AppointmentInput
+from services.core import clock
+from services.core.identity import Actor
+from services.scheduling import appointments as scheduling
+from services.scheduling.appointments import AppointmentInput
+from services.scheduling.recurrence import Frequency, Repeat
 from tests.browser.conftest import go_to, sign_in, wait_ready
 
 TZ = "America/New_York"
@@ -46,9 +47,7 @@ def nurse_and_patient(url, n=0):
 
 
 def book(url, actor, pid, day, hour, title, repeat=None):
-    start = recurrence.local_to_utc(
-        datetime.combine(day, datetime.min.time()).replace(hour=hour), TZ
-    )
+    start = clock.local_to_utc(datetime.combine(day, datetime.min.time()).replace(hour=hour), TZ)
     with session_scope(url) as s:
         booked = scheduling.book_appointment(
             s, actor,
@@ -106,7 +105,7 @@ def drag(page, frame, event_text: str, day: date, time: str):
 
 def local_start(url, appointment_id):
     with session_scope(url) as s:
-        return recurrence.utc_to_local(s.get(Appointment, appointment_id).start_at, TZ)
+        return clock.utc_to_local(s.get(Appointment, appointment_id).start_at, TZ)
 
 
 def test_book_by_clicking_a_slot_then_drag_to_another_day(page, demo_app, db):

@@ -52,9 +52,9 @@ from db import config
 from db.models import Patient, User
 from db.session import session_scope
 from services import patients
-from services.errors import InvalidInput
-from services.identity import Actor
-from services.patients import PatientInput
+from services.core.errors import InvalidInput
+from services.core.identity import Actor
+from services.patients.registry import PatientInput
 
 names, long_name, family = json.load(sys.stdin)
 url = config.load().database_url

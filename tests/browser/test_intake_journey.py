@@ -8,7 +8,7 @@ import time
 
 from sqlalchemy import create_engine, select, text
 
-from services import assessments
+from services.intake import instruments as assessments
 from tests.browser.conftest import go_to, sign_in, wait_ready
 
 ANSWERS = {

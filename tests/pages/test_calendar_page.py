@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 
 from db.models import Appointment, AuditEvent, Patient, User
 from db.session import session_scope
-from services import recurrence, scheduling
-from services.identity import Actor
-from services.scheduling import AppointmentInput
+from services.core import clock
+from services.core.identity import Actor
+from services.scheduling import appointments as scheduling
+from services.scheduling.appointments import AppointmentInput
 from tests.apptest import signed_in, texts
 
 PAGE = "pages/calendar.py"
@@ -38,9 +39,7 @@ def clinic(app_env, monkeypatch):
         s.add(p)
         s.flush()
         actor = Actor(nurse.id, nurse.username, nurse.display_name, nurse.role)
-        start = recurrence.local_to_utc(
-            datetime.combine(day, datetime.min.time()).replace(hour=10), TZ
-        )
+        start = clock.local_to_utc(datetime.combine(day, datetime.min.time()).replace(hour=10), TZ)
         a = scheduling.book_appointment(
             s,
             actor,
@@ -123,7 +122,7 @@ def test_repeated_sticky_event_change_writes_once(clinic):
         assert "New time" not in texts(at)
     with session_scope(clinic["url"]) as s:
         a = s.get(Appointment, clinic["appointment"])
-        assert recurrence.utc_to_local(a.start_at, TZ).date() == new_day
+        assert clock.utc_to_local(a.start_at, TZ).date() == new_day
         assert a.version == clinic["version"] + 1
         updates = s.scalar(
             select(func.count(AuditEvent.id)).where(
@@ -245,7 +244,7 @@ def test_widget_wrapper_hands_each_callback_over_once():
     def script():
         import streamlit as st
 
-        from components.calendar_view import calendar_view
+        from components.scheduling.calendar_view import calendar_view
 
         got = calendar_view([], key="c", tz="America/New_York", editable=True)
         if got:
@@ -270,7 +269,7 @@ def test_widget_wrapper_hands_each_callback_over_once():
 
 
 def _directory(url) -> dict[str, int]:
-    from services.directory import OrgInput, create_organization
+    from services.contacts.directory import OrgInput, create_organization
 
     with session_scope(url) as s:
         nurse = s.scalar(select(User).where(User.username == "nurse"))
@@ -338,7 +337,7 @@ def test_ride_vendor_is_chosen_from_contacts(clinic):
 
 
 def test_two_entries_with_the_same_name_can_each_be_picked(clinic):
-    from services.directory import OrgInput, create_organization
+    from services.contacts.directory import OrgInput, create_organization
 
     with session_scope(clinic["url"]) as s:
         nurse = s.scalar(select(User).where(User.username == "nurse"))

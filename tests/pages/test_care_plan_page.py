@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from db.models import Goal, Patient, Task, TeachBack, User
 from db.session import session_scope
-from services import care_plans, teaching, transitions
-from services.care_plans import GoalInput
-from services.identity import Actor
-from services.teaching import TeachBackInput
+from services.care_plans import plans as care_plans
+from services.care_plans import teaching, transitions
+from services.care_plans.plans import GoalInput
+from services.care_plans.teaching import TeachBackInput
+from services.core.identity import Actor
 from tests.apptest import signed_in, texts
 
 PAGE = "pages/care_plan.py"

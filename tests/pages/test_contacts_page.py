@@ -8,8 +8,8 @@ import pytest
 
 from db.models import Organization, Patient, Role
 from db.session import session_scope
-from services.directory import OrgInput, create_organization
-from services.identity import Actor
+from services.contacts.directory import OrgInput, create_organization
+from services.core.identity import Actor
 from tests.apptest import signed_in, texts
 
 PAGE = "pages/contacts.py"
@@ -95,8 +95,8 @@ def test_search_is_accent_insensitive_and_bad_phone_shown_at_field(seeded):
 
 @pytest.fixture
 def with_referral(seeded):
-    from services import referrals
-    from services.referrals import ReferralInput
+    from services.contacts import referrals
+    from services.contacts.referrals import ReferralInput
 
     with session_scope(seeded) as s:
         pid = s.query(Patient.id).filter_by(mrn="M1").scalar()
@@ -138,7 +138,7 @@ def test_board_opens_a_referral_and_moves_it(with_referral, user):
 
 @pytest.fixture
 def insured(seeded):
-    from services.coverage import CoverageInput, add_coverage
+    from services.contacts.coverage import CoverageInput, add_coverage
 
     with session_scope(seeded) as s:
         payer = create_organization(
@@ -207,7 +207,7 @@ def test_a_coverage_changed_by_someone_else_is_refused_and_can_be_reloaded(insur
 
 def test_a_prior_authorisation_is_corrected(insured):
     from db.models import PriorAuthorization
-    from services.coverage import PriorAuthInput, request_prior_auth
+    from services.contacts.coverage import PriorAuthInput, request_prior_auth
 
     url, cov_id = insured
     with session_scope(url) as s:
@@ -228,7 +228,7 @@ def test_a_prior_authorisation_is_corrected(insured):
 def test_an_organization_shows_what_is_coming_up_with_it(seeded):
     from datetime import UTC, datetime, timedelta
 
-    from services.scheduling import AppointmentInput, book_appointment
+    from services.scheduling.appointments import AppointmentInput, book_appointment
 
     with session_scope(seeded) as s:
         clinic = s.query(Organization).filter_by(name="Clínica Harbor").one()

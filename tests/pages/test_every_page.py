@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from components.nav import PAGES
+from components.shared.nav import PAGES
 from db.models import Role
-from services.identity import PERMISSIONS
+from services.core.identity import PERMISSIONS
 from tests.apptest import signed_in, texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,8 +19,8 @@ def patient(app_env):
     from datetime import date
 
     from db.session import session_scope
-    from services import patients
-    from services.identity import SYSTEM
+    from services.core.identity import SYSTEM
+    from services.patients import registry as patients
 
     with session_scope() as s:
         p = patients.register_patient(

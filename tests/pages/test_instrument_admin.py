@@ -9,10 +9,10 @@ from tests.unit.test_instrument_store import CLINIC_FALLS
 
 
 def _script(role: str) -> None:
-    from components.flash import show_flash
-    from components.instrument_admin import instrument_admin
+    from components.intake.instrument_admin import instrument_admin
+    from components.shared.flash import show_flash
     from db.models import Role
-    from services.identity import Actor
+    from services.core.identity import Actor
 
     show_flash()  # the Admin page's guard does this
     instrument_admin(Actor(id=1, username=role, display_name=role, role=Role(role)))

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from db.models import Intake, IntakeStatus, IntakeSuggestion, Task, TaskPriority
 from db.session import session_scope
-from services import intake as svc
-from services import patients
-from services.identity import SYSTEM
+from services.core.identity import SYSTEM
+from services.intake import intake as svc
+from services.patients import registry as patients
 from tests.apptest import signed_in, texts
 
 

@@ -4,8 +4,8 @@ from datetime import date
 
 from db.models import Patient
 from db.session import session_scope
-from services import patients
-from services.identity import SYSTEM
+from services.core.identity import SYSTEM
+from services.patients import registry as patients
 from tests.apptest import signed_in, texts
 
 
@@ -129,8 +129,8 @@ def test_two_sessions_never_see_each_others_state(app_env):
 def test_archiving_says_what_stays_booked(app_env):
     from datetime import UTC, datetime, timedelta
 
-    from services import scheduling
-    from services.scheduling import AppointmentInput
+    from services.scheduling import appointments as scheduling
+    from services.scheduling.appointments import AppointmentInput
 
     pid = _seed()
     at = signed_in("nurse", "pages/patients.py")

@@ -10,8 +10,8 @@ from db.session import session_scope
 
 
 def _panel(actor_id: int, username: str):
-    from components.template_admin import template_admin
-    from services.identity import Actor
+    from components.care_plans.template_admin import template_admin
+    from services.core.identity import Actor
 
     template_admin(Actor(actor_id, username, "Admin Person", "admin"))
 

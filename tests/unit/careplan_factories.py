@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from db.models import Patient
-from services import care_plans
-from services.care_plans import GoalInput
+from services.care_plans import plans as care_plans
+from services.care_plans.plans import GoalInput
 
 
 def make_patient(s, given="Ana", family="Núñez", birth=date(1950, 3, 4)) -> Patient:

@@ -6,8 +6,8 @@ import itertools
 from datetime import date
 
 from db.models import Patient
-from services import directory
-from services.directory import OrgInput
+from services.contacts import directory
+from services.contacts.directory import OrgInput
 
 _mrn = itertools.count(1)
 

@@ -7,8 +7,9 @@ import copy
 import pytest
 import yaml
 
-from services import assessments, risk
-from services.assessments import INSTRUMENTS_DIR, evaluate, load_definition, parse, problems
+from services.intake import instruments as assessments
+from services.intake import risk
+from services.intake.instruments import INSTRUMENTS_DIR, evaluate, load_definition, parse, problems
 
 SHIPPED = sorted(p.stem for p in INSTRUMENTS_DIR.glob("*.yaml"))
 EXPECTED = {

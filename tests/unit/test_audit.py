@@ -2,8 +2,8 @@ import pytest
 from sqlalchemy import text
 
 from db.models import AuditEvent
-from services import audit
-from services.audit import Action
+from services.core import audit
+from services.core.audit import Action
 
 
 def _events(s, actor, n=5):
@@ -68,7 +68,7 @@ def test_report_finds_a_patient_by_mrn_and_refuses_an_unknown_one(s, make_actor)
     from datetime import date
 
     from db.models import Patient, Role
-    from services.errors import InvalidInput
+    from services.core.errors import InvalidInput
 
     admin = make_actor(Role.ADMIN)
     ana = Patient(mrn="MRN-7", given_name="Ana", family_name="Ruiz", birth_date=date(1950, 1, 1))

@@ -4,8 +4,8 @@ import pytest
 
 from db.base import utcnow
 from db.models import AuditEvent, Role, User
-from services import auth
-from services.errors import InvalidInput, PermissionDenied
+from services.core import auth
+from services.core.errors import InvalidInput, PermissionDenied
 from tests.conftest import PASSWORD, make_user
 
 

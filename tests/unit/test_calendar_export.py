@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEvent
-from services import calendar_export, scheduling
-from services.calendar_export import IcsOptions
-from services.recurrence import Frequency, Repeat
+from services.scheduling import appointments as scheduling
+from services.scheduling import ics as calendar_export
+from services.scheduling.ics import IcsOptions
+from services.scheduling.recurrence import Frequency, Repeat
 from tests.unit.test_scheduling import at, data, make_patient
 
 NY = "America/New_York"

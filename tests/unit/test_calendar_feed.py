@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services import calendar_feed
-from services.calendar_feed import parse_calendar_time, wall_string
+from services.scheduling import feed as calendar_feed
+from services.scheduling.feed import parse_calendar_time, wall_string
 
 NY = "America/New_York"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from db.models import CarePlan, CareTransition, Goal, Task, TeachBack
-from services import care_plans
+from services.care_plans import plans as care_plans
+from services.core.identity import SYSTEM
 from services.demo import seed_demo
-from services.identity import SYSTEM
 
 
 def test_demo_seeds_living_plans_in_patients_words(s):

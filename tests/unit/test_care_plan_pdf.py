@@ -10,9 +10,11 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from db.models import AuditEvent
-from services import care_plans, teaching, transitions
-from services.exports import care_plan_pdf
-from services.teaching import TeachBackInput
+from services.care_plans import plans as care_plans
+from services.care_plans import printouts as care_plan_pdf
+from services.care_plans import teaching, transitions
+from services.care_plans.teaching import TeachBackInput
+from services.core import clock
 from tests.unit.careplan_factories import make_plan, words_goal
 
 
@@ -117,8 +119,8 @@ def test_dejavu_font_is_available_for_accents():
 def test_patient_version_lists_upcoming_appointments_from_the_calendar(s, nurse, full_plan):
     from datetime import UTC, datetime, timedelta
 
-    from services import scheduling
-    from services.scheduling import AppointmentInput
+    from services.scheduling import appointments as scheduling
+    from services.scheduling.appointments import AppointmentInput
 
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
     scheduling.book_appointment(
@@ -149,8 +151,8 @@ def test_dates_are_written_in_the_printout_language():
 def test_patient_version_speaks_the_language_in_dates_and_phones_too(s, nurse, full_plan):
     from datetime import UTC, datetime, timedelta
 
-    from services import recurrence, scheduling
-    from services.scheduling import AppointmentInput
+    from services.scheduling import appointments as scheduling
+    from services.scheduling.appointments import AppointmentInput
 
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
     scheduling.book_appointment(
@@ -159,7 +161,7 @@ def test_patient_version_speaks_the_language_in_dates_and_phones_too(s, nurse, f
                          title="Check-in call", start=start, end=start + timedelta(minutes=15),
                          staff_id=nurse.id),
     )  # fmt: skip
-    local = recurrence.utc_to_local(start, scheduling.clinic_tz())
+    local = clock.utc_to_local(start, clock.clinic_tz())
     es = _text(care_plan_pdf.export_plan_pdf(s, nurse, full_plan.patient_id, language="es"))
     en = _text(care_plan_pdf.export_plan_pdf(s, nurse, full_plan.patient_id, language="en"))
     assert care_plan_pdf._when(local, "es") in es and care_plan_pdf._when(local, "en") in en

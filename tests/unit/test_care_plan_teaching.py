@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 
 from db.models import ChecklistState, Role, TaskStatus, TeachResult, TransitionStatus
-from services import care_plans, teaching, transitions
-from services.errors import Conflict, InvalidInput, PermissionDenied
-from services.teaching import TeachBackInput
+from services.care_plans import plans as care_plans
+from services.care_plans import teaching, transitions
+from services.care_plans.teaching import TeachBackInput
+from services.core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.unit.careplan_factories import make_plan, words_goal
 
 

@@ -9,9 +9,9 @@ import yaml
 from sqlalchemy import select
 
 from db.models import AuditEvent, GoalLifecycle, OwnerKind, Role
-from services import care_plan_templates as tpl
-from services import care_plans
-from services.errors import Conflict, InvalidInput, PermissionDenied
+from services.care_plans import plans as care_plans
+from services.care_plans import templates as tpl
+from services.core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.unit.careplan_factories import make_plan
 
 EXPECTED = {

@@ -19,9 +19,9 @@ from db.models import (
     Task,
     TaskStatus,
 )
-from services import care_plans
-from services.care_plans import GoalInput, PlanInput
-from services.errors import Conflict, InvalidInput, PermissionDenied
+from services.care_plans import plans as care_plans
+from services.care_plans.plans import GoalInput, PlanInput
+from services.core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.unit.careplan_factories import make_patient, make_plan, words_goal
 
 
@@ -461,7 +461,7 @@ def test_intake_suggestions_arrive_linked_and_not_twice(s, nurse):
 
 
 def test_plans_due_for_review_on_my_day(s, nurse):
-    from services import worklist
+    from services.overview import my_day as worklist
 
     plan = make_plan(s, nurse, start_on=date(2026, 1, 1))
     patient = s.get(Patient, plan.patient_id)

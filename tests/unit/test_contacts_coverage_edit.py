@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEvent
-from services import coverage
-from services.coverage import CoverageInput, PriorAuthInput
-from services.errors import Conflict, InvalidInput, PermissionDenied
+from services.contacts import coverage
+from services.contacts.coverage import CoverageInput, PriorAuthInput
+from services.core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.unit.contacts_helpers import org, patient
 from tests.unit.test_contacts_family import _coverage
 
@@ -116,7 +116,7 @@ def test_an_ended_coverage_can_be_corrected_after_the_new_plan_is_added(s, nurse
 
 
 def test_an_archived_insurer_stays_on_its_coverage_but_is_not_chosen_anew(s, nurse):
-    from services import directory
+    from services.contacts import directory
 
     p = patient(s)
     cov = _coverage(s, nurse, p)

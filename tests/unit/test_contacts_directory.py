@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 
 from db.models import Role
-from services import directory
-from services.directory import OrgInput, PersonInput
-from services.errors import Conflict, InvalidInput, PermissionDenied
+from services.contacts import directory
+from services.contacts.directory import OrgInput, PersonInput
+from services.core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.unit.contacts_helpers import org, patient
 
 
@@ -132,7 +132,7 @@ def test_people_within_an_organization(s, nurse):
 
 
 def test_unused_org_is_deleted_used_org_only_archived(s, nurse):
-    from services.communications import CommunicationInput, log_communication
+    from services.contacts.communications import CommunicationInput, log_communication
 
     unused = org(s, nurse, name="Unused")
     used = org(s, nurse, name="Used")

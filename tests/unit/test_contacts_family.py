@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import pytest
 
 from db.models import Role
-from services import coverage, family
-from services.communications import CommunicationInput, log_communication
-from services.coverage import CoverageInput, PriorAuthInput
-from services.errors import InvalidInput, PermissionDenied
-from services.family import ConsentInput, ConsentNeeded, RelatedPersonInput
+from services.contacts import coverage, family
+from services.contacts.communications import CommunicationInput, log_communication
+from services.contacts.coverage import CoverageInput, PriorAuthInput
+from services.contacts.family import ConsentInput, ConsentNeeded, RelatedPersonInput
+from services.core.errors import InvalidInput, PermissionDenied
 from tests.unit.contacts_helpers import org, patient
 
 TODAY = date(2026, 11, 27)
@@ -194,10 +194,12 @@ def test_prior_auth_statuses_and_expiry_on_the_worklist(s, nurse, make_actor):
     rows = coverage.prior_auth_rows([pa], TODAY)
     assert rows[0]["Check"] == "EXPIRES SOON - renew"
 
-    from services.liaison import _prior_auths_expiring
+    from services.contacts.liaison import prior_auths_expiring_section
 
-    section = _prior_auths_expiring(s, nurse, TODAY)
+    section = prior_auths_expiring_section(s, nurse, TODAY)
     assert [r["Service"] for r in section.rows] == ["Home health visits"]
     assert section.rows[0]["In days"] == 10
-    assert _prior_auths_expiring(s, make_actor(Role.NURSE), TODAY).rows == []  # not their patient
-    assert len(_prior_auths_expiring(s, make_actor(Role.ADMIN), TODAY).rows) == 1
+    assert (
+        prior_auths_expiring_section(s, make_actor(Role.NURSE), TODAY).rows == []
+    )  # not their patient
+    assert len(prior_auths_expiring_section(s, make_actor(Role.ADMIN), TODAY).rows) == 1

@@ -6,9 +6,10 @@ import json
 
 from fhir.resources.bundle import Bundle
 
-from services import contacts_fhir, family, referrals
-from services.family import RelatedPersonInput
-from services.referrals import ReferralInput
+from services.contacts import family, referrals
+from services.contacts import fhir as contacts_fhir
+from services.contacts.family import RelatedPersonInput
+from services.contacts.referrals import ReferralInput
 from tests.unit.contacts_helpers import org, patient
 
 

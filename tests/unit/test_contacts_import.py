@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from db.models import Organization, Role
-from services import directory
-from services.directory_import import apply_import, preview_import
-from services.errors import InvalidInput, PermissionDenied
+from services.contacts import directory
+from services.contacts.directory_import import apply_import, preview_import
+from services.core.errors import InvalidInput, PermissionDenied
 from tests.unit.contacts_helpers import org
 
 CSV = """name,type,services,phone,email,address,last_verified_on

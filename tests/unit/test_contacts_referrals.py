@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from db.models import Role, Task
-from services import referrals, tasks
-from services.communications import CommunicationInput, log_communication
-from services.errors import Conflict, InvalidInput, PermissionDenied
-from services.family import ConsentNeeded
-from services.referrals import ReferralInput
+from services.contacts import referrals
+from services.contacts.communications import CommunicationInput, log_communication
+from services.contacts.family import ConsentNeeded
+from services.contacts.referrals import ReferralInput
+from services.core.errors import Conflict, InvalidInput, PermissionDenied
+from services.tasks import tasks
 from tests.unit.contacts_helpers import org, patient
 
 SENT = date(2026, 11, 2)
@@ -241,7 +242,7 @@ def test_call_with_followup_becomes_a_task(s, nurse, make_actor):
 
 
 def test_my_day_creates_followups_before_listing_tasks(s, nurse):
-    from services.worklist import my_day
+    from services.overview.my_day import my_day
 
     ref = _referral(s, nurse)
     ref.sent_on = date.today() - timedelta(days=8)

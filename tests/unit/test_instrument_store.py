@@ -9,9 +9,10 @@ import yaml
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, ClinicDefinition, Role
-from services import instrument_store as store
-from services import intake, patients
-from services.errors import InvalidInput, NotFound, PermissionDenied
+from services.core.errors import InvalidInput, NotFound, PermissionDenied
+from services.intake import instrument_store as store
+from services.intake import intake
+from services.patients import registry as patients
 
 CLINIC_FALLS = """
 code: clinic_falls

@@ -18,9 +18,11 @@ from db.models import (
     Task,
     TaskPriority,
 )
-from services import intake as svc
-from services import patients, summary, worklist
-from services.errors import Conflict, InvalidInput, PermissionDenied
+from services.core.errors import Conflict, InvalidInput, PermissionDenied
+from services.intake import intake as svc
+from services.overview import my_day as worklist
+from services.overview import patient_summary as summary
+from services.patients import registry as patients
 
 LIVING = {"setting": "home", "lives_alone": True, "stairs": True, "transport": "needs transport"}
 INSURANCE = {"payer": "Medicare", "member_id": "1EG4-TE5-MK73"}
@@ -261,7 +263,7 @@ def test_my_day_lists_my_unfinished_intakes(s, nurse, patient):
 
 
 def test_the_caregiver_named_at_intake_joins_the_family_once(s, nurse, patient):
-    from services import family
+    from services.contacts import family
 
     first = svc.start_intake(s, nurse, patient.id)
     walk(s, nurse, first)
@@ -286,7 +288,7 @@ def test_a_caregiver_relationship_comes_from_the_family_list(s, nurse, patient):
 
 
 def test_the_caregiver_never_becomes_a_second_primary_and_old_drafts_still_count(s, nurse, patient):
-    from services import family
+    from services.contacts import family
 
     family.add_related_person(
         s, nurse, patient.id,

@@ -3,8 +3,8 @@
 from sqlalchemy import func, select
 
 from db.models import AssessmentResponse, Intake, IntakeSuggestion, Task
-from services import assessments
 from services.demo import seed_demo
+from services.intake import instruments as assessments
 
 
 def test_demo_intakes(s):

@@ -3,9 +3,9 @@ from datetime import date, timedelta
 import pytest
 
 from db.models import AuditEvent, Patient, Role
-from services import patients
-from services.errors import Conflict, InvalidInput, PermissionDenied
-from services.patients import PatientInput, PossibleDuplicate
+from services.core.errors import Conflict, InvalidInput, PermissionDenied
+from services.patients import registry as patients
+from services.patients.registry import PatientInput, PossibleDuplicate
 
 
 def _input(**kw) -> PatientInput:

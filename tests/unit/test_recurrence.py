@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services import recurrence
-from services.errors import InvalidInput
-from services.recurrence import Frequency, Repeat
+from services.core import clock
+from services.core.errors import InvalidInput
+from services.scheduling import recurrence
+from services.scheduling.recurrence import Frequency, Repeat
 
 NY = "America/New_York"
 
@@ -38,7 +39,7 @@ def test_daily_across_fall_back_and_duration_is_wall_clock():
 
 def test_nonexistent_local_time_moves_forward():
     # 02:30 does not exist on 8 March 2026 in New York.
-    assert recurrence.local_to_utc(datetime(2026, 3, 8, 2, 30), NY) == datetime(
+    assert clock.local_to_utc(datetime(2026, 3, 8, 2, 30), NY) == datetime(
         2026, 3, 8, 7, 30, tzinfo=UTC
     )
 
@@ -107,5 +108,5 @@ def test_bad_repeat_is_refused(repeat, field):
 
 
 def test_day_bounds_on_dst_day_are_23_hours():
-    start, end = recurrence.day_bounds_utc(date(2026, 3, 8), NY)
+    start, end = clock.day_bounds_utc(date(2026, 3, 8), NY)
     assert (end - start).total_seconds() == 23 * 3600

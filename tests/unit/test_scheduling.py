@@ -16,10 +16,11 @@ from db.models import (
     Role,
     TransportBooking,
 )
-from services import reminders, scheduling, transport
-from services.errors import Conflict, InvalidInput, PermissionDenied
-from services.recurrence import Frequency, Repeat
-from services.scheduling import AppointmentInput, DoubleBooking, Scope
+from services.core.errors import Conflict, InvalidInput, PermissionDenied
+from services.scheduling import appointments as scheduling
+from services.scheduling import reminders, transport
+from services.scheduling.appointments import AppointmentInput, DoubleBooking, Scope
+from services.scheduling.recurrence import Frequency, Repeat
 
 NY = "America/New_York"
 
@@ -45,7 +46,7 @@ def make_patient(s, given="Ana", family="Reyes", **kw) -> Patient:
 
 def at(y, mo, d, h, mi=0) -> datetime:
     """A New York wall time as an aware UTC datetime."""
-    from services.recurrence import local_to_utc
+    from services.core.clock import local_to_utc
 
     return local_to_utc(datetime(y, mo, d, h, mi), NY)
 
@@ -194,7 +195,7 @@ def test_series_is_expanded_across_dst(s, nurse):
 
 
 def scheduling_local(v):
-    from services.recurrence import utc_to_local
+    from services.core.clock import utc_to_local
 
     return utc_to_local(v, NY)
 
@@ -332,7 +333,8 @@ def test_reminders_worklist_and_logged_calls(s, nurse):
 
 
 def test_my_day_and_patient_summary_providers(s, nurse):
-    from services import summary, worklist
+    from services.overview import my_day as worklist
+    from services.overview import patient_summary as summary
 
     p = make_patient(s)
     day = date.today() + timedelta(days=3)
@@ -358,7 +360,7 @@ def test_visible_range_query_uses_overlap(s, nurse):
 
 
 def test_my_day_lists_rides_to_confirm_in_the_next_two_days(s, nurse, make_actor):
-    from services import worklist
+    from services.overview import my_day as worklist
 
     p = make_patient(s)
     soon = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
@@ -377,7 +379,7 @@ def test_my_day_lists_rides_to_confirm_in_the_next_two_days(s, nurse, make_actor
 
 
 def test_no_reminder_call_for_an_archived_patient(s, nurse):
-    from services import patients
+    from services.patients import registry as patients
 
     p = make_patient(s)
     now = datetime(2026, 6, 30, 12, tzinfo=UTC)

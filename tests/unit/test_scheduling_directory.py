@@ -10,10 +10,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from db.models import Appointment, Organization
-from services import calendar_feed, directory, providers, scheduling, transport
-from services.errors import InvalidInput
-from services.scheduling import AppointmentInput
-from services.transport import TransportInput
+from services.contacts import directory
+from services.core.errors import InvalidInput
+from services.scheduling import appointments as scheduling
+from services.scheduling import feed as calendar_feed
+from services.scheduling import providers, transport
+from services.scheduling.appointments import AppointmentInput
+from services.scheduling.transport import TransportInput
 from tests.unit.contacts_helpers import org, patient
 
 START = datetime(2026, 7, 1, 13, tzinfo=UTC)
@@ -237,7 +240,7 @@ def test_an_entry_lists_what_is_coming_up_with_it(s, nurse):
 
 
 def test_rides_not_wanted_or_for_archived_patients_are_not_chased(s, nurse):
-    from services import patients as patient_service
+    from services.patients import registry as patient_service
 
     van = org(s, nurse, name="Blue Van Medical Transport", org_type="transport vendor")
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Appointment, Base, Patient, Role, User
 from db.session import make_engine
-from services.identity import Actor
+from services.core.identity import Actor
 
 PG_URL = os.environ.get("CAREDESK_TEST_DATABASE_URL")
 WORKERS, SLOTS = 3, 40
@@ -39,8 +39,8 @@ def _engine(url: str, schema: str | None):
 
 
 def _worker(url: str, schema: str | None, n: int, start_gate, results) -> None:
-    from services import scheduling
-    from services.scheduling import AppointmentInput, DoubleBooking
+    from services.scheduling import appointments as scheduling
+    from services.scheduling.appointments import AppointmentInput, DoubleBooking
 
     engine = _engine(url, schema)
     with Session(engine) as s:

@@ -3,8 +3,9 @@ from datetime import date, timedelta
 import pytest
 
 from db.models import OwnerKind, Task, TaskPriority, TaskStatus
-from services import tasks, worklist
-from services.errors import InvalidInput
+from services.core.errors import InvalidInput
+from services.overview import my_day as worklist
+from services.tasks import tasks
 
 
 def test_task_needs_title_owner_and_due_date(s, nurse):

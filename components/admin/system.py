@@ -1,0 +1,127 @@
+"""Admin: audit report, backups, settings and training mode."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import make_url
+
+from components.shared.flash import flash
+from components.shared.forms import show_field_error
+from db import config
+from db.base import today
+from db.session import dispose_all, session_scope
+from services.core import audit, backup
+from services.core.audit import Action
+from services.core.errors import InvalidInput
+from services.core.identity import Actor
+
+
+def _record_export(actor: Actor, what: str, rows: int = 0) -> None:
+    with session_scope() as s:
+        audit.record(s, actor, Action.EXPORT, entity=what, category="admin", detail={"rows": rows})
+
+
+def audit_report(actor: Actor) -> None:
+    c1, c2, c3, c4, c5 = st.columns(5)
+    start = c1.date_input("From", value=today() - timedelta(days=7), format="YYYY-MM-DD")
+    end = c2.date_input("To", value=today(), format="YYYY-MM-DD")
+    user = c3.text_input("User (username)")
+    patient = c4.text_input("Patient MRN")
+    action = c5.selectbox("Action", ["(any)", *audit.ACTIONS])
+    try:
+        with session_scope() as s:
+            rows = audit.report(
+                s,
+                actor,
+                start=start,
+                end=end,
+                username=user.strip().lower() or None,
+                patient_mrn=patient,
+                action=None if action == "(any)" else action,
+            )
+    except InvalidInput as exc:
+        with c4:
+            show_field_error(exc.errors, "patient_mrn")
+        return
+    st.caption(f"{len(rows)} event(s), newest first; click a column heading to sort.")
+    frame = pd.DataFrame(rows)
+    st.dataframe(frame, hide_index=True, width="stretch")
+    st.download_button(
+        "Download CSV",
+        frame.to_csv(index=False).encode(),
+        file_name="caredesk-audit.csv",
+        mime="text/csv",
+        on_click=_record_export,
+        args=(actor, "audit report", len(rows)),
+        disabled=not rows,
+    )
+    with session_scope() as s:
+        chain = audit.verify(s)
+    if chain.ok:
+        st.success(f"Audit chain intact ({chain.count} events).")
+    else:
+        st.error(f"Audit chain broken at event {chain.bad_id}: {chain.reason}.")
+
+
+def backups(actor: Actor) -> None:
+    settings = config.load()
+    st.write(
+        "A backup is a consistent copy of the database taken while CareDesk runs. "
+        "Keep copies off this machine. Restore with `python manage.py restore PATH`."
+    )
+    if st.button("Back up now", type="primary", icon=":material/backup:"):
+        target = backup.default_backup_path(settings.data_dir, settings.database_url)
+        with st.spinner("Backing up…"):
+            try:
+                backup.backup(settings.database_url, target)
+            except backup.BackupError as exc:
+                st.error(f"The backup failed: {exc}")
+                return
+        _record_export(actor, "backup")
+        st.session_state["_last_backup"] = str(target)
+    last = st.session_state.get("_last_backup")
+    if last and Path(last).is_file():
+        st.success(f"Backup written to {last}")
+        st.download_button(
+            "Download this backup",
+            Path(last).read_bytes(),
+            file_name=Path(last).name,
+            on_click=_record_export,
+            args=(actor, "backup download"),
+        )
+
+
+def settings_overview(actor: Actor) -> None:
+    settings = config.load()
+    url = make_url(settings.database_url).render_as_string(hide_password=True)
+    rows = {
+        "Database in use": url,
+        "Mode": "TRAINING (synthetic patients)" if settings.demo_mode else "Clinic",
+        "Data folder": str(settings.data_dir),
+        "Sign out after idle (minutes)": str(settings.idle_minutes),
+        "Phone region": settings.region,
+        "Clinic time zone": settings.timezone,
+        "Audit key": "set in configuration"
+        if config._get("SECRET_KEY")
+        else "generated in the data folder",
+    }
+    st.table(pd.DataFrame({"Setting": list(rows), "Value": list(rows.values())}))
+    st.caption(
+        "Change these with CAREDESK_* environment variables or .streamlit/secrets.toml (see README)."
+    )
+    if settings.demo_mode:
+        st.subheader("Training mode")
+        st.write(
+            "Leaving training mode switches CareDesk to your clinic's own database; the training "
+            "database is kept and can be reopened with `python manage.py seed-demo`."
+        )
+        if st.button("Leave training mode and set up my clinic"):
+            settings.set_demo_mode(False)
+            dispose_all()
+            st.session_state.clear()
+            flash("Training mode is off.")
+            st.rerun()

@@ -1,0 +1,104 @@
+"""Admin: staff accounts and roles."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.shared.flash import flash
+from components.shared.forms import field_errors, show_field_error
+from db.models import Role
+from db.session import session_scope
+from services.core import auth
+from services.core.errors import InvalidInput
+from services.core.identity import ROLE_LABELS, Actor
+
+ROLES = [r.value for r in Role]
+
+
+def _label(role: str) -> str:
+    return ROLE_LABELS[Role(role)]
+
+
+def users_admin(actor: Actor) -> None:
+    with session_scope() as s:
+        users = [
+            {
+                "id": u.id,
+                "Username": u.username,
+                "Name": u.display_name,
+                "Role": _label(u.role),
+                "Active": u.active,
+                "Locked": bool(u.locked_until),
+                "Last sign-in": f"{u.last_sign_in_at:%Y-%m-%d %H:%M} UTC"
+                if u.last_sign_in_at
+                else "never",
+            }
+            for u in auth.list_users(s)
+        ]
+    st.dataframe(pd.DataFrame(users).drop(columns="id"), hide_index=True, width="stretch")
+
+    left, right = st.columns(2, gap="large")
+    with left, st.container(border=True):
+        st.subheader("Add a colleague")
+        errors = field_errors("new_user")
+        with st.form("new_user", clear_on_submit=False):
+            username = st.text_input("New username", placeholder="e.g. jsmith")
+            show_field_error(errors, "username")
+            name = st.text_input("Their display name")
+            show_field_error(errors, "display_name")
+            role = st.selectbox("Their role", ROLES, format_func=_label, index=ROLES.index("nurse"))
+            password = st.text_input(
+                "First password (they can be given a new one any time)", type="password"
+            )
+            show_field_error(errors, "password")
+            if st.form_submit_button("Create account", type="primary"):
+                try:
+                    with session_scope() as s:
+                        auth.create_user(s, actor, username, name, role, password)
+                except InvalidInput as exc:
+                    field_errors("new_user", exc.errors)
+                else:
+                    flash(f"Account created for {username.strip().lower()}.")
+                st.rerun()
+
+    with right, st.container(border=True):
+        st.subheader("Change an account")
+        by_id = {u["id"]: u for u in users}
+        uid = st.selectbox(
+            "Account",
+            list(by_id),
+            format_func=lambda i: f"{by_id[i]['Name']} ({by_id[i]['Username']})",
+        )
+        errors = field_errors("change_user")
+        user = by_id[uid]
+        current = next(r for r in ROLES if _label(r) == user["Role"])
+        new_role = st.selectbox(
+            "Role", ROLES, index=ROLES.index(current), format_func=_label, key=f"role_{uid}"
+        )
+        show_field_error(errors, "role")
+        show_field_error(errors, "active")
+        c1, c2 = st.columns(2)
+        if c1.button("Save role", disabled=new_role == current):
+            _apply(lambda s: auth.change_role(s, actor, uid, new_role), "Role changed.")
+        label = "Deactivate" if user["Active"] else "Reactivate"
+        if c2.button(label, disabled=uid == actor.id):
+            _apply(lambda s: auth.set_active(s, actor, uid, not user["Active"]), f"{label}d.")
+        new_password = st.text_input("New password", type="password", key=f"pw_{uid}")
+        show_field_error(errors, "password")
+        if st.button("Reset password and unlock"):
+            _apply(
+                lambda s: auth.reset_password(s, actor, uid, new_password),
+                "Password reset; account unlocked.",
+            )
+
+
+def _apply(change, message: str) -> None:
+    try:
+        with session_scope() as s:
+            change(s)
+    except InvalidInput as exc:
+        field_errors("change_user", exc.errors)
+    else:
+        flash(message)
+    st.rerun()

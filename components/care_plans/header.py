@@ -1,0 +1,109 @@
+"""Choosing the patient, the plan's header, starting and editing the living plan."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from components.care_plans.common import Act, opened_version, show_conflict, submit
+from components.shared.forms import field_errors, show_field_error
+from db.models import Patient, PlanStatus
+from services.care_plans import plans as care_plans
+from services.care_plans.plans import PlanInput, PlanView
+
+
+def pick_patient(results: list[Patient], query: str, current: Patient | None) -> int | None:
+    """A selectbox of search results. With no search, the patient already open stays chosen."""
+    shown = list(results)
+    if current is not None and not query.strip() and current.id not in {p.id for p in shown}:
+        shown.insert(0, current)
+    if not shown:
+        st.info("No patients match. Try part of the name, the MRN or the date of birth.")
+        return None
+    labels = {p.id: f"{p.display_name} · MRN {p.mrn} · born {p.birth_date}" for p in shown}
+    ids = list(labels)
+    index = ids.index(current.id) if current is not None and current.id in ids else 0
+    return st.selectbox(
+        "Patient",
+        ids,
+        index=index,
+        format_func=lambda i: labels[i],
+        # A new search starts a new list, so the first match is chosen.
+        key=f"cp_patient_select_{abs(hash(query.strip().lower()))}",
+    )
+
+
+def header(view: PlanView, users: dict[int, str]) -> None:
+    plan = view.plan
+    p = view.patient
+    st.text(
+        f"{p.display_name} · MRN {p.mrn} · born {p.birth_date} · {p.preferred_language}"
+        f"{' (interpreter)' if p.interpreter_needed else ''}"
+    )
+    if plan is None:
+        return
+    cols = st.columns(5)
+    cols[0].metric("Status", str(plan.status))
+    cols[1].metric("Started", str(plan.start_on))
+    cols[2].metric("Next review", str(plan.next_review_on or "-"))
+    open_tasks = [t for t in view.tasks if t.status in care_plans.OPEN_TASK]
+    overdue = sum(1 for t in open_tasks if t.due_on < date.today())
+    cols[3].metric("Open tasks", len(open_tasks))
+    cols[4].metric("Overdue", overdue)
+    st.caption(f"Author: {users.get(plan.author_id, '-')} · plan version {plan.version}")
+    if not plan.is_current:
+        st.warning("This is an earlier plan, kept as history. It is read only.")
+
+
+def start_plan_form(act: Act, patient_id: int) -> None:
+    errors = field_errors("cp_start")
+    with st.form("cp_start"):
+        st.write("This patient has no living care plan yet.")
+        title = st.text_input("Plan title", value="Care plan")
+        start_on = st.date_input("Start date", value=date.today(), format="YYYY-MM-DD")
+        show_field_error(errors, "plan")
+        show_field_error(errors, "next_review_on")
+        if st.form_submit_button("Start care plan", type="primary"):
+            submit(
+                "cp_start",
+                act,
+                care_plans.start_plan,
+                patient_id,
+                start_on=start_on,
+                title=title,
+                success="Care plan started.",
+            )
+
+
+def edit_plan_form(act: Act, view: PlanView) -> None:
+    plan = view.plan
+    vkey = f"plan_{plan.id}"
+    version = opened_version(vkey, plan.version)
+    show_conflict("cp_plan", vkey)
+    errors = field_errors("cp_plan")
+    data = PlanInput.of(plan)
+    with st.expander("Plan details and status", expanded=bool(errors)), st.form("cp_plan"):
+        title = st.text_input("Plan title", value=data.title)
+        statuses = [s.value for s in PlanStatus]
+        status = st.selectbox("Plan status", statuses, index=statuses.index(plan.status))
+        show_field_error(errors, "status")
+        reason = st.text_input("Reason (needed for on hold or revoked)", value=data.status_reason)
+        show_field_error(errors, "status_reason")
+        c1, c2, c3 = st.columns(3)
+        start_on = c1.date_input("Start date", value=data.start_on, format="YYYY-MM-DD")
+        end_on = c2.date_input("End date", value=data.end_on, format="YYYY-MM-DD")
+        review = c3.date_input("Next review", value=data.next_review_on, format="YYYY-MM-DD")
+        for f in ("start_on", "end_on", "next_review_on", "plan"):
+            show_field_error(errors, f)
+        if st.form_submit_button("Save plan details"):
+            submit(
+                "cp_plan",
+                act,
+                care_plans.update_plan,
+                plan.id,
+                PlanInput(title, status, reason, start_on, end_on, review),
+                expected_version=version,
+                version_key=vkey,
+                success="Plan saved.",
+            )

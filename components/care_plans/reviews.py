@@ -1,0 +1,78 @@
+"""Plan reviews: per-goal progress, the next review date, and the history."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from components.care_plans.common import Act, opened_version, show_conflict, submit, table
+from components.care_plans.goals import ACHIEVEMENT, goal_label
+from components.shared.forms import field_errors, show_field_error
+from services.care_plans import plans as care_plans
+from services.care_plans.plans import PlanView
+
+
+def reviews_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
+    st.subheader("Reviews")
+    plan = view.plan
+    goals = [g for g in view.goals if g.lifecycle_status not in care_plans.CLOSED_GOALS]
+    if can_edit and plan.is_current:
+        vkey = f"plan_{plan.id}"
+        version = opened_version(vkey, plan.version)
+        show_conflict("cp_review", vkey)
+        errors = field_errors("cp_review")
+        with st.expander("Record a review", expanded=bool(errors)), st.form("cp_review"):
+            progress = {}
+            for g in goals:
+                st.text(goal_label(g))
+                c1, c2 = st.columns([1, 2])
+                status = c1.selectbox(
+                    "Progress",
+                    ACHIEVEMENT,
+                    index=ACHIEVEMENT.index(g.achievement_status),
+                    key=f"cp_rev_s_{g.id}",
+                )
+                note = c2.text_input("Note", key=f"cp_rev_n_{g.id}")
+                show_field_error(errors, f"goal.{g.id}")
+                progress[g.id] = (status, note)
+            if not goals:
+                st.caption("No open goals to review.")
+            note = st.text_area("Review note")
+            next_review = st.date_input(
+                "Next review", value=date.today() + timedelta(days=30), format="YYYY-MM-DD"
+            )
+            show_field_error(errors, "next_review_on")
+            if st.form_submit_button("Save review", type="primary"):
+                submit(
+                    "cp_review",
+                    act,
+                    care_plans.record_review,
+                    plan.id,
+                    progress=progress,
+                    next_review_on=next_review,
+                    note=note,
+                    expected_version=version,
+                    version_key=vkey,
+                    success="Review saved.",
+                )
+    by_goal = {g.id: g for g in view.goals}
+    rows = [
+        {
+            "Reviewed": r.reviewed_on,
+            "By": users.get(r.reviewer_id, ""),
+            "Goal": by_goal[p.goal_id].description if p.goal_id in by_goal else p.goal_id,
+            "Progress": str(p.achievement_status),
+            "Note": p.note or "",
+            "Review note": r.note or "",
+            "Next review": r.next_review_on,
+        }
+        for r in view.reviews
+        for p in r.progress
+    ]
+    table(rows, "No reviews yet.")
+    if rows:
+        counts = pd.DataFrame(rows).groupby(["Reviewed", "Progress"]).size().unstack(fill_value=0)
+        st.caption("Goal progress at each review")
+        st.bar_chart(counts)

@@ -1,0 +1,130 @@
+"""Needs, strengths and barriers; the care team (staff or outside people)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.care_plans.common import Act, submit, table
+from components.shared.forms import field_errors, show_field_error
+from db.models import ConcernKind, TeamRole
+from services.care_plans import plans as care_plans
+from services.care_plans.plans import PlanView
+
+
+def needs_section(act: Act, view: PlanView, can_edit: bool) -> None:
+    st.subheader("Needs, strengths and barriers")
+    rows = [
+        {
+            "Kind": str(c.kind),
+            "What": c.text,
+            "From assessment": f"{c.source_kind} #{c.source_id}" if c.source_kind else "",
+        }
+        for c in view.concerns
+    ]
+    table(rows, "None recorded yet.")
+    if not (can_edit and view.plan.is_current):
+        return
+    errors = field_errors("cp_need")
+    with st.expander("Add a need, strength or barrier", expanded=bool(errors)), st.form("cp_need"):
+        kind = st.radio("Kind", [k.value for k in ConcernKind], horizontal=True)
+        text = st.text_input("What")
+        show_field_error(errors, "text")
+        c1, c2 = st.columns(2)
+        source_kind = c1.text_input("From assessment (kind, e.g. phq9)")
+        source_id = c2.number_input("Assessment result id", min_value=0, value=0)
+        show_field_error(errors, "source")
+        if st.form_submit_button("Add"):
+            submit(
+                "cp_need",
+                act,
+                care_plans.add_concern,
+                view.plan.id,
+                kind,
+                text,
+                source_kind=source_kind.strip() or None,
+                source_id=int(source_id) if source_kind.strip() else None,
+                success="Added.",
+            )
+    if view.concerns:
+        by_id = {c.id: c for c in view.concerns}
+        with st.expander("Take an item off the plan"), st.form("cp_need_archive"):
+            cid = st.selectbox(
+                "Item", list(by_id), format_func=lambda i: f"{by_id[i].kind}: {by_id[i].text}"[:120]
+            )
+            reason = st.text_input("Why is it no longer on the plan?")
+            errs = field_errors("cp_need_archive")
+            show_field_error(errs, "reason")
+            if st.form_submit_button("Take off the plan"):
+                submit(
+                    "cp_need_archive",
+                    act,
+                    care_plans.archive_concern,
+                    cid,
+                    reason,
+                    expected_version=by_id[cid].version,
+                    success="Taken off the plan (kept in history).",
+                )
+
+
+def team_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
+    st.subheader("Care team")
+    rows = [
+        {
+            "Role": str(m.role),
+            "Member": care_plans.member_label(m),
+            "Staff or outside": "staff" if m.user_id else "outside",
+            "Phone": m.phone or "",
+        }
+        for m in view.team
+    ]
+    table(rows, "No team members yet.")
+    if not (can_edit and view.plan.is_current):
+        return
+    errors = field_errors("cp_team")
+    with st.expander("Add a team member", expanded=bool(errors)), st.form("cp_team"):
+        role = st.selectbox("Role", [r.value for r in TeamRole])
+        show_field_error(errors, "role")
+        staff = [None, *users]
+        user_id = st.selectbox(
+            "Staff member (or leave blank for an outside person)",
+            staff,
+            format_func=lambda i: "—" if i is None else users[i],
+        )
+        c1, c2, c3 = st.columns(3)
+        name = c1.text_input("Outside person's name")
+        organisation = c2.text_input("Organisation")
+        phone = c3.text_input("Phone")
+        show_field_error(errors, "member")
+        if st.form_submit_button("Add to team"):
+            submit(
+                "cp_team",
+                act,
+                care_plans.add_team_member,
+                view.plan.id,
+                role,
+                user_id=user_id,
+                name=name,
+                organisation=organisation,
+                phone=phone,
+                success="Team member added.",
+            )
+    if view.team:
+        by_id = {m.id: m for m in view.team}
+        with st.expander("Remove a team member"), st.form("cp_team_remove"):
+            mid = st.selectbox(
+                "Member",
+                list(by_id),
+                format_func=lambda i: f"{by_id[i].role}: {care_plans.member_label(by_id[i])}",
+            )
+            reason = st.text_input("Reason")
+            show_field_error(field_errors("cp_team_remove"), "reason")
+            if st.form_submit_button("Remove"):
+                submit(
+                    "cp_team_remove",
+                    act,
+                    care_plans.remove_team_member,
+                    mid,
+                    reason,
+                    expected_version=by_id[mid].version,
+                    success="Removed from the team.",
+                )

@@ -1,0 +1,207 @@
+"""A patient's insurance: coverage (add, correct, end) and prior authorisations (request,
+correct, record the payer's decision)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.contacts.common import attempt, pending_prompts, pick, table
+from components.shared.forms import field_errors, show_field_error
+from db.base import today
+from services.contacts import actions as act
+from services.contacts.coverage import ORDERS, CoverageInput, PriorAuthInput
+from services.core.identity import Actor
+
+state = st.session_state
+
+
+def coverage_section(actor: Actor, pid: int, d: dict) -> None:
+    table(d["coverage"]) if d["coverage"] else st.caption("No insurance recorded.")
+    st.subheader("Prior authorisations")
+    soon = [r for r in d["prior_auths"] if r["Check"]]
+    if soon:
+        st.warning(f"{len(soon)} prior authorisation(s) expire within 14 days: ask for renewal.")
+    table(d["prior_auths"]) if d["prior_auths"] else st.caption("No prior authorisations.")
+    if not actor.can("referrals.edit"):
+        return
+    insurers = act.insurer_options(actor)
+    with st.expander("Add insurance coverage"):
+        fresh = CoverageInput(start_on=today())
+        data = coverage_form(
+            "coverage_form", fresh, field_errors("coverage"), insurers, "Add coverage"
+        )
+        if data:
+            attempt("coverage", lambda _a: act.add_coverage(actor, pid, data), "Coverage added.")
+    if d["coverage"]:
+        with st.expander("Correct or end a coverage"):
+            _correct_coverage(actor, d["coverage"], insurers)
+        with st.expander("Request a prior authorisation"):
+            _request_prior_auth(actor, d["coverage"])
+    movable = [r for r in d["prior_auths"] if r["next"]]
+    if movable:
+        with st.expander("Record a payer decision or status"):
+            _prior_auth_status(actor, movable)
+    if d["prior_auths"]:
+        with st.expander("Correct a prior authorisation"):
+            _correct_prior_auth(actor, d["prior_auths"])
+
+
+def coverage_form(
+    key: str, values: CoverageInput, errors: dict, insurers: dict[int, str], submit: str
+) -> CoverageInput | None:
+    with st.form(key):
+        payers = list(insurers)
+        payer = pick(
+            "Insurer", insurers,
+            index=payers.index(values.payer_id) if values.payer_id in insurers else None,
+        )  # fmt: skip
+        show_field_error(errors, "payer_id")
+        c1, c2, c3 = st.columns(3)
+        plan = c1.text_input("Plan", values.plan_name)
+        with c1:
+            show_field_error(errors, "plan_name")
+        member = c2.text_input("Member id", values.member_id)
+        with c2:
+            show_field_error(errors, "member_id")
+        group = c3.text_input("Group", values.group_number)
+        c1, c2, c3 = st.columns(3)
+        start = c1.date_input("Effective from", values.start_on, format="YYYY-MM-DD")
+        end = c2.date_input("Until", values.end_on, format="YYYY-MM-DD")
+        with c2:
+            show_field_error(errors, "end_on")
+        order = pick("Order", ORDERS, host=c3, index=list(ORDERS).index(values.order))
+        with c3:
+            show_field_error(errors, "order")
+        if st.form_submit_button(submit, type="primary"):
+            return CoverageInput(payer, plan, member, group, start, end, order)
+    return None
+
+
+def _opened(kind: str, ident: int, saved, saved_version: int):
+    """The values and version the form opened on (DESIGN.md §3.5), kept until our own save
+    or "start again", so what the user typed survives someone else's change; and a form
+    key that "start again" renews so the form shows the saved values."""
+    keys = (f"{kind}_values_{ident}", f"{kind}_version_{ident}", f"{kind}_rev_{ident}")
+    values = state.setdefault(keys[0], saved)
+    version = state.setdefault(keys[1], saved_version)
+    rev = state.get(keys[2], 0)
+    if version != saved_version:
+        st.warning("Someone else changed this since you opened it.")
+        if st.button("Start again from the saved version", key=f"{kind}_again_{ident}"):
+            state[keys[0]], state[keys[1]], state[keys[2]] = saved, saved_version, rev + 1
+            st.rerun()
+    return values, version, f"{kind}_form_{ident}_{rev}"
+
+
+def _saved(kind: str, ident: int, save) -> None:
+    """Run one of our own writes; the next edit opens on what it saved."""
+    save()
+    state.pop(f"{kind}_values_{ident}", None)
+    state.pop(f"{kind}_version_{ident}", None)
+
+
+def _correct_coverage(actor: Actor, rows: list[dict], insurers: dict[int, str]) -> None:
+    pending_prompts("cov_edit")
+    pending_prompts("cov_end")
+    covs = {r["id"]: f"{r['Order']}: {r['Payer']} · {r['Plan']}" for r in rows}
+    cov_id = pick("Coverage", covs, key="cov_edit_pick")
+    saved, saved_version, payer = act.coverage_for_edit(actor, cov_id)
+    values, version, key = _opened("cov", cov_id, saved, saved_version)
+    choices = insurers | {k: v for k, v in payer.items() if k not in insurers}
+    data = coverage_form(key, values, field_errors("cov_edit"), choices, "Save corrections")
+    if data:
+        attempt(
+            "cov_edit",
+            lambda _a: _saved(
+                "cov", cov_id, lambda: act.correct_coverage(actor, cov_id, data, version)
+            ),
+            "Coverage corrected.",
+        )
+    st.caption("When the patient changes plan, end the old coverage, then add the new one.")
+    c1, c2 = st.columns([1, 1], vertical_alignment="bottom")
+    ends = c1.date_input("Coverage ends on", today(), format="YYYY-MM-DD", key=f"cov_end_{cov_id}")
+    if c2.button("End this coverage", key=f"cov_end_go_{cov_id}"):
+        attempt(
+            "cov_end",
+            lambda _a: _saved(
+                "cov", cov_id, lambda: act.end_coverage(actor, cov_id, ends, version)
+            ),
+            "Coverage ended.",
+        )
+    with c1:
+        show_field_error(field_errors("cov_end"), "end_on")
+
+
+def _prior_auth_fields(values: PriorAuthInput, errors: dict) -> PriorAuthInput:
+    service = st.text_input("Service", values.service, placeholder="e.g. home health visits")
+    show_field_error(errors, "service")
+    c1, c2 = st.columns(2)
+    requested = c1.date_input("Requested on", values.requested_on, format="YYYY-MM-DD")
+    with c1:
+        show_field_error(errors, "requested_on")
+    ref = c2.text_input("Payer reference number (once submitted)", values.reference_number)
+    notes = st.text_area("Notes", values.notes, height=68)
+    return PriorAuthInput(service, requested, ref, notes)
+
+
+def _request_prior_auth(actor: Actor, rows: list[dict]) -> None:
+    errors = field_errors("pa")
+    covs = {r["id"]: f"{r['Payer']} · {r['Plan']}" for r in rows}
+    with st.form("pa_form"):
+        cov = pick("Coverage", covs)
+        data = _prior_auth_fields(PriorAuthInput(requested_on=today()), errors)
+        if st.form_submit_button("Save request", type="primary"):
+            attempt(
+                "pa",
+                lambda _a: act.request_prior_auth(actor, cov, data),
+                "Prior authorisation saved.",
+            )
+
+
+def _correct_prior_auth(actor: Actor, rows: list[dict]) -> None:
+    pending_prompts("pa_edit")
+    pas = {r["id"]: f"{r['Service']} ({r['Status']}, {r['Requested']})" for r in rows}
+    pa_id = pick("Authorisation", pas, key="pa_edit_pick")
+    saved, saved_version = act.prior_auth_for_edit(actor, pa_id)
+    values, version, key = _opened("pa", pa_id, saved, saved_version)
+    with st.form(key):
+        data = _prior_auth_fields(values, field_errors("pa_edit"))
+        if st.form_submit_button("Save corrections", type="primary"):
+            attempt(
+                "pa_edit",
+                lambda _a: _saved(
+                    "pa", pa_id, lambda: act.correct_prior_auth(actor, pa_id, data, version)
+                ),
+                "Prior authorisation corrected.",
+            )
+
+
+def _prior_auth_status(actor: Actor, movable: list[dict]) -> None:
+    errors = field_errors("pa_status")
+    pas = {r["id"]: f"{r['Service']} ({r['Status']})" for r in movable}
+    pa_id = pick("Authorisation", pas)
+    nexts = next(r["next"] for r in movable if r["id"] == pa_id)
+    with st.form("pa_status_form"):
+        status = st.selectbox("New status", nexts)
+        show_field_error(errors, "status")
+        c1, c2, c3, c4 = st.columns(4)
+        decided = c1.date_input("Decision date", today(), format="YYYY-MM-DD")
+        units = c2.number_input("Approved units/visits", min_value=0, value=0)
+        with c2:
+            show_field_error(errors, "approved_units")
+        expires = c3.date_input("Expires on", None, format="YYYY-MM-DD")
+        with c3:
+            show_field_error(errors, "expires_on")
+        ref = c4.text_input("Reference number")
+        with c4:
+            show_field_error(errors, "reference_number")
+        if st.form_submit_button("Save status"):
+            attempt(
+                "pa_status",
+                lambda _a: _saved("pa", pa_id, lambda: act.set_prior_auth(
+                    actor, pa_id, status, decision_on=decided,
+                    approved_units=int(units) or None, expires_on=expires,
+                    reference_number=ref or None,
+                )),
+                "Status saved.",
+            )  # fmt: skip

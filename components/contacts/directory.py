@@ -1,0 +1,233 @@
+"""Directory view: search, organization detail, add/edit, people, log, export."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.contacts.common import attempt, pager, pending_prompts, pick, table
+from components.contacts.forms import ORG_LABELS, communication_form, org_form, person_form
+from components.shared.flash import flash
+from components.shared.forms import field_errors, show_field_error
+from components.shared.text import esc, show_table
+from services.contacts import actions as act
+from services.contacts.communications import CommunicationInput
+from services.contacts.directory import ORG_TYPES, OrgInput
+from services.core.errors import Conflict, InvalidInput
+from services.core.identity import Actor
+
+state = st.session_state
+
+
+def open_org(org_id, mode: str = "detail") -> None:
+    state["org_id"], state["org_mode"] = org_id, mode
+    state.pop("org_conflict", None)
+
+
+def directory_view(actor: Actor, region: str) -> None:
+    mode = state.get("org_mode", "search")
+    if mode == "new" and actor.can("contacts.edit"):
+        _edit(actor, region, None)
+    elif mode in ("detail", "edit") and state.get("org_id"):
+        if mode == "edit" and actor.can("contacts.edit"):
+            _edit(actor, region, state["org_id"])
+        else:
+            _detail(actor, region, state["org_id"])
+    else:
+        _search(actor)
+
+
+def _search(actor: Actor) -> None:
+    c1, c2, c3, c4 = st.columns([4, 2, 1.3, 1.3], vertical_alignment="bottom")
+    query = c1.text_input("Search the directory", placeholder="Name, service or type, e.g. meals")
+    org_type = c2.selectbox("Type", ["any type", *ORG_TYPES])
+    stale = c3.toggle("Needs re-verifying")
+    archived = c4.toggle("Include archived")
+    signature = (query, org_type, stale, archived)
+    if state.get("dir_query") != signature:
+        state["dir_query"], state["dir_page"] = signature, 1
+    found = act.search_directory(
+        actor,
+        query,
+        org_type=None if org_type == "any type" else org_type,
+        stale_only=stale,
+        include_archived=archived,
+        page=state["dir_page"],
+    )
+    st.caption(f"{found['total']:,} organization(s) · page {found['page']} of {found['pages']}")
+    rows = found["rows"]
+    if rows:
+        table(rows)
+        choice = pick(
+            "Open organization",
+            {r["id"]: f"{r['Name']} · {r['Type']}" for r in rows},
+            index=None,
+            placeholder="Choose from this page",
+        )
+        if choice is not None:
+            open_org(choice)
+            st.rerun()
+    pager("dir", found["page"], found["pages"])
+    c1, c2 = st.columns([1, 3])
+    if actor.can("contacts.edit"):
+        c1.button(
+            "Add an organization",
+            icon=":material/add_business:",
+            on_click=open_org,
+            args=(None, "new"),
+        )
+    with c2.popover("Export the directory"):
+        for fmt, label, mime in (
+            ("csv", "CSV", "text/csv"),
+            ("xlsx", "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ):
+            if st.button(f"Prepare {label} file", key=f"prep_{fmt}"):
+                with st.spinner("Preparing the export..."):
+                    state[f"export_{fmt}"] = act.export(actor, fmt)
+            if state.get(f"export_{fmt}"):
+                st.download_button(
+                    f"Download {label}",
+                    state[f"export_{fmt}"],
+                    file_name=f"directory.{fmt}",
+                    mime=mime,
+                    key=f"dl_{fmt}",
+                )
+
+
+def _edit(actor: Actor, region: str, org_id: int | None) -> None:
+    st.button("← Back", on_click=open_org, args=(org_id, "detail" if org_id else "search"))
+    values, version = OrgInput(), None
+    if org_id:
+        detail = act.org_detail(actor, org_id, region)
+        values = detail["input"]
+        version = state.setdefault(f"org_version_{org_id}", detail["version"])
+        conflict = state.get("org_conflict")
+        if conflict:
+            st.error(esc(conflict["message"]))
+            show_table(
+                pd.DataFrame(
+                    {
+                        "Field": [ORG_LABELS.get(k, k) for k in conflict["mine"]],
+                        "Saved by someone else": [
+                            str(conflict["theirs"].get(k, "")) for k in conflict["mine"]
+                        ],
+                        "Yours": [str(v) for v in conflict["mine"].values()],
+                    }
+                )
+            )
+            if st.button("Start again from the saved version"):
+                state[f"org_version_{org_id}"] = detail["version"]
+                state.pop("org_conflict")
+                st.rerun()
+    st.subheader("Edit organization" if org_id else "Add an organization")
+    errors = field_errors("org")
+    data = org_form(f"org_form_{org_id}", values, errors, "Save")
+    if data is None:
+        return
+    try:
+        new_id = act.save_org(actor, data, region, org_id, version)
+    except InvalidInput as exc:
+        field_errors("org", exc.errors)
+    except Conflict as exc:
+        state["org_conflict"] = {"message": str(exc), "theirs": exc.theirs, "mine": exc.mine}
+    else:
+        state.pop(f"org_version_{org_id}", None)
+        flash("Organization saved.")
+        open_org(new_id)
+    st.rerun()
+
+
+def _detail(actor: Actor, region: str, org_id: int) -> None:
+    d = act.org_detail(actor, org_id, region)
+    st.button("← Back to search", on_click=open_org, args=(None, "search"))
+    st.subheader("Organization")
+    st.text(d["name"])
+    if d["status"] == "archived":
+        st.warning(
+            "Archived: kept because referrals, calls, insurance or appointments point at it."
+        )
+        st.text(f"Reason: {d['status_reason']}")
+    if d["stale"]:
+        st.warning(
+            "Not verified in the last 12 months: check the details before relying on them.",
+            icon=":material/update:",
+        )
+    if not d["reachable"]:
+        st.error("No phone, fax or e-mail: referrals to this organization are refused.")
+    show_table(
+        pd.DataFrame(
+            {
+                "": [ORG_LABELS[k] for k in d["shown"]],
+                "Value": ["" if v in (None, "") else str(v) for v in d["shown"].values()],
+            }
+        )
+    )
+    editor = actor.can("contacts.edit")
+    if editor:
+        c1, c2, c3 = st.columns([1, 1, 3])
+        c1.button("Edit", type="primary", on_click=open_org, args=(org_id, "edit"))
+        if c2.button("Verified today", help="The details were checked with the organization"):
+            act.mark_verified(actor, org_id)
+            flash("Marked as verified today.")
+            st.rerun()
+        with c3.popover("Restore" if d["status"] == "archived" else "Remove"):
+            if d["status"] == "archived":
+                if st.button("Restore this organization"):
+                    act.restore_org(actor, org_id)
+                    flash("Organization restored.")
+                    st.rerun()
+            else:
+                errors = field_errors("remove_org")
+                st.caption(
+                    "Entries that referrals, calls, insurance or appointments point at are "
+                    "archived, never deleted."
+                )
+                why = st.text_input("Reason for removing")
+                show_field_error(errors, "reason")
+                if st.button("Remove"):
+                    try:
+                        outcome = act.remove_org(actor, org_id, why)
+                    except InvalidInput as exc:
+                        field_errors("remove_org", exc.errors)
+                    else:
+                        flash(f"Organization {outcome}.")
+                        open_org(None, "search")
+                    st.rerun()
+    st.subheader("People")
+    table(d["people"]) if d["people"] else st.caption("No contact people recorded.")
+    if editor:
+        with st.expander("Add a person"):
+            errors = field_errors("person")
+            person = person_form(f"person_form_{org_id}", errors)
+            if person is not None:
+                attempt(
+                    "person",
+                    lambda _ack: act.add_person(actor, org_id, person, region),
+                    "Person added.",
+                )
+    st.subheader("Coming up with them")
+    if d["coming_up"]:
+        table(d["coming_up"])
+    else:
+        st.caption("No appointments or rides booked with them in the next 60 days.")
+    st.subheader("Communication log")
+    table(d["communications"]) if d["communications"] else st.caption("Nothing logged yet.")
+    if editor:
+        with st.expander("Log a call, e-mail or visit"):
+            pending_prompts("org_comm")
+            people = {p["id"]: f"{p['Name']} ({p['Role']})" for p in d["people"]}
+            choices = {"organization": {org_id: d["name"]}}
+            if people:
+                choices["contact person"] = people
+            data = communication_form(
+                "org_comm_form",
+                field_errors("org_comm"),
+                with_choices=choices,
+                base=CommunicationInput(organization_id=org_id),
+            )
+            if data is not None:
+                attempt(
+                    "org_comm",
+                    lambda ack: act.log_communication(actor, data, acknowledged_consent=ack),
+                    "Communication logged.",
+                )

@@ -1,0 +1,1 @@
+"""The Intake page's pieces: the steps, history, instrument admin. Uses the intake room."""

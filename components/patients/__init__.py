@@ -1,0 +1,2 @@
+"""The Patients page's pieces: search, register, the patient record. Uses the patients
+and overview rooms."""

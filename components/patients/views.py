@@ -1,0 +1,120 @@
+"""Read-only pieces of the Patients page: results, demographics, summary sections, conflicts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from services.core.contact_data import display_phone
+from services.core.sections import SummarySection
+
+FIELD_LABELS = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "preferred_name": "Preferred name",
+    "birth_date": "Date of birth",
+    "sex": "Sex",
+    "pronouns": "Pronouns",
+    "preferred_language": "Preferred language",
+    "interpreter_needed": "Needs an interpreter",
+    "phone": "Phone",
+    "email": "Email",
+    "address_line": "Street address",
+    "city": "City",
+    "state": "State",
+    "postal_code": "ZIP code",
+    "living_situation": "Living situation",
+    "primary_case_manager_id": "Primary case manager",
+    "mrn": "MRN",
+}
+
+
+def open_patient(patient_id: int | None, view: str = "summary") -> None:
+    """Switch the Patients page to a view ("search", "register", "summary", "edit")."""
+    state = st.session_state
+    state["patient_id"], state["patient_view"] = patient_id, view
+    state.pop("register_dupes", None)
+    state.pop("patient_conflict", None)
+
+
+def results_table(rows: list[dict], key: str) -> int | None:
+    """The search results; returns the index of the row the user clicked, if any."""
+    event = st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        key=key,
+        height=35 * (len(rows) + 1) + 3,
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    chosen = event.selection.rows if event is not None else []
+    return chosen[0] if chosen else None
+
+
+def demographics(values: dict, region: str) -> None:
+    """A dataframe, not st.table: st.table renders cells as Markdown and links e-mails."""
+    shown = dict(values)
+    shown["phone"] = display_phone(values.get("phone"), region)
+    shown["interpreter_needed"] = "yes" if values.get("interpreter_needed") else "no"
+    frame = pd.DataFrame(
+        {
+            "Detail": [FIELD_LABELS.get(k, k) for k in shown],
+            "Value": ["" if v is None else str(v) for v in shown.values()],
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3)
+
+
+# Where to go next for this patient: (page, label, icon, permission)
+PATIENT_LINKS = [
+    ("pages/intake.py", "Intake assessment", ":material/fact_check:", "clinical.read"),
+    ("pages/care_plan.py", "Care plan", ":material/assignment:", "clinical.read"),
+    ("pages/calendar.py", "Book an appointment", ":material/calendar_month:", "schedule.edit"),
+    (
+        "pages/contacts.py",
+        "Family, insurance and referrals",
+        ":material/contacts:",
+        "patients.read",
+    ),
+]
+
+
+def patient_links(patient_id: int, can) -> None:
+    """One click from the patient to every page about them."""
+    links = [link for link in PATIENT_LINKS if can(link[3])]
+    for column, (page, label, icon, _) in zip(st.columns(len(links)), links, strict=True):
+        with column:
+            st.page_link(page, label=label, icon=icon, query_params={"patient": str(patient_id)})
+
+
+def summary_sections(sections: list[SummarySection]) -> None:
+    for section in sections:
+        if section.alert:
+            st.error(section.alert, icon=":material/emergency:")
+        st.subheader(section.title)
+        if section.rows:
+            st.dataframe(pd.DataFrame(section.rows), hide_index=True, width="stretch")
+        else:
+            st.caption(section.empty_text)
+
+
+def conflict_table(theirs: dict, mine: dict, staff: dict[int, str]) -> None:
+    """Both versions side by side, differences first."""
+
+    def show(key, value):
+        if key == "primary_case_manager_id":
+            return staff.get(value, "") if value else ""
+        return "" if value is None else str(value)
+
+    rows = [
+        {
+            "Field": FIELD_LABELS.get(k, k),
+            "Saved by the other person": show(k, theirs.get(k)),
+            "Your unsaved edit": show(k, mine.get(k)),
+            "Differs": "yes" if theirs.get(k) != mine.get(k) else "",
+        }
+        for k in FIELD_LABELS
+    ]
+    rows.sort(key=lambda r: r["Differs"] != "yes")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -1,0 +1,101 @@
+"""The calendar widget (streamlit-calendar 1.4.0 / FullCalendar), wrapped (DESIGN.md §3.8).
+
+- it renders in an iframe; it always gets a key;
+- its return value is sticky: the last callback comes back on every later rerun, so
+  `calendar_view` hands each callback to the page once (remembered by its signature);
+- the visible range comes from the `view` carried by eventsSet/eventChange/clicks;
+- it renders blank inside a non-first st.tabs tab: keep it in the first tab or outside;
+- free views only: dayGrid, timeGrid, list, multiMonth.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_calendar import calendar
+
+from services.scheduling.feed import PALETTE, change_signature
+
+VIEWS = "timeGridDay,timeGridWeek,dayGridMonth,listWeek,multiMonthYear"
+CALLBACKS = ["dateClick", "eventClick", "eventChange", "eventsSet", "select"]
+CSS = """
+.fc-event-title, .fc-list-event-title { white-space: normal; }
+.fc .fc-toolbar-title { font-size: 1.2rem; }
+"""
+
+
+def widget_key(key: str, revision: int) -> str:
+    """A new revision remounts the widget (e.g. to put back a drag the user refused)."""
+    return f"{key}_{revision}"
+
+
+def current_view(key: str, revision: int = 0) -> dict | None:
+    """The view (activeStart/activeEnd) the widget last reported, read before drawing it."""
+    value = st.session_state.get(widget_key(key, revision)) or {}
+    body = value.get(value.get("callback", ""), {}) if isinstance(value, dict) else {}
+    view = body.get("view") if isinstance(body, dict) else None
+    if view:
+        st.session_state[f"{key}__view"] = view
+    return st.session_state.get(f"{key}__view")
+
+
+def calendar_view(
+    events: list[dict],
+    *,
+    key: str,
+    tz: str,
+    editable: bool,
+    revision: int = 0,
+    initial_view: str = "timeGridWeek",
+) -> dict | None:
+    """Draw the calendar; return a callback ({"callback": name, name: {...}}) once, or None."""
+    options = {
+        "initialView": st.session_state.get(f"{key}__view", {}).get("type", initial_view),
+        "initialDate": (st.session_state.get(f"{key}__view") or {}).get("currentStart", "")[:10]
+        or None,
+        "timeZone": tz,
+        "headerToolbar": {"left": "today prev,next", "center": "title", "right": VIEWS},
+        "buttonText": {
+            "today": "Today",
+            "timeGridDay": "Day",
+            "timeGridWeek": "Week",
+            "dayGridMonth": "Month",
+            "listWeek": "List",
+            "multiMonthYear": "Year",
+        },
+        "businessHours": {"daysOfWeek": [1, 2, 3, 4, 5], "startTime": "08:00", "endTime": "18:00"},
+        "slotMinTime": "07:00:00",
+        "slotMaxTime": "20:00:00",
+        "scrollTime": "08:00:00",
+        "firstDay": 1,
+        "nowIndicator": True,
+        "allDaySlot": False,
+        "selectable": editable,
+        "editable": editable,
+        "eventDurationEditable": editable,
+        "selectMirror": True,
+        "dayMaxEvents": True,
+        "height": 720,
+        "eventTimeFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
+        "slotLabelFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
+    }
+    options = {k: v for k, v in options.items() if v is not None}
+    value = calendar(
+        events=events,
+        options=options,
+        custom_css=CSS,
+        callbacks=CALLBACKS if editable else ["eventClick", "eventsSet"],
+        key=widget_key(key, revision),
+    )
+    if not value or not isinstance(value, dict) or "callback" not in value:
+        return None
+    signature = change_signature(value)
+    handled = f"{widget_key(key, revision)}__handled"
+    if st.session_state.get(handled) == signature:
+        return None  # the sticky value of a callback we already acted on
+    st.session_state[handled] = signature
+    return value
+
+
+def legend() -> None:
+    """One badge per appointment type in its colour (fixed labels, no user text)."""
+    st.markdown(" ".join(f":{badge}-badge[{kind.value}]" for kind, (badge, _) in PALETTE.items()))

@@ -1,0 +1,65 @@
+"""The calendar page's work lists: reminder calls, rides to confirm, and .ics export."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.scheduling import appointment_extras as extras
+from components.shared.flash import flash
+from db.base import today
+from db.session import session_scope
+from services.core.errors import DomainError, InvalidInput
+from services.core.identity import Actor
+from services.scheduling import ics as calendar_export
+from services.scheduling import reminders
+from services.scheduling import transport as rides
+
+
+def reminder_calls(actor: Actor, due: list[dict], can_edit: bool) -> None:
+    st.caption("Appointments in the next 48 hours not yet confirmed with the patient.")
+
+    def log_call(outcome: str):
+        def _log(appointment_id: int) -> None:
+            with session_scope() as s:
+                reminders.record_reminder(s, actor, appointment_id, outcome)
+            flash(f"Call logged: {outcome}.")
+
+        return _log
+
+    actions = {"Confirmed": log_call("confirmed"), "Left message": log_call("left message")}
+    extras.call_list(due, actions, "rem", can_edit)
+    if not due:
+        st.info("No reminder calls waiting.")
+
+
+def rides_to_confirm(actor: Actor, todo: list[dict], can_edit: bool) -> None:
+    st.caption("Rides in the next two weeks the vendor has not confirmed, with its phone.")
+
+    def confirm_ride(booking_id: int) -> None:
+        with session_scope() as s:
+            rides.set_confirmed(s, actor, booking_id, True)
+        flash("Ride marked as confirmed.")
+
+    extras.call_list(todo, {"Vendor confirmed": confirm_ride}, "ride", can_edit)
+    if not todo:
+        st.info("Every ride in the next two weeks is confirmed.")
+
+
+def ics_export(actor: Actor, patient_id: int | None, staff_id: int | None) -> None:
+    what, week_of, opts, prepare = extras.export_choice(today())
+    if prepare:
+        try:
+            with session_scope() as s:
+                if what.startswith("Patient"):
+                    if patient_id is None:
+                        raise InvalidInput({"patient": "Choose a patient in the filter above."})
+                    data = calendar_export.export_patient_schedule(s, actor, patient_id, opts)
+                else:
+                    who = staff_id or actor.id
+                    data = calendar_export.export_staff_week(s, actor, who, week_of, opts)
+            st.session_state["cal_ics_file"] = data
+        except DomainError as exc:
+            st.error(str(exc))
+    if st.session_state.get("cal_ics_file"):
+        data = st.session_state["cal_ics_file"]
+        st.download_button("Download .ics", data, "caredesk.ics", "text/calendar")

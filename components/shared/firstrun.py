@@ -1,0 +1,74 @@
+"""First start (no users yet): explore with demo data, or set up for the clinic."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from components.shared.forms import field_errors, show_field_error
+from db import config, migrate
+from db.session import session_scope
+from services.core import auth
+from services.core.errors import InvalidInput
+from services.core.identity import Actor
+from services.demo import seed_demo
+
+DEMO_FIRST_RUN_PATIENTS = 150
+
+
+def _start_demo(settings: config.Settings) -> None:
+    bar = st.progress(0.0, text="Creating the training database…")
+    url = settings.demo_database_url
+    migrate.ensure_current(url)
+    with session_scope(url) as s:
+        if not auth.has_users(s):
+            seed_demo(
+                s,
+                patients=DEMO_FIRST_RUN_PATIENTS,
+                progress=lambda f, label: bar.progress(f, text=f"Creating demo data: {label}…"),
+            )
+    settings.set_demo_mode(True)
+    st.rerun()
+
+
+def first_run_setup(settings: config.Settings, on_signed_in: Callable[[Actor], None]) -> None:
+    st.title("Welcome to CareDesk")
+    st.write("There are no accounts yet. How would you like to start?")
+    demo, clinic = st.columns(2, gap="large")
+    with demo, st.container(border=True):
+        st.subheader("Explore with demo data")
+        st.write(
+            "A separate training database with synthetic patients and demo accounts for each role. "
+            "Good for trying CareDesk out and for training sessions. Your clinic's database stays empty."
+        )
+        if st.button("Explore with demo data", type="primary", icon=":material/school:"):
+            _start_demo(settings)
+    with clinic, st.container(border=True):
+        st.subheader("Set up for my clinic")
+        st.write("Create the first administrator account. You can add your colleagues afterwards.")
+        errors = field_errors("first_admin")
+        with st.form("first_admin"):
+            username = st.text_input("Username", placeholder="e.g. jsmith")
+            show_field_error(errors, "username")
+            display_name = st.text_input("Display name", placeholder="e.g. Jordan Smith, RN")
+            show_field_error(errors, "display_name")
+            password = st.text_input("Password", type="password")
+            show_field_error(errors, "password")
+            st.caption(
+                f"At least {auth.MIN_PASSWORD_LENGTH} characters, letters mixed with numbers "
+                "or symbols, not your username."
+            )
+            again = st.text_input("Password again", type="password")
+            show_field_error(errors, "password_again")
+            submitted = st.form_submit_button("Create administrator", type="primary")
+        if submitted:
+            try:
+                with session_scope() as s:
+                    actor = auth.create_first_admin(s, username, display_name, password, again)
+            except InvalidInput as exc:
+                field_errors("first_admin", exc.errors)
+                st.rerun()
+            else:
+                on_signed_in(actor)
+                st.rerun()

@@ -1,0 +1,101 @@
+"""The guard every page calls first (DESIGN.md §3.1): setup, sign-in, idle timeout, role, nav.
+
+A deep link runs a page file on its own, so each page must start with
+`actor = page_setup("Title", "permission")`; nothing below it runs for a visitor
+who is not signed in or whose role lacks the permission.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+from components.shared.firstrun import first_run_setup
+from components.shared.flash import show_flash
+from components.shared.nav import draw_nav
+from components.shared.signin import sign_in_form
+from db import config, migrate
+from db.base import utcnow
+from db.session import session_scope
+from services.core import auth
+from services.core.identity import ROLE_LABELS, Actor
+
+AUTH_KEY = "_auth"
+TRAINING_BANNER = (
+    "TRAINING — synthetic patients. Nothing here is a real person; do not enter real patient data."
+)
+
+
+def current_actor() -> Actor | None:
+    state = st.session_state.get(AUTH_KEY)
+    return state["actor"] if state else None
+
+
+def sign_in_as(actor: Actor) -> None:
+    previous = st.session_state.get("_last_user")
+    if previous is not None and previous != actor.username:
+        # Another person at this browser: drop the previous user's drafts and choices.
+        for key in list(st.session_state.keys()):
+            del st.session_state[key]
+    st.session_state[AUTH_KEY] = {"actor": actor, "last": utcnow()}
+    st.session_state["_last_user"] = actor.username
+
+
+def sign_out(reason: str = "signed out") -> None:
+    actor = current_actor()
+    if actor is not None:
+        with session_scope() as s:
+            auth.sign_out(s, actor, reason)
+    st.session_state.pop(AUTH_KEY, None)
+
+
+def _check_idle(settings: config.Settings) -> None:
+    state = st.session_state.get(AUTH_KEY)
+    if not state:
+        return
+    now = utcnow()
+    if now - state["last"] > timedelta(minutes=settings.idle_minutes):
+        sign_out(reason="idle timeout")
+        st.session_state["_idle_notice"] = (
+            f"You were signed out after {settings.idle_minutes} minutes without activity. "
+            "Sign in to carry on where you left off."
+        )
+    else:
+        state["last"] = now
+
+
+def page_setup(title: str, permission: str = "patients.read") -> Actor:
+    """Set up the page and return the signed-in actor, or stop the script."""
+    st.set_page_config(page_title=f"{title} · CareDesk", page_icon="🩺", layout="wide")
+    settings = config.load()
+    migrate.ensure_current(settings.database_url)
+    if settings.demo_mode:
+        st.warning(TRAINING_BANNER, icon=":material/school:")
+    with session_scope() as s:
+        has_users = auth.has_users(s)
+    if not has_users:
+        st.session_state.pop(AUTH_KEY, None)
+        first_run_setup(settings, on_signed_in=sign_in_as)
+        st.stop()
+    _check_idle(settings)
+    actor = current_actor()
+    if actor is None:
+        sign_in_form(settings, on_signed_in=sign_in_as)
+        st.stop()
+    # Pages may start fresh when a user arrives from another page (e.g. via the nav).
+    st.session_state["_arrived"] = st.session_state.get("_page") != title
+    st.session_state["_page"] = title
+    draw_nav(actor)
+    with st.sidebar:
+        st.divider()
+        st.caption(f"Signed in as {actor.display_name} · {ROLE_LABELS[actor.role]}")
+        if st.button("Sign out", key="_sign_out", icon=":material/logout:"):
+            sign_out()
+            st.rerun()
+    if not actor.can(permission):
+        st.title(title)
+        st.info("This page is not available for your role.")
+        st.stop()
+    show_flash()
+    return actor

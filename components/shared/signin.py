@@ -1,0 +1,48 @@
+"""The sign-in form (labels exactly `Username`, `Password`; button `Sign in`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from db import config
+from db.models import Role
+from db.session import session_scope
+from services.core import auth
+from services.core.identity import ROLE_LABELS, Actor
+from services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+
+def sign_in_form(settings: config.Settings, on_signed_in: Callable[[Actor], None]) -> None:
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        _form(settings, on_signed_in)
+
+
+def _form(settings: config.Settings, on_signed_in: Callable[[Actor], None]) -> None:
+    st.title("Sign in to CareDesk")
+    notice = st.session_state.pop("_idle_notice", None)
+    if notice:
+        st.info(notice, icon=":material/timer:")
+    with st.form("sign_in", enter_to_submit=True):
+        username = st.text_input("Username", autocomplete="username")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        with session_scope() as s:
+            outcome = auth.sign_in(s, username, password)
+        if outcome.actor is None:
+            st.error(outcome.message)
+        else:
+            on_signed_in(outcome.actor)
+            st.rerun()
+    if settings.demo_mode:
+        st.subheader("Demo accounts")
+        st.caption(f"Every demo account uses the password “{DEMO_PASSWORD}”.")
+        st.table(
+            {
+                "Username": [a[0] for a in DEMO_ACCOUNTS],
+                "Role": [ROLE_LABELS[Role(a[2])] for a in DEMO_ACCOUNTS],
+            }
+        )

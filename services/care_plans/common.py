@@ -1,0 +1,74 @@
+"""What every part of the care plan shares: permissions, audit category, the living plan,
+and the small helpers for cleaning text, applying changes and refusing stale saves."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import CarePlan
+from services.core import audit
+from services.core.errors import Conflict, InvalidInput, NotFound
+
+EDIT = "clinical.edit"
+READ = "clinical.read"
+CATEGORY = "care plan"
+
+
+def clean(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def check_version(row, expected_version: int | None, what: str, mine: dict, fields_: list[str]):
+    """Refuse a save made on an older copy (DESIGN.md §3.5), showing both versions."""
+    if expected_version is not None and row.version != expected_version:
+        theirs = {f: getattr(row, f) for f in fields_}
+        raise Conflict(
+            f"Someone else saved this {what} while you were editing. "
+            "Their version is shown next to yours; reload to edit theirs.",
+            theirs={k: audit.plain_value(v) for k, v in theirs.items()},
+            mine={k: audit.plain_value(v) for k, v in mine.items() if k in fields_},
+        )
+
+
+def record(s, actor, action, entity, row, patient_id, detail=None):
+    audit.record(
+        s,
+        actor,
+        action,
+        entity=entity,
+        entity_id=row.id,
+        patient_id=patient_id,
+        category=CATEGORY,
+        detail=detail,
+    )
+
+
+def apply_changes(row, values: dict) -> dict:
+    before = {k: getattr(row, k) for k in values}
+    for k, v in values.items():
+        setattr(row, k, v)
+    return audit.changes(before, values)
+
+
+def current_plan(s: Session, patient_id: int) -> CarePlan | None:
+    return s.scalar(
+        select(CarePlan).where(CarePlan.patient_id == patient_id, CarePlan.is_current.is_(True))
+    )
+
+
+def get_plan(s: Session, plan_id: int) -> CarePlan:
+    plan = s.get(CarePlan, plan_id)
+    if plan is None:
+        raise NotFound("No such care plan.")
+    return plan
+
+
+def living_plan(s: Session, plan_id: int) -> CarePlan:
+    plan = get_plan(s, plan_id)
+    if not plan.is_current:
+        raise InvalidInput(
+            {"plan": "This plan is history (completed or revoked); it is read only."}
+        )
+    return plan

@@ -1,0 +1,537 @@
+"""The agency directory: organizations and the people in them; search, archive, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass, fields
+from datetime import date, timedelta
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from db.base import today, utcnow
+from db.models import (
+    Appointment,
+    Communication,
+    ContactMethod,
+    ContactPerson,
+    Coverage,
+    Organization,
+    OrgType,
+    RecordStatus,
+    Referral,
+    TransportBooking,
+)
+from services.core import audit
+from services.core.audit import Action
+from services.core.contact_data import normalize_email, normalize_phone
+from services.core.errors import Conflict, InvalidInput, NotFound
+from services.core.identity import Actor, require
+from services.core.text import fold
+
+PAGE_SIZE = 25
+STALE_AFTER = timedelta(days=365)  # entries not verified for 12 months are flagged
+ORG_TYPES = [t.value for t in OrgType]
+CONTACT_METHODS = [m.value for m in ContactMethod]
+# Column order for CSV/Excel import and export.
+COLUMNS = [
+    "name",
+    "type",
+    "services",
+    "phone",
+    "fax",
+    "email",
+    "address",
+    "website",
+    "hours",
+    "languages",
+    "eligibility_notes",
+    "accepted_insurers",
+    "last_verified_on",
+]
+
+
+@dataclass
+class OrgInput:
+    """What the organization form (or one CSV row) gives. Blank strings mean 'not given'."""
+
+    name: str = ""
+    org_type: str = OrgType.HUMAN_SERVICE.value
+    services: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    address: str = ""
+    website: str = ""
+    hours: str = ""
+    languages: str = ""
+    eligibility_notes: str = ""
+    accepted_insurers: str = ""
+    last_verified_on: date | None = None
+
+    @classmethod
+    def from_org(cls, o: Organization) -> OrgInput:
+        return cls(
+            **{
+                f.name: (getattr(o, f.name) if getattr(o, f.name) is not None else "")
+                for f in fields(cls)
+                if f.name != "last_verified_on"
+            },
+            last_verified_on=o.last_verified_on,
+        )
+
+
+@dataclass
+class PersonInput:
+    name: str = ""
+    role: str = ""
+    phone: str = ""
+    email: str = ""
+    preferred_method: str = ""
+
+
+@dataclass(frozen=True)
+class OrgPage:
+    rows: list[Organization]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def is_stale(org: Organization, on: date | None = None) -> bool:
+    """Never verified, or verified more than 12 months ago."""
+    on = on or today()
+    return org.last_verified_on is None or on - org.last_verified_on > STALE_AFTER
+
+
+def search_text(name: str, org_type: str, services: str | None) -> str:
+    return fold(f"{name} {org_type} {services or ''}")
+
+
+def dedupe_key(name: str, address: str | None) -> str:
+    return f"{fold(name)}|{fold(address)}"[:500]
+
+
+def clean_org(data: OrgInput, region: str, on: date | None = None) -> dict:
+    """Checked, normalised column values; InvalidInput with one message per field."""
+    on = on or today()
+    errors: dict[str, str] = {}
+    name = (data.name or "").strip()
+    if not name:
+        errors["name"] = "Give the organization's name."
+    elif len(name) > 200:
+        errors["name"] = "Keep the name under 200 characters."
+    org_type = (data.org_type or "").strip().lower()
+    if org_type not in ORG_TYPES:
+        errors["org_type"] = f"Choose a type from the list ({', '.join(ORG_TYPES[:3])}, ...)."
+    values: dict = {}
+    for field, normaliser in (
+        ("phone", lambda v: normalize_phone(v, region)),
+        ("fax", lambda v: normalize_phone(v, region)),
+        ("email", normalize_email),
+    ):
+        try:
+            values[field] = normaliser(getattr(data, field))
+        except ValueError as exc:
+            errors[field] = str(exc)
+    website = (data.website or "").strip()
+    if website and " " in website:
+        errors["website"] = "A web address has no spaces."
+    if data.last_verified_on is not None and data.last_verified_on > on:
+        errors["last_verified_on"] = "The verification date cannot be in the future."
+    if errors:
+        raise InvalidInput(errors)
+    text = {
+        k: ((getattr(data, k) or "").strip() or None)
+        for k in (
+            "services",
+            "address",
+            "hours",
+            "languages",
+            "eligibility_notes",
+            "accepted_insurers",
+        )
+    }
+    return {
+        "name": name,
+        "org_type": org_type,
+        "website": website or None,
+        "last_verified_on": data.last_verified_on,
+        **values,
+        **text,
+        "search_text": search_text(name, org_type, text["services"]),
+        "name_key": fold(name)[:200],
+        "dedupe_key": dedupe_key(name, text["address"]),
+    }
+
+
+def _snapshot(o: Organization) -> dict:
+    return {k: v for k, v in asdict(OrgInput.from_org(o)).items()}
+
+
+def find_duplicate(s: Session, name: str, address: str | None) -> Organization | None:
+    return s.scalars(
+        select(Organization)
+        .where(Organization.dedupe_key == dedupe_key(name, address))
+        .order_by(Organization.id)
+        .limit(1)
+    ).first()
+
+
+def create_organization(s: Session, actor: Actor, data: OrgInput, *, region: str) -> Organization:
+    require(actor, "contacts.edit")
+    values = clean_org(data, region)
+    same = find_duplicate(s, values["name"], values["address"])
+    if same is not None:
+        raise InvalidInput(
+            {"name": f"{same.name} at this address is already in the directory (#{same.id})."}
+        )
+    org = Organization(**values)
+    s.add(org)
+    s.flush()
+    audit.record(
+        s,
+        actor,
+        Action.CREATE,
+        entity="organization",
+        entity_id=org.id,
+        category="directory",
+        detail={"name": org.name},
+    )
+    return org
+
+
+def get_organization(s: Session, actor: Actor, org_id: int) -> Organization:
+    require(actor, "patients.read")
+    org = s.get(Organization, org_id)
+    if org is None:
+        raise NotFound("No such organization.")
+    return org
+
+
+def update_organization(
+    s: Session, actor: Actor, org_id: int, data: OrgInput, expected_version: int, *, region: str
+) -> Organization:
+    require(actor, "contacts.edit")
+    org = get_organization(s, actor, org_id)
+    if org.version != expected_version:
+        raise Conflict(
+            "Someone else changed this organization since you opened it.",
+            theirs=_snapshot(org),
+            mine=asdict(data),
+        )
+    values = clean_org(data, region)
+    same = find_duplicate(s, values["name"], values["address"])
+    if same is not None and same.id != org.id:
+        raise InvalidInput({"name": f"Another entry has this name and address (#{same.id})."})
+    before = _snapshot(org)
+    for k, v in values.items():
+        setattr(org, k, v)
+    s.flush()
+    audit.record(
+        s,
+        actor,
+        Action.UPDATE,
+        entity="organization",
+        entity_id=org.id,
+        category="directory",
+        detail={"changes": audit.changes(before, _snapshot(org))},
+    )
+    return org
+
+
+def mark_verified(s: Session, actor: Actor, org_id: int, on: date | None = None) -> Organization:
+    require(actor, "contacts.edit")
+    org = get_organization(s, actor, org_id)
+    before = org.last_verified_on
+    org.last_verified_on = on or today()
+    s.flush()
+    audit.record(
+        s,
+        actor,
+        Action.UPDATE,
+        entity="organization",
+        entity_id=org.id,
+        category="directory",
+        detail={"changes": audit.changes({"verified": before}, {"verified": org.last_verified_on})},
+    )
+    return org
+
+
+def has_history(s: Session, org_id: int) -> bool:
+    """Referrals, communications, coverage, appointments or rides point at it: it can only
+    be archived."""
+    return bool(
+        s.scalar(
+            select(
+                exists().where(Referral.organization_id == org_id)
+                | exists().where(Communication.organization_id == org_id)
+                | exists().where(Coverage.payer_id == org_id)
+                | exists().where(Appointment.provider_contact_id == org_id)
+                | exists().where(TransportBooking.vendor_contact_id == org_id)
+            )
+        )
+    )
+
+
+def remove_organization(s: Session, actor: Actor, org_id: int, reason: str) -> str:
+    """Delete an entry nobody used; archive one that anything points at (has_history).
+
+    Returns "deleted" or "archived".
+    """
+    require(actor, "contacts.edit")
+    if not (reason or "").strip():
+        raise InvalidInput({"reason": "Say why this organization is being removed."})
+    org = get_organization(s, actor, org_id)
+    if has_history(s, org_id):
+        org.status = RecordStatus.ARCHIVED
+        org.status_reason = reason.strip()
+        org.archived_at = utcnow()
+        s.flush()
+        audit.record(
+            s,
+            actor,
+            Action.ARCHIVE,
+            entity="organization",
+            entity_id=org.id,
+            category="directory",
+            detail={"reason": reason.strip()},
+        )
+        return "archived"
+    name = org.name
+    for person in list(org.people):
+        s.delete(person)
+    s.delete(org)
+    s.flush()
+    audit.record(
+        s,
+        actor,
+        Action.ARCHIVE,
+        entity="organization",
+        entity_id=org_id,
+        category="directory",
+        detail={"reason": reason.strip(), "deleted": True, "name": name},
+    )
+    return "deleted"
+
+
+def restore_organization(s: Session, actor: Actor, org_id: int) -> Organization:
+    require(actor, "contacts.edit")
+    org = get_organization(s, actor, org_id)
+    org.status, org.status_reason, org.archived_at = RecordStatus.ACTIVE, None, None
+    s.flush()
+    audit.record(
+        s, actor, Action.RESTORE, entity="organization", entity_id=org.id, category="directory"
+    )
+    return org
+
+
+def search_organizations(
+    s: Session,
+    actor: Actor,
+    query: str = "",
+    *,
+    org_type: str | None = None,
+    include_archived: bool = False,
+    stale_only: bool = False,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    on: date | None = None,
+) -> OrgPage:
+    """Every word must appear in the name, type or services (accent/case-insensitive)."""
+    require(actor, "patients.read")
+    conditions = []
+    if not include_archived:
+        conditions.append(Organization.status == RecordStatus.ACTIVE)
+    if org_type:
+        conditions.append(Organization.org_type == org_type)
+    if stale_only:
+        cutoff = (on or today()) - STALE_AFTER
+        conditions.append(
+            Organization.last_verified_on.is_(None) | (Organization.last_verified_on < cutoff)
+        )
+    for token in fold(query).split():
+        conditions.append(Organization.search_text.contains(token, autoescape=True))
+    where = and_(True, *conditions)
+    total = s.scalar(select(func.count(Organization.id)).where(where)) or 0
+    page = max(1, min(page, max(1, -(-total // page_size))))
+    rows = s.scalars(
+        select(Organization)
+        .where(where)
+        .order_by(Organization.name_key, Organization.id)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    ).all()
+    return OrgPage(rows=list(rows), total=total, page=page, page_size=page_size)
+
+
+def organization_choices(
+    s: Session, org_type: str | None = None, *, reachable_only: bool = False, limit: int = 5000
+) -> dict[int, str]:
+    """id -> "Name (type)" for pickers; active entries only."""
+    stmt = select(Organization.id, Organization.name, Organization.org_type).where(
+        Organization.status == RecordStatus.ACTIVE
+    )
+    if org_type:
+        stmt = stmt.where(Organization.org_type == org_type)
+    if reachable_only:
+        stmt = stmt.where(
+            Organization.phone.is_not(None)
+            | Organization.fax.is_not(None)
+            | Organization.email.is_not(None)
+        )
+    stmt = stmt.order_by(Organization.name_key).limit(limit)
+    return {i: f"{n} ({t})" for i, n, t in s.execute(stmt)}
+
+
+def org_rows(orgs: list[Organization], on: date | None = None) -> list[dict]:
+    from services.core.contact_data import display_phone
+
+    on = on or today()
+    return [
+        {
+            "Name": o.name,
+            "Type": o.org_type,
+            "Services": o.services or "",
+            "Phone": display_phone(o.phone),
+            "Email": o.email or "",
+            "Verified": o.last_verified_on,
+            "Check": "STALE - verify" if is_stale(o, on) else "",
+            "Status": o.status,
+            "id": o.id,
+        }
+        for o in orgs
+    ]
+
+
+# People within an organization -------------------------------------------------------------
+
+
+def add_person(
+    s: Session, actor: Actor, org_id: int, data: PersonInput, *, region: str
+) -> ContactPerson:
+    require(actor, "contacts.edit")
+    org = get_organization(s, actor, org_id)
+    errors: dict[str, str] = {}
+    if not data.name.strip():
+        errors["person_name"] = "Give the person's name."
+    values = {}
+    try:
+        values["phone"] = normalize_phone(data.phone, region)
+    except ValueError as exc:
+        errors["person_phone"] = str(exc)
+    try:
+        values["email"] = normalize_email(data.email)
+    except ValueError as exc:
+        errors["person_email"] = str(exc)
+    method = (data.preferred_method or "").strip() or None
+    if method and method not in CONTACT_METHODS:
+        errors["preferred_method"] = "Choose a contact method from the list."
+    elif method == "phone" and not values.get("phone") and not errors.get("person_phone"):
+        errors["person_phone"] = "Preferred by phone: give a direct phone number."
+    elif method == "email" and not values.get("email") and not errors.get("person_email"):
+        errors["person_email"] = "Preferred by e-mail: give an e-mail address."
+    if errors:
+        raise InvalidInput(errors)
+    person = ContactPerson(
+        organization_id=org.id,
+        name=data.name.strip(),
+        role=data.role.strip() or None,
+        preferred_method=method,
+        **values,
+    )
+    s.add(person)
+    s.flush()
+    audit.record(
+        s,
+        actor,
+        Action.CREATE,
+        entity="contact_person",
+        entity_id=person.id,
+        category="directory",
+        detail={"organization_id": org.id},
+    )
+    return person
+
+
+# Export ------------------------------------------------------------------------------------
+
+
+def _export_rows(s: Session, include_archived: bool) -> list[list]:
+    stmt = select(Organization).order_by(Organization.name_key, Organization.id)
+    if not include_archived:
+        stmt = stmt.where(Organization.status == RecordStatus.ACTIVE)
+    out = []
+    for o in s.scalars(stmt):
+        out.append(
+            [
+                o.name,
+                o.org_type,
+                o.services or "",
+                o.phone or "",
+                o.fax or "",
+                o.email or "",
+                o.address or "",
+                o.website or "",
+                o.hours or "",
+                o.languages or "",
+                o.eligibility_notes or "",
+                o.accepted_insurers or "",
+                o.last_verified_on.isoformat() if o.last_verified_on else "",
+            ]
+        )
+    return out
+
+
+def _safe_cell(value: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas; quote them."""
+    if value and value[0] in "=+-@" and not value.startswith("+1") and not value[1:2].isdigit():
+        return "'" + value
+    return value
+
+
+def export_csv(s: Session, actor: Actor, *, include_archived: bool = False) -> str:
+    require(actor, "patients.read")
+    rows = _export_rows(s, include_archived)
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([_safe_cell(str(v)) for v in row])
+    audit.record(
+        s,
+        actor,
+        Action.EXPORT,
+        entity="organization",
+        category="directory",
+        detail={"rows": len(rows), "format": "csv"},
+    )
+    return buf.getvalue()
+
+
+def export_xlsx(s: Session, actor: Actor, *, include_archived: bool = False) -> bytes:
+    from openpyxl import Workbook
+
+    require(actor, "patients.read")
+    rows = _export_rows(s, include_archived)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Directory")
+    ws.append(COLUMNS)
+    for row in rows:
+        ws.append([_safe_cell(str(v)) for v in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    audit.record(
+        s,
+        actor,
+        Action.EXPORT,
+        entity="organization",
+        category="directory",
+        detail={"rows": len(rows), "format": "xlsx"},
+    )
+    return buf.getvalue()

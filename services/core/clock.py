@@ -1,0 +1,35 @@
+"""The clinic's clock: times are stored in UTC and shown and entered in the clinic's zone.
+
+The zone is one setting (CAREDESK_TIMEZONE); every capability converts through here so a
+nurse never sees or types a UTC time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from db import config
+
+
+def clinic_tz() -> str:
+    return config.load().timezone
+
+
+def local_to_utc(local: datetime, tz: str) -> datetime:
+    """A wall-clock time in tz to UTC. A time skipped by DST moves forward (fold=0)."""
+    # zoneinfo reads a skipped wall time (fold=0) with the offset before the change,
+    # so 02:30 on spring-forward night becomes 03:30 daylight time.
+    aware = local.replace(tzinfo=ZoneInfo(tz))
+    return aware.astimezone(UTC)
+
+
+def utc_to_local(value: datetime, tz: str) -> datetime:
+    return value.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+
+
+def day_bounds_utc(day: date, tz: str) -> tuple[datetime, datetime]:
+    """The UTC instants at which a local calendar day starts and ends."""
+    start = local_to_utc(datetime.combine(day, time.min), tz)
+    end = local_to_utc(datetime.combine(day + timedelta(days=1), time.min), tz)
+    return start, end

@@ -1,0 +1,2 @@
+"""The patient registry: find, register, edit, archive and restore patients.
+Uses core."""
