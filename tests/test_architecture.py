@@ -1,85 +1,210 @@
-"""The layout rules of DESIGN.md §2–3, checked on the source with ast."""
+"""The layout rules of docs/architecture.md, checked on the source (tests/architecture_rules.py).
+
+Each rule runs on CareDesk (no violations) and on a small fake tree that breaks it on
+purpose (the rule must notice), so a rule that silently stopped working would fail here.
+"""
 
 import ast
+import importlib
+import textwrap
 from pathlib import Path
 
 import pytest
 
+from tests import architecture_rules as rules
+
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ("pages", "components", "services", "db")
-# layer -> project packages it may import
-ALLOWED = {
-    "app": {"components", "services", "db"},
-    "pages": {"components", "services", "db"},
-    "components": {"components", "services", "db"},
-    "services": {"services", "db"},
-    "db": {"db"},
-}
 PAGE_FILES = sorted((ROOT / "pages").glob("*.py"))
 
 
 def _python_files(folder: str):
-    return sorted(p for p in (ROOT / folder).rglob("*.py") if "migrations/versions" not in str(p))
+    return rules.source_files(ROOT, folder)
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(), filename=str(path))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module.split(".")[0])
-    return found
+def _mapped_names() -> set[str]:
+    import db.models as models
+    from db.base import Base
+
+    return {n for n, v in vars(models).items() if isinstance(v, type) and issubclass(v, Base)}
 
 
-@pytest.mark.parametrize("layer", ["app", *LAYERS])
-def test_imports_point_one_way(layer):
-    files = [ROOT / "app.py"] if layer == "app" else _python_files(layer)
-    for path in files:
-        project = _imports(path) & {
-            "pages",
-            "components",
-            "services",
-            "db",
-            "app",
-            "manage",
-            "tests",
-        }
-        extra = project - ALLOWED[layer]
-        assert not extra, f"{path.relative_to(ROOT)} imports {extra}"
+def _actions_modules():
+    paths = [
+        p
+        for p in rules.source_files(ROOT, "services")
+        if p.stem == "actions" or "actions" in p.relative_to(ROOT).parts[2:-1]
+    ]
+    return [importlib.import_module(rules.module_name(ROOT, p)) for p in paths]
 
 
-@pytest.mark.parametrize("layer", ["services", "db"])
-def test_domain_and_data_never_import_streamlit(layer):
-    for path in _python_files(layer):
-        assert not {"streamlit", "streamlit_calendar"} & _imports(path), path.relative_to(ROOT)
+def _is_mapped(cls) -> bool:
+    from db.base import Base
+
+    return issubclass(cls, Base)
 
 
-def test_components_never_open_a_session_except_the_guard_family():
-    """Components return plain data; only the sign-in and admin pieces talk to services directly."""
-    for path in _python_files("components"):
-        assert "session_scope" not in path.read_text() or path.stem in _COMPONENTS_WITH_SESSIONS, (
-            path.name
-        )
+def test_layers_import_one_way():
+    assert rules.layer_violations(ROOT) == []
 
 
-# Pieces that are whole page sections (sign-in, first run, admin panels, the calendar's
-# dialogs and work lists, the Patients page's three views) rather than widgets.
-_COMPONENTS_WITH_SESSIONS = {
-    "guard",
-    "signin",
-    "firstrun",
-    "system",
-    "users",
-    "instrument_admin",
-    "template_admin",
-    "dialogs",
-    "work_lists",
-    "register",
-    "record",
-    "search",
-}
+def test_pages_and_components_hold_no_session_and_no_orm_object():
+    assert rules.ui_violations(ROOT, _mapped_names()) == []
+
+
+def test_rooms_use_only_the_rooms_the_map_allows():
+    assert rules.room_violations(ROOT) == []
+
+
+def test_no_import_circles():
+    assert rules.circles(ROOT) == []
+
+
+def test_no_module_takes_another_modules_private_names():
+    assert rules.private_imports(ROOT) == []
+
+
+def test_transactions_are_opened_only_by_actions():
+    assert rules.transaction_violations(ROOT) == []
+
+
+def test_actions_hand_back_plain_values():
+    modules = _actions_modules()
+    assert len(modules) >= 5, "every room has its actions"
+    assert rules.plain_result_violations(modules, _is_mapped) == []
+
+
+def test_every_room_says_what_it_is_for():
+    for folder in ("services", "components"):
+        for init in sorted((ROOT / folder).glob("*/__init__.py")):
+            doc = ast_docstring(init)
+            assert doc and "TODO" not in doc, f"{init.relative_to(ROOT)} needs a docstring"
+
+
+def ast_docstring(path: Path) -> str | None:
+    return ast.get_docstring(ast.parse(path.read_text()))
+
+
+# ---------------------------------------------------------------- each rule catches a violation
+
+
+def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, body in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(body))
+    return tmp_path
+
+
+def test_a_service_importing_a_component_is_caught(tmp_path):
+    root = _tree(tmp_path, {"services/core/audit.py": "from components.shared import nav\n"})
+    assert rules.layer_violations(root)
+
+
+def test_a_component_with_a_session_or_a_model_is_caught(tmp_path):
+    root = _tree(
+        tmp_path,
+        {
+            "components/shared/a.py": "from db.session import session_scope\n",
+            "components/shared/b.py": "from db.models import Patient, TaskStatus\n",
+            "components/shared/c.py": "from sqlalchemy import select\n",
+            "services/core/d.py": "import streamlit as st\n",
+        },
+    )
+    found = rules.ui_violations(root, {"Patient"})
+    assert len(found) == 4 and not any("TaskStatus" in f for f in found)
+
+
+def test_a_room_using_a_higher_room_is_caught(tmp_path):
+    root = _tree(
+        tmp_path,
+        {
+            "services/patients/registry.py": "from services.care_plans import plans\n",
+            "services/newroom/x.py": "",
+            "components/scheduling/v.py": "from services.intake import actions\n",
+            "components/contacts/w.py": "from components.care_plans import goals\n",
+            "services/care_plans/ok.py": "from services.intake import actions\n",
+        },
+    )
+    found = rules.room_violations(root)
+    assert len(found) == 4 and not any("ok.py" in f for f in found)
+
+
+def test_an_import_circle_is_caught_even_inside_a_function(tmp_path):
+    root = _tree(
+        tmp_path,
+        {
+            "services/core/a.py": "from services.core import b\n",
+            "services/core/b.py": "def f():\n    from services.core.a import x\n",
+            "services/core/c.py": "from services.core import a\n",
+        },
+    )
+    assert rules.circles(root) == ["services.core.a <-> services.core.b"]
+
+
+def test_a_private_name_taken_from_another_module_is_caught(tmp_path):
+    root = _tree(
+        tmp_path,
+        {
+            "services/core/a.py": "from services.core.b import _clean\n",
+            "services/core/c.py": "from services.core import audit\naudit._plain(1)\n",
+            "services/core/d.py": "def _mine():\n    return _mine\n",
+        },
+    )
+    assert len(rules.private_imports(root)) == 2
+
+
+def test_a_transaction_outside_actions_is_caught(tmp_path):
+    root = _tree(
+        tmp_path,
+        {
+            "components/patients/x.py": "from db.session import session_scope\n",
+            "services/intake/intake.py": "def f(db):\n    with db.read_scope() as s:\n        pass\n",
+            "services/intake/actions.py": "from db.session import session_scope\n",
+            "services/care_plans/actions/goals.py": "from db.session import read_scope\n",
+            "services/demo/seed.py": "from db.session import session_scope\n",
+            "manage.py": "from db.session import session_scope\n",
+        },
+    )
+    found = rules.transaction_violations(root)
+    assert [f.split(":")[0] for f in found] == [
+        "components/patients/x.py",
+        "services/intake/intake.py",
+    ]
+
+
+def test_an_action_handing_back_an_orm_object_is_caught():
+    import types
+    from dataclasses import dataclass
+
+    class Row:  # stands in for a mapped class
+        pass
+
+    @dataclass(frozen=True)
+    class View:
+        rows: list[Row]
+
+    fake = types.ModuleType("fake_actions")
+
+    def gives_row() -> Row: ...
+
+    def gives_view() -> View: ...
+
+    def gives_nested() -> dict[str, list[Row]]: ...
+
+    def gives_plain() -> list[dict]: ...
+
+    def unannotated(): ...
+
+    for fn in (gives_row, gives_view, gives_nested, gives_plain, unannotated):
+        fn.__module__ = "fake_actions"
+        setattr(fake, fn.__name__, fn)
+    found = rules.plain_result_violations([fake], lambda cls: cls is Row)
+    assert sorted(f.split(" ")[0] for f in found) == [
+        "fake_actions.gives_nested",
+        "fake_actions.gives_row",
+        "fake_actions.gives_view",
+        "fake_actions.unannotated",
+    ]
 
 
 @pytest.mark.parametrize("path", [ROOT / "app.py", *PAGE_FILES], ids=lambda p: p.name)

@@ -1,6 +1,6 @@
 """The demo and training database: synthetic staff and patients, deterministic per seed.
 
-Every capability adds a step to STEPS so the demo shows it, at any --patients size.
+Every capability adds a step to _steps() so the demo shows it, at any --patients size.
 A step receives the DemoContext and adds its rows with bulk inserts.
 """
 
@@ -8,26 +8,20 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
 
 from faker import Faker
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from db.base import today
-from db.models import AppSetting, Role, User
+from db.models import AppSetting, User
+from services.demo import care_plans, contacts, intake, people
+from services.demo import scheduling as demo_scheduling
+from services.demo.context import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext, Step
 
-DEMO_PASSWORD = "demo"
-# username, display name, role
-DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
-    ("admin", "Alex Admin (demo)", Role.ADMIN.value),
-    ("nurse", "Nora Nurse, RN (demo)", Role.NURSE.value),
-    ("socialworker", "Sam Social Worker, LCSW (demo)", Role.SOCIAL_WORKER.value),
-    ("scheduler", "Riley Front Desk (demo)", Role.SCHEDULER.value),
-    ("viewer", "Val Trainee (demo)", Role.VIEWER.value),
-]
 TRAINING_KEY = "training_database"
+
+__all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "DemoContext", "seed_demo"]
 
 
 class NotADemoDatabase(RuntimeError):
@@ -38,28 +32,7 @@ class AlreadySeeded(RuntimeError):
     """Seeding twice would double every patient's appointments and every staff member's day."""
 
 
-@dataclass
-class DemoContext:
-    s: Session
-    rng: random.Random
-    fake: Faker
-    size: int  # number of patients asked for
-    today: date
-    users: dict[str, User] = field(default_factory=dict)  # by username
-    patient_ids: list[int] = field(default_factory=list)
-
-    def staff(self, *roles: Role) -> list[User]:
-        return [u for u in self.users.values() if u.role in roles]
-
-
-Step = Callable[[DemoContext], None]
-
-
 def _steps() -> list[tuple[str, Step]]:
-    # Imported here so each capability's seeder can import this module's types.
-    from services.demo import care_plans, contacts, intake, people
-    from services.demo import scheduling as demo_scheduling
-
     return [
         ("Staff accounts", people.seed_staff),
         ("Patients", people.seed_patients),

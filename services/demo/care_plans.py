@@ -23,7 +23,7 @@ from db.models import (
     TeachBack,
 )
 from services.care_plans.transitions import DISCHARGE_CHECKLIST, lace_score
-from services.demo import DemoContext
+from services.demo.context import DemoContext
 
 PLAN_SHARE = 0.6
 # (what they said, in their words; the measurable goal; a task for the case manager)

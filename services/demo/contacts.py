@@ -24,7 +24,7 @@ from db.models import (
 )
 from services.contacts.directory import dedupe_key, search_text
 from services.core.text import fold
-from services.demo import DemoContext
+from services.demo.context import DemoContext
 
 AREA_CODES = ["617", "508", "781", "413", "978", "212", "312"]
 # type -> (name patterns, services); equally long lists pair a name with its services

@@ -21,7 +21,7 @@ from db.models import (
     TaskPriority,
     TaskStatus,
 )
-from services.demo import DemoContext
+from services.demo.context import DemoContext
 from services.intake import instruments as assessments
 from services.intake.intake import SERVICES, TRANSPORT
 from services.intake.risk import risk_tier

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from db.models import LivingSituation, Patient, Role, User
 from services.core.auth import hash_password
 from services.core.text import fold
-from services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext
+from services.demo.context import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext
 
 # (language, share of the caseload, needs an interpreter most of the time)
 LANGUAGES = [

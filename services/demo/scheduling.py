@@ -29,8 +29,8 @@ from db.models import (
     TransportBooking,
 )
 from services.core.clock import local_to_utc
-from services.demo import DemoContext
 from services.demo.contacts import VENDORS
+from services.demo.context import DemoContext
 
 PAST_WEEKS, AHEAD_WEEKS = 8, 12
 SLOT = 30  # minutes; the day runs 08:00-17:00

@@ -1,0 +1,40 @@
+"""What every demo step shares: the demo accounts and the context a step receives."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from faker import Faker
+from sqlalchemy.orm import Session
+
+from db.models import Role, User
+
+DEMO_PASSWORD = "demo"
+# username, display name, role
+DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
+    ("admin", "Alex Admin (demo)", Role.ADMIN.value),
+    ("nurse", "Nora Nurse, RN (demo)", Role.NURSE.value),
+    ("socialworker", "Sam Social Worker, LCSW (demo)", Role.SOCIAL_WORKER.value),
+    ("scheduler", "Riley Front Desk (demo)", Role.SCHEDULER.value),
+    ("viewer", "Val Trainee (demo)", Role.VIEWER.value),
+]
+
+
+@dataclass
+class DemoContext:
+    s: Session
+    rng: random.Random
+    fake: Faker
+    size: int  # number of patients asked for
+    today: date
+    users: dict[str, User] = field(default_factory=dict)  # by username
+    patient_ids: list[int] = field(default_factory=list)
+
+    def staff(self, *roles: Role) -> list[User]:
+        return [u for u in self.users.values() if u.role in roles]
+
+
+Step = Callable[[DemoContext], None]

@@ -1,0 +1,347 @@
+"""The layout rules of docs/architecture.md as functions over a source tree (read with ast).
+
+Each rule takes the root of a tree and returns the violations it finds, as readable
+strings; tests/test_architecture.py applies them to CareDesk and to small fake trees
+that break each rule on purpose.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT = ("app", "pages", "components", "services", "db", "manage", "tests", "bench")
+
+# layer -> the project layers it may import
+LAYERS = {
+    "app": {"components", "services", "db"},
+    "pages": {"components", "services", "db"},
+    "components": {"components", "services", "db"},
+    "services": {"services", "db"},
+    "db": {"db"},
+}
+
+# services room -> the rooms it may use (besides itself). Read bottom-up: each room may
+# use only the rooms listed before it.
+SERVICE_ROOMS = {
+    "core": set(),
+    "patients": {"core"},
+    "tasks": {"core"},
+    "scheduling": {"core", "patients", "tasks"},
+    "contacts": {"core", "patients", "tasks", "scheduling"},
+    "intake": {"core", "patients", "tasks", "scheduling", "contacts"},
+    "care_plans": {"core", "patients", "tasks", "scheduling", "contacts", "intake"},
+    "overview": {"core", "patients", "tasks", "scheduling", "contacts", "intake", "care_plans"},
+    "demo": {
+        "core",
+        "patients",
+        "tasks",
+        "scheduling",
+        "contacts",
+        "intake",
+        "care_plans",
+        "overview",
+    },
+}
+
+# components room -> (services rooms it may use, other components rooms it may use)
+COMPONENT_ROOMS = {
+    "shared": ({"core", "demo"}, set()),
+    "admin": ({"core", "demo"}, {"shared"}),
+    "patients": ({"core", "patients", "tasks", "overview"}, {"shared"}),
+    "scheduling": ({"core", "patients", "tasks", "scheduling"}, {"shared"}),
+    "contacts": ({"core", "patients", "tasks", "scheduling", "contacts"}, {"shared"}),
+    "intake": (
+        {"core", "patients", "tasks", "scheduling", "contacts", "intake"},
+        {"shared", "patients"},
+    ),
+    "care_plans": (
+        {"core", "patients", "tasks", "scheduling", "contacts", "intake", "care_plans"},
+        {"shared", "patients"},
+    ),
+}
+
+# Where a transaction may be opened: a room's actions, the data layer, the operator
+# commands, the demo seeder, tests and benchmarks.
+TRANSACTIONS = ("session_scope", "read_scope")
+
+
+def transaction_owner(rel: Path) -> bool:
+    parts = rel.parts
+    return (
+        parts[0] in ("db", "tests", "bench")
+        or rel == Path("manage.py")
+        or parts[:2] == ("services", "demo")
+        or (parts[0] == "services" and (rel.stem == "actions" or "actions" in parts[2:-1]))
+    )
+
+
+@dataclass(frozen=True)
+class Import:
+    module: str  # the module named, e.g. "services.core.audit"
+    names: tuple[str, ...]  # what "from module import ..." took ("" for a plain import)
+    line: int
+
+
+def source_files(root: Path, *folders: str) -> list[Path]:
+    found = []
+    for folder in folders:
+        target = root / folder
+        if target.is_file():
+            found.append(target)
+        elif target.is_dir():
+            found.extend(
+                p
+                for p in target.rglob("*.py")
+                if "migrations" not in p.parts and ".venv" not in p.parts
+            )
+    return sorted(found)
+
+
+def module_name(root: Path, path: Path) -> str:
+    rel = path.relative_to(root).with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+    return ".".join(parts)
+
+
+def imports(path: Path) -> list[Import]:
+    """Every absolute import in a file, at any depth (inside functions too)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.extend(Import(a.name, ("",), node.lineno) for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append(Import(node.module, tuple(a.name for a in node.names), node.lineno))
+    return found
+
+
+def _top(module: str) -> str:
+    return module.split(".")[0]
+
+
+def _room(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] in ("services", "components") else None
+
+
+def _layer(root: Path, path: Path) -> str:
+    rel = path.relative_to(root)
+    return "app" if rel == Path("app.py") else rel.parts[0]
+
+
+# ---------------------------------------------------------------- rules
+
+
+def layer_violations(root: Path) -> list[str]:
+    """app/pages -> components -> services -> db, never back up."""
+    out = []
+    for path in source_files(root, "app.py", "pages", "components", "services", "db"):
+        layer = _layer(root, path)
+        for imp in imports(path):
+            top = _top(imp.module)
+            if top in PROJECT and top not in LAYERS[layer] and top != layer:
+                out.append(f"{path.relative_to(root)}:{imp.line} ({layer}) imports {imp.module}")
+    return out
+
+
+def ui_violations(root: Path, mapped: set[str]) -> list[str]:
+    """Pages and components hold no Session and no ORM object; the domain holds no Streamlit."""
+    out = []
+    for path in source_files(root, "app.py", "pages", "components"):
+        for imp in imports(path):
+            where = f"{path.relative_to(root)}:{imp.line}"
+            if _top(imp.module) == "sqlalchemy" or imp.module == "db.session":
+                out.append(f"{where} imports {imp.module}")
+            elif imp.module.startswith("db.models"):
+                out.extend(f"{where} takes the mapped class {n}" for n in imp.names if n in mapped)
+    for path in source_files(root, "services", "db"):
+        for imp in imports(path):
+            if _top(imp.module) in ("streamlit", "streamlit_calendar"):
+                out.append(f"{path.relative_to(root)}:{imp.line} imports {imp.module}")
+    return out
+
+
+def room_violations(root: Path) -> list[str]:
+    """Rooms use only the rooms the allowed maps name."""
+    out = []
+    for path in source_files(root, "services"):
+        room = _room(module_name(root, path))
+        if room is None:
+            continue
+        allowed = SERVICE_ROOMS.get(room)
+        if allowed is None:
+            out.append(f"{path.relative_to(root)}: room '{room}' is not in the allowed map")
+            continue
+        for imp in imports(path):
+            other = _room(imp.module) if _top(imp.module) == "services" else None
+            if other and other != room and other not in allowed:
+                out.append(f"{path.relative_to(root)}:{imp.line} ({room}) uses {imp.module}")
+    for path in source_files(root, "components"):
+        room = _room(module_name(root, path))
+        if room is None:
+            continue
+        if room not in COMPONENT_ROOMS:
+            out.append(f"{path.relative_to(root)}: room '{room}' is not in the allowed map")
+            continue
+        services_ok, components_ok = COMPONENT_ROOMS[room]
+        for imp in imports(path):
+            top, other = _top(imp.module), _room(imp.module)
+            bad = (top == "services" and other and other not in services_ok) or (
+                top == "components" and other and other != room and other not in components_ok
+            )
+            if bad:
+                out.append(f"{path.relative_to(root)}:{imp.line} ({room}) uses {imp.module}")
+    return out
+
+
+def _import_graph(root: Path) -> dict[str, set[str]]:
+    files = source_files(root, "app.py", "pages", "components", "services", "db")
+    modules = {module_name(root, p): p for p in files}
+    graph: dict[str, set[str]] = {m: set() for m in modules}
+    for name, path in modules.items():
+        for imp in imports(path):
+            for taken in imp.names:
+                target = f"{imp.module}.{taken}" if f"{imp.module}.{taken}" in modules else None
+                target = target or (imp.module if imp.module in modules else None)
+                if target and target != name:
+                    graph[name].add(target)
+    return graph
+
+
+def circles(root: Path) -> list[str]:
+    """Groups of modules that import each other, directly or round a loop (Tarjan)."""
+    graph = _import_graph(root)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[str] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(" <-> ".join(sorted(group)))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def private_imports(root: Path) -> list[str]:
+    """No module takes another module's underscore names (by import or by attribute)."""
+    out = []
+    for path in source_files(root, "app.py", "pages", "components", "services", "db", "manage.py"):
+        me = module_name(root, path)
+        tree = ast.parse(path.read_text())
+        aliases: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                if _top(node.module) not in PROJECT or node.module == me:
+                    continue
+                for a in node.names:
+                    if a.name.startswith("_") and not a.name.startswith("__"):
+                        out.append(f"{path.relative_to(root)}:{node.lineno} takes {a.name}")
+                    aliases.add(a.asname or a.name)
+            elif isinstance(node, ast.Import):
+                aliases.update(
+                    (a.asname or a.name).split(".")[0]
+                    for a in node.names
+                    if _top(a.name) in PROJECT
+                )
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+            ):
+                out.append(
+                    f"{path.relative_to(root)}:{node.lineno} uses {node.value.id}.{node.attr}"
+                )
+    return out
+
+
+def transaction_violations(root: Path) -> list[str]:
+    """session_scope and read_scope only where a transaction may be opened."""
+    out = []
+    for path in source_files(root, *PROJECT_FILES):
+        rel = path.relative_to(root)
+        if transaction_owner(rel):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            named = (
+                node.id
+                if isinstance(node, ast.Name)
+                else node.attr
+                if isinstance(node, ast.Attribute)
+                else None
+            )
+            taken = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.ImportFrom | ast.Import)
+                else []
+            )
+            if named in TRANSACTIONS or set(taken) & set(TRANSACTIONS):
+                out.append(f"{rel}:{node.lineno} opens a transaction outside an actions module")
+                break
+    return out
+
+
+PROJECT_FILES = ("app.py", "manage.py", "pages", "components", "services", "db")
+
+
+def _mapped_in(hint, is_mapped, seen: set) -> list[str]:
+    """Mapped classes reachable from a type hint, through generics and dataclass fields."""
+    import dataclasses
+    import typing
+
+    if id(hint) in seen:
+        return []
+    seen.add(id(hint))
+    if isinstance(hint, type) and is_mapped(hint):
+        return [hint.__name__]
+    found = []
+    for arg in typing.get_args(hint):
+        found += _mapped_in(arg, is_mapped, seen)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        for field_hint in typing.get_type_hints(hint).values():
+            found += _mapped_in(field_hint, is_mapped, seen)
+    return found
+
+
+def plain_result_violations(modules, is_mapped) -> list[str]:
+    """Every public action is annotated and hands back no ORM object."""
+    import inspect
+    import typing
+
+    out = []
+    for module in modules:
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or fn.__module__ != module.__name__:
+                continue
+            hints = typing.get_type_hints(fn)
+            if "return" not in hints:
+                out.append(f"{module.__name__}.{name} has no return annotation")
+                continue
+            for cls in _mapped_in(hints["return"], is_mapped, set()):
+                out.append(f"{module.__name__}.{name} hands back the ORM class {cls}")
+    return out
