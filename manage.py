@@ -93,11 +93,14 @@ def cmd_seed_demo(args) -> int:
 
 
 def cmd_reset_demo(args) -> int:
+    from services.core import audit
+
     settings = config.load()
     path = migrate.sqlite_path(settings.demo_database_url)
     dispose_all()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    audit.forget_trail(settings.demo_database_url)
     print("training database removed")
     if args.patients:
         args.seed = args.seed or 42
@@ -120,9 +123,12 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
+    from services.core import audit
     from services.core.backup import BackupError, restore
 
     url = config.load().database_url
+    with session_scope() as s:
+        before = (audit.outside_head(str(s.get_bind().url)) or {}).get("seq")
     dispose_all()
     try:
         restore(url, Path(args.path))
@@ -130,7 +136,9 @@ def cmd_restore(args) -> int:
         print(exc, file=sys.stderr)
         return 1
     migrate.upgrade(url)
-    print(f"restored {args.path}")
+    with session_scope() as s:  # the trail says what was restored and what it rolled back
+        event = audit.record_restore(s, Path(args.path).name, before)
+    print(f"restored {args.path} (recorded as audit event {event.id})")
     return 0
 
 
@@ -141,6 +149,10 @@ def cmd_verify_audit(args) -> int:
         report = audit.verify(s)
     if report.ok:
         print(f"audit chain OK ({report.count} events)")
+        for line in report.rollbacks:
+            print(f"  rolled back by a restore: {line}")
+        if report.outside == "missing":
+            print("  note: no copy of the chain's head outside the database yet")
         return 0
     print(
         f"audit chain BROKEN at event {report.bad_id}: {report.reason} "

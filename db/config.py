@@ -17,6 +17,21 @@ DEMO_DB_FILE = "caredesk-demo.sqlite3"
 MODE_FILE = "mode"  # holds "demo" while the training database is in use
 
 
+def private_dir(path: Path) -> Path:
+    """A folder only the account running CareDesk can open (it holds PHI and the key)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create (if needed) a file only the account running CareDesk can read."""
+    private_dir(path.parent)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
+    return path
+
+
 def _secrets() -> dict:
     path = PROJECT_DIR / ".streamlit" / "secrets.toml"
     if not path.is_file():
@@ -62,7 +77,7 @@ class Settings:
         return self.demo_database_url if self.demo_mode else self.clinic_database_url
 
     def set_demo_mode(self, on: bool) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.data_dir)
         marker = self.data_dir / MODE_FILE
         if on:
             marker.write_text("demo\n")
@@ -81,7 +96,7 @@ class Settings:
             return configured.encode()
         path = self.data_dir / "secret.key"
         if not path.is_file():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(self.data_dir)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_hex(32))

@@ -19,6 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
+from db import config
 from db.session import make_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -57,8 +58,9 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def online_backup(source: Path, target: Path) -> Path:
-    """Copy a live SQLite database consistently (never copy the file, §3.7)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """Copy a live SQLite database consistently (never copy the file, §3.7); the copy is
+    readable by the owner only, like the database."""
+    config.private_file(target)
     src = sqlite3.connect(source)
     dst = sqlite3.connect(target)
     try:
@@ -86,6 +88,7 @@ def upgrade(url: str, *, target: str = "heads") -> Path | None:
     path = sqlite_path(url)
     backup = None
     before: dict[str, int] = {}
+    config.private_dir(config.load().data_dir)
     if path is not None and path.exists() and pending(url):
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         backup = online_backup(
@@ -93,7 +96,7 @@ def upgrade(url: str, *, target: str = "heads") -> Path | None:
         )
         before = _row_counts(url)
     elif path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        config.private_file(path)  # SQLite gives its -wal and -shm files the same mode
     command.upgrade(alembic_config(url), target)
     if path is not None:
         _check_sqlite(url, before, backup)

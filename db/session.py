@@ -50,10 +50,11 @@ def make_engine(url: str, *, foreign_keys: bool = True, writes: bool = True) -> 
             kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
         else:
             kwargs = {"connect_args": {"check_same_thread": False, "timeout": 15}}
-        engine = create_engine(url, **kwargs)
+        # hide_parameters: SQLAlchemy's errors and logs print bound values, i.e. PHI (§3.15).
+        engine = create_engine(url, hide_parameters=True, **kwargs)
         _prepare_sqlite(engine, foreign_keys=foreign_keys, writes=writes)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(url, hide_parameters=True, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
 def get_engine(url: str | None = None, *, writes: bool = True) -> Engine:

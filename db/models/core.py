@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from db import append_only
 from db.base import Base, Timestamps, Versioned, utcnow
 
 
@@ -109,6 +110,14 @@ class AuditEvent(Base):
     detail: Mapped[str | None] = mapped_column(Text)  # JSON: changed fields, before/after
     prev_hmac: Mapped[str] = mapped_column(String(64))
     hmac: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+@event.listens_for(AuditEvent.__table__, "after_create")
+def _append_only(target, connection, **_kw) -> None:
+    # A database made with create_all (tests, a fresh demo) gets the same triggers as
+    # one made by the migrations (0008).
+    for statement in append_only.statements(connection.dialect.name):
+        connection.exec_driver_sql(statement)
 
 
 class AppSetting(Base):

@@ -2,23 +2,34 @@
 
 Each row's HMAC-SHA256 covers its own content plus the previous row's HMAC, so an
 edited or deleted row breaks the chain at that point. The app never updates or
-deletes audit rows.
+deletes audit rows, and the database refuses to (db/append_only.py).
+
+The chain's head (newest sequence number and a keyed MAC of it) is kept twice: in the
+database, and in a file beside the key in the data folder, written after each commit.
+A wiped, truncated or rolled-back trail is shorter than the head outside says, so
+`verify` fails; a restore from a backup is itself an event that names what it rolled
+back, after which `verify` explains the rollback instead of failing.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac as hmac_mod
 import json
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import event as orm_event
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from db import config
 from db.base import utcnow
-from db.models import AppSetting, AuditEvent
+from db.models import AppSetting, AuditEvent, User
 from services.core.identity import Actor
 
 GENESIS = "0" * 64
@@ -36,6 +47,7 @@ class Action:
     RESTORE = "restore"
     EXPORT = "export"
     USER_CHANGE = "user/role change"
+    RESTORE_BACKUP = "restore from backup"
 
 
 def plain_value(value):
@@ -117,6 +129,7 @@ def record(
     s.add(event)
     _set_head(s, event, key)
     s.flush()
+    s.info[_PENDING_HEAD] = (str(s.get_bind().url), event.id, event.hmac, False)
     return event
 
 
@@ -134,20 +147,87 @@ def _set_head(s: Session, event: AuditEvent, key: bytes) -> None:
         head.value = value
 
 
+# ---------------------------------------------------------------- the head outside the database
+
+_PENDING_HEAD = "caredesk_audit_head"
+
+
+def head_file(database_url: str) -> Path:
+    """Where the head of this database's trail is kept outside it (one file per database)."""
+    name = hashlib.sha256(str(make_url(database_url)).encode()).hexdigest()[:16]
+    return config.load().data_dir / "audit-heads" / f"{name}.json"
+
+
+def forget_trail(database_url: str) -> None:
+    """The database was removed on purpose (reset of the training database)."""
+    head_file(database_url).unlink(missing_ok=True)
+
+
+def outside_head(database_url: str) -> dict | None:
+    path = head_file(database_url)
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {"seq": -1, "mac": ""}  # unreadable: verify names it
+
+
+def write_outside_head(database_url: str, seq: int, row_hmac: str, *, force: bool = False) -> None:
+    """Move the file head forward (never back, unless a restore says so), atomically."""
+    path = head_file(database_url)
+    key = config.load().secret_key
+    with open(config.private_file(path.parent / ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two app processes on one data folder
+        current = outside_head(database_url)
+        if current and not force and current.get("seq", 0) >= seq:
+            return
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump({"seq": seq, "mac": _head_value(seq, row_hmac, key)}, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+
+
+@orm_event.listens_for(Session, "after_commit")
+def _head_after_commit(session: Session) -> None:
+    pending = session.info.pop(_PENDING_HEAD, None)
+    if pending:
+        url, seq, row_hmac, force = pending
+        write_outside_head(url, seq, row_hmac, force=force)
+
+
+@orm_event.listens_for(Session, "after_rollback")
+def _no_head_after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_HEAD, None)
+
+
+# ---------------------------------------------------------------- verification
+
+
 @dataclass(frozen=True)
 class ChainReport:
     ok: bool
     count: int
     bad_id: int | None = None
     reason: str = ""
+    # Restores from backups that rolled the trail back, in plain words.
+    rollbacks: list[str] = field(default_factory=list)
+    outside: str = "matches"  # "matches", "missing" (not written yet) or why not
 
 
 def verify(s: Session, key: bytes | None = None) -> ChainReport:
-    """Walk the whole chain in id order; report the first row that does not fit."""
+    """Walk the whole chain in id order; report the first row that does not fit, then
+    hold the chain's end against the head kept in the database and outside it."""
     key = key or config.load().secret_key
     prev = GENESIS
     expected_id = 1
     count = 0
+    hmacs: dict[int, str] = {}
+    rollbacks: list[str] = []
+    outside = outside_head(str(s.get_bind().url))
     for e in s.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(2000):
         if e.id != expected_id:
             return ChainReport(False, count, expected_id, f"row {expected_id} is missing")
@@ -155,18 +235,74 @@ def verify(s: Session, key: bytes | None = None) -> ChainReport:
             return ChainReport(False, count, e.id, "does not follow the previous row")
         if not hmac_mod.compare_digest(e.hmac, _sign(e, key)):
             return ChainReport(False, count, e.id, "content was changed")
+        if e.action == Action.RESTORE_BACKUP and e.detail:
+            rollbacks.append(_rollback_words(e))
+        if outside and e.id == outside.get("seq"):
+            hmacs[e.id] = e.hmac
         prev = e.hmac
         expected_id += 1
         count += 1
     head = s.scalar(select(AppSetting.value).where(AppSetting.key == HEAD_KEY))
     if count == 0 and head is None:
+        if outside:
+            return ChainReport(
+                False, 0, 1, f"the trail is empty, but {outside.get('seq')} events were recorded"
+            )
+        if s.scalar(select(func.count(User.id))):
+            return ChainReport(False, 0, 1, "the trail is empty, but the database has accounts")
         return ChainReport(True, 0)
     head_id, _, head_mac = (head or "0:").partition(":")
     if int(head_id) != count:
         return ChainReport(False, count, count + 1, f"rows after {count} are missing")
     if not hmac_mod.compare_digest(head_mac, _head_value(count, prev, key)):
         return ChainReport(False, count, count, "the newest row does not match its anchor")
-    return ChainReport(True, count)
+    if outside is None:
+        return ChainReport(True, count, rollbacks=rollbacks, outside="missing")
+    seq = outside.get("seq", -1)
+    if seq > count:
+        return ChainReport(
+            False,
+            count,
+            count + 1,
+            f"the trail ends at event {count}, but event {seq} was recorded: it was "
+            "truncated or rolled back without a restore being recorded",
+        )
+    row = hmacs.get(seq)
+    if row is None or not hmac_mod.compare_digest(
+        outside.get("mac", ""), _head_value(seq, row, key)
+    ):
+        return ChainReport(
+            False, count, seq, "the head kept outside the database does not match this trail"
+        )
+    return ChainReport(True, count, rollbacks=rollbacks)
+
+
+def _rollback_words(e: AuditEvent) -> str:
+    d = json.loads(e.detail)
+    return (
+        f"{e.at:%Y-%m-%d %H:%M} UTC: {e.username} restored {d.get('backup')}, rolling the "
+        f"trail back from {d.get('events_before')} to {d.get('events_after')} events"
+    )
+
+
+def record_restore(s: Session, backup_name: str, events_before: int | None) -> AuditEvent:
+    """After a restore: say in the trail itself what was restored and what it rolled back;
+    once committed, the head outside moves back to this event."""
+    events_after = s.scalar(select(func.count(AuditEvent.id))) or 0
+    e = record(
+        s,
+        None,
+        Action.RESTORE_BACKUP,
+        entity="database",
+        username="operator",
+        detail={
+            "backup": backup_name,
+            "events_before": events_before,
+            "events_after": events_after,
+        },
+    )
+    s.info[_PENDING_HEAD] = (str(s.get_bind().url), e.id, e.hmac, True)
+    return e
 
 
 def report(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,12 +18,15 @@ from db.models import Role, User
 from services.core import audit
 from services.core.audit import Action
 from services.core.errors import InvalidInput, NotFound
-from services.core.identity import Actor, require
+from services.core.identity import ROLE_LABELS, Actor, require
 
 MAX_FAILED_SIGN_INS = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
+# Unknown names are checked against this, so a wrong name takes as long as a wrong
+# password and the timing does not tell who has an account.
+_NOBODY = _hasher.hash(secrets.token_hex(16))
 # A check against the most common choices; the length rule does most of the work.
 _COMMON = {
     "password",
@@ -67,10 +72,47 @@ def password_problems(password: str, username: str = "") -> list[str]:
     return problems
 
 
+def _credential(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
 def _actor(user: User) -> Actor:
     return Actor(
-        id=user.id, username=user.username, display_name=user.display_name, role=Role(user.role)
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=Role(user.role),
+        credential=_credential(user.password_hash),
     )
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class AccessCheck:
+    """The account as it is now, re-read on every click of an open session."""
+
+    actor: Actor | None  # None: the session must end
+    message: str = ""  # why it ended, or what changed, in plain words
+
+
+def recheck(s: Session, actor: Actor) -> AccessCheck:
+    """Deactivation, a role change and a password reset take effect on the next click."""
+    user = s.get(User, actor.id) if actor.id is not None else None
+    if user is None or not user.active:
+        return AccessCheck(None, "Your account has been deactivated. Ask an administrator.")
+    if actor.credential and _credential(user.password_hash) != actor.credential:
+        return AccessCheck(None, "Your password was reset. Sign in with the new password.")
+    now = _actor(user)
+    if now.role != actor.role:
+        label = ROLE_LABELS[now.role]
+        return AccessCheck(now, f"Your role is now {label}: what you can do has changed.")
+    return AccessCheck(now)
 
 
 def has_users(s: Session) -> bool:
@@ -86,6 +128,8 @@ def sign_in(s: Session, username: str, password: str, now: datetime | None = Non
     now = now or utcnow()
     name = username.strip().lower()
     user = s.scalar(select(User).where(User.username == name))
+    # Every path checks one password hash, so all take the same time.
+    matches = _password_matches(user.password_hash if user else _NOBODY, password)
     if user is None or not user.active:
         audit.record(
             s, None, Action.SIGN_IN_FAILED, entity="user", success=False, username=name[:64] or "?"
@@ -107,9 +151,7 @@ def sign_in(s: Session, username: str, password: str, now: datetime | None = Non
             f"This account is locked after {MAX_FAILED_SIGN_INS} wrong passwords. "
             f"Try again in {minutes} minute{'s' if minutes != 1 else ''}, or ask an administrator to reset it.",
         )
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+    if not matches:
         user.failed_sign_ins += 1
         locked = user.failed_sign_ins >= MAX_FAILED_SIGN_INS
         if locked:

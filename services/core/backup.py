@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from db import config
 from db.migrate import online_backup, sqlite_path
 
 
@@ -56,6 +57,7 @@ def backup(url: str, target: Path) -> Path:
             raise BackupError("; ".join(problems))
         return target
     if make_url(url).get_backend_name() == "postgresql":
+        config.private_file(target)
         _pg("pg_dump", "--format=custom", f"--file={target}", _libpq(url))
         return target
     raise BackupError(f"backups are not supported for {make_url(url).get_backend_name()}")

@@ -42,6 +42,9 @@ class Actor:
     username: str
     display_name: str
     role: Role
+    # A fingerprint of the password the person signed in with: a reset by an administrator
+    # changes it, which ends every session opened with the old one.
+    credential: str = ""
 
     def can(self, permission: str) -> bool:
         return Role(self.role) in PERMISSIONS[permission]

@@ -1,6 +1,8 @@
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
 
+from db import append_only
 from db.models import AuditEvent
 from services.core import audit
 from services.core.audit import Action
@@ -12,6 +14,14 @@ def _events(s, actor, n=5):
     s.flush()
 
 
+def _tamper(s, sql: str) -> None:
+    """Someone with raw access to the database drops the guards first, then edits."""
+    for statement in append_only.statements(s.get_bind().dialect.name, drop=True):
+        s.execute(text(statement))
+    s.execute(text(sql))
+    s.expire_all()
+
+
 def test_chain_verifies(s, nurse):
     _events(s, nurse)
     report = audit.verify(s)
@@ -20,26 +30,44 @@ def test_chain_verifies(s, nurse):
 
 def test_edited_row_is_named(s, nurse):
     _events(s, nurse)
-    s.execute(text("UPDATE audit_event SET username = 'someone-else' WHERE id = 3"))
-    s.expire_all()
+    _tamper(s, "UPDATE audit_event SET username = 'someone-else' WHERE id = 3")
     report = audit.verify(s)
     assert not report.ok and report.bad_id == 3
 
 
 def test_deleted_middle_row_is_named(s, nurse):
     _events(s, nurse)
-    s.execute(text("DELETE FROM audit_event WHERE id = 2"))
-    s.expire_all()
+    _tamper(s, "DELETE FROM audit_event WHERE id = 2")
     report = audit.verify(s)
     assert not report.ok and report.bad_id == 2
 
 
 def test_deleted_newest_row_is_detected(s, nurse):
     _events(s, nurse)
-    s.execute(text("DELETE FROM audit_event WHERE id = 5"))
-    s.expire_all()
+    _tamper(s, "DELETE FROM audit_event WHERE id = 5")
     report = audit.verify(s)
     assert not report.ok and report.bad_id == 5
+
+
+@pytest.mark.parametrize(
+    "sql", ["UPDATE audit_event SET username = 'x'", "DELETE FROM audit_event WHERE id = 1"]
+)
+def test_the_database_refuses_to_change_or_remove_audit_rows(s, nurse, sql):
+    _events(s, nurse, 2)
+    with pytest.raises(DatabaseError, match="append-only"), s.begin_nested():
+        s.execute(text(sql))
+    assert audit.verify(s).ok
+
+
+def test_a_wiped_trail_fails_when_the_database_has_accounts(s, nurse):
+    from db.models import Role, User
+
+    s.add(User(username="a", display_name="A", role=Role.ADMIN, password_hash="x"))
+    _events(s, nurse, 3)
+    _tamper(s, "DELETE FROM audit_event")
+    s.execute(text("DELETE FROM app_setting WHERE key = 'audit_head'"))
+    report = audit.verify(s)
+    assert not report.ok and "empty" in report.reason
 
 
 def test_wrong_key_fails(s, nurse):

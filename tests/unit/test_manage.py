@@ -54,6 +54,68 @@ def test_create_user_from_stdin_and_refuse_a_weak_password():
     assert weak.returncode == 2 and "password" in weak.stderr
 
 
+def _drop_guards(conn) -> None:
+    from db import append_only
+
+    for statement in append_only.statements("sqlite", drop=True):
+        conn.execute(statement)
+
+
+def _users(n: int, prefix: str = "user") -> None:
+    for i in range(n):
+        manage(
+            "create-user",
+            f"{prefix}{i}",
+            "--role",
+            "nurse",
+            "--password-stdin",
+            stdin="Strong-enough-42\n",
+        )
+
+
+def test_verify_audit_fails_on_a_wiped_or_truncated_trail():
+    _users(4)
+    db = Path(os.environ["CAREDESK_DATA_DIR"]) / "caredesk.sqlite3"
+    with sqlite3.connect(db) as conn:
+        _drop_guards(conn)
+        conn.execute("DELETE FROM audit_event WHERE id > 2")
+        conn.execute("UPDATE app_setting SET value = '2:x' WHERE key = 'audit_head'")
+    truncated = manage("verify-audit")
+    assert truncated.returncode == 1 and "BROKEN" in truncated.stdout
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM audit_event")
+        conn.execute("DELETE FROM app_setting WHERE key = 'audit_head'")
+        conn.execute("DELETE FROM user_account")
+    wiped = manage("verify-audit")
+    assert wiped.returncode == 1 and "empty" in wiped.stdout
+
+
+def test_a_restore_is_recorded_and_explained_by_verify_audit(tmp_path):
+    _users(2)
+    backup = tmp_path / "before.sqlite3"
+    assert manage("backup", str(backup)).returncode == 0
+    _users(3, "later")  # three more events after the backup
+    assert "OK (5 events)" in manage("verify-audit").stdout
+    assert manage("restore", str(backup)).returncode == 0
+    report = manage("verify-audit")
+    assert report.returncode == 0, report.stdout
+    assert "audit chain OK (3 events)" in report.stdout
+    assert "restored before.sqlite3, rolling the trail back from 5 to 2 events" in report.stdout
+
+
+def test_a_backup_restored_behind_the_apps_back_fails_verify_audit(tmp_path):
+    _users(2)
+    db = Path(os.environ["CAREDESK_DATA_DIR"]) / "caredesk.sqlite3"
+    backup = tmp_path / "old.sqlite3"
+    assert manage("backup", str(backup)).returncode == 0
+    _users(2, "later")
+    from db.migrate import online_backup
+
+    online_backup(backup, db)  # copied over the live database, not through manage.py restore
+    report = manage("verify-audit")
+    assert report.returncode == 1 and "rolled back" in report.stdout
+
+
 def test_verify_audit_detects_an_edited_and_a_deleted_row():
     manage(
         "create-user", "a.admin", "--role", "admin", "--password-stdin", stdin="Strong-enough-42\n"
@@ -68,6 +130,9 @@ def test_verify_audit_detects_an_edited_and_a_deleted_row():
     assert ok.returncode == 0 and ok.stdout.strip() == "audit chain OK (3 events)"
     db = Path(os.environ["CAREDESK_DATA_DIR"]) / "caredesk.sqlite3"
     with sqlite3.connect(db) as conn:
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            conn.execute("UPDATE audit_event SET detail = '{}' WHERE id = 2")
+        _drop_guards(conn)  # someone with raw access to the file drops the triggers first
         conn.execute("UPDATE audit_event SET detail = '{}' WHERE id = 2")
     edited = manage("verify-audit")
     assert edited.returncode == 1 and "event 2" in edited.stdout
