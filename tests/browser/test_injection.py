@@ -51,7 +51,7 @@ from sqlalchemy import select
 from db import config
 from db.models import Patient, User
 from db.session import session_scope
-from services import patients
+from services.patients import registry as patients
 from services.core.errors import InvalidInput
 from services.core.identity import Actor
 from services.patients.registry import PatientInput
