@@ -127,8 +127,7 @@ def cmd_restore(args) -> int:
     from services.core.backup import BackupError, restore
 
     url = config.load().database_url
-    with session_scope() as s:
-        before = (audit.outside_head(str(s.get_bind().url)) or {}).get("seq")
+    before = (audit.outside_head(url) or {}).get("seq")
     dispose_all()
     try:
         restore(url, Path(args.path))
@@ -203,7 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except migrate.DatabaseMissing as exc:
+        print(exc, file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Read with plain tomllib so that services and manage.py work without Streamlit.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import tomllib
@@ -83,6 +84,13 @@ class Settings:
             marker.write_text("demo\n")
         else:
             marker.unlink(missing_ok=True)
+
+    def audit_head_path(self, database_url: str) -> Path:
+        """Where the head of a database's audit trail is kept outside it (one per database)."""
+        from sqlalchemy.engine import make_url
+
+        name = hashlib.sha256(str(make_url(database_url)).encode()).hexdigest()[:16]
+        return self.data_dir / "audit-heads" / f"{name}.json"
 
     @property
     def secret_key_configured(self) -> bool:

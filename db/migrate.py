@@ -31,6 +31,32 @@ class MigrationError(RuntimeError):
     pass
 
 
+class DatabaseMissing(RuntimeError):
+    """The database file is gone although this data folder shows one was in use here."""
+
+
+def check_not_missing(url: str) -> None:
+    """Refuse to start a new, empty clinic database where one existed (a moved disk, a
+    mistyped CAREDESK_DATABASE_URL): that would silently offer first-run setup to anyone."""
+    path = sqlite_path(url)
+    settings = config.load()
+    if path is None or path.exists() or url == settings.demo_database_url:
+        return
+    evidence = []
+    if settings.audit_head_path(url).exists():
+        evidence.append("its audit trail's head")
+    backups = sorted((path.parent / "backups").glob(f"{path.stem}-*"))
+    if backups:
+        evidence.append(f"{len(backups)} backup(s) of it, the newest {backups[-1].name}")
+    if evidence:
+        raise DatabaseMissing(
+            f"CareDesk's database {path} is missing, but this data folder holds "
+            f"{' and '.join(evidence)}. CareDesk will not start a new, empty database in its "
+            "place. Check CAREDESK_DATABASE_URL, or restore the newest backup with "
+            "`python manage.py restore PATH`."
+        )
+
+
 def alembic_config(url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -85,6 +111,7 @@ def _row_counts(url: str) -> dict[str, int]:
 
 def upgrade(url: str, *, target: str = "heads") -> Path | None:
     """Bring the database to the newest schema; returns the pre-migration backup, if any."""
+    check_not_missing(url)
     path = sqlite_path(url)
     backup = None
     before: dict[str, int] = {}

@@ -24,7 +24,6 @@ from pathlib import Path
 
 from sqlalchemy import event as orm_event
 from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from db import config
@@ -153,9 +152,7 @@ _PENDING_HEAD = "caredesk_audit_head"
 
 
 def head_file(database_url: str) -> Path:
-    """Where the head of this database's trail is kept outside it (one file per database)."""
-    name = hashlib.sha256(str(make_url(database_url)).encode()).hexdigest()[:16]
-    return config.load().data_dir / "audit-heads" / f"{name}.json"
+    return config.load().audit_head_path(database_url)
 
 
 def forget_trail(database_url: str) -> None:

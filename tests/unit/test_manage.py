@@ -220,3 +220,20 @@ def test_backup_and_restore_round_trip_and_refuse_a_bad_backup(tmp_path):
     with sqlite3.connect(db) as conn:
         users = [r[0] for r in conn.execute("SELECT username FROM user_account")]
     assert users == ["a.admin"]
+
+
+def test_a_missing_database_is_not_silently_replaced_by_an_empty_one(tmp_path):
+    _users(1)
+    data = Path(os.environ["CAREDESK_DATA_DIR"])
+    (data / "caredesk.sqlite3").rename(tmp_path / "moved.sqlite3")
+    for suffix in ("-wal", "-shm"):
+        (data / f"caredesk.sqlite3{suffix}").unlink(missing_ok=True)
+    refused = manage("upgrade")
+    assert refused.returncode == 3
+    assert (
+        "is missing" in refused.stderr and "will not start a new, empty database" in refused.stderr
+    )
+    assert not (data / "caredesk.sqlite3").exists()
+    restored = manage("restore", str(tmp_path / "moved.sqlite3"))
+    assert restored.returncode == 0, restored.stderr
+    assert manage("verify-audit").returncode == 0
