@@ -6,7 +6,7 @@ import re
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from db.base import today, utcnow
@@ -156,7 +156,14 @@ def find_duplicates(
     return [p for p in matches if p.id != exclude_id]
 
 
+MRN_LOCK = 727_273  # PostgreSQL advisory lock: one MRN handed out at a time
+
+
 def next_mrn(s: Session) -> str:
+    if s.get_bind().dialect.name == "postgresql":
+        # Two registrations at once would compute the same number (SQLite's BEGIN
+        # IMMEDIATE already serialises writers); held until the transaction ends.
+        s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MRN_LOCK})
     highest = s.scalar(select(func.max(Patient.id))) or 0
     candidate = highest + 1
     while s.scalar(select(Patient.id).where(Patient.mrn == f"CD{candidate:06d}")):
