@@ -128,7 +128,7 @@ def record(
     s.add(event)
     _set_head(s, event, key)
     s.flush()
-    s.info[_PENDING_HEAD] = (str(s.get_bind().url), event.id, event.hmac, False)
+    s.info[_PENDING_HEAD] = (str(s.get_bind().engine.url), event.id, event.hmac, False)
     return event
 
 
@@ -224,7 +224,7 @@ def verify(s: Session, key: bytes | None = None) -> ChainReport:
     count = 0
     hmacs: dict[int, str] = {}
     rollbacks: list[str] = []
-    outside = outside_head(str(s.get_bind().url))
+    outside = outside_head(str(s.get_bind().engine.url))
     for e in s.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(2000):
         if e.id != expected_id:
             return ChainReport(False, count, expected_id, f"row {expected_id} is missing")
@@ -298,7 +298,7 @@ def record_restore(s: Session, backup_name: str, events_before: int | None) -> A
             "events_after": events_after,
         },
     )
-    s.info[_PENDING_HEAD] = (str(s.get_bind().url), e.id, e.hmac, True)
+    s.info[_PENDING_HEAD] = (str(s.get_bind().engine.url), e.id, e.hmac, True)
     return e
 
 
