@@ -21,6 +21,16 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # An id written before the directory existed points at nothing; the free-text name
+    # beside it stays, the dangling id goes (else the new foreign key refuses the table).
+    for table, column in (
+        ("appointment", "provider_contact_id"),
+        ("transport_booking", "vendor_contact_id"),
+    ):
+        op.execute(
+            f"UPDATE {table} SET {column} = NULL WHERE {column} IS NOT NULL "
+            f"AND {column} NOT IN (SELECT id FROM organization)"
+        )
     with op.batch_alter_table("appointment", schema=None) as batch_op:
         batch_op.create_index("ix_appointment_provider", ["provider_contact_id"], unique=False)
         batch_op.create_foreign_key(
