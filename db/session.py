@@ -7,12 +7,56 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from db import config
 
-BUSY_TIMEOUT_MS = 15_000
+# How long a save waits for another writer before the user is told CareDesk is busy
+# (SQLite writes take milliseconds; a lock held longer than this is not normal work).
+BUSY_TIMEOUT_MS = 5_000
+
+
+class DatabaseTrouble(RuntimeError):
+    """The database could not do its part; nothing was saved. `str()` is fit to show."""
+
+
+class DatabaseBusy(DatabaseTrouble):
+    def __init__(self):
+        super().__init__("CareDesk is busy — your entry is kept, press Save again.")
+
+
+class StorageFull(DatabaseTrouble):
+    def __init__(self):
+        super().__init__(
+            "The disk that holds CareDesk's database is full, so nothing was saved. Your "
+            "entry is kept; ask whoever looks after this computer to free some space."
+        )
+
+
+class DatabaseUnavailable(DatabaseTrouble):
+    def __init__(self):
+        super().__init__(
+            "CareDesk cannot reach its database right now, so nothing was saved. Your "
+            "entry is kept; try again in a moment."
+        )
+
+
+def _trouble(exc: DBAPIError) -> DatabaseTrouble | None:
+    """Which plain-words problem a driver error is, if it is one a user can wait out."""
+    words = str(exc.orig).lower() if exc.orig is not None else ""
+    if "locked" in words or "busy" in words or "could not obtain lock" in words:
+        return DatabaseBusy()
+    if "disk is full" in words or "no space left" in words or "disk full" in words:
+        return StorageFull()
+    lost = ("connection", "server closed", "terminating", "could not connect", "shutting down")
+    if exc.connection_invalidated or (
+        isinstance(exc, OperationalError | InterfaceError) and any(w in words for w in lost)
+    ):
+        return DatabaseUnavailable()
+    return None
+
 
 _engines: dict[tuple[str, bool], Engine] = {}
 _lock = threading.Lock()
@@ -49,7 +93,9 @@ def make_engine(url: str, *, foreign_keys: bool = True, writes: bool = True) -> 
         if url in ("sqlite://", "sqlite:///:memory:"):
             kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
         else:
-            kwargs = {"connect_args": {"check_same_thread": False, "timeout": 15}}
+            kwargs = {
+                "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+            }
         # hide_parameters: SQLAlchemy's errors and logs print bound values, i.e. PHI (§3.15).
         engine = create_engine(url, hide_parameters=True, **kwargs)
         _prepare_sqlite(engine, foreign_keys=foreign_keys, writes=writes)
@@ -89,6 +135,12 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
     try:
         yield session
         session.commit()
+    except DBAPIError as exc:
+        session.rollback()
+        trouble = _trouble(exc)
+        if trouble is None:
+            raise
+        raise trouble from exc
     except BaseException:
         session.rollback()
         raise
@@ -114,6 +166,11 @@ def read_scope(url: str | None = None) -> Iterator[Session]:
     event.listen(session, "before_flush", _refuse_writes)
     try:
         yield session
+    except DBAPIError as exc:
+        trouble = _trouble(exc)
+        if trouble is None:
+            raise
+        raise trouble from exc
     finally:
         session.rollback()
         session.close()
