@@ -42,3 +42,49 @@ def test_killed_writers_lose_no_acknowledged_save_on_sqlite():
 @pytest.mark.skipif(not PG_URL, reason="needs CAREDESK_TEST_DATABASE_URL")
 def test_killed_writers_lose_no_acknowledged_save_on_postgresql(fresh_pg_database):
     _assert_nothing_lost(kill_writers.run(rounds=2, writers=3, database_url=fresh_pg_database))
+
+
+def test_a_backup_taken_during_writes_restores_whole_into_a_fresh_folder(tmp_path, monkeypatch):
+    import signal
+    import subprocess
+
+    from db import config, migrate
+    from db.session import dispose_all, session_scope
+    from services.core import audit, backup
+
+    env = dict(os.environ, CAREDESK_SECRET_KEY="backup-test-key", PYTHONPATH=str(kill_writers.ROOT))
+    env["CAREDESK_DATA_DIR"] = str(tmp_path / "live")
+    kill_writers._prepare(env)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", kill_writers.WRITER, "0", "0"],
+        cwd=kill_writers.ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for _ in range(30):  # let it get going
+            writer.stdout.readline()
+        live = f"sqlite:///{tmp_path / 'live' / 'caredesk.sqlite3'}"
+        copy = backup.backup(live, tmp_path / "copy.sqlite3")  # while the writer writes
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+    fresh = tmp_path / "fresh"
+    monkeypatch.setenv("CAREDESK_DATA_DIR", str(fresh))  # a new clinic folder, same key
+    monkeypatch.setenv("CAREDESK_SECRET_KEY", "backup-test-key")
+    url = config.load().clinic_database_url
+    backup.restore(url, copy)
+    migrate.upgrade(url)
+    counts = {}
+    for name, target in (("copy", f"sqlite:///{copy}"), ("restored", url)):
+        with session_scope(target) as s:
+            counts[name] = {
+                t: s.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one()
+                for t in ("patient", "task", "audit_event")
+            }
+            report = audit.verify(s)
+            assert report.ok, report
+    dispose_all()
+    assert counts["copy"] == counts["restored"] and counts["copy"]["patient"] >= 10
+    assert backup.integrity_problems(Path(migrate.sqlite_path(url))) == []
