@@ -1,0 +1,46 @@
+"""Definitions an administrator uploads are untrusted text: no alias bombs, no giant files."""
+
+import time
+
+import pytest
+
+from services.core.definitions import MAX_BYTES, DefinitionTextError, load_definition_yaml
+
+BOMB = "\n".join(
+    ["a: &a ['lol','lol','lol','lol','lol','lol','lol','lol','lol']"]
+    + [
+        f"{c}: &{c} [{','.join(['*' + p] * 9)}]"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
+)
+
+
+def test_plain_yaml_reads_as_before():
+    assert load_definition_yaml("code: phq9\nitems:\n  - 1\n  - 2\n") == {
+        "code": "phq9",
+        "items": [1, 2],
+    }
+
+
+def test_an_alias_bomb_is_refused_at_once_with_a_plain_message():
+    started = time.perf_counter()
+    with pytest.raises(DefinitionTextError, match="not allowed") as exc:
+        load_definition_yaml(BOMB)
+    assert time.perf_counter() - started < 0.5 and len(str(exc.value)) < 200
+
+
+def test_a_single_anchor_or_alias_is_refused():
+    with pytest.raises(DefinitionTextError, match="anchors"):
+        load_definition_yaml("x: &keep 1\n")
+    with pytest.raises(DefinitionTextError, match="aliases|anchors"):
+        load_definition_yaml("x: &keep 1\ny: *keep\n")
+
+
+def test_a_definition_past_the_size_cap_is_refused():
+    with pytest.raises(DefinitionTextError, match="stop at 64 KB"):
+        load_definition_yaml("x: '" + "a" * MAX_BYTES + "'\n")
+
+
+def test_broken_yaml_gets_a_plain_message():
+    with pytest.raises(DefinitionTextError, match="not valid YAML"):
+        load_definition_yaml("x: [1, 2\n")
