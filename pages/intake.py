@@ -14,8 +14,12 @@ from db.session import session_scope
 from services.core import auth
 from services.core.clock import utc_to_local
 from services.core.errors import Conflict, InvalidInput
+from services.intake import draft as intake_draft
+from services.intake import history as records
 from services.intake import instrument_store
 from services.intake import intake as svc
+from services.intake.steps import PATIENT_FIELDS, STEP_KEYS, STEPS
+from services.intake.summary import summarize
 from services.patients import registry as patients
 
 actor = page_setup("Intake assessment", "clinical.read")
@@ -34,7 +38,7 @@ def search(query: str) -> list[tuple[int, str]]:
 
 def drafts() -> list[dict]:
     with session_scope() as s:
-        return svc.draft_rows(s, actor)
+        return intake_draft.draft_rows(s, actor)
 
 
 def save(form: str, fn, *args, step: int, then_care_plan: bool = False) -> None:
@@ -81,15 +85,15 @@ if patient_id is None:
     st.stop()
 with session_scope() as s:
     patient = patients.get_patient(s, actor, patient_id)
-    p = {c: getattr(patient, c) for c in ui.PATIENT_FIELDS} | {"name": patient.display_name}
-    draft = svc.open_draft(s, patient_id)
-    summary = svc.summarize(s, actor, draft) if draft else None
+    p = {c: getattr(patient, c) for c in PATIENT_FIELDS} | {"name": patient.display_name}
+    draft = intake_draft.open_draft(s, patient_id)
+    summary = summarize(s, actor, draft) if draft else None
     caregiver_note = svc.caregiver_outcome(s, actor, draft)[0] if draft else None
     who = draft.updated_by.display_name if draft and draft.updated_by else ""
     active = instrument_store.active_instruments(s)
-    past = svc.history(s, actor, patient_id)
-    intakes = svc.patient_intakes(s, actor, patient_id)
-    alert = svc.suicide_risk_alert(s, patient_id)
+    past = records.history(s, actor, patient_id)
+    intakes = records.patient_intakes(s, actor, patient_id)
+    alert = records.suicide_risk_alert(s, patient_id)
     accepted = svc.accepted_suggestions(s, actor, patient_id=patient_id)
     handoff = [{"Kind": a.kind, "Text": a.text, "From": a.source_finding} for a in accepted]
 
@@ -98,7 +102,7 @@ if alert:
     st.error(alert, icon=":material/emergency:")
 work, past_tab = st.tabs(["Intake", "History and trends"])
 with past_tab:
-    page.history(intakes, svc.history_rows(past), svc.trends(past))
+    page.history(intakes, records.history_rows(past), records.trends(past))
 if not actor.can("clinical.edit"):
     work.info("Your role can read assessments but cannot start or edit an intake.")
     st.stop()
@@ -114,7 +118,7 @@ with work:
                 st.info("They are saved with the intake; the care-plan builder picks them up.")
         if st.button("Start a new intake", icon=":material/assignment_add:"):
             with session_scope() as s:
-                started = svc.start_intake(s, actor, patient_id)
+                started = intake_draft.start_intake(s, actor, patient_id)
                 st.session_state[f"intake_step_{started.id}"] = started.current_step
             st.rerun()
         st.stop()
@@ -127,18 +131,28 @@ with work:
     saved_at = utc_to_local(draft.updated_at, config.load().timezone)
     st.caption(f"Draft last saved {saved_at:%d %b %Y %H:%M} by {who}.")
     ui.progress(step)
-    key = svc.STEP_KEYS[step - 1]
+    key = STEP_KEYS[step - 1]
     page.show_conflict(key)
     form = f"intake_{intake_id}_{step}"
     errors = field_errors(form)
     saved = data.get(key) or {}
     if key == "identity" and (got := ui.identity(p, errors, form)):
-        save(form, svc.save_identity, intake_id, got.values, p["version"], version, step=2)
+        save(form, intake_draft.save_identity, intake_id, got.values, p["version"], version, step=2)
     elif key in ("living", "insurance", "supports", "services"):
         if got := getattr(ui, key)(saved, errors, form):
-            save(form, svc.save_step, intake_id, key, got.values, version, step=step + got.move)
+            save(
+                form,
+                intake_draft.save_step,
+                intake_id,
+                key,
+                got.values,
+                version,
+                step=step + got.move,
+            )
     elif key == "matters" and (got := ui.matters(saved, p, errors, form)):
-        save(form, svc.save_step, intake_id, key, got.values, version, step=step + got.move)
+        save(
+            form, intake_draft.save_step, intake_id, key, got.values, version, step=step + got.move
+        )
     elif key == "screening":
         chosen = [c for c in saved.get("instruments", []) if c in active]
         names = {c: a.definition.title for c, a in active.items() if c != "literacy"}
@@ -146,11 +160,13 @@ with work:
         answers = saved.get("answers", {})
         if picked is not None:
             values = {"instruments": picked, "answers": answers}
-            save(form, svc.save_step, intake_id, key, values, version, step=step)
+            save(form, intake_draft.save_step, intake_id, key, values, version, step=step)
         defs = {c: active[c].definition for c in chosen}
         if got := ui.screening(defs, answers, errors, form):
             values = {"instruments": chosen, **got.values}
-            save(form, svc.save_step, intake_id, key, values, version, step=step + got.move)
+            save(
+                form, intake_draft.save_step, intake_id, key, values, version, step=step + got.move
+            )
     elif key == "summary":
         ui.summary_view(summary)
         if caregiver_note:
@@ -178,7 +194,7 @@ with work:
             "Go to step",
             range(1, 9),
             index=step - 1,
-            format_func=lambda n: f"{n}. {svc.STEPS[n - 1][1]}",
+            format_func=lambda n: f"{n}. {STEPS[n - 1][1]}",
         )
         if jump != step:
             st.session_state[f"intake_step_{intake_id}"] = jump
@@ -186,4 +202,4 @@ with work:
             st.rerun()
         reason = st.text_input("Reason for discarding")
         if st.button("Discard draft"):
-            save("discard", svc.discard_draft, intake_id, reason, version, step=1)
+            save("discard", intake_draft.discard_draft, intake_id, reason, version, step=1)
