@@ -20,8 +20,9 @@ from db.models import Base  # noqa: E402
 from db.session import make_engine  # noqa: E402
 from services.core.identity import SYSTEM  # noqa: E402
 from services.demo import seed_demo  # noqa: E402
-from services.intake import instruments as assessments
-from services.intake import intake as svc
+from services.intake import draft as drafts
+from services.intake import scoring
+from services.intake import summary as summaries
 from services.patients import registry as patients
 
 
@@ -30,7 +31,7 @@ def main(size: int) -> None:
     n = 20_000
     started = time.perf_counter()
     for _ in range(n):
-        assessments.score("phq9", values)
+        scoring.score("phq9", values)
     took = time.perf_counter() - started
     print(f"score('phq9', ...): {n / took:,.0f} per second")
 
@@ -40,7 +41,7 @@ def main(size: int) -> None:
         p = patients.register_patient(
             s, SYSTEM, patients.PatientInput("Bench", "Patient", date(1950, 1, 1))
         )
-        draft = svc.start_intake(s, SYSTEM, p.id)
+        draft = drafts.start_intake(s, SYSTEM, p.id)
         screening = {
             "instruments": ["phq9", "gad7", "ahc_hrsn", "lace"],
             "answers": {
@@ -50,10 +51,10 @@ def main(size: int) -> None:
                 "lace": [5, 1, 2, 1],
             },
         }
-        svc.save_step(s, SYSTEM, draft.id, "screening", screening, draft.version)
+        drafts.save_step(s, SYSTEM, draft.id, "screening", screening, draft.version)
         started = time.perf_counter()
         for _ in range(50):
-            svc.summarize(s, SYSTEM, draft)
+            summaries.summarize(s, SYSTEM, draft)
         print(
             f"summary of one intake (4 instruments): {(time.perf_counter() - started) * 20:.1f} ms"
         )

@@ -10,13 +10,11 @@ from components.shared.forms import field_errors
 from components.shared.guard import page_setup
 from components.shared.text import show_table
 from db import config
-from db.session import session_scope
-from services.core import auth
-from services.core.clock import utc_to_local
+from services.core.actions import staff_choices
 from services.core.errors import Conflict, InvalidInput
-from services.intake import instrument_store
-from services.intake import intake as svc
-from services.patients import registry as patients
+from services.intake import actions
+from services.intake.steps import STEP_KEYS, STEPS
+from services.patients.actions import find_patients
 
 actor = page_setup("Intake assessment", "clinical.read")
 if st.query_params.get("patient", "").isdigit():  # opened from a patient's page
@@ -27,25 +25,22 @@ if st.session_state.pop("_intake_go_care_plan", None) and page.care_plan_page():
 
 
 def search(query: str) -> list[tuple[int, str]]:
-    with session_scope() as s:
-        found = patients.search_patients(s, actor, query, page_size=20).rows
-        return [(p.id, f"{p.display_name} · born {p.birth_date} · {p.mrn}") for p in found]
+    found = find_patients(actor, query, page_size=20).rows
+    return [(p.id, f"{p.display_name} · born {p.birth_date} · {p.mrn}") for p in found]
 
 
 def drafts() -> list[dict]:
-    with session_scope() as s:
-        return svc.draft_rows(s, actor)
+    return actions.intake_drafts(actor)
 
 
 def save(form: str, fn, *args, step: int, then_care_plan: bool = False) -> None:
-    """One save in one transaction; errors go next to the fields, conflicts above the form.
+    """One save (an action, one transaction); errors go next to the fields, conflicts above.
 
     Saves name the version the form was first shown with (kept in session state), so a
     colleague's save in between is refused with both versions shown (DESIGN.md §3.5).
     """
     try:
-        with session_scope() as s:
-            fn(s, actor, *args)
+        fn(actor, *args)
     except InvalidInput as exc:
         if step < st.session_state.get(f"intake_step_{intake_id}", step):  # going back
             st.session_state[f"intake_step_{intake_id}"] = step
@@ -66,8 +61,7 @@ def save(form: str, fn, *args, step: int, then_care_plan: bool = False) -> None:
 
 
 def register() -> None:
-    with session_scope() as s:
-        staff = auth.staff_choices(s)
+    staff = staff_choices(actor)
 
     def start_intake(new_id: int) -> None:
         st.session_state[page.PATIENT_KEY] = new_id
@@ -79,43 +73,31 @@ can_register = actor.can("patients.edit") and actor.can("clinical.edit")  # then
 patient_id = page.patient_picker(search, drafts, register if can_register else None)
 if patient_id is None:
     st.stop()
-with session_scope() as s:
-    patient = patients.get_patient(s, actor, patient_id)
-    p = {c: getattr(patient, c) for c in ui.PATIENT_FIELDS} | {"name": patient.display_name}
-    draft = svc.open_draft(s, patient_id)
-    summary = svc.summarize(s, actor, draft) if draft else None
-    caregiver_note = svc.caregiver_outcome(s, actor, draft)[0] if draft else None
-    who = draft.updated_by.display_name if draft and draft.updated_by else ""
-    active = instrument_store.active_instruments(s)
-    past = svc.history(s, actor, patient_id)
-    intakes = svc.patient_intakes(s, actor, patient_id)
-    alert = svc.suicide_risk_alert(s, patient_id)
-    accepted = svc.accepted_suggestions(s, actor, patient_id=patient_id)
-    handoff = [{"Kind": a.kind, "Text": a.text, "From": a.source_finding} for a in accepted]
+view = actions.open_intake(actor, patient_id)
+p, draft, summary, active = view.patient, view.draft, view.summary, view.instruments
 
 st.subheader(p["name"])
-if alert:
-    st.error(alert, icon=":material/emergency:")
+if view.alert:
+    st.error(view.alert, icon=":material/emergency:")
 work, past_tab = st.tabs(["Intake", "History and trends"])
 with past_tab:
-    page.history(intakes, svc.history_rows(past), svc.trends(past))
+    page.history(view.intakes, view.history, view.trends)
 if not actor.can("clinical.edit"):
     work.info("Your role can read assessments but cannot start or edit an intake.")
     st.stop()
 with work:
     if draft is None:
-        if handoff:
+        if view.handoff:
             st.caption("Accepted suggestions waiting for the care plan:")
-            show_table(handoff)
+            show_table(view.handoff)
             if st.button("Start care plan from this intake", type="primary"):
                 st.session_state["care_plan_from_intake"] = {"patient_id": patient_id}
                 if page.care_plan_page():
                     st.switch_page(page.care_plan_page())
                 st.info("They are saved with the intake; the care-plan builder picks them up.")
         if st.button("Start a new intake", icon=":material/assignment_add:"):
-            with session_scope() as s:
-                started = svc.start_intake(s, actor, patient_id)
-                st.session_state[f"intake_step_{started.id}"] = started.current_step
+            started = actions.start_intake(actor, patient_id)
+            st.session_state[f"intake_step_{started.id}"] = started.current_step
             st.rerun()
         st.stop()
     intake_id = draft.id
@@ -124,21 +106,20 @@ with work:
         f"intake_seen_{intake_id}", (draft.version, draft.data, p)
     )
     step = st.session_state.setdefault(f"intake_step_{intake_id}", draft.current_step)
-    saved_at = utc_to_local(draft.updated_at, config.load().timezone)
-    st.caption(f"Draft last saved {saved_at:%d %b %Y %H:%M} by {who}.")
+    st.caption(f"Draft last saved {draft.saved_at:%d %b %Y %H:%M} by {draft.saved_by}.")
     ui.progress(step)
-    key = svc.STEP_KEYS[step - 1]
+    key = STEP_KEYS[step - 1]
     page.show_conflict(key)
     form = f"intake_{intake_id}_{step}"
     errors = field_errors(form)
     saved = data.get(key) or {}
     if key == "identity" and (got := ui.identity(p, errors, form)):
-        save(form, svc.save_identity, intake_id, got.values, p["version"], version, step=2)
+        save(form, actions.save_identity_step, intake_id, got.values, p["version"], version, step=2)
     elif key in ("living", "insurance", "supports", "services"):
         if got := getattr(ui, key)(saved, errors, form):
-            save(form, svc.save_step, intake_id, key, got.values, version, step=step + got.move)
+            save(form, actions.save_step, intake_id, key, got.values, version, step=step + got.move)
     elif key == "matters" and (got := ui.matters(saved, p, errors, form)):
-        save(form, svc.save_step, intake_id, key, got.values, version, step=step + got.move)
+        save(form, actions.save_step, intake_id, key, got.values, version, step=step + got.move)
     elif key == "screening":
         chosen = [c for c in saved.get("instruments", []) if c in active]
         names = {c: a.definition.title for c, a in active.items() if c != "literacy"}
@@ -146,15 +127,15 @@ with work:
         answers = saved.get("answers", {})
         if picked is not None:
             values = {"instruments": picked, "answers": answers}
-            save(form, svc.save_step, intake_id, key, values, version, step=step)
+            save(form, actions.save_step, intake_id, key, values, version, step=step)
         defs = {c: active[c].definition for c in chosen}
         if got := ui.screening(defs, answers, errors, form):
             values = {"instruments": chosen, **got.values}
-            save(form, svc.save_step, intake_id, key, values, version, step=step + got.move)
+            save(form, actions.save_step, intake_id, key, values, version, step=step + got.move)
     elif key == "summary":
         ui.summary_view(summary)
-        if caregiver_note:
-            st.caption(caregiver_note)
+        if view.caregiver_note:
+            st.caption(view.caregiver_note)
         decided = ui.decisions(summary, f"{form}_decisions")
         for message in errors.values():
             st.error(message)
@@ -164,21 +145,27 @@ with work:
             st.rerun()
         ready = not summary.incomplete
         if done.button("Complete intake", disabled=not ready):
-            save(form, svc.complete_intake, intake_id, decided, version, step=9)
+            save(form, actions.complete_intake, intake_id, decided, version, step=9)
         if plan.button("Start care plan from this intake", type="primary", disabled=not ready):
             st.session_state["care_plan_from_intake"] = {
                 "patient_id": patient_id,
                 "intake_id": intake_id,
             }
             save(
-                form, svc.complete_intake, intake_id, decided, version, step=9, then_care_plan=True
+                form,
+                actions.complete_intake,
+                intake_id,
+                decided,
+                version,
+                step=9,
+                then_care_plan=True,
             )
     with st.expander("Jump to another step, or discard this draft"):
         jump = st.selectbox(
             "Go to step",
             range(1, 9),
             index=step - 1,
-            format_func=lambda n: f"{n}. {svc.STEPS[n - 1][1]}",
+            format_func=lambda n: f"{n}. {STEPS[n - 1][1]}",
         )
         if jump != step:
             st.session_state[f"intake_step_{intake_id}"] = jump
@@ -186,4 +173,4 @@ with work:
             st.rerun()
         reason = st.text_input("Reason for discarding")
         if st.button("Discard draft"):
-            save("discard", svc.discard_draft, intake_id, reason, version, step=1)
+            save("discard", actions.discard_draft, intake_id, reason, version, step=1)

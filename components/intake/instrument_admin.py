@@ -9,12 +9,10 @@ import streamlit as st
 
 from components.shared.flash import flash
 from components.shared.forms import field_errors, show_field_error
-from db.session import session_scope
 from services.core.errors import InvalidInput, NotFound
 from services.core.identity import Actor
+from services.intake import actions
 from services.intake import instrument_store as store
-from services.intake import instruments as assessments
-from services.intake import risk
 
 NEW = "__new__"
 TEMPLATE = """code: clinic_example
@@ -37,14 +35,6 @@ suggestions:
 """
 
 
-def _check(kind: str, text: str) -> list[str]:
-    try:
-        data = assessments.parse(text)
-    except ValueError as exc:
-        return [str(exc)]
-    return assessments.problems(data) if kind == store.INSTRUMENT else risk.problems(data)
-
-
 def _editor(actor: Actor, kind: str, code: str, starting_text: str) -> None:
     form = f"instrument_admin_{kind}_{code}"
     errors = field_errors(form)
@@ -60,19 +50,18 @@ def _editor(actor: Actor, kind: str, code: str, starting_text: str) -> None:
         checking = check.form_submit_button("Check only")
         saving = save.form_submit_button("Save as a new revision", type="primary")
     if checking:
-        found = _check(kind, edited)
+        found = actions.check_definition(actor, kind, edited)
         if found:
             st.error("Not valid:\n\n" + "\n".join(f"- {p}" for p in found))
         else:
             st.success("Valid. Nothing saved yet.")
     if saving:
         try:
-            with session_scope() as s:
-                if kind == store.INSTRUMENT:
-                    row = store.save_instrument(s, actor, edited, note)
-                else:
-                    row = store.save_risk_rules(s, actor, edited, note)
-                saved = f"{row.code} revision {row.revision}"
+            if kind == store.INSTRUMENT:
+                row = actions.save_instrument(actor, edited, note)
+            else:
+                row = actions.save_risk_rules(actor, edited, note)
+            saved = f"{row.code} revision {row.revision}"
         except InvalidInput as exc:
             field_errors(form, exc.errors)
         else:
@@ -86,8 +75,7 @@ def _withdraw(actor: Actor, kind: str, code: str) -> None:
         go = st.form_submit_button("Use the shipped version again")
     if go:
         try:
-            with session_scope() as s:
-                store.revert_to_shipped(s, actor, kind, code, reason)
+            actions.use_shipped_version(actor, kind, code, reason)
         except (InvalidInput, NotFound) as exc:
             st.error(str(exc))
         else:
@@ -106,11 +94,8 @@ def instrument_admin(actor: Actor) -> None:
         "new revision; old revisions stay in the history and in the audit trail. Do not upload "
         "licensed instruments unless the clinic holds the licence."
     )
-    with session_scope() as s:
-        active = store.active_instruments(s)
-        history = store.revisions(s, store.INSTRUMENT) + store.revisions(s, store.RISK_TIERS)
-        texts = {c: store.definition_text(s, store.INSTRUMENT, c) for c in active}
-        rules_text = store.definition_text(s, store.RISK_TIERS, store.RISK_CODE)
+    view = actions.instrument_admin_view(actor)
+    active, history, texts = view.instruments, view.revisions, view.texts
     st.dataframe(
         pd.DataFrame(
             [
@@ -130,12 +115,12 @@ def instrument_admin(actor: Actor) -> None:
     labels = {NEW: "New instrument…"} | {c: a.definition.title for c, a in active.items()}
     code = st.selectbox("Edit", list(labels), format_func=labels.get, key="instrument_admin_pick")
     _editor(actor, store.INSTRUMENT, code, TEMPLATE if code == NEW else texts[code])
-    if code != NEW and active[code].revision is not None and code in assessments.shipped():
+    if code != NEW and active[code].revision is not None and code in view.shipped_codes:
         _withdraw(actor, store.INSTRUMENT, code)
     st.subheader("Risk-tier rules")
     st.caption("The first tier (urgent, high, moderate) with a matching rule wins; else low.")
     with st.expander("Edit the risk-tier rules"):
-        _editor(actor, store.RISK_TIERS, store.RISK_CODE, rules_text)
+        _editor(actor, store.RISK_TIERS, store.RISK_CODE, view.rules_text)
     if history:
         st.subheader("Saved revisions")
         st.dataframe(pd.DataFrame(history).drop(columns=["id"]), hide_index=True, width="stretch")

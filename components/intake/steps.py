@@ -15,29 +15,16 @@ from components.shared.forms import show_field_error
 from components.shared.text import esc, show_table
 from services.contacts.family import RELATIONSHIPS
 from services.intake.instruments import Definition, Item
-from services.intake.intake import (
+from services.intake.steps import (
     INVOLVEMENT,
     LITERACY_OPTIONS,
     SERVICES,
     SETTINGS,
     STEPS,
     TRANSPORT,
-    IntakeSummary,
 )
+from services.intake.summary import IntakeSummary
 
-PATIENT_FIELDS = (
-    "mrn",
-    "birth_date",
-    "phone",
-    "email",
-    "address_line",
-    "city",
-    "state",
-    "postal_code",
-    "preferred_language",
-    "interpreter_needed",
-    "version",
-)
 TIER_STYLE = {"urgent": st.error, "high": st.warning, "moderate": st.info, "low": st.success}
 
 

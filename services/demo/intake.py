@@ -23,8 +23,9 @@ from db.models import (
 )
 from services.demo.context import DemoContext
 from services.intake import instruments as assessments
-from services.intake.intake import SERVICES, TRANSPORT
+from services.intake import scoring
 from services.intake.risk import risk_tier
+from services.intake.steps import SERVICES, TRANSPORT
 
 COMPLETED_SHARE = 0.6
 DRAFT_SHARE = 0.06
@@ -211,9 +212,7 @@ def seed(ctx: DemoContext) -> None:
                     ].index(key) >= step - 1:
                         data.pop(key, None)
             results = (
-                {}
-                if is_draft
-                else {c: assessments.evaluate(defs[c], a) for c, a in answers.items()}
+                {} if is_draft else {c: scoring.evaluate(defs[c], a) for c, a in answers.items()}
             )
             tier = risk_tier(results) if results else None
             intakes.append(
@@ -257,9 +256,7 @@ def seed(ctx: DemoContext) -> None:
                 )
             if results and v == visits - 1:
                 for code in results:
-                    for sug in assessments.suggestions_for(
-                        defs[code], answers[code], results[code]
-                    ):
+                    for sug in scoring.suggestions_for(defs[code], answers[code], results[code]):
                         suggestions.append(
                             {
                                 "intake_id": intake_id,

@@ -13,7 +13,8 @@ from functools import cache
 
 import jsonschema
 
-from services.intake.instruments import DEFINITIONS_DIR, Score, parse
+from services.intake.instruments import DEFINITIONS_DIR, parse
+from services.intake.scoring import Score
 
 TIERS = ("urgent", "high", "moderate", "low")
 RULES_PATH = DEFINITIONS_DIR / "risk_tiers.yaml"

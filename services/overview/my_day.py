@@ -18,7 +18,7 @@ from services.care_plans.plans import plans_due_section
 from services.contacts import liaison
 from services.core.identity import Actor
 from services.core.sections import WorklistSection
-from services.intake.intake import my_drafts_section
+from services.intake.history import my_drafts_section
 from services.scheduling.reminders import reminder_calls_section, rides_to_confirm_section
 from services.tasks.tasks import my_tasks_section
 

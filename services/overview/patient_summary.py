@@ -15,7 +15,7 @@ from services.care_plans.plans import plan_summary_section
 from services.contacts import liaison
 from services.core.identity import Actor
 from services.core.sections import SummarySection
-from services.intake.intake import intake_summary_section
+from services.intake.history import intake_summary_section
 from services.scheduling.reminders import upcoming_section
 from services.tasks.tasks import open_tasks_section
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from db.models import Intake, IntakeStatus, IntakeSuggestion, Task, TaskPriority
 from db.session import session_scope
 from services.core.identity import SYSTEM
-from services.intake import intake as svc
+from services.intake import draft as drafts
+from services.intake import instrument_store
 from services.patients import registry as patients
 from tests.apptest import signed_in, texts
 
@@ -75,7 +76,7 @@ def test_nurse_completes_a_full_intake_with_suicide_alert(app_env):
         "lace": [5, 1, 2, 1],
     }
     with session_scope() as s:
-        defs = {c: a.definition for c, a in svc.instrument_store.active_instruments(s).items()}
+        defs = {c: a.definition for c, a in instrument_store.active_instruments(s).items()}
     for code, values in answers.items():
         for item, value in zip(defs[code].items, values, strict=True):
             key = next(k for k in _keys(at) if k.endswith(f"_{code}_{item.id}"))
@@ -142,8 +143,8 @@ def test_a_draft_is_resumed_in_a_new_session_by_another_nurse(app_env):
 def test_scheduler_and_viewer_cannot_edit(app_env, username):
     pid = _seed()
     with session_scope() as s:
-        nurse_intake = svc.start_intake(s, SYSTEM, pid)
-        svc.save_step(
+        nurse_intake = drafts.start_intake(s, SYSTEM, pid)
+        drafts.save_step(
             s,
             SYSTEM,
             nurse_intake.id,

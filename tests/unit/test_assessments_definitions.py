@@ -8,8 +8,9 @@ import pytest
 import yaml
 
 from services.intake import instruments as assessments
-from services.intake import risk
-from services.intake.instruments import INSTRUMENTS_DIR, evaluate, load_definition, parse, problems
+from services.intake import risk, scoring
+from services.intake.instruments import INSTRUMENTS_DIR, load_definition, parse, problems
+from services.intake.scoring import evaluate
 
 SHIPPED = sorted(p.stem for p in INSTRUMENTS_DIR.glob("*.yaml"))
 EXPECTED = {
@@ -139,13 +140,13 @@ def test_a_clinic_instrument_with_a_number_item_scores():
     r = evaluate(d, [3, 0])
     assert (r.total, r.band, r.positive, r.flags) == (3, "high", True, ("faller",))
     assert evaluate(d, [0, 1]).positive is True
-    assert [s.text for s in assessments.suggestions_for(d, [3, 0])] == ["Falls clinic"]
+    assert [s.text for s in scoring.suggestions_for(d, [3, 0])] == ["Falls clinic"]
     with pytest.raises(ValueError, match="falls"):
         evaluate(d, [21, 0])
 
 
 def test_suggestions_name_their_source():
     d = assessments.shipped()["phq9"]
-    found = assessments.suggestions_for(d, [0, 0, 0, 0, 0, 0, 0, 0, 2])
+    found = scoring.suggestions_for(d, [0, 0, 0, 0, 0, 0, 0, 0, 2])
     assert {s.kind for s in found} == {"task", "referral"}
     assert all(s.source_instrument == "phq9" and "item 9" in s.source_finding for s in found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.intake.instruments import score
+from services.intake.scoring import score
 
 
 def spread(total: int, n: int, top: int) -> list[int]:

@@ -10,8 +10,11 @@ from sqlalchemy import func, select
 
 from db.models import AuditEvent, ClinicDefinition, Role
 from services.core.errors import InvalidInput, NotFound, PermissionDenied
+from services.intake import draft as drafts
+from services.intake import history as records
 from services.intake import instrument_store as store
 from services.intake import intake
+from services.intake import summary as summaries
 from services.patients import registry as patients
 
 CLINIC_FALLS = """
@@ -59,18 +62,18 @@ def test_upload_a_clinic_instrument_and_use_it_in_an_intake(s, admin, nurse):
         nurse,
         patients.PatientInput(given_name="Li", family_name="Wu", birth_date=date(1940, 1, 1)),
     )
-    draft = intake.start_intake(s, nurse, p.id)
+    draft = drafts.start_intake(s, nurse, p.id)
     values = {"instruments": ["clinic_falls"], "answers": {"clinic_falls": [3, 1]}}
-    intake.save_step(s, nurse, draft.id, "screening", values, draft.version)
-    intake.save_step(s, nurse, draft.id, "matters", {"what_matters": "Stay home"}, draft.version)
-    result = intake.summarize(s, nurse, draft)
+    drafts.save_step(s, nurse, draft.id, "screening", values, draft.version)
+    drafts.save_step(s, nurse, draft.id, "matters", {"what_matters": "Stay home"}, draft.version)
+    result = summaries.summarize(s, nurse, draft)
     assert (result.results["clinic_falls"].total, result.results["clinic_falls"].band) == (
         4,
         "high",
     )
     assert "Falls prevention class." in {x.text for x in result.suggestions}
     intake.complete_intake(s, nurse, draft.id, {}, draft.version)
-    saved = intake.history(s, nurse, p.id)
+    saved = records.history(s, nurse, p.id)
     assert {r.instrument_code: r.definition_revision for r in saved}["clinic_falls"] == 1
 
 

@@ -19,7 +19,10 @@ from db.models import (
     TaskPriority,
 )
 from services.core.errors import Conflict, InvalidInput, PermissionDenied
+from services.intake import draft as drafts
+from services.intake import history as records
 from services.intake import intake as svc
+from services.intake import summary as summaries
 from services.overview import my_day as worklist
 from services.overview import patient_summary as summary
 from services.patients import registry as patients
@@ -68,53 +71,53 @@ def walk(s, actor, intake, steps=None):
         "screening": SCREENING,
         "services": SERVICES,
     }
-    svc.save_step(s, actor, intake.id, "identity", {}, intake.version)
+    drafts.save_step(s, actor, intake.id, "identity", {}, intake.version)
     for step, values in steps.items():
-        svc.save_step(s, actor, intake.id, step, values, intake.version)
+        drafts.save_step(s, actor, intake.id, step, values, intake.version)
     return intake
 
 
 def test_start_then_resume_by_another_nurse(s, nurse, make_actor, patient):
-    first = svc.start_intake(s, nurse, patient.id)
-    svc.save_step(s, nurse, first.id, "living", LIVING, first.version)
+    first = drafts.start_intake(s, nurse, patient.id)
+    drafts.save_step(s, nurse, first.id, "living", LIVING, first.version)
     other = make_actor(Role.NURSE)
-    resumed = svc.start_intake(s, other, patient.id)
+    resumed = drafts.start_intake(s, other, patient.id)
     assert resumed.id == first.id
     assert resumed.current_step == 3 and resumed.data["living"]["setting"] == "home"
     assert s.scalar(select(func.count(Intake.id))) == 1
 
 
 def test_bad_step_saves_nothing_and_names_fields(s, nurse, patient):
-    intake = svc.start_intake(s, nurse, patient.id)
+    intake = drafts.start_intake(s, nurse, patient.id)
     version = intake.version
     with pytest.raises(InvalidInput) as err:
-        svc.save_step(s, nurse, intake.id, "insurance", {"payer": "Aetna"}, version)
+        drafts.save_step(s, nurse, intake.id, "insurance", {"payer": "Aetna"}, version)
     assert set(err.value.errors) == {"member_id"}
     with pytest.raises(InvalidInput) as err:
-        svc.save_step(s, nurse, intake.id, "living", {"setting": "castle"}, version)
+        drafts.save_step(s, nurse, intake.id, "living", {"setting": "castle"}, version)
     assert {"setting", "transport"} <= set(err.value.errors)
     with pytest.raises(InvalidInput) as err:
-        svc.save_step(s, nurse, intake.id, "matters", {"what_matters": " "}, version)
+        drafts.save_step(s, nurse, intake.id, "matters", {"what_matters": " "}, version)
     assert "what_matters" in err.value.errors
     with pytest.raises(InvalidInput) as err:
         bad = {"instruments": ["phq9"], "answers": {"phq9": [7] + [None] * 8}}
-        svc.save_step(s, nurse, intake.id, "screening", bad, version)
+        drafts.save_step(s, nurse, intake.id, "screening", bad, version)
     assert "phq9" in err.value.errors
     assert intake.version == version and "insurance" not in intake.data
 
 
 def test_uninsured_needs_no_payer(s, nurse, patient):
-    intake = svc.start_intake(s, nurse, patient.id)
-    svc.save_step(s, nurse, intake.id, "insurance", {"uninsured": True}, intake.version)
+    intake = drafts.start_intake(s, nurse, patient.id)
+    drafts.save_step(s, nurse, intake.id, "insurance", {"uninsured": True}, intake.version)
     assert intake.data["insurance"]["uninsured"] is True
 
 
 def test_stale_version_is_refused(s, nurse, make_actor, patient):
-    intake = svc.start_intake(s, nurse, patient.id)
+    intake = drafts.start_intake(s, nurse, patient.id)
     seen = intake.version
-    svc.save_step(s, make_actor(Role.SOCIAL_WORKER), intake.id, "living", LIVING, seen)
+    drafts.save_step(s, make_actor(Role.SOCIAL_WORKER), intake.id, "living", LIVING, seen)
     with pytest.raises(Conflict) as err:
-        svc.save_step(s, nurse, intake.id, "insurance", INSURANCE, seen)
+        drafts.save_step(s, nurse, intake.id, "insurance", INSURANCE, seen)
     assert err.value.theirs["living"]["setting"] == "home"
     assert "insurance" not in intake.data
 
@@ -123,18 +126,18 @@ def test_stale_version_is_refused(s, nurse, make_actor, patient):
 def test_scheduler_and_viewer_cannot_edit(s, nurse, make_actor, patient, role):
     actor = make_actor(role)
     with pytest.raises(PermissionDenied):
-        svc.start_intake(s, actor, patient.id)
-    intake = svc.start_intake(s, nurse, patient.id)
+        drafts.start_intake(s, actor, patient.id)
+    intake = drafts.start_intake(s, nurse, patient.id)
     with pytest.raises(PermissionDenied):
-        svc.save_step(s, actor, intake.id, "living", LIVING, intake.version)
-    assert svc.get_intake(s, actor, intake.id).id == intake.id  # reading is allowed
+        drafts.save_step(s, actor, intake.id, "living", LIVING, intake.version)
+    assert drafts.get_intake(s, actor, intake.id).id == intake.id  # reading is allowed
 
 
 def test_item_9_raises_alert_and_one_stat_task_at_once(s, nurse, patient):
-    intake = svc.start_intake(s, nurse, patient.id)
+    intake = drafts.start_intake(s, nurse, patient.id)
     partial = {"instruments": ["phq9"], "answers": {"phq9": [None] * 8 + [1]}}
-    svc.save_step(s, nurse, intake.id, "screening", partial, intake.version)
-    svc.save_step(s, nurse, intake.id, "screening", partial, intake.version)  # no duplicate
+    drafts.save_step(s, nurse, intake.id, "screening", partial, intake.version)
+    drafts.save_step(s, nurse, intake.id, "screening", partial, intake.version)  # no duplicate
     stat = s.scalars(select(Task).where(Task.source_kind == "intake")).all()
     assert len(stat) == 1
     assert stat[0].priority == TaskPriority.STAT and stat[0].due_on == today()
@@ -143,19 +146,19 @@ def test_item_9_raises_alert_and_one_stat_task_at_once(s, nurse, patient):
     sections = summary.patient_summary(s, nurse, patient)
     alerts = [x.alert for x in sections if x.alert]
     assert alerts and "SUICIDE RISK" in alerts[0]
-    assert svc.summarize(s, nurse, intake).tier.tier == "urgent"
+    assert summaries.summarize(s, nurse, intake).tier.tier == "urgent"
 
 
 def test_no_alert_when_item_9_is_zero(s, nurse, patient):
-    intake = svc.start_intake(s, nurse, patient.id)
+    intake = drafts.start_intake(s, nurse, patient.id)
     walk(s, nurse, intake)
     assert not s.scalars(select(Task).where(Task.source_kind == "intake")).all()
     assert not [x for x in summary.patient_summary(s, nurse, patient) if x.alert]
 
 
 def test_summary_tier_and_suggestions(s, nurse, patient):
-    intake = walk(s, nurse, svc.start_intake(s, nurse, patient.id))
-    result = svc.summarize(s, nurse, intake)
+    intake = walk(s, nurse, drafts.start_intake(s, nurse, patient.id))
+    result = summaries.summarize(s, nurse, intake)
     assert {c: (r.total, r.band) for c, r in result.results.items()} == {
         "phq9": (10, "moderate"),
         "gad7": (5, "mild"),
@@ -173,9 +176,9 @@ def test_summary_tier_and_suggestions(s, nurse, patient):
 
 
 def test_incomplete_instrument_blocks_completion(s, nurse, patient):
-    intake = walk(s, nurse, svc.start_intake(s, nurse, patient.id))
+    intake = walk(s, nurse, drafts.start_intake(s, nurse, patient.id))
     answers = dict(SCREENING["answers"], gad7=[1, 1, None, 1, 1, 0, 0])
-    svc.save_step(
+    drafts.save_step(
         s, nurse, intake.id, "screening", {**SCREENING, "answers": answers}, intake.version
     )
     with pytest.raises(InvalidInput) as err:
@@ -186,8 +189,8 @@ def test_incomplete_instrument_blocks_completion(s, nurse, patient):
 
 
 def test_complete_stores_results_decisions_and_hand_off(s, nurse, patient):
-    intake = walk(s, nurse, svc.start_intake(s, nurse, patient.id))
-    found = svc.summarize(s, nurse, intake).suggestions
+    intake = walk(s, nurse, drafts.start_intake(s, nurse, patient.id))
+    found = summaries.summarize(s, nurse, intake).suggestions
     goal = next(x for x in found if x.text == "Getting back to my garden")
     food = next(x for x in found if x.text == "Food insecurity.")
     decisions = {
@@ -196,7 +199,7 @@ def test_complete_stores_results_decisions_and_hand_off(s, nurse, patient):
     }
     svc.complete_intake(s, nurse, intake.id, decisions, intake.version)
     assert intake.status == IntakeStatus.COMPLETED and intake.risk_tier == "high"
-    responses = svc.history(s, nurse, patient.id)
+    responses = records.history(s, nurse, patient.id)
     assert {r.instrument_code for r in responses} == {
         "phq9",
         "gad7",
@@ -216,29 +219,29 @@ def test_complete_stores_results_decisions_and_hand_off(s, nurse, patient):
     assert svc.mark_handed_off(s, nurse, [a.id for a in accepted], care_plan_id=7) == len(accepted)
     assert svc.accepted_suggestions(s, nurse, patient_id=patient.id) == []
     with pytest.raises(InvalidInput):
-        svc.save_step(s, nurse, intake.id, "living", LIVING, intake.version)
+        drafts.save_step(s, nurse, intake.id, "living", LIVING, intake.version)
     actions = s.scalars(select(AuditEvent.action).where(AuditEvent.entity == "intake")).all()
     assert actions[0] == "create" and actions.count("update") >= 7
 
 
 def test_history_and_trend_over_two_intakes(s, nurse, patient):
-    first = walk(s, nurse, svc.start_intake(s, nurse, patient.id))
+    first = walk(s, nurse, drafts.start_intake(s, nurse, patient.id))
     svc.complete_intake(s, nurse, first.id, {}, first.version)
-    second = svc.start_intake(s, nurse, patient.id)
+    second = drafts.start_intake(s, nurse, patient.id)
     assert second.id != first.id
     better = {**SCREENING, "answers": {**SCREENING["answers"], "phq9": [1, 1, 0, 0, 0, 0, 0, 0, 0]}}
     walk(s, nurse, second, {"matters": MATTERS, "screening": better})
     svc.complete_intake(s, nurse, second.id, {}, second.version)
-    trend = svc.trends(svc.history(s, nurse, patient.id))
+    trend = records.trends(records.history(s, nurse, patient.id))
     assert [p["Score"] for p in trend["PHQ-9 depression severity"]] == [10, 2]
-    rows = svc.history_rows(svc.history(s, nurse, patient.id))
+    rows = records.history_rows(records.history(s, nurse, patient.id))
     assert len(rows) == 10 and rows[0]["Instrument"]
-    assert [r["Status"] for r in svc.patient_intakes(s, nurse, patient.id)] == ["completed"] * 2
+    assert [r["Status"] for r in records.patient_intakes(s, nurse, patient.id)] == ["completed"] * 2
 
 
 def test_identity_corrections_go_to_the_patient_record(s, nurse, patient):
-    intake = svc.start_intake(s, nurse, patient.id)
-    svc.save_identity(
+    intake = drafts.start_intake(s, nurse, patient.id)
+    drafts.save_identity(
         s, nurse, intake.id, {"phone": "(617) 555-0134"}, patient.version, intake.version
     )
     assert patient.phone == "+16175550134"
@@ -246,17 +249,17 @@ def test_identity_corrections_go_to_the_patient_record(s, nurse, patient):
 
 
 def test_discard_draft_needs_a_reason(s, nurse, patient):
-    intake = svc.start_intake(s, nurse, patient.id)
+    intake = drafts.start_intake(s, nurse, patient.id)
     with pytest.raises(InvalidInput):
-        svc.discard_draft(s, nurse, intake.id, "", intake.version)
-    svc.discard_draft(s, nurse, intake.id, "Started for the wrong patient", intake.version)
+        drafts.discard_draft(s, nurse, intake.id, "", intake.version)
+    drafts.discard_draft(s, nurse, intake.id, "Started for the wrong patient", intake.version)
     assert intake.status == IntakeStatus.ARCHIVED
-    assert svc.start_intake(s, nurse, patient.id).id != intake.id
+    assert drafts.start_intake(s, nurse, patient.id).id != intake.id
 
 
 def test_my_day_lists_my_unfinished_intakes(s, nurse, patient):
-    intake = svc.start_intake(s, nurse, patient.id)
-    svc.save_step(s, nurse, intake.id, "living", LIVING, intake.version)
+    intake = drafts.start_intake(s, nurse, patient.id)
+    drafts.save_step(s, nurse, intake.id, "living", LIVING, intake.version)
     sections = worklist.my_day(s, nurse, today())
     mine = next(x for x in sections if x.title == "Intakes to finish")
     assert [r["Patient"] for r in mine.rows] == ["Diaz, Rosa"]
@@ -265,12 +268,12 @@ def test_my_day_lists_my_unfinished_intakes(s, nurse, patient):
 def test_the_caregiver_named_at_intake_joins_the_family_once(s, nurse, patient):
     from services.contacts import family
 
-    first = svc.start_intake(s, nurse, patient.id)
+    first = drafts.start_intake(s, nurse, patient.id)
     walk(s, nurse, first)
     svc.complete_intake(s, nurse, first.id, {}, first.version)
     (ana,) = family.family_of(s, nurse, patient.id)
     assert (ana.name, ana.relationship_, ana.primary_caregiver) == ("Ana Ruiz", "daughter", True)
-    second = svc.start_intake(s, nurse, patient.id)
+    second = drafts.start_intake(s, nurse, patient.id)
     steps = {"living": LIVING, "insurance": INSURANCE, "matters": MATTERS, "screening": SCREENING}
     walk(s, nurse, second, steps | {"supports": SUPPORTS | {"caregiver_name": "ana  RUIZ"}})
     svc.complete_intake(s, nurse, second.id, {}, second.version)
@@ -278,9 +281,9 @@ def test_the_caregiver_named_at_intake_joins_the_family_once(s, nurse, patient):
 
 
 def test_a_caregiver_relationship_comes_from_the_family_list(s, nurse, patient):
-    intake = svc.start_intake(s, nurse, patient.id)
+    intake = drafts.start_intake(s, nurse, patient.id)
     with pytest.raises(InvalidInput) as exc:
-        svc.save_step(
+        drafts.save_step(
             s, nurse, intake.id, "supports",
             SUPPORTS | {"caregiver_relationship": "my girl"}, intake.version,
         )  # fmt: skip
@@ -295,7 +298,7 @@ def test_the_caregiver_never_becomes_a_second_primary_and_old_drafts_still_count
         family.RelatedPersonInput(name="Luis Ortiz", relationship="son", primary_caregiver=True),
         region="US",
     )  # fmt: skip
-    intake = svc.start_intake(s, nurse, patient.id)
+    intake = drafts.start_intake(s, nurse, patient.id)
     walk(s, nurse, intake)
     # a draft saved before the step used the family list holds free text
     intake.data = intake.data | {"supports": SUPPORTS | {"caregiver_relationship": "Daughter"}}
@@ -311,9 +314,9 @@ def test_the_caregiver_never_becomes_a_second_primary_and_old_drafts_still_count
 
 
 def test_a_caregiver_name_fits_the_family_list(s, nurse, patient):
-    intake = svc.start_intake(s, nurse, patient.id)
+    intake = drafts.start_intake(s, nurse, patient.id)
     with pytest.raises(InvalidInput) as exc:
-        svc.save_step(
+        drafts.save_step(
             s, nurse, intake.id, "supports", SUPPORTS | {"caregiver_name": "A" * 201},
             intake.version,
         )  # fmt: skip

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from db.models import AssessmentResponse, Intake, IntakeSuggestion, Task
 from services.demo import seed_demo
-from services.intake import instruments as assessments
+from services.intake import scoring
 
 
 def test_demo_intakes(s):
@@ -19,7 +19,7 @@ def test_demo_intakes(s):
     stat = s.scalars(select(Task).where(Task.source_kind == "intake")).all()
     assert {t.source_id for t in stat} == {i.id for i in alerts}
     for r in s.scalars(select(AssessmentResponse)).all():
-        again = assessments.score(r.instrument_code, r.answers)
+        again = scoring.score(r.instrument_code, r.answers)
         assert (again.total, again.band, list(again.flags)) == (r.total, r.band, r.flags)
     assert s.scalar(select(func.count(IntakeSuggestion.id))) > 0
     assert {i.risk_tier for i in intakes if i.status == "completed"} <= {
