@@ -13,7 +13,9 @@ from components.care_plans import transitions as transitions_ui
 from components.shared.guard import page_setup
 from db.models import Patient
 from db.session import session_scope
+from services.care_plans import intake_handoff
 from services.care_plans import plans as care_plans
+from services.care_plans import view as plan_view
 from services.core import auth
 from services.patients import registry as patients
 
@@ -34,7 +36,7 @@ def act(fn, *args, **kwargs):
 handoff = st.session_state.pop("care_plan_from_intake", None)
 if handoff and can_edit:
     plan, taken = act(
-        care_plans.start_plan_from_intake, handoff["patient_id"], handoff.get("intake_id")
+        intake_handoff.start_plan_from_intake, handoff["patient_id"], handoff.get("intake_id")
     )
     st.session_state["cp_patient"] = handoff["patient_id"]
     st.success(f"{taken} suggestion(s) from the intake were added to the plan as proposed items.")
@@ -69,7 +71,7 @@ if len(history) > 1 or (history and not history[0].is_current):
         help="Earlier plans are kept as history and can be read here.",
     )
 with session_scope() as s:
-    view = care_plans.load_plan_view(s, actor, chosen, plan_id)
+    view = plan_view.load_plan_view(s, actor, chosen, plan_id)
 
 header_ui.header(view, users)
 if view.plan is None:

@@ -10,9 +10,11 @@ import streamlit as st
 from components.care_plans.common import Act, opened_version, show_conflict, submit, table
 from components.shared.forms import field_errors, show_field_error
 from db.models import Achievement, GoalLifecycle, SaidBy
-from services.care_plans import plans as care_plans
+from services.care_plans import goals as plan_goals
+from services.care_plans import interventions
 from services.care_plans import templates as tpl
-from services.care_plans.plans import GoalInput, PlanView
+from services.care_plans.goals import GoalInput
+from services.care_plans.rows import PlanView
 
 LIFECYCLE = [s.value for s in GoalLifecycle]
 ACHIEVEMENT = [s.value for s in Achievement]
@@ -21,7 +23,7 @@ ACHIEVEMENT = [s.value for s in Achievement]
 def goal_rows(view: PlanView) -> list[dict]:
     open_by_goal: dict[int, int] = {}
     for t in view.tasks:
-        if t.source_kind == "goal" and t.status in care_plans.OPEN_TASK:
+        if t.source_kind == "goal" and t.status in interventions.OPEN_TASK:
             open_by_goal[t.source_id] = open_by_goal.get(t.source_id, 0) + 1
     return [
         {
@@ -134,7 +136,7 @@ def goals_section(act: Act, view: PlanView, can_edit: bool) -> None:
         )
         show_field_error(errors, "plan")
         if st.form_submit_button("Add goal", type="primary"):
-            submit("cp_goal_add", act, care_plans.add_goal, plan.id, data, success="Goal added.")
+            submit("cp_goal_add", act, plan_goals.add_goal, plan.id, data, success="Goal added.")
     if view.goals:
         _edit_goal(act, view)
         _options(act, view)
@@ -162,7 +164,7 @@ def _edit_goal(act: Act, view: PlanView) -> None:
                 submit(
                     form,
                     act,
-                    care_plans.update_goal,
+                    plan_goals.update_goal,
                     goal.id,
                     data,
                     expected_version=version,
@@ -201,7 +203,7 @@ def _options(act: Act, view: PlanView) -> None:
                 submit(
                     "cp_options",
                     act,
-                    care_plans.record_options,
+                    plan_goals.record_options,
                     goal_id,
                     options_discussed=options,
                     preference=preference,

@@ -9,8 +9,10 @@ import streamlit as st
 from components.care_plans.common import Act, opened_version, show_conflict, submit
 from components.shared.forms import field_errors, show_field_error
 from db.models import Patient, PlanStatus
+from services.care_plans import interventions
 from services.care_plans import plans as care_plans
-from services.care_plans.plans import PlanInput, PlanView
+from services.care_plans.plans import PlanInput
+from services.care_plans.rows import PlanView
 
 
 def pick_patient(results: list[Patient], query: str, current: Patient | None) -> int | None:
@@ -47,7 +49,7 @@ def header(view: PlanView, users: dict[int, str]) -> None:
     cols[0].metric("Status", str(plan.status))
     cols[1].metric("Started", str(plan.start_on))
     cols[2].metric("Next review", str(plan.next_review_on or "-"))
-    open_tasks = [t for t in view.tasks if t.status in care_plans.OPEN_TASK]
+    open_tasks = [t for t in view.tasks if t.status in interventions.OPEN_TASK]
     overdue = sum(1 for t in open_tasks if t.due_on < date.today())
     cols[3].metric("Open tasks", len(open_tasks))
     cols[4].metric("Overdue", overdue)

@@ -6,7 +6,8 @@ import streamlit as st
 
 from components.care_plans.common import Act
 from services.care_plans import printouts as care_plan_pdf
-from services.care_plans.plans import PlanView
+from services.care_plans.patient_printout import LANGUAGES
+from services.care_plans.rows import PlanView
 
 
 def print_section(act: Act, view: PlanView) -> None:
@@ -19,8 +20,8 @@ def print_section(act: Act, view: PlanView) -> None:
     c1, c2 = st.columns(2)
     language = c1.radio(
         "Patient version language",
-        list(care_plan_pdf.LANGUAGES),
-        format_func=lambda code: care_plan_pdf.LANGUAGES[code],
+        list(LANGUAGES),
+        format_func=lambda code: LANGUAGES[code],
         horizontal=True,
         key="cp_pdf_lang",
     )

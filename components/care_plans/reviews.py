@@ -10,14 +10,15 @@ import streamlit as st
 from components.care_plans.common import Act, opened_version, show_conflict, submit, table
 from components.care_plans.goals import ACHIEVEMENT, goal_label
 from components.shared.forms import field_errors, show_field_error
-from services.care_plans import plans as care_plans
-from services.care_plans.plans import PlanView
+from services.care_plans import goals as plan_goals
+from services.care_plans import reviews as plan_reviews
+from services.care_plans.rows import PlanView
 
 
 def reviews_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
     st.subheader("Reviews")
     plan = view.plan
-    goals = [g for g in view.goals if g.lifecycle_status not in care_plans.CLOSED_GOALS]
+    goals = [g for g in view.goals if g.lifecycle_status not in plan_goals.CLOSED_GOALS]
     if can_edit and plan.is_current:
         vkey = f"plan_{plan.id}"
         version = opened_version(vkey, plan.version)
@@ -48,7 +49,7 @@ def reviews_section(act: Act, view: PlanView, users: dict[int, str], can_edit: b
                 submit(
                     "cp_review",
                     act,
-                    care_plans.record_review,
+                    plan_reviews.record_review,
                     plan.id,
                     progress=progress,
                     next_review_on=next_review,

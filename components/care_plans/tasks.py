@@ -11,18 +11,18 @@ from components.care_plans.common import Act, opened_version, show_conflict, sub
 from components.care_plans.goals import goal_label
 from components.shared.forms import field_errors, show_field_error
 from db.models import OwnerKind, TaskStatus
-from services.care_plans import plans as care_plans
-from services.care_plans.plans import PlanView
+from services.care_plans import interventions
+from services.care_plans.rows import PlanView
 
 OWNER_KINDS = [k.value for k in OwnerKind]
 STATUSES = [s.value for s in TaskStatus]
 
 
 def task_rows(view: PlanView, users: dict[int, str], on: date) -> list[dict]:
-    goal_of = care_plans.task_goal_map(view)
+    goal_of = view.task_goal_map()
     rows = []
     for t in view.tasks:
-        is_open = t.status in care_plans.OPEN_TASK
+        is_open = t.status in interventions.OPEN_TASK
         rows.append(
             {
                 "Due": t.due_on,
@@ -51,7 +51,7 @@ def tasks_section(act: Act, view: PlanView, users: dict[int, str], can_edit: boo
     on = date.today()
     show_done = st.toggle("Show completed and cancelled tasks", key="cp_show_done")
     rows = [
-        r for r in task_rows(view, users, on) if show_done or r["Status"] in care_plans.OPEN_TASK
+        r for r in task_rows(view, users, on) if show_done or r["Status"] in interventions.OPEN_TASK
     ]
     overdue = sum(1 for r in rows if r["When"] == "⚠ OVERDUE")
     if overdue:
@@ -118,7 +118,7 @@ def _add_task(act: Act, view: PlanView, users: dict[int, str]) -> None:
             submit(
                 "cp_task_add",
                 act,
-                care_plans.add_goal_task,
+                interventions.add_goal_task,
                 goal_id,
                 title=title,
                 due_on=due_on,
@@ -131,7 +131,7 @@ def _add_task(act: Act, view: PlanView, users: dict[int, str]) -> None:
 
 
 def _edit_task(act: Act, view: PlanView, users: dict[int, str]) -> None:
-    tasks = {t.id: t for t in view.tasks if t.status in care_plans.OPEN_TASK}
+    tasks = {t.id: t for t in view.tasks if t.status in interventions.OPEN_TASK}
     if not tasks:
         return
     with st.expander("Update a task (done, on hold, owner, date)"):
@@ -172,7 +172,7 @@ def _edit_task(act: Act, view: PlanView, users: dict[int, str]) -> None:
                 submit(
                     form,
                     act,
-                    care_plans.update_task,
+                    interventions.update_task,
                     task.id,
                     title=title,
                     due_on=due_on,

@@ -11,7 +11,7 @@ from components.care_plans.goals import goal_label
 from components.shared.forms import field_errors, show_field_error
 from db.models import SaidBy, TeachMethod, TeachResult
 from services.care_plans import teaching
-from services.care_plans.plans import PlanView
+from services.care_plans.rows import PlanView
 from services.care_plans.teaching import TeachBackInput
 
 
@@ -22,7 +22,7 @@ def teaching_section(act: Act, view: PlanView, can_edit: bool) -> None:
         {
             "Taught": tb.taught_on,
             "Topic": tb.topic,
-            "Who": teaching.learner_label(tb),
+            "Who": tb.learner_label,
             "Language": tb.language + (" + interpreter" if tb.interpreter_used else ""),
             "Method": str(tb.method),
             "Materials": tb.materials or "",

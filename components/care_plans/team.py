@@ -7,8 +7,9 @@ import streamlit as st
 from components.care_plans.common import Act, submit, table
 from components.shared.forms import field_errors, show_field_error
 from db.models import ConcernKind, TeamRole
-from services.care_plans import plans as care_plans
-from services.care_plans.plans import PlanView
+from services.care_plans import concerns as plan_concerns
+from services.care_plans import team as care_team
+from services.care_plans.rows import PlanView
 
 
 def needs_section(act: Act, view: PlanView, can_edit: bool) -> None:
@@ -37,7 +38,7 @@ def needs_section(act: Act, view: PlanView, can_edit: bool) -> None:
             submit(
                 "cp_need",
                 act,
-                care_plans.add_concern,
+                plan_concerns.add_concern,
                 view.plan.id,
                 kind,
                 text,
@@ -58,7 +59,7 @@ def needs_section(act: Act, view: PlanView, can_edit: bool) -> None:
                 submit(
                     "cp_need_archive",
                     act,
-                    care_plans.archive_concern,
+                    plan_concerns.archive_concern,
                     cid,
                     reason,
                     expected_version=by_id[cid].version,
@@ -71,7 +72,7 @@ def team_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool
     rows = [
         {
             "Role": str(m.role),
-            "Member": care_plans.member_label(m),
+            "Member": m.label,
             "Staff or outside": "staff" if m.user_id else "outside",
             "Phone": m.phone or "",
         }
@@ -99,7 +100,7 @@ def team_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool
             submit(
                 "cp_team",
                 act,
-                care_plans.add_team_member,
+                care_team.add_team_member,
                 view.plan.id,
                 role,
                 user_id=user_id,
@@ -114,7 +115,7 @@ def team_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool
             mid = st.selectbox(
                 "Member",
                 list(by_id),
-                format_func=lambda i: f"{by_id[i].role}: {care_plans.member_label(by_id[i])}",
+                format_func=lambda i: f"{by_id[i].role}: {by_id[i].label}",
             )
             reason = st.text_input("Reason")
             show_field_error(field_errors("cp_team_remove"), "reason")
@@ -122,7 +123,7 @@ def team_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool
                 submit(
                     "cp_team_remove",
                     act,
-                    care_plans.remove_team_member,
+                    care_team.remove_team_member,
                     mid,
                     reason,
                     expected_version=by_id[mid].version,

@@ -11,7 +11,7 @@ from components.shared.forms import field_errors, show_field_error
 from components.shared.text import esc
 from db.models import ChecklistState, PlacementStatus, TransitionStatus
 from services.care_plans import transitions
-from services.care_plans.plans import PlanView
+from services.care_plans.rows import PlanView
 
 STATES = [s.value for s in ChecklistState]
 
