@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.care_plans.common import Act, submit, table
+from components.care_plans.common import submit, table
 from components.shared.forms import field_errors, show_field_error
 from db.models import ConcernKind, TeamRole
-from services.care_plans import concerns as plan_concerns
-from services.care_plans import team as care_team
+from services.care_plans.actions import team as team_actions
 from services.care_plans.rows import PlanView
+from services.core.identity import Actor
 
 
-def needs_section(act: Act, view: PlanView, can_edit: bool) -> None:
+def needs_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
     st.subheader("Needs, strengths and barriers")
     rows = [
         {
@@ -37,8 +37,8 @@ def needs_section(act: Act, view: PlanView, can_edit: bool) -> None:
         if st.form_submit_button("Add"):
             submit(
                 "cp_need",
-                act,
-                plan_concerns.add_concern,
+                team_actions.add_concern,
+                actor,
                 view.plan.id,
                 kind,
                 text,
@@ -58,8 +58,8 @@ def needs_section(act: Act, view: PlanView, can_edit: bool) -> None:
             if st.form_submit_button("Take off the plan"):
                 submit(
                     "cp_need_archive",
-                    act,
-                    plan_concerns.archive_concern,
+                    team_actions.take_concern_off_plan,
+                    actor,
                     cid,
                     reason,
                     expected_version=by_id[cid].version,
@@ -67,7 +67,7 @@ def needs_section(act: Act, view: PlanView, can_edit: bool) -> None:
                 )
 
 
-def team_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
+def team_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
     st.subheader("Care team")
     rows = [
         {
@@ -99,8 +99,8 @@ def team_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool
         if st.form_submit_button("Add to team"):
             submit(
                 "cp_team",
-                act,
-                care_team.add_team_member,
+                team_actions.add_team_member,
+                actor,
                 view.plan.id,
                 role,
                 user_id=user_id,
@@ -122,8 +122,8 @@ def team_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool
             if st.form_submit_button("Remove"):
                 submit(
                     "cp_team_remove",
-                    act,
-                    care_team.remove_team_member,
+                    team_actions.remove_team_member,
+                    actor,
                     mid,
                     reason,
                     expected_version=by_id[mid].version,
