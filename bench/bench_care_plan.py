@@ -26,8 +26,10 @@ def build(data_dir: Path) -> dict[str, str]:
     from db import config, migrate
     from db.models import Patient, Role, User
     from db.session import session_scope
+    from services.care_plans import goals as plan_goals
+    from services.care_plans import interventions
     from services.care_plans import plans as care_plans
-    from services.care_plans.plans import GoalInput
+    from services.care_plans.goals import GoalInput
     from services.core.auth import hash_password
     from services.core.identity import Actor
 
@@ -56,7 +58,7 @@ def build(data_dir: Path) -> dict[str, str]:
             s.flush()
             plan = care_plans.start_plan(s, nurse, p.id, start_on=date.today() - timedelta(days=60))
             for g in range(goals):
-                goal = care_plans.add_goal(
+                goal = plan_goals.add_goal(
                     s,
                     nurse,
                     plan.id,
@@ -69,7 +71,7 @@ def build(data_dir: Path) -> dict[str, str]:
                     ),
                 )
                 for t in range(tasks_per_goal):
-                    care_plans.add_goal_task(
+                    interventions.add_goal_task(
                         s,
                         nurse,
                         goal.id,

@@ -11,11 +11,9 @@ from components.care_plans import teaching as teaching_ui
 from components.care_plans import team as team_ui
 from components.care_plans import transitions as transitions_ui
 from components.shared.guard import page_setup
-from db.models import Patient
-from db.session import session_scope
-from services.care_plans import plans as care_plans
-from services.core import auth
-from services.patients import registry as patients
+from services.care_plans.actions import plan as plan_actions
+from services.core.actions import staff_choices
+from services.patients.actions import find_patients, patient_brief
 
 actor = page_setup("Care plan", "clinical.read")
 st.title("Care plan")
@@ -23,18 +21,11 @@ can_edit = actor.can("clinical.edit")
 if not can_edit:
     st.caption("Read only for your role.")
 
-
-def act(fn, *args, **kwargs):
-    """Run one service call as the signed-in user, in one transaction."""
-    with session_scope() as s:
-        return fn(s, actor, *args, **kwargs)
-
-
 # Arriving from "Start care plan from this intake": take its accepted suggestions once.
 handoff = st.session_state.pop("care_plan_from_intake", None)
 if handoff and can_edit:
-    plan, taken = act(
-        care_plans.start_plan_from_intake, handoff["patient_id"], handoff.get("intake_id")
+    _, taken = plan_actions.start_plan_from_intake(
+        actor, handoff["patient_id"], handoff.get("intake_id")
     )
     st.session_state["cp_patient"] = handoff["patient_id"]
     st.success(f"{taken} suggestion(s) from the intake were added to the plan as proposed items.")
@@ -44,10 +35,9 @@ if st.query_params.get("patient", "").isdigit():
     st.session_state["cp_patient"] = int(st.query_params["patient"])
     del st.query_params["patient"]  # taken once; the search below can move on
 query = st.text_input("Find a patient (name, MRN or date of birth)", key="cp_query")
-with session_scope() as s:
-    found = patients.search_patients(s, actor, query, page_size=25).rows
-    current = st.session_state.get("cp_patient")
-    current = s.get(Patient, current) if current else None
+found = find_patients(actor, query, page_size=25).rows
+current = st.session_state.get("cp_patient")
+current = patient_brief(actor, current) if current else None
 chosen = header_ui.pick_patient(found, query, current)
 if chosen is None:
     st.stop()
@@ -55,9 +45,8 @@ if chosen != st.session_state.get("cp_patient"):
     st.session_state["cp_patient"] = chosen
     st.session_state.pop("cp_plan_id", None)
 
-with session_scope() as s:
-    history = care_plans.plan_history(s, chosen)
-    users = auth.staff_choices(s)
+history = plan_actions.plan_history(actor, chosen)
+users = staff_choices(actor)
 plan_id = None
 if len(history) > 1 or (history and not history[0].is_current):
     labels = {p.id: f"{p.start_on} · {p.title} ({p.status})" for p in history}
@@ -68,19 +57,18 @@ if len(history) > 1 or (history and not history[0].is_current):
         key="cp_plan_id",
         help="Earlier plans are kept as history and can be read here.",
     )
-with session_scope() as s:
-    view = care_plans.load_plan_view(s, actor, chosen, plan_id)
+view = plan_actions.open_plan(actor, chosen, plan_id)
 
 header_ui.header(view, users)
 if view.plan is None:
     if can_edit:
-        header_ui.start_plan_form(act, chosen)
+        header_ui.start_plan_form(actor, chosen)
     else:
         st.info("This patient has no care plan yet.")
-    transitions_ui.transitions_section(act, view, users, can_edit)
+    transitions_ui.transitions_section(actor, view, users, can_edit)
     st.stop()
 if can_edit and view.plan.is_current:
-    header_ui.edit_plan_form(act, view)
+    header_ui.edit_plan_form(actor, view)
 
 # A key keeps the chosen tab when a message above it comes and goes between runs.
 tabs = st.tabs(
@@ -88,17 +76,17 @@ tabs = st.tabs(
     key="cp_tabs",
 )
 with tabs[0]:
-    goals_ui.goals_section(act, view, can_edit)
+    goals_ui.goals_section(actor, view, can_edit)
 with tabs[1]:
-    tasks_ui.tasks_section(act, view, users, can_edit)
+    tasks_ui.tasks_section(actor, view, users, can_edit)
 with tabs[2]:
-    team_ui.needs_section(act, view, can_edit)
-    team_ui.team_section(act, view, users, can_edit)
+    team_ui.needs_section(actor, view, can_edit)
+    team_ui.team_section(actor, view, users, can_edit)
 with tabs[3]:
-    reviews_ui.reviews_section(act, view, users, can_edit)
+    reviews_ui.reviews_section(actor, view, users, can_edit)
 with tabs[4]:
-    teaching_ui.teaching_section(act, view, can_edit)
+    teaching_ui.teaching_section(actor, view, can_edit)
 with tabs[5]:
-    transitions_ui.transitions_section(act, view, users, can_edit)
+    transitions_ui.transitions_section(actor, view, users, can_edit)
 with tabs[6]:
-    print_ui.print_section(act, view)
+    print_ui.print_section(actor, view)

@@ -1,7 +1,7 @@
 """Shared pieces of the care-plan page: saving with field errors, conflicts, versions.
 
-The page hands components an `act(fn, *args, **kwargs)` that runs one service call in
-one transaction as the signed-in user; components never open the database themselves.
+A save calls one function of services.care_plans.actions (which owns the transaction)
+with the signed-in user first; components never open the database themselves.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from components.shared.flash import flash
 from components.shared.forms import field_errors
 from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
-Act = Callable[..., Any]
 _CONFLICT = "_conflict_{}"
 
 
@@ -31,17 +30,16 @@ def forget_version(key: str) -> None:
 
 def submit(
     form: str,
-    act: Act,
-    fn: Callable,
+    action: Callable[..., Any],
     *args,
     success: str = "Saved.",
     version_key: str | None = None,
     rerun: bool = True,
     **kwargs,
 ):
-    """Run a save; on bad input keep the messages for the fields, on conflict show both."""
+    """Run a save action; on bad input keep the messages for the fields, on conflict show both."""
     try:
-        result = act(fn, *args, **kwargs)
+        result = action(*args, **kwargs)
     except InvalidInput as exc:
         field_errors(form, exc.errors)
         st.rerun()

@@ -7,12 +7,14 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from components.care_plans.common import Act, opened_version, show_conflict, submit, table
+from components.care_plans.common import opened_version, show_conflict, submit, table
 from components.shared.forms import field_errors, show_field_error
 from db.models import Achievement, GoalLifecycle, SaidBy
-from services.care_plans import plans as care_plans
-from services.care_plans import templates as tpl
-from services.care_plans.plans import GoalInput, PlanView
+from services.care_plans.actions import goals as goal_actions
+from services.care_plans.goals import GoalInput
+from services.care_plans.interventions import OPEN_TASK
+from services.care_plans.rows import GoalRow, PlanView
+from services.core.identity import Actor
 
 LIFECYCLE = [s.value for s in GoalLifecycle]
 ACHIEVEMENT = [s.value for s in Achievement]
@@ -21,7 +23,7 @@ ACHIEVEMENT = [s.value for s in Achievement]
 def goal_rows(view: PlanView) -> list[dict]:
     open_by_goal: dict[int, int] = {}
     for t in view.tasks:
-        if t.source_kind == "goal" and t.status in care_plans.OPEN_TASK:
+        if t.source_kind == "goal" and t.status in OPEN_TASK:
             open_by_goal[t.source_id] = open_by_goal.get(t.source_id, 0) + 1
     return [
         {
@@ -39,7 +41,7 @@ def goal_rows(view: PlanView) -> list[dict]:
     ]
 
 
-def goal_label(g) -> str:
+def goal_label(g: GoalRow) -> str:
     words = f"“{g.patients_words}” → " if g.patients_words else ""
     return f"{g.priority_rank}. {words}{g.description}"[:140]
 
@@ -118,7 +120,7 @@ def _goal_fields(form: str, data: GoalInput, errors: dict, plan_start: date) -> 
     )
 
 
-def goals_section(act: Act, view: PlanView, can_edit: bool) -> None:
+def goals_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
     st.subheader("Goals")
     table(goal_rows(view), "No goals yet. Start with what the patient wants, in their words.")
     if not (can_edit and view.plan.is_current):
@@ -134,14 +136,16 @@ def goals_section(act: Act, view: PlanView, can_edit: bool) -> None:
         )
         show_field_error(errors, "plan")
         if st.form_submit_button("Add goal", type="primary"):
-            submit("cp_goal_add", act, care_plans.add_goal, plan.id, data, success="Goal added.")
+            submit(
+                "cp_goal_add", goal_actions.add_goal, actor, plan.id, data, success="Goal added."
+            )
     if view.goals:
-        _edit_goal(act, view)
-        _options(act, view)
-    _templates(act, view)
+        _edit_goal(actor, view)
+        _options(actor, view)
+    _templates(actor, view)
 
 
-def _edit_goal(act: Act, view: PlanView) -> None:
+def _edit_goal(actor: Actor, view: PlanView) -> None:
     by_id = {g.id: g for g in view.goals}
     with st.expander("Edit a goal"):
         goal_id = st.selectbox(
@@ -161,8 +165,8 @@ def _edit_goal(act: Act, view: PlanView) -> None:
             if st.form_submit_button("Save goal"):
                 submit(
                     form,
-                    act,
-                    care_plans.update_goal,
+                    goal_actions.save_goal,
+                    actor,
                     goal.id,
                     data,
                     expected_version=version,
@@ -171,7 +175,7 @@ def _edit_goal(act: Act, view: PlanView) -> None:
                 )
 
 
-def _options(act: Act, view: PlanView) -> None:
+def _options(actor: Actor, view: PlanView) -> None:
     by_id = {g.id: g for g in view.goals}
     with st.expander("Options discussed (the patient's choice, written down)"):
         rows = [
@@ -200,8 +204,8 @@ def _options(act: Act, view: PlanView) -> None:
             if st.form_submit_button("Record the conversation"):
                 submit(
                     "cp_options",
-                    act,
-                    care_plans.record_options,
+                    goal_actions.record_options,
+                    actor,
                     goal_id,
                     options_discussed=options,
                     preference=preference,
@@ -211,16 +215,16 @@ def _options(act: Act, view: PlanView) -> None:
                 )
 
 
-def _templates(act: Act, view: PlanView) -> None:
+def _templates(actor: Actor, view: PlanView) -> None:
     plan = view.plan
     state_key = f"_cp_tpl_{plan.id}"
     with st.expander("Start from a template", expanded=state_key in st.session_state):
-        choices = act(lambda s, actor: {k: d["title"] for k, (d, _v) in tpl.templates(s).items()})
+        choices = goal_actions.template_choices(actor)
         key = st.selectbox(
             "Template", list(choices), format_func=lambda k: choices[k], key="cp_tpl_pick"
         )
         if st.button("Preview template", key="cp_tpl_preview"):
-            st.session_state[state_key] = (key, act(tpl.preview, plan.id, key))
+            st.session_state[state_key] = (key, goal_actions.preview_template(actor, plan.id, key))
         if state_key not in st.session_state:
             return
         key, items = st.session_state[state_key]
@@ -265,8 +269,8 @@ def _templates(act: Act, view: PlanView) -> None:
             st.session_state[state_key] = (key, items)
             added = submit(
                 "cp_tpl",
-                act,
-                tpl.apply_template,
+                goal_actions.add_template_items,
+                actor,
                 plan.id,
                 key,
                 items,

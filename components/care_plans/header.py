@@ -6,14 +6,20 @@ from datetime import date
 
 import streamlit as st
 
-from components.care_plans.common import Act, opened_version, show_conflict, submit
+from components.care_plans.common import opened_version, show_conflict, submit
 from components.shared.forms import field_errors, show_field_error
-from db.models import Patient, PlanStatus
-from services.care_plans import plans as care_plans
-from services.care_plans.plans import PlanInput, PlanView
+from db.models import PlanStatus
+from services.care_plans.actions import plan as plan_actions
+from services.care_plans.interventions import OPEN_TASK
+from services.care_plans.plans import PlanInput
+from services.care_plans.rows import PlanView
+from services.core.identity import Actor
+from services.patients.actions import PatientBrief
 
 
-def pick_patient(results: list[Patient], query: str, current: Patient | None) -> int | None:
+def pick_patient(
+    results: list[PatientBrief], query: str, current: PatientBrief | None
+) -> int | None:
     """A selectbox of search results. With no search, the patient already open stays chosen."""
     shown = list(results)
     if current is not None and not query.strip() and current.id not in {p.id for p in shown}:
@@ -21,7 +27,7 @@ def pick_patient(results: list[Patient], query: str, current: Patient | None) ->
     if not shown:
         st.info("No patients match. Try part of the name, the MRN or the date of birth.")
         return None
-    labels = {p.id: f"{p.display_name} · MRN {p.mrn} · born {p.birth_date}" for p in shown}
+    labels = {p.id: p.label for p in shown}
     ids = list(labels)
     index = ids.index(current.id) if current is not None and current.id in ids else 0
     return st.selectbox(
@@ -47,7 +53,7 @@ def header(view: PlanView, users: dict[int, str]) -> None:
     cols[0].metric("Status", str(plan.status))
     cols[1].metric("Started", str(plan.start_on))
     cols[2].metric("Next review", str(plan.next_review_on or "-"))
-    open_tasks = [t for t in view.tasks if t.status in care_plans.OPEN_TASK]
+    open_tasks = [t for t in view.tasks if t.status in OPEN_TASK]
     overdue = sum(1 for t in open_tasks if t.due_on < date.today())
     cols[3].metric("Open tasks", len(open_tasks))
     cols[4].metric("Overdue", overdue)
@@ -56,7 +62,7 @@ def header(view: PlanView, users: dict[int, str]) -> None:
         st.warning("This is an earlier plan, kept as history. It is read only.")
 
 
-def start_plan_form(act: Act, patient_id: int) -> None:
+def start_plan_form(actor: Actor, patient_id: int) -> None:
     errors = field_errors("cp_start")
     with st.form("cp_start"):
         st.write("This patient has no living care plan yet.")
@@ -67,8 +73,8 @@ def start_plan_form(act: Act, patient_id: int) -> None:
         if st.form_submit_button("Start care plan", type="primary"):
             submit(
                 "cp_start",
-                act,
-                care_plans.start_plan,
+                plan_actions.start_plan,
+                actor,
                 patient_id,
                 start_on=start_on,
                 title=title,
@@ -76,7 +82,7 @@ def start_plan_form(act: Act, patient_id: int) -> None:
             )
 
 
-def edit_plan_form(act: Act, view: PlanView) -> None:
+def edit_plan_form(actor: Actor, view: PlanView) -> None:
     plan = view.plan
     vkey = f"plan_{plan.id}"
     version = opened_version(vkey, plan.version)
@@ -99,8 +105,8 @@ def edit_plan_form(act: Act, view: PlanView) -> None:
         if st.form_submit_button("Save plan details"):
             submit(
                 "cp_plan",
-                act,
-                care_plans.update_plan,
+                plan_actions.save_plan_details,
+                actor,
                 plan.id,
                 PlanInput(title, status, reason, start_on, end_on, review),
                 expected_version=version,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.care_plans.common import Act
-from services.care_plans import printouts as care_plan_pdf
-from services.care_plans.plans import PlanView
+from services.care_plans.actions import plan as plan_actions
+from services.care_plans.patient_printout import LANGUAGES
+from services.care_plans.rows import PlanView
+from services.core.identity import Actor
 
 
-def print_section(act: Act, view: PlanView) -> None:
+def print_section(actor: Actor, view: PlanView) -> None:
     st.subheader("Print the plan")
     st.caption(
         "Each printout is recorded in the audit trail. The patient version is in large type "
@@ -19,19 +20,17 @@ def print_section(act: Act, view: PlanView) -> None:
     c1, c2 = st.columns(2)
     language = c1.radio(
         "Patient version language",
-        list(care_plan_pdf.LANGUAGES),
-        format_func=lambda code: care_plan_pdf.LANGUAGES[code],
+        list(LANGUAGES),
+        format_func=lambda code: LANGUAGES[code],
         horizontal=True,
         key="cp_pdf_lang",
     )
     if c1.button("Prepare patient and family version", key="cp_pdf_patient"):
-        data = act(
-            care_plan_pdf.export_plan_pdf, view.patient.id, version="patient", language=language
-        )
+        data = plan_actions.print_plan(actor, view.patient.id, version="patient", language=language)
         st.session_state[f"{key}_patient"] = (data, language)
     if c2.button("Prepare clinician version", key="cp_pdf_clinician"):
         st.session_state[f"{key}_clinician"] = (
-            act(care_plan_pdf.export_plan_pdf, view.patient.id, version="clinician"),
+            plan_actions.print_plan(actor, view.patient.id, version="clinician"),
             "en",
         )
     for which, column in (("patient", c1), ("clinician", c2)):

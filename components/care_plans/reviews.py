@@ -7,17 +7,19 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from components.care_plans.common import Act, opened_version, show_conflict, submit, table
+from components.care_plans.common import opened_version, show_conflict, submit, table
 from components.care_plans.goals import ACHIEVEMENT, goal_label
 from components.shared.forms import field_errors, show_field_error
-from services.care_plans import plans as care_plans
-from services.care_plans.plans import PlanView
+from services.care_plans.actions import plan as plan_actions
+from services.care_plans.goals import CLOSED_GOALS
+from services.care_plans.rows import PlanView
+from services.core.identity import Actor
 
 
-def reviews_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
+def reviews_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
     st.subheader("Reviews")
     plan = view.plan
-    goals = [g for g in view.goals if g.lifecycle_status not in care_plans.CLOSED_GOALS]
+    goals = [g for g in view.goals if g.lifecycle_status not in CLOSED_GOALS]
     if can_edit and plan.is_current:
         vkey = f"plan_{plan.id}"
         version = opened_version(vkey, plan.version)
@@ -47,8 +49,8 @@ def reviews_section(act: Act, view: PlanView, users: dict[int, str], can_edit: b
             if st.form_submit_button("Save review", type="primary"):
                 submit(
                     "cp_review",
-                    act,
-                    care_plans.record_review,
+                    plan_actions.record_review,
+                    actor,
                     plan.id,
                     progress=progress,
                     next_review_on=next_review,

@@ -7,22 +7,24 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from components.care_plans.common import Act, opened_version, show_conflict, submit
+from components.care_plans.common import opened_version, show_conflict, submit
 from components.care_plans.goals import goal_label
 from components.shared.forms import field_errors, show_field_error
 from db.models import OwnerKind, TaskStatus
-from services.care_plans import plans as care_plans
-from services.care_plans.plans import PlanView
+from services.care_plans.actions import goals as goal_actions
+from services.care_plans.interventions import OPEN_TASK
+from services.care_plans.rows import PlanView
+from services.core.identity import Actor
 
 OWNER_KINDS = [k.value for k in OwnerKind]
 STATUSES = [s.value for s in TaskStatus]
 
 
 def task_rows(view: PlanView, users: dict[int, str], on: date) -> list[dict]:
-    goal_of = care_plans.task_goal_map(view)
+    goal_of = view.task_goal_map()
     rows = []
     for t in view.tasks:
-        is_open = t.status in care_plans.OPEN_TASK
+        is_open = t.status in OPEN_TASK
         rows.append(
             {
                 "Due": t.due_on,
@@ -46,13 +48,11 @@ def task_rows(view: PlanView, users: dict[int, str], on: date) -> list[dict]:
     return rows
 
 
-def tasks_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
+def tasks_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
     st.subheader("Interventions and tasks")
     on = date.today()
     show_done = st.toggle("Show completed and cancelled tasks", key="cp_show_done")
-    rows = [
-        r for r in task_rows(view, users, on) if show_done or r["Status"] in care_plans.OPEN_TASK
-    ]
+    rows = [r for r in task_rows(view, users, on) if show_done or r["Status"] in OPEN_TASK]
     overdue = sum(1 for r in rows if r["When"] == "⚠ OVERDUE")
     if overdue:
         st.error(f"{overdue} task(s) overdue.", icon=":material/priority_high:")
@@ -71,8 +71,8 @@ def tasks_section(act: Act, view: PlanView, users: dict[int, str], can_edit: boo
         if can_edit and view.plan.is_current:
             st.caption("Add a goal first: tasks hang under goals.")
         return
-    _add_task(act, view, users)
-    _edit_task(act, view, users)
+    _add_task(actor, view, users)
+    _edit_task(actor, view, users)
 
 
 def _owner_fields(form: str, users: dict[int, str], kind: str, user_id, name: str):
@@ -94,7 +94,7 @@ def _owner_fields(form: str, users: dict[int, str], kind: str, user_id, name: st
     return kind, user_id, name
 
 
-def _add_task(act: Act, view: PlanView, users: dict[int, str]) -> None:
+def _add_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
     by_id = {g.id: g for g in view.goals}
     errors = field_errors("cp_task_add")
     with st.expander("Add a task", expanded=bool(errors)), st.form("cp_task_add"):
@@ -117,8 +117,8 @@ def _add_task(act: Act, view: PlanView, users: dict[int, str]) -> None:
         if st.form_submit_button("Add task", type="primary"):
             submit(
                 "cp_task_add",
-                act,
-                care_plans.add_goal_task,
+                goal_actions.add_task,
+                actor,
                 goal_id,
                 title=title,
                 due_on=due_on,
@@ -130,8 +130,8 @@ def _add_task(act: Act, view: PlanView, users: dict[int, str]) -> None:
             )
 
 
-def _edit_task(act: Act, view: PlanView, users: dict[int, str]) -> None:
-    tasks = {t.id: t for t in view.tasks if t.status in care_plans.OPEN_TASK}
+def _edit_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
+    tasks = {t.id: t for t in view.tasks if t.status in OPEN_TASK}
     if not tasks:
         return
     with st.expander("Update a task (done, on hold, owner, date)"):
@@ -171,8 +171,8 @@ def _edit_task(act: Act, view: PlanView, users: dict[int, str]) -> None:
             if st.form_submit_button("Save task"):
                 submit(
                     form,
-                    act,
-                    care_plans.update_task,
+                    goal_actions.save_task,
+                    actor,
                     task.id,
                     title=title,
                     due_on=due_on,

@@ -6,23 +6,24 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from components.care_plans.common import Act, submit, table
+from components.care_plans.common import submit, table
 from components.care_plans.goals import goal_label
 from components.shared.forms import field_errors, show_field_error
 from db.models import SaidBy, TeachMethod, TeachResult
-from services.care_plans import teaching
-from services.care_plans.plans import PlanView
-from services.care_plans.teaching import TeachBackInput
+from services.care_plans.actions import teaching as teaching_actions
+from services.care_plans.rows import PlanView
+from services.care_plans.teaching import NEEDS_TASK, TeachBackInput
+from services.core.identity import Actor
 
 
-def teaching_section(act: Act, view: PlanView, can_edit: bool) -> None:
+def teaching_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
     st.subheader("Teach-back education log")
     by_goal = {g.id: g for g in view.goals}
     rows = [
         {
             "Taught": tb.taught_on,
             "Topic": tb.topic,
-            "Who": teaching.learner_label(tb),
+            "Who": tb.learner_label,
             "Language": tb.language + (" + interpreter" if tb.interpreter_used else ""),
             "Method": str(tb.method),
             "Materials": tb.materials or "",
@@ -67,8 +68,8 @@ def teaching_section(act: Act, view: PlanView, can_edit: bool) -> None:
         if st.form_submit_button("Save teaching", type="primary"):
             submit(
                 "cp_teach",
-                act,
-                teaching.record_teach_back,
+                teaching_actions.record_teaching,
+                actor,
                 patient.id,
                 TeachBackInput(
                     topic=topic,
@@ -84,5 +85,5 @@ def teaching_section(act: Act, view: PlanView, can_edit: bool) -> None:
                     note=note,
                 ),
                 success="Teaching recorded."
-                + (" A task to teach it again was added." if result in teaching.NEEDS_TASK else ""),
+                + (" A task to teach it again was added." if result in NEEDS_TASK else ""),
             )

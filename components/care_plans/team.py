@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.care_plans.common import Act, submit, table
+from components.care_plans.common import submit, table
 from components.shared.forms import field_errors, show_field_error
 from db.models import ConcernKind, TeamRole
-from services.care_plans import plans as care_plans
-from services.care_plans.plans import PlanView
+from services.care_plans.actions import team as team_actions
+from services.care_plans.rows import PlanView
+from services.core.identity import Actor
 
 
-def needs_section(act: Act, view: PlanView, can_edit: bool) -> None:
+def needs_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
     st.subheader("Needs, strengths and barriers")
     rows = [
         {
@@ -36,8 +37,8 @@ def needs_section(act: Act, view: PlanView, can_edit: bool) -> None:
         if st.form_submit_button("Add"):
             submit(
                 "cp_need",
-                act,
-                care_plans.add_concern,
+                team_actions.add_concern,
+                actor,
                 view.plan.id,
                 kind,
                 text,
@@ -57,8 +58,8 @@ def needs_section(act: Act, view: PlanView, can_edit: bool) -> None:
             if st.form_submit_button("Take off the plan"):
                 submit(
                     "cp_need_archive",
-                    act,
-                    care_plans.archive_concern,
+                    team_actions.take_concern_off_plan,
+                    actor,
                     cid,
                     reason,
                     expected_version=by_id[cid].version,
@@ -66,12 +67,12 @@ def needs_section(act: Act, view: PlanView, can_edit: bool) -> None:
                 )
 
 
-def team_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
+def team_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
     st.subheader("Care team")
     rows = [
         {
             "Role": str(m.role),
-            "Member": care_plans.member_label(m),
+            "Member": m.label,
             "Staff or outside": "staff" if m.user_id else "outside",
             "Phone": m.phone or "",
         }
@@ -98,8 +99,8 @@ def team_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool
         if st.form_submit_button("Add to team"):
             submit(
                 "cp_team",
-                act,
-                care_plans.add_team_member,
+                team_actions.add_team_member,
+                actor,
                 view.plan.id,
                 role,
                 user_id=user_id,
@@ -114,15 +115,15 @@ def team_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool
             mid = st.selectbox(
                 "Member",
                 list(by_id),
-                format_func=lambda i: f"{by_id[i].role}: {care_plans.member_label(by_id[i])}",
+                format_func=lambda i: f"{by_id[i].role}: {by_id[i].label}",
             )
             reason = st.text_input("Reason")
             show_field_error(field_errors("cp_team_remove"), "reason")
             if st.form_submit_button("Remove"):
                 submit(
                     "cp_team_remove",
-                    act,
-                    care_plans.remove_team_member,
+                    team_actions.remove_team_member,
+                    actor,
                     mid,
                     reason,
                     expected_version=by_id[mid].version,

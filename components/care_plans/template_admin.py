@@ -8,41 +8,30 @@ import streamlit as st
 
 from components.care_plans.common import opened_version, show_conflict, submit
 from components.shared.forms import field_errors, show_field_error
-from db.session import session_scope
-from services.care_plans import templates as tpl
-from services.core import auth
+from services.care_plans.actions import templates as template_actions
+from services.core.actions import staff_choices
 from services.core.identity import Actor
-
-
-def _act(actor: Actor):
-    def act(fn, *args, **kwargs):
-        with session_scope() as s:
-            return fn(s, actor, *args, **kwargs)
-
-    return act
 
 
 def template_admin(actor: Actor) -> None:
     """The Templates tab of the Admin page."""
-    act = _act(actor)
-    with session_scope() as s:
-        found = tpl.templates(s)
-        rows = [
-            {"Template": doc["title"], "Key": key, "Goals": len(doc["goals"]), "Version": v}
-            for key, (doc, v) in found.items()
-        ]
+    found = {t.key: t for t in template_actions.list_templates(actor)}
+    rows = [
+        {"Template": t.title, "Key": t.key, "Goals": t.goals, "Version": t.version}
+        for t in found.values()
+    ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     keys = list(found)
     key = st.selectbox(
-        "Template to edit", keys, format_func=lambda k: found[k][0]["title"], key="tpl_admin_pick"
+        "Template to edit", keys, format_func=lambda k: found[k].title, key="tpl_admin_pick"
     )
-    with session_scope() as s:
-        body, version = tpl.template_text(s, key)
-        history = [
-            {"Version": r.version, "Saved": r.saved_at, "By": r.saved_by_id, "Note": r.note or ""}
-            for r in tpl.template_versions(s, key)
-        ]
-        users = auth.staff_choices(s)
+    opened = template_actions.open_template(actor, key)
+    body, version = opened.body, opened.version
+    history = [
+        {"Version": r.version, "Saved": r.saved_at, "By": r.saved_by_id, "Note": r.note or ""}
+        for r in opened.history
+    ]
+    users = staff_choices(actor)
     vkey = f"tpl_{key}"
     expected = opened_version(vkey, version)
     form = f"tpl_admin_{key}"
@@ -60,8 +49,8 @@ def template_admin(actor: Actor) -> None:
         if st.form_submit_button("Save new version", type="primary"):
             submit(
                 form,
-                act,
-                tpl.save_template,
+                template_actions.save_template,
+                actor,
                 text,
                 expected_version=expected,
                 note=note,

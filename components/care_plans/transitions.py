@@ -6,17 +6,21 @@ from datetime import date
 
 import streamlit as st
 
-from components.care_plans.common import Act, submit, table
+from components.care_plans.common import submit, table
 from components.shared.forms import field_errors, show_field_error
 from components.shared.text import esc
 from db.models import ChecklistState, PlacementStatus, TransitionStatus
-from services.care_plans import transitions
-from services.care_plans.plans import PlanView
+from services.care_plans.actions import transitions as transition_actions
+from services.care_plans.rows import PlanView
+from services.care_plans.transitions import lace_score
+from services.core.identity import Actor
 
 STATES = [s.value for s in ChecklistState]
 
 
-def transitions_section(act: Act, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
+def transitions_section(
+    actor: Actor, view: PlanView, users: dict[int, str], can_edit: bool
+) -> None:
     st.subheader("Transitions and discharge planning")
     patient_id = view.patient.id
     editable = can_edit and (view.plan is None or view.plan.is_current)
@@ -72,8 +76,8 @@ def transitions_section(act: Act, view: PlanView, users: dict[int, str], can_edi
                 states = {i: (state, reason) for i, (_item, state, reason) in choices.items()}
                 submit(
                     form,
-                    act,
-                    transitions.save_checklist,
+                    transition_actions.save_checklist,
+                    actor,
                     t.id,
                     states,
                     close=close,
@@ -83,11 +87,11 @@ def transitions_section(act: Act, view: PlanView, users: dict[int, str], can_edi
     if not view.transitions:
         st.caption("No hospital or facility stays recorded.")
     if editable:
-        _new_transition(act, patient_id)
-    _placements(act, view, users, editable)
+        _new_transition(actor, patient_id)
+    _placements(actor, view, users, editable)
 
 
-def _new_transition(act: Act, patient_id: int) -> None:
+def _new_transition(actor: Actor, patient_id: int) -> None:
     errors = field_errors("cp_tr_new")
     with (
         st.expander("Record a hospital or facility stay", expanded=bool(errors)),
@@ -112,15 +116,11 @@ def _new_transition(act: Act, patient_id: int) -> None:
         )
         show_field_error(errors, "lace")
         if st.form_submit_button("Add stay"):
-            lace = (
-                int(given)
-                if given
-                else transitions.lace_score(int(los), acute, int(charlson), int(ed))
-            )
+            lace = int(given) if given else lace_score(int(los), acute, int(charlson), int(ed))
             submit(
                 "cp_tr_new",
-                act,
-                transitions.record_transition,
+                transition_actions.record_stay,
+                actor,
                 patient_id,
                 facility=facility,
                 admitted_on=admitted,
@@ -132,7 +132,7 @@ def _new_transition(act: Act, patient_id: int) -> None:
             )
 
 
-def _placements(act: Act, view: PlanView, users: dict[int, str], editable: bool) -> None:
+def _placements(actor: Actor, view: PlanView, users: dict[int, str], editable: bool) -> None:
     st.subheader("Long-term-care placement")
     rows = [
         {
@@ -161,8 +161,8 @@ def _placements(act: Act, view: PlanView, users: dict[int, str], editable: bool)
         if st.form_submit_button("Add application"):
             submit(
                 "cp_ltc",
-                act,
-                transitions.add_placement,
+                transition_actions.add_placement,
+                actor,
                 view.patient.id,
                 facility=facility,
                 applied_on=applied,
@@ -184,8 +184,8 @@ def _placements(act: Act, view: PlanView, users: dict[int, str], editable: bool)
             if st.form_submit_button("Save"):
                 submit(
                     "cp_ltc_upd",
-                    act,
-                    transitions.update_placement,
+                    transition_actions.update_placement,
+                    actor,
                     pid,
                     status=status,
                     notes=notes,

@@ -1,5 +1,6 @@
 """What every part of the care plan shares: permissions, audit category, the living plan,
-and the small helpers for cleaning text, applying changes and refusing stale saves."""
+and the small helpers for cleaning text, applying changes, refusing stale saves and
+taking a row off the plan."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from db.models import CarePlan
 from services.core import audit
+from services.core.audit import Action
 from services.core.errors import Conflict, InvalidInput, NotFound
+from services.core.identity import Actor, require
 
 EDIT = "clinical.edit"
 READ = "clinical.read"
@@ -72,3 +75,21 @@ def living_plan(s: Session, plan_id: int) -> CarePlan:
             {"plan": "This plan is history (completed or revoked); it is read only."}
         )
     return plan
+
+
+def retire(s: Session, actor: Actor, model, row_id: int, reason: str, expected_version: int | None,
+           *, label: str, fields: list[str], entity: str, why: str):  # fmt: skip
+    """Take a row off the living plan with a reason; it stays as history (never deleted)."""
+    require(actor, EDIT)
+    row = s.get(model, row_id)
+    if row is None:
+        raise NotFound(f"No such {label}.")
+    plan = living_plan(s, row.plan_id)
+    check_version(row, expected_version, label, {"active": False}, fields)
+    if not clean(reason):
+        raise InvalidInput({"reason": why})
+    row.active = False
+    row.status_reason = reason.strip()
+    s.flush()
+    record(s, actor, Action.ARCHIVE, entity, row, plan.patient_id, {"reason": reason})
+    return row

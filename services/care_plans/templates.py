@@ -21,17 +21,10 @@ from sqlalchemy.orm import Session
 
 from db.base import today
 from db.models import CarePlanTemplateVersion, GoalLifecycle, OwnerKind, Patient
-from services.care_plans.plans import (
-    CLOSED_GOALS,
-    EDIT,
-    GoalInput,
-    add_concern,
-    add_goal,
-    add_goal_task,
-    concerns,
-    goals,
-    living_plan,
-)
+from services.care_plans.common import EDIT, living_plan
+from services.care_plans.concerns import add_concern, concerns
+from services.care_plans.goals import CLOSED_GOALS, GoalInput, add_goal, goals
+from services.care_plans.interventions import add_goal_task
 from services.core import audit
 from services.core.audit import Action
 from services.core.errors import Conflict, InvalidInput, NotFound

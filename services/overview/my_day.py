@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Patient, RecordStatus, User
-from services.care_plans.plans import plans_due_section
+from services.care_plans.sections import plans_due_section
 from services.contacts import liaison
 from services.core.identity import Actor
 from services.core.sections import WorklistSection

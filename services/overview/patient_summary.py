@@ -11,7 +11,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from db.models import Patient
-from services.care_plans.plans import plan_summary_section
+from services.care_plans.sections import plan_summary_section
 from services.contacts import liaison
 from services.core.identity import Actor
 from services.core.sections import SummarySection

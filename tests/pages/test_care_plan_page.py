@@ -9,9 +9,13 @@ from sqlalchemy import select
 
 from db.models import Goal, Patient, Task, TeachBack, User
 from db.session import session_scope
+from services.care_plans import concerns as plan_concerns
+from services.care_plans import goals as plan_goals
+from services.care_plans import interventions, teaching, transitions
 from services.care_plans import plans as care_plans
-from services.care_plans import teaching, transitions
-from services.care_plans.plans import GoalInput
+from services.care_plans import reviews as plan_reviews
+from services.care_plans import team as care_team
+from services.care_plans.goals import GoalInput
 from services.care_plans.teaching import TeachBackInput
 from services.core.identity import Actor
 from tests.apptest import signed_in, texts
@@ -39,7 +43,7 @@ def clinic(app_env):
         s.flush()
         nurse = _actor(s, "nurse")
         plan = care_plans.start_plan(s, nurse, p.id, start_on=date(2026, 1, 5))
-        goal = care_plans.add_goal(
+        goal = plan_goals.add_goal(
             s,
             nurse,
             plan.id,
@@ -50,7 +54,7 @@ def clinic(app_env):
                 target_on=date(2026, 6, 1),
             ),
         )
-        care_plans.add_goal_task(
+        interventions.add_goal_task(
             s,
             nurse,
             goal.id,
@@ -59,10 +63,10 @@ def clinic(app_env):
             owner_user_id=nurse.id,
         )
         # one of everything the page shows, so no detached lazy load hides anywhere
-        care_plans.add_team_member(s, nurse, plan.id, "primary case manager", user_id=nurse.id)
-        care_plans.add_team_member(s, nurse, plan.id, "pharmacist", name="Omar Haddad, PharmD")
-        care_plans.add_concern(s, nurse, plan.id, "barrier", "Lives alone")
-        care_plans.record_review(
+        care_team.add_team_member(s, nurse, plan.id, "primary case manager", user_id=nurse.id)
+        care_team.add_team_member(s, nurse, plan.id, "pharmacist", name="Omar Haddad, PharmD")
+        plan_concerns.add_concern(s, nurse, plan.id, "barrier", "Lives alone")
+        plan_reviews.record_review(
             s,
             nurse,
             plan.id,
@@ -70,7 +74,7 @@ def clinic(app_env):
             next_review_on=date(2026, 3, 1),
             reviewed_on=date(2026, 2, 1),
         )
-        care_plans.record_options(
+        plan_goals.record_options(
             s,
             nurse,
             goal.id,
@@ -161,7 +165,7 @@ def test_second_save_refused_with_both_versions(clinic):
         goal = s.get(Goal, ids["goal"])
         theirs = GoalInput.of(goal)
         theirs.description = "Stand for 30 minutes (physio's wording)"
-        care_plans.update_goal(
+        plan_goals.update_goal(
             s, _actor(s, "socialworker"), goal.id, theirs, expected_version=goal.version
         )
     at.text_input(key=f"{form}_desc").input("Stand for 25 minutes")

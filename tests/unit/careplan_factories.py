@@ -6,7 +6,7 @@ from datetime import date
 
 from db.models import Patient
 from services.care_plans import plans as care_plans
-from services.care_plans.plans import GoalInput
+from services.care_plans.goals import GoalInput
 
 
 def make_patient(s, given="Ana", family="Núñez", birth=date(1950, 3, 4)) -> Patient:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from db.models import CarePlan, CareTransition, Goal, Task, TeachBack
-from services.care_plans import plans as care_plans
+from services.care_plans import view as plan_view
 from services.core.identity import SYSTEM
 from services.demo import seed_demo
 
@@ -22,5 +22,5 @@ def test_demo_seeds_living_plans_in_patients_words(s):
     assert s.scalar(select(func.count(TeachBack.id))) > 0
     assert s.scalar(select(func.count(CareTransition.id))) > 0
     plan = s.scalar(select(CarePlan).limit(1))
-    view = care_plans.load_plan_view(s, SYSTEM, plan.patient_id)
+    view = plan_view.load_plan_view(s, SYSTEM, plan.patient_id)
     assert view.goals and view.tasks and view.team

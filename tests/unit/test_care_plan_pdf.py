@@ -10,9 +10,10 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from db.models import AuditEvent
-from services.care_plans import plans as care_plans
+from services.care_plans import goals as plan_goals
+from services.care_plans import interventions, patient_printout, pdf_document, teaching, transitions
 from services.care_plans import printouts as care_plan_pdf
-from services.care_plans import teaching, transitions
+from services.care_plans import team as care_team
 from services.care_plans.teaching import TeachBackInput
 from services.core import clock
 from tests.unit.careplan_factories import make_plan, words_goal
@@ -26,13 +27,13 @@ def _text(data: bytes) -> str:
 @pytest.fixture
 def full_plan(s, nurse):
     plan = make_plan(s, nurse)
-    goal = care_plans.add_goal(
+    goal = plan_goals.add_goal(
         s,
         nurse,
         plan.id,
         words_goal(patients_words="Quiero caminar a la iglesia con mi nieta", said_by="patient"),
     )
-    care_plans.add_goal_task(
+    interventions.add_goal_task(
         s,
         nurse,
         goal.id,
@@ -41,7 +42,7 @@ def full_plan(s, nurse):
         owner_user_id=nurse.id,
         repeat_every_days=7,
     )
-    care_plans.add_goal_task(
+    interventions.add_goal_task(
         s,
         nurse,
         goal.id,
@@ -50,7 +51,7 @@ def full_plan(s, nurse):
         owner_kind="patient",
         owner_name="Ana Núñez",
     )
-    care_plans.add_team_member(
+    care_team.add_team_member(
         s, nurse, plan.id, "primary care provider", name="Dr. José Peña", phone="+1 212 555 0101"
     )
     teaching.record_teach_back(
@@ -86,8 +87,8 @@ def test_patient_version_has_their_words_and_fixed_wording(s, nurse, full_plan, 
     assert "Walk 10 minutes after lunch" in text
     assert "Daily weights" in text
     assert "Dr. José Peña" in text
-    assert care_plan_pdf.WORDING[language]["title"] in text
-    assert care_plan_pdf.WORDING[language]["call"] in text
+    assert patient_printout.WORDING[language]["title"] in text
+    assert patient_printout.WORDING[language]["call"] in text
 
 
 def test_clinician_version_has_everything(s, nurse, full_plan):
@@ -107,13 +108,13 @@ def test_clinician_version_has_everything(s, nurse, full_plan):
 
 
 def test_core_font_fallback_still_prints(s, nurse, full_plan, monkeypatch):
-    monkeypatch.setattr(care_plan_pdf, "FONT_DIRS", [])
+    monkeypatch.setattr(pdf_document, "FONT_DIRS", [])
     data = care_plan_pdf.export_plan_pdf(s, nurse, full_plan.patient_id, version="patient")
     assert "Quiero caminar a la iglesia" in _text(data)
 
 
 def test_dejavu_font_is_available_for_accents():
-    assert care_plan_pdf.font_path() is not None, "install fonts-dejavu-core"
+    assert pdf_document.font_path() is not None, "install fonts-dejavu-core"
 
 
 def test_patient_version_lists_upcoming_appointments_from_the_calendar(s, nurse, full_plan):
@@ -143,9 +144,9 @@ def test_dates_are_written_in_the_printout_language():
     from datetime import datetime
 
     when = datetime(2026, 12, 3, 9, 0)
-    assert care_plan_pdf._when(when, "en") == "Thu, Dec 3, 2026 9:00 AM"
-    assert care_plan_pdf._when(when, "es") == "jue, 3 de dic de 2026 9:00 a.m."
-    assert care_plan_pdf._day(when.date(), "es") == "3 dic 2026"
+    assert patient_printout._when(when, "en") == "Thu, Dec 3, 2026 9:00 AM"
+    assert patient_printout._when(when, "es") == "jue, 3 de dic de 2026 9:00 a.m."
+    assert patient_printout._day(when.date(), "es") == "3 dic 2026"
 
 
 def test_patient_version_speaks_the_language_in_dates_and_phones_too(s, nurse, full_plan):
@@ -164,7 +165,7 @@ def test_patient_version_speaks_the_language_in_dates_and_phones_too(s, nurse, f
     local = clock.utc_to_local(start, clock.clinic_tz())
     es = _text(care_plan_pdf.export_plan_pdf(s, nurse, full_plan.patient_id, language="es"))
     en = _text(care_plan_pdf.export_plan_pdf(s, nurse, full_plan.patient_id, language="en"))
-    assert care_plan_pdf._when(local, "es") in es and care_plan_pdf._when(local, "en") in en
+    assert patient_printout._when(local, "es") in es and patient_printout._when(local, "en") in en
     assert f"{local:%a}," not in es  # no English weekday in the Spanish printout
     assert "Check-in call —" not in en  # a call has no place: no dangling dash
     assert "+1" not in en  # phones as people dial them, e.g. (212) 555-0101

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from db.models import ChecklistState, Role, TaskStatus, TeachResult, TransitionStatus
-from services.care_plans import plans as care_plans
-from services.care_plans import teaching, transitions
+from services.care_plans import goals as plan_goals
+from services.care_plans import interventions, teaching, transitions
 from services.care_plans.teaching import TeachBackInput
 from services.core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.unit.careplan_factories import make_plan, words_goal
@@ -32,7 +32,7 @@ def _teach(**kw) -> TeachBackInput:
 
 def test_teach_back_recorded_with_every_field(s, nurse):
     plan = make_plan(s, nurse)
-    goal = care_plans.add_goal(s, nurse, plan.id, words_goal())
+    goal = plan_goals.add_goal(s, nurse, plan.id, words_goal())
     row = teaching.record_teach_back(s, nurse, plan.patient_id, _teach(goal_id=goal.id))
     assert (row.plan_id, row.goal_id, row.interpreter_used, row.learner_name) == (
         plan.id,
@@ -52,7 +52,7 @@ def test_needs_reinforcement_becomes_a_task(s, nurse):
         plan.patient_id,
         _teach(result=TeachResult.REINFORCE, follow_up_on=date(2026, 1, 19)),
     )
-    [task] = care_plans.plan_tasks(s, plan)
+    [task] = interventions.plan_tasks(s, plan)
     assert task.id == row.task_id
     assert task.title == "Teach again: Daily weights"
     assert task.due_on == date(2026, 1, 19) and task.status == TaskStatus.REQUESTED

@@ -9,7 +9,9 @@ import yaml
 from sqlalchemy import select
 
 from db.models import AuditEvent, GoalLifecycle, OwnerKind, Role
-from services.care_plans import plans as care_plans
+from services.care_plans import concerns as plan_concerns
+from services.care_plans import goals as plan_goals
+from services.care_plans import interventions
 from services.care_plans import templates as tpl
 from services.core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.unit.careplan_factories import make_plan
@@ -71,11 +73,11 @@ def test_preview_then_apply_with_one_item_left_out_and_one_edited(s, nurse):
     added = tpl.apply_template(s, nurse, plan.id, "heart_failure_discharge", items)
     assert added["goals"] == 2
     assert added["tasks"] == 5  # the low-salt goal's task goes with it
-    texts = [g.description for g in care_plans.goals(s, plan.id)]
+    texts = [g.description for g in plan_goals.goals(s, plan.id)]
     assert "Weighs every morning (edited)" in texts
     assert not any("salt" in t for t in texts)
-    assert all(g.lifecycle_status == GoalLifecycle.PROPOSED for g in care_plans.goals(s, plan.id))
-    tasks = care_plans.plan_tasks(s, plan)
+    assert all(g.lifecycle_status == GoalLifecycle.PROPOSED for g in plan_goals.goals(s, plan.id))
+    tasks = interventions.plan_tasks(s, plan)
     family = next(t for t in tasks if t.owner_kind == OwnerKind.FAMILY)
     assert family.owner_name == "Family caregiver"
     weekly = next(t for t in tasks if t.repeat_every_days == 7)
@@ -93,8 +95,8 @@ def test_applying_twice_adds_no_duplicate_goals(s, nurse):
         i["include"] = True
     second = tpl.apply_template(s, nurse, plan.id, "diabetes", again)
     assert first["goals"] == 3 and second["goals"] == 0 and second["tasks"] == 0
-    assert len(care_plans.goals(s, plan.id)) == 3
-    assert len(care_plans.concerns(s, plan.id)) == 1
+    assert len(plan_goals.goals(s, plan.id)) == 3
+    assert len(plan_concerns.concerns(s, plan.id)) == 1
 
 
 def test_apply_refuses_blank_item_and_saves_nothing(s, nurse):
@@ -104,7 +106,7 @@ def test_apply_refuses_blank_item_and_saves_nothing(s, nurse):
     with pytest.raises(InvalidInput) as err:
         tpl.apply_template(s, nurse, plan.id, "copd", items)
     assert f"item.{items[1]['ref']}" in err.value.errors
-    assert care_plans.goals(s, plan.id) == []
+    assert plan_goals.goals(s, plan.id) == []
 
 
 def test_apply_refuses_goal_target_before_plan_start(s, nurse):

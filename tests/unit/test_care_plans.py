@@ -19,8 +19,15 @@ from db.models import (
     Task,
     TaskStatus,
 )
+from services.care_plans import concerns as plan_concerns
+from services.care_plans import goals as plan_goals
+from services.care_plans import intake_handoff, interventions
 from services.care_plans import plans as care_plans
-from services.care_plans.plans import GoalInput, PlanInput
+from services.care_plans import reviews as plan_reviews
+from services.care_plans import team as care_team
+from services.care_plans import view as plan_view
+from services.care_plans.goals import GoalInput
+from services.care_plans.plans import PlanInput
 from services.core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.unit.careplan_factories import make_patient, make_plan, words_goal
 
@@ -41,11 +48,11 @@ def test_one_living_plan_per_patient_and_history_stays_readable(s, nurse):
     second = care_plans.start_plan(s, nurse, plan.patient_id, start_on=date(2026, 5, 1))
     history = care_plans.plan_history(s, plan.patient_id)
     assert [p.id for p in history] == [second.id, plan.id]
-    view = care_plans.load_plan_view(s, nurse, plan.patient_id, plan_id=plan.id)
+    view = plan_view.load_plan_view(s, nurse, plan.patient_id, plan_id=plan.id)
     assert view.plan.status == PlanStatus.COMPLETED
     # an earlier plan is read only
     with pytest.raises(InvalidInput) as err:
-        care_plans.add_goal(s, nurse, plan.id, words_goal())
+        plan_goals.add_goal(s, nurse, plan.id, words_goal())
     assert "plan" in err.value.errors
 
 
@@ -75,18 +82,18 @@ def test_only_clinical_roles_change_plans(s, nurse, make_actor):
     for role in (Role.SCHEDULER, Role.VIEWER):
         other = make_actor(role)
         with pytest.raises(PermissionDenied):
-            care_plans.add_goal(s, other, plan.id, words_goal())
+            plan_goals.add_goal(s, other, plan.id, words_goal())
         with pytest.raises(PermissionDenied):
             care_plans.start_plan(s, other, make_patient(s, given=f"X{role}").id)
         # but they read
-        assert care_plans.load_plan_view(s, other, plan.patient_id).plan.id == plan.id
+        assert plan_view.load_plan_view(s, other, plan.patient_id).plan.id == plan.id
     for role in (Role.SOCIAL_WORKER, Role.ADMIN):
-        care_plans.add_goal(s, make_actor(role), plan.id, words_goal())
+        plan_goals.add_goal(s, make_actor(role), plan.id, words_goal())
 
 
 def test_goal_in_patients_words_is_saved_and_audited(s, nurse):
     plan = make_plan(s, nurse)
-    goal = care_plans.add_goal(
+    goal = plan_goals.add_goal(
         s,
         nurse,
         plan.id,
@@ -114,15 +121,15 @@ def test_goal_in_patients_words_is_saved_and_audited(s, nurse):
 def test_bad_goal_refused_at_the_field_nothing_saved(s, nurse, change, field):
     plan = make_plan(s, nurse)
     with pytest.raises(InvalidInput) as err:
-        care_plans.add_goal(s, nurse, plan.id, words_goal(**change))
+        plan_goals.add_goal(s, nurse, plan.id, words_goal(**change))
     assert field in err.value.errors
-    assert care_plans.goals(s, plan.id) == []
+    assert plan_goals.goals(s, plan.id) == []
     assert _events(s, "care_goal") == []
 
 
 def test_proposed_goal_may_wait_for_the_patients_words(s, nurse):
     plan = make_plan(s, nurse)
-    goal = care_plans.add_goal(
+    goal = plan_goals.add_goal(
         s,
         nurse,
         plan.id,
@@ -134,16 +141,16 @@ def test_proposed_goal_may_wait_for_the_patients_words(s, nurse):
 
 def test_goal_edit_conflict_shows_both_versions(s, nurse, make_actor):
     plan = make_plan(s, nurse)
-    goal = care_plans.add_goal(s, nurse, plan.id, words_goal())
+    goal = plan_goals.add_goal(s, nurse, plan.id, words_goal())
     opened = goal.version
     other = make_actor(Role.SOCIAL_WORKER)
     theirs = GoalInput.of(goal)
     theirs.description = "Walk to church on Sunday"
-    care_plans.update_goal(s, other, goal.id, theirs, expected_version=opened)
+    plan_goals.update_goal(s, other, goal.id, theirs, expected_version=opened)
     mine = GoalInput.of(goal)
     mine.description = "Walk to the park"
     with pytest.raises(Conflict) as err:
-        care_plans.update_goal(s, nurse, goal.id, mine, expected_version=opened)
+        plan_goals.update_goal(s, nurse, goal.id, mine, expected_version=opened)
     assert err.value.theirs["description"] == "Walk to church on Sunday"
     assert err.value.mine["description"] == "Walk to the park"
     assert goal.description == "Walk to church on Sunday"
@@ -165,7 +172,7 @@ def test_plan_edit_conflict(s, nurse, make_actor):
 
 def test_plan_start_after_goal_target_refused(s, nurse):
     plan = make_plan(s, nurse)
-    care_plans.add_goal(s, nurse, plan.id, words_goal(target_on=date(2026, 2, 1)))
+    plan_goals.add_goal(s, nurse, plan.id, words_goal(target_on=date(2026, 2, 1)))
     data = PlanInput.of(plan)
     data.start_on = date(2026, 2, 15)
     with pytest.raises(InvalidInput) as err:
@@ -175,16 +182,16 @@ def test_plan_start_after_goal_target_refused(s, nurse):
 
 def test_options_discussion_recorded(s, nurse):
     plan = make_plan(s, nurse)
-    goal = care_plans.add_goal(s, nurse, plan.id, words_goal())
+    goal = plan_goals.add_goal(s, nurse, plan.id, words_goal())
     with pytest.raises(InvalidInput) as err:
-        care_plans.record_options(s, nurse, goal.id, options_discussed=" ")
+        plan_goals.record_options(s, nurse, goal.id, options_discussed=" ")
     assert "options_discussed" in err.value.errors
     with pytest.raises(InvalidInput) as err:
-        care_plans.record_options(
+        plan_goals.record_options(
             s, nurse, goal.id, options_discussed="PT at home\nPT at clinic", preference="home"
         )
     assert "reasons" in err.value.errors
-    row = care_plans.record_options(
+    row = plan_goals.record_options(
         s,
         nurse,
         goal.id,
@@ -193,28 +200,28 @@ def test_options_discussion_recorded(s, nurse):
         reasons="No car; bus stop is far",
         decision="Refer to home health PT",
     )
-    assert care_plans.option_discussions(s, [goal.id]) == [row]
+    assert plan_goals.option_discussions(s, [goal.id]) == [row]
     assert _events(s, "care_goal_option")
 
 
 def test_needs_linked_to_assessment_and_archived_with_reason(s, nurse):
     plan = make_plan(s, nurse)
     with pytest.raises(InvalidInput) as err:
-        care_plans.add_concern(s, nurse, plan.id, "need", "Transport", source_kind="phq9")
+        plan_concerns.add_concern(s, nurse, plan.id, "need", "Transport", source_kind="phq9")
     assert "source" in err.value.errors
     with pytest.raises(InvalidInput) as err:
-        care_plans.add_concern(s, nurse, plan.id, "wish", "")
+        plan_concerns.add_concern(s, nurse, plan.id, "wish", "")
     assert {"kind", "text"} <= set(err.value.errors)
-    need = care_plans.add_concern(
+    need = plan_concerns.add_concern(
         s, nurse, plan.id, "need", "Transport to dialysis", source_kind="assessment", source_id=12
     )
-    care_plans.add_concern(s, nurse, plan.id, "strength", "Daughter visits daily")
+    plan_concerns.add_concern(s, nurse, plan.id, "strength", "Daughter visits daily")
     with pytest.raises(InvalidInput):
-        care_plans.archive_concern(s, nurse, need.id, "", expected_version=need.version)
-    care_plans.archive_concern(
+        plan_concerns.archive_concern(s, nurse, need.id, "", expected_version=need.version)
+    plan_concerns.archive_concern(
         s, nurse, need.id, "Ride service set up", expected_version=need.version
     )
-    assert [c.kind for c in care_plans.concerns(s, plan.id)] == ["strength"]
+    assert [c.kind for c in plan_concerns.concerns(s, plan.id)] == ["strength"]
 
 
 @pytest.mark.parametrize(
@@ -229,19 +236,19 @@ def test_needs_linked_to_assessment_and_archived_with_reason(s, nurse):
 )
 def test_task_without_owner_or_due_date_refused(s, nurse, kw, field):
     plan = make_plan(s, nurse)
-    goal = care_plans.add_goal(s, nurse, plan.id, words_goal())
+    goal = plan_goals.add_goal(s, nurse, plan.id, words_goal())
     args = {"title": "Weekly call", "due_on": date(2026, 1, 20), "owner_user_id": nurse.id}
     args.update(kw)
     with pytest.raises(InvalidInput) as err:
-        care_plans.add_goal_task(s, nurse, goal.id, **args)
+        interventions.add_goal_task(s, nurse, goal.id, **args)
     assert field in err.value.errors
-    assert care_plans.plan_tasks(s, plan) == []
+    assert interventions.plan_tasks(s, plan) == []
 
 
 def test_tasks_under_goals_with_owners_and_repeats(s, nurse):
     plan = make_plan(s, nurse)
-    goal = care_plans.add_goal(s, nurse, plan.id, words_goal())
-    weekly = care_plans.add_goal_task(
+    goal = plan_goals.add_goal(s, nurse, plan.id, words_goal())
+    weekly = interventions.add_goal_task(
         s,
         nurse,
         goal.id,
@@ -250,7 +257,7 @@ def test_tasks_under_goals_with_owners_and_repeats(s, nurse):
         owner_user_id=nurse.id,
         repeat_every_days=7,
     )
-    family = care_plans.add_goal_task(
+    family = interventions.add_goal_task(
         s,
         nurse,
         goal.id,
@@ -261,7 +268,7 @@ def test_tasks_under_goals_with_owners_and_repeats(s, nurse):
     )
     assert (weekly.source_kind, weekly.source_id) == ("goal", goal.id)
     assert family.owner_user_id is None and family.owner_name == "Luis (son)"
-    care_plans.update_task(
+    interventions.update_task(
         s,
         nurse,
         weekly.id,
@@ -274,15 +281,15 @@ def test_tasks_under_goals_with_owners_and_repeats(s, nurse):
         status_reason=None,
         expected_version=weekly.version,
     )
-    titles = [(t.title, t.due_on, t.status) for t in care_plans.plan_tasks(s, plan)]
+    titles = [(t.title, t.due_on, t.status) for t in interventions.plan_tasks(s, plan)]
     assert ("Weekly check-in call", date(2026, 1, 27), TaskStatus.REQUESTED) in titles
-    assert len(care_plans.plan_tasks(s, plan, open_only=True)) == 2
+    assert len(interventions.plan_tasks(s, plan, open_only=True)) == 2
 
 
 def test_task_edit_conflict_and_hold_reason(s, nurse, make_actor):
     plan = make_plan(s, nurse)
-    goal = care_plans.add_goal(s, nurse, plan.id, words_goal())
-    task = care_plans.add_goal_task(
+    goal = plan_goals.add_goal(s, nurse, plan.id, words_goal())
+    task = interventions.add_goal_task(
         s, nurse, goal.id, title="Call pharmacy", due_on=date(2026, 1, 20), owner_user_id=nurse.id
     )
     opened = task.version
@@ -294,7 +301,7 @@ def test_task_edit_conflict_and_hold_reason(s, nurse, make_actor):
         "status_reason": None,
     }
     with pytest.raises(InvalidInput) as err:
-        care_plans.update_task(
+        interventions.update_task(
             s,
             nurse,
             task.id,
@@ -304,7 +311,7 @@ def test_task_edit_conflict_and_hold_reason(s, nurse, make_actor):
             **common,
         )
     assert "status_reason" in err.value.errors
-    care_plans.update_task(
+    interventions.update_task(
         s,
         make_actor(Role.ADMIN),
         task.id,
@@ -314,7 +321,7 @@ def test_task_edit_conflict_and_hold_reason(s, nurse, make_actor):
         **common,
     )
     with pytest.raises(Conflict) as err:
-        care_plans.update_task(
+        interventions.update_task(
             s,
             nurse,
             task.id,
@@ -329,13 +336,13 @@ def test_task_edit_conflict_and_hold_reason(s, nurse, make_actor):
 def test_care_team_internal_or_outside(s, nurse):
     plan = make_plan(s, nurse)
     with pytest.raises(InvalidInput) as err:
-        care_plans.add_team_member(s, nurse, plan.id, "pharmacist")
+        care_team.add_team_member(s, nurse, plan.id, "pharmacist")
     assert "member" in err.value.errors
     with pytest.raises(InvalidInput) as err:
-        care_plans.add_team_member(s, nurse, plan.id, "wizard", name="X")
+        care_team.add_team_member(s, nurse, plan.id, "wizard", name="X")
     assert "role" in err.value.errors
-    mine = care_plans.add_team_member(s, nurse, plan.id, "primary case manager", user_id=nurse.id)
-    pcp = care_plans.add_team_member(
+    mine = care_team.add_team_member(s, nurse, plan.id, "primary case manager", user_id=nurse.id)
+    pcp = care_team.add_team_member(
         s,
         nurse,
         plan.id,
@@ -346,19 +353,19 @@ def test_care_team_internal_or_outside(s, nurse):
         contact_kind="contact",
         contact_id=4,
     )
-    assert care_plans.member_label(mine) == "Nora Nurse"
-    assert care_plans.member_label(pcp) == "Dr. Imani Brooks (Eastside Clinic)"
-    care_plans.remove_team_member(s, nurse, pcp.id, "Changed doctor", expected_version=pcp.version)
-    assert [m.id for m in care_plans.team(s, plan.id)] == [mine.id]
+    assert care_team.member_label(mine) == "Nora Nurse"
+    assert care_team.member_label(pcp) == "Dr. Imani Brooks (Eastside Clinic)"
+    care_team.remove_team_member(s, nurse, pcp.id, "Changed doctor", expected_version=pcp.version)
+    assert [m.id for m in care_team.team(s, plan.id)] == [mine.id]
 
 
 def test_review_records_progress_next_date_and_history(s, nurse):
     plan = make_plan(s, nurse)
-    g1 = care_plans.add_goal(s, nurse, plan.id, words_goal())
-    g2 = care_plans.add_goal(s, nurse, plan.id, words_goal(description="Take pills daily"))
+    g1 = plan_goals.add_goal(s, nurse, plan.id, words_goal())
+    g2 = plan_goals.add_goal(s, nurse, plan.id, words_goal(description="Take pills daily"))
     on = date(2026, 2, 1)
     with pytest.raises(InvalidInput) as err:
-        care_plans.record_review(
+        plan_reviews.record_review(
             s,
             nurse,
             plan.id,
@@ -369,7 +376,7 @@ def test_review_records_progress_next_date_and_history(s, nurse):
         )
     assert "next_review_on" in err.value.errors
     with pytest.raises(InvalidInput) as err:
-        care_plans.record_review(
+        plan_reviews.record_review(
             s,
             nurse,
             plan.id,
@@ -379,7 +386,7 @@ def test_review_records_progress_next_date_and_history(s, nurse):
             expected_version=plan.version,
         )
     assert f"goal.{g1.id}" in err.value.errors
-    care_plans.record_review(
+    plan_reviews.record_review(
         s,
         nurse,
         plan.id,
@@ -389,7 +396,7 @@ def test_review_records_progress_next_date_and_history(s, nurse):
         reviewed_on=on,
         expected_version=plan.version,
     )
-    care_plans.record_review(
+    plan_reviews.record_review(
         s,
         nurse,
         plan.id,
@@ -401,7 +408,7 @@ def test_review_records_progress_next_date_and_history(s, nurse):
     assert g2.achievement_status == Achievement.ACHIEVED
     assert g2.lifecycle_status == GoalLifecycle.COMPLETED
     assert plan.next_review_on == on + timedelta(days=60)
-    history = care_plans.reviews(s, plan.id)
+    history = plan_reviews.reviews(s, plan.id)
     assert len(history) == 2 and history[1].progress[0].note == "Walked half way"
     detail = json.loads(_events(s, "care_plan_review")[0].detail)
     assert str(g2.id) in detail["goals"]
@@ -414,7 +421,7 @@ def test_review_conflict_when_plan_changed(s, nurse, make_actor):
     data.title = "Changed"
     care_plans.update_plan(s, make_actor(Role.ADMIN), plan.id, data, expected_version=opened)
     with pytest.raises(Conflict):
-        care_plans.record_review(
+        plan_reviews.record_review(
             s,
             nurse,
             plan.id,
@@ -446,17 +453,19 @@ def test_intake_suggestions_arrive_linked_and_not_twice(s, nurse):
             "source_id": 3,
         },
     ]
-    plan = care_plans.start_plan_from_suggestions(s, nurse, patient.id, suggestions)
-    care_plans.start_plan_from_suggestions(s, nurse, patient.id, suggestions)
-    [goal] = care_plans.goals(s, plan.id)
+    plan = intake_handoff.start_plan_from_suggestions(s, nurse, patient.id, suggestions)
+    intake_handoff.start_plan_from_suggestions(s, nurse, patient.id, suggestions)
+    [goal] = plan_goals.goals(s, plan.id)
     assert goal.lifecycle_status == GoalLifecycle.PROPOSED
     assert (goal.source_kind, goal.source_id) == ("intake_finding", 1)
-    [need] = care_plans.concerns(s, plan.id)
+    [need] = plan_concerns.concerns(s, plan.id)
     assert (need.source_kind, need.source_id) == ("intake_finding", 2)
-    [task] = care_plans.plan_tasks(s, plan)
+    [task] = interventions.plan_tasks(s, plan)
     assert task.owner_user_id == nurse.id and task.description == "From intake_finding #3"
     with pytest.raises(InvalidInput) as err:
-        care_plans.start_plan_from_suggestions(s, nurse, patient.id, [{"kind": "goal", "text": ""}])
+        intake_handoff.start_plan_from_suggestions(
+            s, nurse, patient.id, [{"kind": "goal", "text": ""}]
+        )
     assert "suggestions.0.text" in err.value.errors
 
 
@@ -478,10 +487,10 @@ def test_plans_due_for_review_on_my_day(s, nurse):
 
 def test_every_change_is_audited(s, nurse):
     plan = make_plan(s, nurse)
-    goal = care_plans.add_goal(s, nurse, plan.id, words_goal())
+    goal = plan_goals.add_goal(s, nurse, plan.id, words_goal())
     data = GoalInput.of(goal)
     data.target_on = date(2026, 4, 1)
-    care_plans.update_goal(s, nurse, goal.id, data, expected_version=goal.version)
+    plan_goals.update_goal(s, nurse, goal.id, data, expected_version=goal.version)
     [_, update] = _events(s, "care_goal")
     assert json.loads(update.detail)["changes"]["target_on"] == {
         "before": "2026-03-01",
