@@ -11,11 +11,10 @@ from db import config
 from db.base import today
 from db.session import session_scope
 from services.core import auth
-from services.scheduling import appointments as scheduling
+from services.scheduling import agenda, reminders
 from services.scheduling import feed as calendar_feed
-from services.scheduling import reminders
 from services.scheduling import transport as rides
-from services.scheduling.appointments import Filters
+from services.scheduling.agenda import Filters
 
 actor = page_setup("Calendar", "patients.read")
 state, KEY = st.session_state, "cal"
@@ -25,7 +24,7 @@ tz = desk.tz
 if "patient" in st.query_params and "cal_dialog" not in state:  # "schedule for this patient"
     pid = int(st.query_params.pop("patient"))
     with session_scope() as s:
-        state["cal_patient"] = pid if scheduling.patient_choices(s, include=(pid,)) else None
+        state["cal_patient"] = pid if agenda.patient_choices(s, include=(pid,)) else None
     task = st.query_params.pop("task", None)  # booked from a care-plan task: keep the link
     state["cal_dialog"] = (
         {"kind": "new", "patient_id": state["cal_patient"], "task": task} if desk.can_edit else None
@@ -56,7 +55,7 @@ with tab_cal:  # the widget must stay in the first tab (DESIGN.md §3.8)
     rev = state.get("cal_rev", 0)
     start, end = calendar_feed.visible_range(current_view(KEY, rev), tz, today())
     with session_scope() as s:
-        items = scheduling.appointments_between(
+        items = agenda.appointments_between(
             s, start, end, Filters(staff_id, patient_id, kinds, statuses)
         )
         events = calendar_feed.events(items, tz, editable=desk.can_edit)

@@ -23,12 +23,12 @@ from db.session import session_scope
 from services.core import clock
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
+from services.scheduling import agenda, providers, recurrence
 from services.scheduling import appointments as scheduling
 from services.scheduling import feed as calendar_feed
 from services.scheduling import ics as calendar_export
-from services.scheduling import providers, recurrence
 from services.scheduling import transport as rides
-from services.scheduling.appointments import AppointmentInput, DoubleBooking
+from services.scheduling.validation import AppointmentInput, DoubleBooking
 
 state = st.session_state
 
@@ -71,7 +71,7 @@ def _save(action, done: str, form: str) -> None:
 
 def find_patients(query: str, chosen: int | None) -> dict[int, str]:
     with session_scope() as s:
-        return scheduling.patient_choices(s, query, include=(chosen,))
+        return agenda.patient_choices(s, query, include=(chosen,))
 
 
 def _pickers(key: str, initial: AppointmentInput) -> tuple[dict[int, str], dict[int, str]]:
@@ -126,10 +126,10 @@ def _new(desk: Desk, d: dict) -> None:
 def _edit(desk: Desk, d: dict) -> None:
     actor, tz = desk.actor, desk.tz
     with session_scope() as s:
-        a = scheduling.get_appointment(s, d["id"])
+        a = agenda.get_appointment(s, d["id"])
         d.setdefault("version", a.version)  # the version this dialog opened on (DESIGN §3.5)
-        initial, rows = AppointmentInput.from_appointment(a), scheduling.details(a, tz)
-        series = scheduling.series_of(s, a)
+        initial, rows = AppointmentInput.from_appointment(a), agenda.details(a, tz)
+        series = agenda.series_of(s, a)
         ride = rides.ride_values(a)
         # A name typed before its entry was in the directory is offered as that entry.
         if initial.provider_contact_id is None:
@@ -186,7 +186,7 @@ def _edit(desk: Desk, d: dict) -> None:
         )  # fmt: skip
     opts = extras.ics_options("cal_ics_one")
     with session_scope() as s:
-        data = calendar_export.to_ics([scheduling.get_appointment(s, d["id"])], opts, tz)
+        data = calendar_export.to_ics([agenda.get_appointment(s, d["id"])], opts, tz)
     if st.download_button("Download .ics", data, "appointment.ics", "text/calendar"):
         with session_scope() as s:
             calendar_export.export_appointment(s, actor, d["id"], opts)
