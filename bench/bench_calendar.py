@@ -67,9 +67,9 @@ def measure(dirs: dict[str, tuple[Path, str]], runs: int) -> dict[str, dict]:
     from db.base import today
     from db.models import Appointment, User
     from db.session import session_scope
-    from services.scheduling import appointments as scheduling
+    from services.scheduling import agenda
     from services.scheduling import feed as calendar_feed
-    from services.scheduling.appointments import Filters
+    from services.scheduling.agenda import Filters
     from tests.apptest import signed_in
 
     tz = "America/New_York"
@@ -83,7 +83,7 @@ def measure(dirs: dict[str, tuple[Path, str]], runs: int) -> dict[str, dict]:
 
         def week(staff_id, url=url):
             with session_scope(url) as s:
-                return scheduling.appointments_between(s, start, end, Filters(staff_id=staff_id))
+                return agenda.appointments_between(s, start, end, Filters(staff_id=staff_id))
 
         os.environ["CAREDESK_DATA_DIR"] = str(data_dir)
         at = signed_in("nurse", "pages/calendar.py", password="demo")

@@ -5,27 +5,20 @@ import streamlit as st
 from components.scheduling import appointment_extras as extras
 from components.scheduling import work_lists as calendar_tabs
 from components.scheduling.calendar_view import calendar_view, current_view, legend
-from components.scheduling.dialogs import Desk, find_patients, open_from_callback, show_dialog
+from components.scheduling.dialogs import Desk, open_from_callback, show_dialog
 from components.shared.guard import page_setup
 from db import config
-from db.base import today
-from db.session import session_scope
-from services.core import auth
-from services.scheduling import appointments as scheduling
-from services.scheduling import feed as calendar_feed
-from services.scheduling import reminders
-from services.scheduling import transport as rides
-from services.scheduling.appointments import Filters
+from services.core import actions as core_actions
+from services.scheduling import actions
+from services.scheduling.agenda import Filters
 
 actor = page_setup("Calendar", "patients.read")
 state, KEY = st.session_state, "cal"
-with session_scope() as s:
-    desk = Desk(actor, config.load().timezone, auth.staff_choices(s))
+desk = Desk(actor, config.load().timezone, core_actions.staff_choices(actor))
 tz = desk.tz
 if "patient" in st.query_params and "cal_dialog" not in state:  # "schedule for this patient"
     pid = int(st.query_params.pop("patient"))
-    with session_scope() as s:
-        state["cal_patient"] = pid if scheduling.patient_choices(s, include=(pid,)) else None
+    state["cal_patient"] = pid if actions.patient_choices(actor, include=(pid,)) else None
     task = st.query_params.pop("task", None)  # booked from a care-plan task: keep the link
     state["cal_dialog"] = (
         {"kind": "new", "patient_id": state["cal_patient"], "task": task} if desk.can_edit else None
@@ -34,11 +27,10 @@ if "patient" in st.query_params and "cal_dialog" not in state:  # "schedule for 
 st.title("Calendar")
 mine = actor.role in ("nurse", "social_worker") and actor.id in desk.staff  # front desk: all
 staff_id, patient_id, kinds, statuses = extras.filters_row(
-    desk.staff, find_patients, actor.id if mine else None
+    desk.staff, desk.find_patients, actor.id if mine else None
 )
-with session_scope() as s:
-    due = reminders.reminder_rows(reminders.reminders_due(s, staff_id=staff_id), tz)
-    todo = [rides.ride_row(t, tz) for t in rides.unconfirmed_transport(s)]
+due = actions.reminder_calls_due(actor, staff_id=staff_id, tz=tz)
+todo = actions.rides_to_confirm(actor, tz=tz)
 tab_cal, tab_calls, tab_rides, tab_ics = st.tabs(
     [
         "Calendar",
@@ -54,12 +46,13 @@ with tab_cal:  # the widget must stay in the first tab (DESIGN.md §3.8)
     if desk.can_edit and c2.button("New appointment", icon=":material/add:"):
         state["cal_dialog"] = {"kind": "new", "patient_id": patient_id}
     rev = state.get("cal_rev", 0)
-    start, end = calendar_feed.visible_range(current_view(KEY, rev), tz, today())
-    with session_scope() as s:
-        items = scheduling.appointments_between(
-            s, start, end, Filters(staff_id, patient_id, kinds, statuses)
-        )
-        events = calendar_feed.events(items, tz, editable=desk.can_edit)
+    events = actions.visible_events(
+        actor,
+        current_view(KEY, rev),
+        Filters(staff_id, patient_id, kinds, statuses),
+        tz=tz,
+        editable=desk.can_edit,
+    )
     action = calendar_view(events, key=KEY, revision=rev, tz=tz, editable=desk.can_edit)
     open_from_callback(action, desk, patient_id)
 with tab_calls:

@@ -13,8 +13,8 @@ from components.shared.text import show_table
 from db.models import AppointmentKind, AppointmentStatus
 from services.core import clock
 from services.scheduling import recurrence
-from services.scheduling.appointments import AppointmentInput
 from services.scheduling.recurrence import WEEKDAY_LABELS, Frequency, Repeat
+from services.scheduling.validation import AppointmentInput
 
 NO_REPEAT = "Does not repeat"
 

@@ -1,12 +1,13 @@
 """The calendar page's dialogs: book, open (edit, status, ride, cancel, .ics) and move.
 
 `open_from_callback` turns a calendar callback into the dialog to show; `show_dialog`
-shows it. Every save runs one service call in one transaction and keeps the dialog open
-on a refusal, with the message next to the field (DESIGN.md §3.5).
+shows it. Every save is one call to services.scheduling.actions (one transaction) and
+keeps the dialog open on a refusal, with the message next to the field (DESIGN.md §3.5).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,16 +20,12 @@ from components.shared.flash import flash
 from components.shared.forms import field_errors
 from components.shared.text import show_table
 from db.base import utcnow
-from db.session import session_scope
 from services.core import clock
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
-from services.scheduling import appointments as scheduling
+from services.scheduling import actions
 from services.scheduling import feed as calendar_feed
-from services.scheduling import ics as calendar_export
-from services.scheduling import providers, recurrence
-from services.scheduling import transport as rides
-from services.scheduling.appointments import AppointmentInput, DoubleBooking
+from services.scheduling.validation import AppointmentInput, DoubleBooking
 
 state = st.session_state
 
@@ -45,6 +42,10 @@ class Desk:
     def can_edit(self) -> bool:
         return self.actor.can("schedule.edit")
 
+    def find_patients(self, query: str, chosen: int | None) -> dict[int, str]:
+        """Patients matching the search, keeping the one already chosen."""
+        return actions.patient_choices(self.actor, query, include=(chosen,))
+
 
 def close_dialog() -> None:
     # A fresh widget: a refused drag goes back, and the same event can be clicked again.
@@ -53,10 +54,9 @@ def close_dialog() -> None:
         state.pop(k, None)
 
 
-def _save(action, done: str, form: str) -> None:
+def _save(action: Callable[[], object], done: str, form: str) -> None:
     try:
-        with session_scope() as s:
-            action(s)
+        action()
     except DoubleBooking as exc:
         state["cal_conflicts"] = exc.conflicts
     except InvalidInput as exc:
@@ -69,21 +69,17 @@ def _save(action, done: str, form: str) -> None:
     st.rerun()
 
 
-def find_patients(query: str, chosen: int | None) -> dict[int, str]:
-    with session_scope() as s:
-        return scheduling.patient_choices(s, query, include=(chosen,))
-
-
-def _pickers(key: str, initial: AppointmentInput) -> tuple[dict[int, str], dict[int, str]]:
+def _pickers(
+    desk: Desk, key: str, initial: AppointmentInput
+) -> tuple[dict[int, str], dict[int, str]]:
     """Search boxes for the patient and the provider; their matches feed the form's pickers."""
     c1, c2 = st.columns(2)
     who = c1.text_input("Find patient", key=f"{key}_q", placeholder="Name or MRN")
     where = c2.text_input(
         "Find provider or facility in Contacts", key=f"{key}_org_q", placeholder="Name or service"
     )
-    with session_scope() as s:
-        found = providers.provider_choices(s, where, include=(initial.provider_contact_id,))
-    return find_patients(who, initial.patient_id), found
+    found = actions.provider_choices(desk.actor, where, include=(initial.provider_contact_id,))
+    return desk.find_patients(who, initial.patient_id), found
 
 
 @st.dialog("New appointment", width="large", on_dismiss=close_dialog)
@@ -106,7 +102,7 @@ def _new(desk: Desk, d: dict) -> None:
         source_kind="task" if d.get("task") else None,
         source_id=int(d["task"]) if d.get("task") else None,
     )
-    patients, places = _pickers("cal_new", initial)
+    patients, places = _pickers(desk, "cal_new", initial)
     result = appointment_form(
         "cal_new_form", initial, tz=tz, staff=desk.staff, patients=patients, providers=places,
         errors=field_errors("cal_new"), conflicts=state.get("cal_conflicts"),
@@ -114,8 +110,8 @@ def _new(desk: Desk, d: dict) -> None:
     )  # fmt: skip
     if result:
         _save(
-            lambda s: scheduling.book_appointment(
-                s, desk.actor, result.data, repeat=result.repeat,
+            lambda: actions.book_appointment(
+                desk.actor, result.data, repeat=result.repeat,
                 override_reason=result.override_reason, tz=tz,
             ),
             "Appointment booked.", "cal_new",
@@ -125,38 +121,25 @@ def _new(desk: Desk, d: dict) -> None:
 @st.dialog("Appointment", width="large", on_dismiss=close_dialog)
 def _edit(desk: Desk, d: dict) -> None:
     actor, tz = desk.actor, desk.tz
-    with session_scope() as s:
-        a = scheduling.get_appointment(s, d["id"])
-        d.setdefault("version", a.version)  # the version this dialog opened on (DESIGN §3.5)
-        initial, rows = AppointmentInput.from_appointment(a), scheduling.details(a, tz)
-        series = scheduling.series_of(s, a)
-        ride = rides.ride_values(a)
-        # A name typed before its entry was in the directory is offered as that entry.
-        if initial.provider_contact_id is None:
-            initial.provider_contact_id = providers.entry_named(
-                s, initial.provider, providers.is_provider
-            )
-        if ride and ride["vendor_contact_id"] is None:
-            ride["vendor_contact_id"] = providers.entry_named(
-                s, ride["vendor"], providers.is_vendor
-            )
-        vendors = providers.vendor_choices(s, include=((ride or {}).get("vendor_contact_id"),))
-    show_table(pd.DataFrame(rows))
-    if series:
-        st.caption(f"Repeats {recurrence.describe(series.rrule)}")
+    view = actions.open_appointment(actor, d["id"], tz=tz)
+    d.setdefault("version", view.version)  # the version this dialog opened on (DESIGN §3.5)
+    initial = view.initial
+    show_table(pd.DataFrame(view.details))
+    if view.in_series:
+        st.caption(f"Repeats {view.repeats}")
     if conflict := state.get("cal_conflict"):
         st.error(conflict["message"] + " Close and open it again to see the saved version.")
     if not desk.can_edit:
         return
     if status := extras.status_buttons(initial.status):
         _save(
-            lambda s: scheduling.set_status(s, actor, d["id"], status, version=d["version"]),
+            lambda: actions.set_status(actor, d["id"], status, version=d["version"]),
             f"Marked {status}.", "cal_status",
         )  # fmt: skip
     errors, conflicts = field_errors("cal_edit"), state.get("cal_conflicts")
     with st.expander("Change details or time", expanded=bool(errors or conflicts)):
-        scope = extras.scope_choice("cal_edit_scope", series is not None)
-        patients, places = _pickers("cal_edit", initial)
+        scope = extras.scope_choice("cal_edit_scope", view.in_series)
+        patients, places = _pickers(desk, "cal_edit", initial)
         result = appointment_form(
             "cal_edit_form", initial, tz=tz, staff=desk.staff, patients=patients,
             providers=places, errors=errors, conflicts=conflicts, allow_repeat=False,
@@ -164,32 +147,28 @@ def _edit(desk: Desk, d: dict) -> None:
         )  # fmt: skip
     if result:
         _save(
-            lambda s: scheduling.update_appointment(
-                s, actor, d["id"], result.data, d["version"], scope=scope,
+            lambda: actions.edit_appointment(
+                actor, d["id"], result.data, d["version"], scope=scope,
                 override_reason=result.override_reason, tz=tz,
             ),
             "Appointment saved.", "cal_edit",
         )  # fmt: skip
     ride_data = extras.ride_form(
-        "cal_ride", ride, initial.start, tz, field_errors("cal_ride"), vendors
+        "cal_ride", view.ride, initial.start, tz, field_errors("cal_ride"), view.vendors
     )
     if ride_data:
+        _save(lambda: actions.save_ride(actor, d["id"], ride_data), "Ride saved.", "cal_ride")
+    if cancel := extras.cancel_box("cal_cancel", view.in_series, field_errors("cal_cancel")):
         _save(
-            lambda s: rides.save_transport(s, actor, d["id"], ride_data), "Ride saved.", "cal_ride"
-        )
-    if cancel := extras.cancel_box("cal_cancel", series is not None, field_errors("cal_cancel")):
-        _save(
-            lambda s: scheduling.cancel_appointment(
-                s, actor, d["id"], cancel[0], scope=cancel[1], version=d["version"]
+            lambda: actions.cancel_appointment(
+                actor, d["id"], cancel[0], scope=cancel[1], version=d["version"]
             ),
             "Appointment cancelled.", "cal_cancel",
         )  # fmt: skip
     opts = extras.ics_options("cal_ics_one")
-    with session_scope() as s:
-        data = calendar_export.to_ics([scheduling.get_appointment(s, d["id"])], opts, tz)
+    data = actions.appointment_ics(actor, d["id"], opts, tz=tz)
     if st.download_button("Download .ics", data, "appointment.ics", "text/calendar"):
-        with session_scope() as s:
-            calendar_export.export_appointment(s, actor, d["id"], opts)
+        actions.download_appointment_ics(actor, d["id"], opts)
 
 
 @st.dialog("Move appointment?", on_dismiss=close_dialog)
@@ -202,8 +181,8 @@ def _move(desk: Desk, d: dict) -> None:
     answer = extras.move_question(*local, d["series"], state.get("cal_conflicts"))
     if answer and answer[0] == "move":
         _save(
-            lambda s: scheduling.reschedule(
-                s, desk.actor, d["id"], start, end, d["version"], scope=answer[1],
+            lambda: actions.move_appointment(
+                desk.actor, d["id"], start, end, d["version"], scope=answer[1],
                 override_reason=answer[2], tz=tz,
             ),
             "Appointment moved.", "cal_move",

@@ -7,12 +7,9 @@ import streamlit as st
 from components.scheduling import appointment_extras as extras
 from components.shared.flash import flash
 from db.base import today
-from db.session import session_scope
 from services.core.errors import DomainError, InvalidInput
 from services.core.identity import Actor
-from services.scheduling import ics as calendar_export
-from services.scheduling import reminders
-from services.scheduling import transport as rides
+from services.scheduling import actions
 
 
 def reminder_calls(actor: Actor, due: list[dict], can_edit: bool) -> None:
@@ -20,14 +17,13 @@ def reminder_calls(actor: Actor, due: list[dict], can_edit: bool) -> None:
 
     def log_call(outcome: str):
         def _log(appointment_id: int) -> None:
-            with session_scope() as s:
-                reminders.record_reminder(s, actor, appointment_id, outcome)
+            actions.record_reminder_call(actor, appointment_id, outcome)
             flash(f"Call logged: {outcome}.")
 
         return _log
 
-    actions = {"Confirmed": log_call("confirmed"), "Left message": log_call("left message")}
-    extras.call_list(due, actions, "rem", can_edit)
+    buttons = {"Confirmed": log_call("confirmed"), "Left message": log_call("left message")}
+    extras.call_list(due, buttons, "rem", can_edit)
     if not due:
         st.info("No reminder calls waiting.")
 
@@ -36,8 +32,7 @@ def rides_to_confirm(actor: Actor, todo: list[dict], can_edit: bool) -> None:
     st.caption("Rides in the next two weeks the vendor has not confirmed, with its phone.")
 
     def confirm_ride(booking_id: int) -> None:
-        with session_scope() as s:
-            rides.set_confirmed(s, actor, booking_id, True)
+        actions.confirm_ride(actor, booking_id)
         flash("Ride marked as confirmed.")
 
     extras.call_list(todo, {"Vendor confirmed": confirm_ride}, "ride", can_edit)
@@ -49,14 +44,13 @@ def ics_export(actor: Actor, patient_id: int | None, staff_id: int | None) -> No
     what, week_of, opts, prepare = extras.export_choice(today())
     if prepare:
         try:
-            with session_scope() as s:
-                if what.startswith("Patient"):
-                    if patient_id is None:
-                        raise InvalidInput({"patient": "Choose a patient in the filter above."})
-                    data = calendar_export.export_patient_schedule(s, actor, patient_id, opts)
-                else:
-                    who = staff_id or actor.id
-                    data = calendar_export.export_staff_week(s, actor, who, week_of, opts)
+            if what.startswith("Patient"):
+                if patient_id is None:
+                    raise InvalidInput({"patient": "Choose a patient in the filter above."})
+                data = actions.download_patient_schedule(actor, patient_id, opts)
+            else:
+                who = staff_id or actor.id
+                data = actions.download_staff_week(actor, who, week_of, opts)
             st.session_state["cal_ics_file"] = data
         except DomainError as exc:
             st.error(str(exc))

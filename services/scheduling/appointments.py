@@ -1,69 +1,41 @@
-"""Scheduling (FHIR Appointment): book, reschedule, edit, cancel, with double-booking checks.
+"""Scheduling (FHIR Appointment): book, reschedule, edit, cancel, one or a series.
 
-One call is one user action inside the caller's transaction. The overlap check and
-the write are race-free: SQLite sessions begin with BEGIN IMMEDIATE (one writer at a
-time); on PostgreSQL we take a transaction-level advisory lock per staff member and
-per patient before checking (DESIGN.md §3.4).
+One call is one user action inside the caller's transaction. Checks and double-booking
+live in validation.py, reading the calendar in agenda.py; a booking that needs a ride
+keeps it with the appointment through transport.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import or_, select, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from db.base import utcnow
-from db.models import (
-    Appointment,
-    AppointmentKind,
-    AppointmentSeries,
-    AppointmentStatus,
-    Patient,
-    TransportBooking,
-)
+from db.models import Appointment, AppointmentSeries, AppointmentStatus
 from services.core import audit, clock
 from services.core.audit import Action
 from services.core.clock import clinic_tz
-from services.core.errors import Conflict, DomainError, InvalidInput, NotFound
+from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor, require
-from services.patients.registry import home_address
-from services.scheduling import providers, recurrence
+from services.scheduling import recurrence, transport
+from services.scheduling.agenda import FREE_STATUSES, get_appointment
+
+# Care-plan printouts read the calendar by these names here (they live in agenda.py).
+from services.scheduling.agenda import Filters as Filters
+from services.scheduling.agenda import appointments_between as appointments_between
+from services.scheduling.agenda import upcoming_for_patient as upcoming_for_patient
 from services.scheduling.recurrence import Repeat
+from services.scheduling.validation import EDITABLE, AppointmentInput, check_slots, clean
 
 CATEGORY = "schedule"
-PATIENT_OPTIONAL = (AppointmentKind.CASE_CONFERENCE, AppointmentKind.OTHER)
-# Statuses that no longer hold the time slot.
-FREE_STATUSES = (AppointmentStatus.CANCELLED,)
 CLOSED_STATUSES = (
     AppointmentStatus.COMPLETED,
     AppointmentStatus.CANCELLED,
     AppointmentStatus.NO_SHOW,
     AppointmentStatus.ARRIVED,
-)
-MAX_LENGTH = timedelta(hours=12)
-# Kinds that do not happen at the provider's address (a linked provider fills in the rest).
-NOT_AT_PROVIDER = (
-    AppointmentKind.HOME_VISIT,
-    AppointmentKind.TELEHEALTH,
-    AppointmentKind.FOLLOW_UP_CALL,
-)
-_LOCK_STAFF, _LOCK_PATIENT = 5401, 5402  # advisory-lock namespaces on PostgreSQL
-
-EDITABLE = (
-    "kind",
-    "patient_id",
-    "title",
-    "location",
-    "provider",
-    "provider_contact_id",
-    "staff_id",
-    "status",
-    "status_reason",
-    "notes",
-    "needs_transport",
 )
 
 
@@ -74,229 +46,10 @@ class Scope(StrEnum):
 
 
 @dataclass
-class AppointmentInput:
-    kind: str = AppointmentKind.MEDICAL.value
-    patient_id: int | None = None
-    title: str = ""
-    start: datetime | None = None  # timezone-aware
-    end: datetime | None = None
-    location: str | None = None
-    provider: str | None = None  # typed by hand: someone not in the directory
-    provider_contact_id: int | None = None  # or a Contacts directory entry
-    staff_id: int | None = None
-    status: str = AppointmentStatus.BOOKED.value
-    status_reason: str | None = None
-    notes: str | None = None
-    needs_transport: bool = False
-    source_kind: str | None = None
-    source_id: int | None = None
-
-    @classmethod
-    def from_appointment(cls, a: Appointment) -> AppointmentInput:
-        return cls(
-            **{k: getattr(a, k) for k in EDITABLE},
-            start=a.start_at,
-            end=a.end_at,
-            source_kind=a.source_kind,
-            source_id=a.source_id,
-        )
-
-
-class DoubleBooking(DomainError):
-    """The slot overlaps another appointment of the same patient or staff member."""
-
-    def __init__(self, conflicts: list[dict]):
-        self.conflicts = conflicts
-        super().__init__(
-            f"{len(conflicts)} overlapping appointment(s); give a reason to book anyway."
-        )
-
-
-@dataclass
 class Booked:
     appointment: Appointment
     occurrences: list[Appointment] = field(default_factory=list)
     series: AppointmentSeries | None = None
-
-
-# ---------------------------------------------------------------- validation
-
-
-def _clean(s: Session, data: AppointmentInput, current: Appointment | None = None) -> dict:
-    """Checked, normalised column values; `current` is the appointment being edited."""
-    errors: dict[str, str] = {}
-    provider, org = (data.provider or "").strip() or None, None
-    was = current.provider_org if current is not None else None
-    if data.provider_contact_id is not None:
-        try:
-            org = providers.linked_entry(
-                s, data.provider_contact_id, current=was.id if was else None,
-                field="provider", fits=providers.is_provider,
-            )  # fmt: skip
-            provider = org.name
-        except InvalidInput as exc:
-            errors |= exc.errors
-    if provider and len(provider) > 200:
-        errors["provider"] = "Keep the provider's name under 200 characters."
-    try:
-        kind = AppointmentKind(data.kind)
-    except ValueError:
-        errors["kind"] = "Choose an appointment type."
-        kind = AppointmentKind.OTHER
-    try:
-        status = AppointmentStatus(data.status)
-    except ValueError:
-        errors["status"] = "Unknown status."
-        status = AppointmentStatus.BOOKED
-    title = (data.title or "").strip()
-    patient = None
-    if data.patient_id is None:
-        if kind not in PATIENT_OPTIONAL:
-            errors["patient_id"] = "Choose the patient."
-    else:
-        patient = s.get(Patient, data.patient_id)
-        if patient is None:
-            errors["patient_id"] = "No such patient."
-    if not title:
-        title = kind.value.capitalize()
-    if len(title) > 200:
-        errors["title"] = "Keep the title under 200 characters."
-    if data.start is None or data.start.tzinfo is None:
-        errors["start"] = "Give a start date and time."
-    if data.end is None or data.end.tzinfo is None:
-        errors["end"] = "Give an end time."
-    elif data.start is not None and data.start.tzinfo is not None:
-        if data.end <= data.start:
-            errors["end"] = "The end must be after the start."
-        elif data.end - data.start > MAX_LENGTH:
-            errors["end"] = "An appointment can last at most 12 hours."
-    if status == AppointmentStatus.CANCELLED and not (data.status_reason or "").strip():
-        errors["status_reason"] = "Say why it was cancelled."
-    if errors:
-        raise InvalidInput(errors)
-    location = (data.location or "").strip() or None
-    if location is None and kind == AppointmentKind.HOME_VISIT and patient is not None:
-        location = home_address(patient)
-    # The provider's address fills an empty place, or replaces the old provider's address.
-    replaced = was is not None and was is not org and location == was.address
-    if org is not None and kind not in NOT_AT_PROVIDER and (location is None or replaced):
-        location = org.address
-    return {
-        "kind": kind,
-        "patient_id": data.patient_id,
-        "title": title,
-        "start_at": data.start.astimezone(UTC),
-        "end_at": data.end.astimezone(UTC),
-        "location": location,
-        "provider": provider,
-        "provider_contact_id": org.id if org is not None else None,
-        "staff_id": data.staff_id,
-        "status": status,
-        "status_reason": (data.status_reason or "").strip() or None,
-        "notes": (data.notes or "").strip() or None,
-        "needs_transport": bool(data.needs_transport),
-    }
-
-
-# ---------------------------------------------------------------- conflicts
-
-
-def lock_people(s: Session, staff_ids: set[int | None], patient_ids: set[int | None]) -> None:
-    """Serialise bookings per person on PostgreSQL (SQLite's BEGIN IMMEDIATE already does)."""
-    if s.get_bind().dialect.name != "postgresql":
-        return
-    keys = sorted(
-        [(_LOCK_STAFF, i) for i in staff_ids if i is not None]
-        + [(_LOCK_PATIENT, i) for i in patient_ids if i is not None]
-    )
-    for ns, ident in keys:  # a fixed order, so two bookings never deadlock
-        s.execute(text("SELECT pg_advisory_xact_lock(:ns, :id)"), {"ns": ns, "id": ident})
-
-
-def _overlapping(start: datetime, end: datetime) -> tuple:
-    """Rows overlapping [start, end). The lower bound on start_at (nothing lasts longer
-    than MAX_LENGTH) lets the start_at indexes scan only the range, not all history."""
-    return (
-        Appointment.start_at < end,
-        Appointment.start_at > start - MAX_LENGTH,
-        Appointment.end_at > start,
-    )
-
-
-def find_conflicts(
-    s: Session,
-    start: datetime,
-    end: datetime,
-    *,
-    staff_id: int | None,
-    patient_id: int | None,
-    kind: str | None = None,
-    exclude_ids: set[int] | frozenset[int] = frozenset(),
-) -> list[Appointment]:
-    """Appointments of the same staff member or patient that overlap [start, end)."""
-    who = []
-    if staff_id is not None:
-        who.append(Appointment.staff_id == staff_id)
-    if patient_id is not None and kind != AppointmentKind.TRANSPORT:
-        # A ride overlaps its own appointment by design; it never double-books the patient.
-        who.append(
-            (Appointment.patient_id == patient_id) & (Appointment.kind != AppointmentKind.TRANSPORT)
-        )
-    if not who:
-        return []
-    q = select(Appointment).where(
-        or_(*who),
-        *_overlapping(start, end),
-        Appointment.status.not_in(FREE_STATUSES),
-    )
-    if exclude_ids:
-        q = q.where(Appointment.id.not_in(exclude_ids))
-    return list(s.scalars(q.order_by(Appointment.start_at)))
-
-
-def conflict_rows(items: list[Appointment], tz: str | None = None) -> list[dict]:
-    tz = tz or clinic_tz()
-    return [
-        {
-            "id": a.id,
-            "When": f"{clock.utc_to_local(a.start_at, tz):%a %d %b %H:%M}"
-            f"–{clock.utc_to_local(a.end_at, tz):%H:%M}",
-            "Type": a.kind,
-            "Title": a.title,
-            "Patient": a.patient.display_name if a.patient else "",
-            "Staff": a.staff.display_name if a.staff else "",
-        }
-        for a in items
-    ]
-
-
-def _check(
-    s: Session,
-    slots: list[tuple[datetime, datetime]],
-    *,
-    staff_id: int | None,
-    patient_id: int | None,
-    kind: str,
-    exclude_ids: set[int],
-    override_reason: str | None,
-) -> list[Appointment]:
-    lock_people(s, {staff_id}, {patient_id})
-    found: dict[int, Appointment] = {}
-    for start, end in slots:
-        for a in find_conflicts(
-            s,
-            start,
-            end,
-            staff_id=staff_id,
-            patient_id=patient_id,
-            kind=kind,
-            exclude_ids=exclude_ids,
-        ):
-            found[a.id] = a
-    conflicts = sorted(found.values(), key=lambda a: a.start_at)
-    if conflicts and not (override_reason or "").strip():
-        raise DoubleBooking(conflict_rows(conflicts))
-    return conflicts
 
 
 # ---------------------------------------------------------------- booking
@@ -315,7 +68,7 @@ def book_appointment(
     """Book one appointment, or a recurring series of them (expanded into rows)."""
     require(actor, "schedule.edit")
     tz = tz or clinic_tz()
-    values = _clean(s, data)
+    values = clean(s, data)
     series = None
     slots = [(values["start_at"], values["end_at"])]
     if repeat is not None:
@@ -335,7 +88,7 @@ def book_appointment(
         )
         s.add(series)
         s.flush()
-    conflicts = _check(
+    conflicts = check_slots(
         s,
         slots,
         staff_id=values["staff_id"],
@@ -359,8 +112,6 @@ def book_appointment(
         rows.append(a)
     s.flush()
     if values["needs_transport"]:
-        from services.scheduling import transport
-
         for a in rows:
             transport.ensure_transport(s, a, pickup_minutes=pickup_minutes)
     audit.record(
@@ -380,13 +131,6 @@ def book_appointment(
         },
     )
     return Booked(rows[0], rows, series)
-
-
-def get_appointment(s: Session, appointment_id: int) -> Appointment:
-    a = s.get(Appointment, appointment_id)
-    if a is None:
-        raise NotFound("That appointment no longer exists.")
-    return a
 
 
 def _snapshot(a: Appointment) -> dict:
@@ -464,7 +208,7 @@ def update_appointment(
     require(actor, "schedule.edit")
     tz = tz or clinic_tz()
     a = get_appointment(s, appointment_id)
-    values = _clean(s, data, current=a)
+    values = clean(s, data, current=a)
     _check_version(a, version, asdict(data))
     before = _snapshot(a)
     rows = _targets(s, a, Scope(scope))
@@ -483,7 +227,7 @@ def update_appointment(
             plan.append((r, r.start_at, r.end_at))
     conflicts = []
     if values["status"] not in FREE_STATUSES:
-        conflicts = _check(
+        conflicts = check_slots(
             s,
             [(st, en) for _, st, en in plan],
             staff_id=values["staff_id"],
@@ -499,8 +243,6 @@ def update_appointment(
         first_local = datetime.fromisoformat(series.dtstart_local)
         series.dtstart_local = (first_local + shift).isoformat()
         series.duration_minutes = minutes
-    from services.scheduling import transport
-
     for r, start, end in plan:
         moved_by = start - r.start_at
         for k in EDITABLE:
@@ -626,110 +368,3 @@ def set_status(
         detail={"status": {"before": str(before), "after": new.value}},
     )
     return a
-
-
-# ---------------------------------------------------------------- reading
-
-
-@dataclass(frozen=True)
-class Filters:
-    staff_id: int | None = None
-    patient_id: int | None = None
-    kinds: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-
-
-def appointments_between(
-    s: Session, start: datetime, end: datetime, filters: Filters = Filters(), limit: int = 2000
-) -> list[Appointment]:
-    """Appointments overlapping [start, end) — the calendar loads only its visible range."""
-    q = (
-        select(Appointment)
-        .options(
-            selectinload(Appointment.patient),
-            selectinload(Appointment.staff),
-            selectinload(Appointment.transport),
-        )
-        .where(*_overlapping(start, end))
-    )
-    if filters.staff_id is not None:
-        q = q.where(Appointment.staff_id == filters.staff_id)
-    if filters.patient_id is not None:
-        q = q.where(Appointment.patient_id == filters.patient_id)
-    if filters.kinds:
-        q = q.where(Appointment.kind.in_(filters.kinds))
-    if filters.statuses:
-        q = q.where(Appointment.status.in_(filters.statuses))
-    return list(s.scalars(q.order_by(Appointment.start_at).limit(limit)))
-
-
-def upcoming_for_patient(
-    s: Session, patient_id: int, now: datetime | None = None, limit: int = 50
-) -> list[Appointment]:
-    now = now or utcnow()
-    q = (
-        select(Appointment)
-        .where(
-            Appointment.patient_id == patient_id,
-            Appointment.end_at > now,
-            Appointment.status.not_in(FREE_STATUSES + (AppointmentStatus.NO_SHOW,)),
-        )
-        .order_by(Appointment.start_at)
-        .limit(limit)
-    )
-    return list(s.scalars(q))
-
-
-def series_of(s: Session, a: Appointment) -> AppointmentSeries | None:
-    return s.get(AppointmentSeries, a.series_id) if a.series_id else None
-
-
-def transport_of(s: Session, a: Appointment) -> TransportBooking | None:
-    return s.scalar(select(TransportBooking).where(TransportBooking.appointment_id == a.id))
-
-
-def patient_choices(
-    s: Session, query: str = "", *, limit: int = 50, include: tuple[int | None, ...] = ()
-) -> dict[int, str]:
-    """Active patients matching a name or MRN, for pickers: id -> "Family, Given · MRN".
-
-    `include` keeps already-chosen patients in the list whatever the query.
-    """
-    from db.models import RecordStatus
-    from services.core.text import fold
-
-    cols = (Patient.id, Patient.family_name, Patient.given_name, Patient.mrn)
-    q = select(*cols).where(Patient.status == RecordStatus.ACTIVE)
-    for token in fold(query or "").split():
-        q = q.where(
-            or_(Patient.search_name.contains(token, autoescape=True), Patient.mrn == query.strip())
-        )
-    rows = list(s.execute(q.order_by(Patient.family_name, Patient.given_name).limit(limit)))
-    wanted = [i for i in include if i is not None]
-    if wanted:
-        rows += list(s.execute(select(*cols).where(Patient.id.in_(wanted))))
-    return {r.id: f"{r.family_name}, {r.given_name} · {r.mrn}" for r in rows}
-
-
-def details(a: Appointment, tz: str) -> list[dict]:
-    """The appointment as label/value rows for a read-only view."""
-    rows = {
-        "Type": a.kind,
-        "Title": a.title,
-        "Patient": a.patient.display_name if a.patient else "—",
-        "When": f"{clock.utc_to_local(a.start_at, tz):%a %d %b %Y %H:%M}"
-        f"–{clock.utc_to_local(a.end_at, tz):%H:%M}",
-        "Staff": a.staff.display_name if a.staff else "—",
-        "Status": a.status + (f" ({a.status_reason})" if a.status_reason else ""),
-        "Location": a.location or "—",
-        "Provider or facility": providers.with_phone(a.provider, a.provider_org) or "—",
-        "Notes": a.notes or "—",
-        "Repeats": "yes (part of a series)" if a.series_id else None,
-        "Transport": (
-            ("confirmed" if a.transport.confirmed else "not confirmed yet")
-            if a.transport and a.needs_transport
-            else ("needed" if a.needs_transport else "—")
-        ),
-        "Double booking kept because": a.conflict_override,
-    }
-    return [{"": k, " ": str(v)} for k, v in rows.items() if v is not None]

@@ -17,11 +17,12 @@ from db.base import utcnow
 from db.models import Appointment, AppointmentStatus
 from services.core import audit, clock
 from services.core.audit import Action
+from services.core.clock import clinic_tz
 from services.core.identity import Actor, require
-from services.scheduling.appointments import (
+from services.scheduling.agenda import (
     Filters,
     appointments_between,
-    clinic_tz,
+    get_appointment,
     upcoming_for_patient,
 )
 
@@ -96,8 +97,6 @@ def _audit(s: Session, actor: Actor, what: str, items: list[Appointment], opts: 
 
 def export_appointment(s: Session, actor: Actor, appointment_id: int, opts: IcsOptions) -> bytes:
     require(actor, "patients.read")
-    from services.scheduling.appointments import get_appointment
-
     a = get_appointment(s, appointment_id)
     _audit(s, actor, "one appointment", [a], opts, a.patient_id)
     return to_ics([a], opts)

@@ -22,7 +22,8 @@ from services.core.clock import clinic_tz
 from services.core.errors import InvalidInput
 from services.core.identity import Actor, require
 from services.core.sections import SummarySection, WorklistSection
-from services.scheduling.appointments import get_appointment, upcoming_for_patient
+from services.scheduling import transport
+from services.scheduling.agenda import get_appointment, upcoming_for_patient
 
 NEEDS_REMINDER = (AppointmentStatus.PROPOSED, AppointmentStatus.BOOKED)
 NO_REMINDER_KINDS = (AppointmentKind.CASE_CONFERENCE, AppointmentKind.FOLLOW_UP_CALL)
@@ -172,8 +173,6 @@ def rides_to_confirm_section(s: Session, actor: Actor, on: date) -> WorklistSect
     appointment, so whoever books rides sees them first thing."""
     if not actor.can("schedule.edit"):
         return None
-    from services.scheduling import transport
-
     tz = clinic_tz()
     rows = [transport.ride_row(t, tz) for t in transport.unconfirmed_transport(s, days=2)]
     return WorklistSection(

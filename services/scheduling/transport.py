@@ -12,10 +12,12 @@ from db.base import utcnow
 from db.models import Appointment, AppointmentStatus, Patient, RecordStatus, TransportBooking
 from services.core import audit
 from services.core.audit import Action
+from services.core.clock import utc_to_local
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor, require
 from services.patients.registry import home_address
 from services.scheduling import providers
+from services.scheduling.agenda import get_appointment
 
 RETURN_AFTER = timedelta(minutes=15)
 
@@ -73,8 +75,6 @@ def save_transport(
     version: int | None = None,
 ) -> TransportBooking:
     require(actor, "schedule.edit")
-    from services.scheduling.appointments import get_appointment
-
     a = get_appointment(s, appointment_id)
     errors = {}
     if data.pickup_at is None or data.pickup_at.tzinfo is None:
@@ -185,8 +185,6 @@ def ride_values(a: Appointment) -> dict | None:
 
 
 def ride_row(t: TransportBooking, tz: str) -> dict:
-    from services.core.clock import utc_to_local
-
     a = t.appointment
     return {
         "id": t.id,

@@ -13,8 +13,8 @@ from db.session import dispose_all, session_scope
 from services.core import clock
 from services.core.identity import Actor
 from services.scheduling import appointments as scheduling
-from services.scheduling.appointments import AppointmentInput
 from services.scheduling.recurrence import Frequency, Repeat
+from services.scheduling.validation import AppointmentInput
 from tests.browser.conftest import go_to, sign_in, wait_ready
 
 TZ = "America/New_York"

@@ -7,12 +7,13 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from db.base import utcnow
 from db.models import Appointment, AuditEvent, Patient, User
 from db.session import session_scope
 from services.core import clock
 from services.core.identity import Actor
 from services.scheduling import appointments as scheduling
-from services.scheduling.appointments import AppointmentInput
+from services.scheduling.validation import AppointmentInput
 from tests.apptest import signed_in, texts
 
 PAGE = "pages/calendar.py"
@@ -177,7 +178,7 @@ def test_select_slot_books_and_conflict_is_refused(clinic):
 def test_reminder_call_is_logged(clinic):
     with session_scope(clinic["url"]) as s:
         a = s.get(Appointment, clinic["appointment"])
-        soon = scheduling.utcnow() + timedelta(hours=20)
+        soon = utcnow() + timedelta(hours=20)
         a.start_at, a.end_at = soon, soon + timedelta(hours=1)
     at = signed_in("scheduler", PAGE)
     line = texts(at)

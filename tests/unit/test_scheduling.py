@@ -17,10 +17,11 @@ from db.models import (
     TransportBooking,
 )
 from services.core.errors import Conflict, InvalidInput, PermissionDenied
+from services.scheduling import agenda, reminders, transport
 from services.scheduling import appointments as scheduling
-from services.scheduling import reminders, transport
-from services.scheduling.appointments import AppointmentInput, DoubleBooking, Scope
+from services.scheduling.appointments import Scope
 from services.scheduling.recurrence import Frequency, Repeat
+from services.scheduling.validation import AppointmentInput, DoubleBooking
 
 NY = "America/New_York"
 
@@ -354,9 +355,9 @@ def test_my_day_and_patient_summary_providers(s, nurse):
 def test_visible_range_query_uses_overlap(s, nurse):
     p = make_patient(s)
     scheduling.book_appointment(s, nurse, data(p, nurse.id, at(2026, 7, 1, 23, 30), 60))
-    got = scheduling.appointments_between(s, at(2026, 7, 2, 0), at(2026, 7, 3, 0))
+    got = agenda.appointments_between(s, at(2026, 7, 2, 0), at(2026, 7, 3, 0))
     assert len(got) == 1  # starts the day before, ends inside
-    assert scheduling.appointments_between(s, at(2026, 7, 3, 0), at(2026, 7, 4, 0)) == []
+    assert agenda.appointments_between(s, at(2026, 7, 3, 0), at(2026, 7, 4, 0)) == []
 
 
 def test_my_day_lists_rides_to_confirm_in_the_next_two_days(s, nurse, make_actor):

@@ -12,11 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from db.models import Appointment, Organization
 from services.contacts import directory
 from services.core.errors import InvalidInput
+from services.scheduling import agenda, providers, transport
 from services.scheduling import appointments as scheduling
 from services.scheduling import feed as calendar_feed
-from services.scheduling import providers, transport
-from services.scheduling.appointments import AppointmentInput
 from services.scheduling.transport import TransportInput
+from services.scheduling.validation import AppointmentInput
 from tests.unit.contacts_helpers import org, patient
 
 START = datetime(2026, 7, 1, 13, tzinfo=UTC)
@@ -41,7 +41,7 @@ def test_a_linked_provider_gives_its_name_and_address(s, nurse, cardiology):
     ).appointment
     assert (a.provider, a.provider_contact_id) == ("Riverside Heart Associates", cardiology.id)
     assert a.location == "200 River St, Boston, MA"
-    shown = dict((r[""], r[" "]) for r in scheduling.details(a, "America/New_York"))
+    shown = dict((r[""], r[" "]) for r in agenda.details(a, "America/New_York"))
     assert shown["Provider or facility"] == "Riverside Heart Associates · (617) 555-0101"
 
 
@@ -65,7 +65,7 @@ def test_a_name_typed_by_hand_is_kept_without_a_link(s, nurse):
         s, nurse, visit(patient(s), provider="  Dr. Okafor's private practice ")
     ).appointment
     assert (a.provider, a.provider_contact_id) == ("Dr. Okafor's private practice", None)
-    shown = dict((r[""], r[" "]) for r in scheduling.details(a, "America/New_York"))
+    shown = dict((r[""], r[" "]) for r in agenda.details(a, "America/New_York"))
     assert shown["Provider or facility"] == "Dr. Okafor's private practice"
 
 

@@ -40,7 +40,7 @@ def _engine(url: str, schema: str | None):
 
 def _worker(url: str, schema: str | None, n: int, start_gate, results) -> None:
     from services.scheduling import appointments as scheduling
-    from services.scheduling.appointments import AppointmentInput, DoubleBooking
+    from services.scheduling.validation import AppointmentInput, DoubleBooking
 
     engine = _engine(url, schema)
     with Session(engine) as s:
