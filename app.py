@@ -5,16 +5,13 @@ import streamlit as st
 
 from components.shared.guard import page_setup
 from db.base import today
-from db.session import session_scope
-from services.overview import my_day as worklist
+from services.overview import actions
 
 actor = page_setup("My day")
 
 st.title(f"My day · {today():%A %d %B %Y}")
-with session_scope() as s:
-    counts = worklist.caseload_counts(s, actor)
-    sections = worklist.my_day(s, actor, today())
-    by_manager = worklist.caseload_by_manager(s)
+day = actions.my_day(actor)
+counts, sections, by_manager = day.counts, day.sections, day.by_manager
 
 left, right = st.columns(2)
 left.metric("My active patients", counts["mine"])

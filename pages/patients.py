@@ -7,14 +7,12 @@ from components.patients.register import register_view
 from components.patients.search import search_view
 from components.shared.guard import page_setup
 from db import config
-from db.session import session_scope
-from services.core import auth
+from services.core import actions
 
 actor = page_setup("Patients", "patients.read")
 region = config.load().region
 state = st.session_state
-with session_scope() as s:
-    staff = auth.staff_choices(s)
+staff = actions.staff_choices(actor)
 
 if state["_arrived"] and not state.pop("patient_open_on_arrival", False):
     state["patient_view"] = "search"  # the nav link to Patients starts at the search

@@ -7,22 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.engine import make_url
 
 from components.shared.flash import flash
 from components.shared.forms import show_field_error
 from db import config
 from db.base import today
-from db.session import dispose_all, session_scope
-from services.core import audit, backup
-from services.core.audit import Action
+from services.core import actions, audit
+from services.core.backup import BackupError
 from services.core.errors import InvalidInput
 from services.core.identity import Actor
-
-
-def _record_export(actor: Actor, what: str, rows: int = 0) -> None:
-    with session_scope() as s:
-        audit.record(s, actor, Action.EXPORT, entity=what, category="admin", detail={"rows": rows})
 
 
 def audit_report(actor: Actor) -> None:
@@ -33,20 +26,19 @@ def audit_report(actor: Actor) -> None:
     patient = c4.text_input("Patient MRN")
     action = c5.selectbox("Action", ["(any)", *audit.ACTIONS])
     try:
-        with session_scope() as s:
-            rows = audit.report(
-                s,
-                actor,
-                start=start,
-                end=end,
-                username=user.strip().lower() or None,
-                patient_mrn=patient,
-                action=None if action == "(any)" else action,
-            )
+        found = actions.audit_report(
+            actor,
+            start=start,
+            end=end,
+            username=user.strip().lower() or None,
+            patient_mrn=patient,
+            action=None if action == "(any)" else action,
+        )
     except InvalidInput as exc:
         with c4:
             show_field_error(exc.errors, "patient_mrn")
         return
+    rows, chain = found.rows, found.chain
     st.caption(f"{len(rows)} event(s), newest first; click a column heading to sort.")
     frame = pd.DataFrame(rows)
     st.dataframe(frame, hide_index=True, width="stretch")
@@ -55,12 +47,10 @@ def audit_report(actor: Actor) -> None:
         frame.to_csv(index=False).encode(),
         file_name="caredesk-audit.csv",
         mime="text/csv",
-        on_click=_record_export,
+        on_click=actions.record_export,
         args=(actor, "audit report", len(rows)),
         disabled=not rows,
     )
-    with session_scope() as s:
-        chain = audit.verify(s)
     if chain.ok:
         st.success(f"Audit chain intact ({chain.count} events).")
     else:
@@ -68,21 +58,18 @@ def audit_report(actor: Actor) -> None:
 
 
 def backups(actor: Actor) -> None:
-    settings = config.load()
     st.write(
         "A backup is a consistent copy of the database taken while CareDesk runs. "
         "Keep copies off this machine. Restore with `python manage.py restore PATH`."
     )
     if st.button("Back up now", type="primary", icon=":material/backup:"):
-        target = backup.default_backup_path(settings.data_dir, settings.database_url)
         with st.spinner("Backing up…"):
             try:
-                backup.backup(settings.database_url, target)
-            except backup.BackupError as exc:
+                target = actions.back_up_now(actor)
+            except BackupError as exc:
                 st.error(f"The backup failed: {exc}")
                 return
-        _record_export(actor, "backup")
-        st.session_state["_last_backup"] = str(target)
+        st.session_state["_last_backup"] = target
     last = st.session_state.get("_last_backup")
     if last and Path(last).is_file():
         st.success(f"Backup written to {last}")
@@ -90,23 +77,22 @@ def backups(actor: Actor) -> None:
             "Download this backup",
             Path(last).read_bytes(),
             file_name=Path(last).name,
-            on_click=_record_export,
+            on_click=actions.record_export,
             args=(actor, "backup download"),
         )
 
 
 def settings_overview(actor: Actor) -> None:
     settings = config.load()
-    url = make_url(settings.database_url).render_as_string(hide_password=True)
     rows = {
-        "Database in use": url,
+        "Database in use": actions.database_in_use(actor),
         "Mode": "TRAINING (synthetic patients)" if settings.demo_mode else "Clinic",
         "Data folder": str(settings.data_dir),
         "Sign out after idle (minutes)": str(settings.idle_minutes),
         "Phone region": settings.region,
         "Clinic time zone": settings.timezone,
         "Audit key": "set in configuration"
-        if config._get("SECRET_KEY")
+        if settings.secret_key_configured
         else "generated in the data folder",
     }
     st.table(pd.DataFrame({"Setting": list(rows), "Value": list(rows.values())}))
@@ -120,8 +106,7 @@ def settings_overview(actor: Actor) -> None:
             "database is kept and can be reopened with `python manage.py seed-demo`."
         )
         if st.button("Leave training mode and set up my clinic"):
-            settings.set_demo_mode(False)
-            dispose_all()
+            actions.leave_training_mode(actor)
             st.session_state.clear()
             flash("Training mode is off.")
             st.rerun()

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
 from components.shared.flash import flash
 from components.shared.forms import field_errors, show_field_error
 from db.models import Role
-from db.session import session_scope
-from services.core import auth
+from services.core import actions
 from services.core.errors import InvalidInput
 from services.core.identity import ROLE_LABELS, Actor
 
@@ -21,21 +22,20 @@ def _label(role: str) -> str:
 
 
 def users_admin(actor: Actor) -> None:
-    with session_scope() as s:
-        users = [
-            {
-                "id": u.id,
-                "Username": u.username,
-                "Name": u.display_name,
-                "Role": _label(u.role),
-                "Active": u.active,
-                "Locked": bool(u.locked_until),
-                "Last sign-in": f"{u.last_sign_in_at:%Y-%m-%d %H:%M} UTC"
-                if u.last_sign_in_at
-                else "never",
-            }
-            for u in auth.list_users(s)
-        ]
+    users = [
+        {
+            "id": u.id,
+            "Username": u.username,
+            "Name": u.display_name,
+            "Role": _label(u.role),
+            "Active": u.active,
+            "Locked": u.locked,
+            "Last sign-in": f"{u.last_sign_in_at:%Y-%m-%d %H:%M} UTC"
+            if u.last_sign_in_at
+            else "never",
+        }
+        for u in actions.list_users(actor)
+    ]
     st.dataframe(pd.DataFrame(users).drop(columns="id"), hide_index=True, width="stretch")
 
     left, right = st.columns(2, gap="large")
@@ -54,8 +54,7 @@ def users_admin(actor: Actor) -> None:
             show_field_error(errors, "password")
             if st.form_submit_button("Create account", type="primary"):
                 try:
-                    with session_scope() as s:
-                        auth.create_user(s, actor, username, name, role, password)
+                    actions.create_user(actor, username, name, role, password)
                 except InvalidInput as exc:
                     field_errors("new_user", exc.errors)
                 else:
@@ -80,23 +79,22 @@ def users_admin(actor: Actor) -> None:
         show_field_error(errors, "active")
         c1, c2 = st.columns(2)
         if c1.button("Save role", disabled=new_role == current):
-            _apply(lambda s: auth.change_role(s, actor, uid, new_role), "Role changed.")
+            _apply(lambda: actions.change_role(actor, uid, new_role), "Role changed.")
         label = "Deactivate" if user["Active"] else "Reactivate"
         if c2.button(label, disabled=uid == actor.id):
-            _apply(lambda s: auth.set_active(s, actor, uid, not user["Active"]), f"{label}d.")
+            _apply(lambda: actions.set_active(actor, uid, not user["Active"]), f"{label}d.")
         new_password = st.text_input("New password", type="password", key=f"pw_{uid}")
         show_field_error(errors, "password")
         if st.button("Reset password and unlock"):
             _apply(
-                lambda s: auth.reset_password(s, actor, uid, new_password),
+                lambda: actions.reset_password(actor, uid, new_password),
                 "Password reset; account unlocked.",
             )
 
 
-def _apply(change, message: str) -> None:
+def _apply(change: Callable[[], None], message: str) -> None:
     try:
-        with session_scope() as s:
-            change(s)
+        change()
     except InvalidInput as exc:
         field_errors("change_user", exc.errors)
     else:

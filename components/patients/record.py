@@ -9,12 +9,10 @@ from components.patients.form import patient_form
 from components.patients.views import open_patient
 from components.shared.flash import flash
 from components.shared.forms import field_errors, show_field_error
-from db.session import session_scope
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
-from services.overview import patient_summary as summary
-from services.patients import registry as patients
-from services.patients.registry import PatientInput
+from services.overview import actions as overview
+from services.patients import actions as patients
 
 state = st.session_state
 
@@ -22,11 +20,14 @@ state = st.session_state
 def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> None:
     can_edit = actor.can("patients.edit")
     pid = state["patient_id"]
-    with session_scope() as s:
-        p = patients.get_patient(s, actor, pid, record_view=view == "summary")
-        values, version, archived = PatientInput.from_patient(p), p.version, p.status == "archived"
-        reason, name = p.status_reason, p.display_name
-        sections = summary.patient_summary(s, actor, p) if view == "summary" else []
+    # Only the summary is a view of the record (audited); the edit form reads the details.
+    p = (
+        overview.view_patient(actor, pid)
+        if view == "summary"
+        else patients.patient_details(actor, pid)
+    )
+    values, version, archived = p.values, p.version, p.archived
+    reason, name, sections = p.status_reason, p.display_name, p.sections
     st.title("Patient")
     st.text(f"{name} · MRN {values.mrn} · born {values.birth_date}")
     st.button("← Back to search", on_click=open_patient, args=(None, "search"))
@@ -55,8 +56,7 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
         )
         if data is not None:
             try:
-                with session_scope() as s:
-                    patients.update_patient(s, actor, pid, data, state[version_key], region=region)
+                patients.update_patient(actor, pid, data, state[version_key], region=region)
             except Conflict as exc:
                 state["patient_conflict"] = {
                     "message": str(exc),
@@ -77,8 +77,7 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
             with c2.popover("Restore" if archived else "Archive"):
                 if archived:
                     if st.button("Restore this patient"):
-                        with session_scope() as s:
-                            patients.restore_patient(s, actor, pid)
+                        patients.restore_patient(actor, pid)
                         flash("Patient restored.")
                         st.rerun()
                 else:
@@ -92,8 +91,7 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
                     show_field_error(errors, "reason")
                     if st.button("Archive this patient"):
                         try:
-                            with session_scope() as s:
-                                patients.archive_patient(s, actor, pid, why)
+                            patients.archive_patient(actor, pid, why)
                         except InvalidInput as exc:
                             field_errors("archive", exc.errors)
                         else:

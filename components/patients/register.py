@@ -11,11 +11,10 @@ from components.patients.form import patient_form
 from components.patients.views import open_patient
 from components.shared.flash import flash
 from components.shared.forms import field_errors
-from db.session import session_scope
 from services.core.errors import InvalidInput
 from services.core.identity import Actor
 from services.core.text import fold
-from services.patients import registry as patients
+from services.patients import actions
 from services.patients.registry import PatientInput, PossibleDuplicate
 
 state = st.session_state
@@ -83,16 +82,12 @@ def register_form(
     state[data_key] = data  # what was typed survives a refusal
     confirmed = bool(warned) and warned["for"] == _identity(data)
     try:
-        with session_scope() as s:
-            p = patients.register_patient(
-                s, actor, data, region=region, confirmed_not_duplicate=confirmed
-            )
-            new_id, mrn = p.id, p.mrn
+        p = actions.register_patient(actor, data, region=region, confirmed_not_duplicate=confirmed)
     except PossibleDuplicate as exc:
         state[dupes_key] = {"matches": exc.matches, "for": _identity(data)}
     except InvalidInput as exc:
         field_errors(key, exc.errors)
     else:
-        flash(f"Patient registered (MRN {mrn}).")
-        open_record(new_id)
+        flash(f"Patient registered (MRN {p.mrn}).")
+        open_record(p.id)
     st.rerun()

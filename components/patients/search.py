@@ -6,9 +6,8 @@ import streamlit as st
 
 from components.patients import views
 from components.patients.views import open_patient
-from db.session import session_scope
 from services.core.identity import Actor
-from services.patients import registry as patients
+from services.patients import actions
 
 state = st.session_state
 
@@ -29,30 +28,24 @@ def search_view(actor: Actor, staff: dict[int, str]) -> None:
         )
     if state.get("patient_query") != (query, mine, archived):
         state["patient_query"], state["patient_page"] = (query, mine, archived), 1
-    with session_scope() as s:
-        found = patients.search_patients(
-            s,
-            actor,
-            query,
-            include_archived=archived,
-            page=state["patient_page"],
-            case_manager_id=actor.id if mine else None,
-        )
-        if mine and query and found.total == 0:  # not in my caseload: look clinic-wide
-            found = patients.search_patients(s, actor, query, include_archived=archived)
-            st.info("No match in your caseload; showing matches from the whole clinic.")
-        rows = [
-            {
-                "Name": p.display_name,
-                "Born": p.birth_date,
-                "MRN": p.mrn,
-                "Language": p.preferred_language,
-                "Case manager": staff.get(p.primary_case_manager_id, ""),
-                "Status": p.status,
-            }
-            for p in found.rows
-        ]
-        ids = [p.id for p in found.rows]
+    result = actions.search_patients(
+        actor, query, only_mine=mine, include_archived=archived, page=state["patient_page"]
+    )
+    found = result.found
+    if result.widened:  # not in my caseload: the matches are clinic-wide
+        st.info("No match in your caseload; showing matches from the whole clinic.")
+    rows = [
+        {
+            "Name": p.display_name,
+            "Born": p.birth_date,
+            "MRN": p.mrn,
+            "Language": p.preferred_language,
+            "Case manager": staff.get(p.primary_case_manager_id, ""),
+            "Status": p.status,
+        }
+        for p in found.rows
+    ]
+    ids = [p.id for p in found.rows]
     st.caption(
         f"{found.total} patient(s) found · page {found.page} of {found.pages} · "
         "click a row, or choose below, to open the patient"

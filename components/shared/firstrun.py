@@ -9,7 +9,7 @@ import streamlit as st
 from components.shared.forms import field_errors, show_field_error
 from db import config, migrate
 from db.session import session_scope
-from services.core import auth
+from services.core import actions, auth
 from services.core.errors import InvalidInput
 from services.core.identity import Actor
 from services.demo import seed_demo
@@ -64,8 +64,7 @@ def first_run_setup(settings: config.Settings, on_signed_in: Callable[[Actor], N
             submitted = st.form_submit_button("Create administrator", type="primary")
         if submitted:
             try:
-                with session_scope() as s:
-                    actor = auth.create_first_admin(s, username, display_name, password, again)
+                actor = actions.create_first_admin(username, display_name, password, again)
             except InvalidInput as exc:
                 field_errors("first_admin", exc.errors)
                 st.rerun()

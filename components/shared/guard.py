@@ -15,10 +15,9 @@ from components.shared.firstrun import first_run_setup
 from components.shared.flash import show_flash
 from components.shared.nav import draw_nav
 from components.shared.signin import sign_in_form
-from db import config, migrate
+from db import config
 from db.base import utcnow
-from db.session import session_scope
-from services.core import auth
+from services.core import actions
 from services.core.identity import ROLE_LABELS, Actor
 
 AUTH_KEY = "_auth"
@@ -45,8 +44,7 @@ def sign_in_as(actor: Actor) -> None:
 def sign_out(reason: str = "signed out") -> None:
     actor = current_actor()
     if actor is not None:
-        with session_scope() as s:
-            auth.sign_out(s, actor, reason)
+        actions.sign_out(actor, reason)
     st.session_state.pop(AUTH_KEY, None)
 
 
@@ -69,12 +67,10 @@ def page_setup(title: str, permission: str = "patients.read") -> Actor:
     """Set up the page and return the signed-in actor, or stop the script."""
     st.set_page_config(page_title=f"{title} · CareDesk", page_icon="🩺", layout="wide")
     settings = config.load()
-    migrate.ensure_current(settings.database_url)
+    actions.prepare_database(settings.database_url)
     if settings.demo_mode:
         st.warning(TRAINING_BANNER, icon=":material/school:")
-    with session_scope() as s:
-        has_users = auth.has_users(s)
-    if not has_users:
+    if not actions.has_users():
         st.session_state.pop(AUTH_KEY, None)
         first_run_setup(settings, on_signed_in=sign_in_as)
         st.stop()

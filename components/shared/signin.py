@@ -8,8 +8,7 @@ import streamlit as st
 
 from db import config
 from db.models import Role
-from db.session import session_scope
-from services.core import auth
+from services.core import actions
 from services.core.identity import ROLE_LABELS, Actor
 from services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
@@ -30,8 +29,7 @@ def _form(settings: config.Settings, on_signed_in: Callable[[Actor], None]) -> N
         password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        with session_scope() as s:
-            outcome = auth.sign_in(s, username, password)
+        outcome = actions.sign_in(username, password)
         if outcome.actor is None:
             st.error(outcome.message)
         else:

@@ -1,18 +1,22 @@
 """The patient registry's user actions, each in its own transaction (docs/architecture.md).
 
 Every page that lets a user pick a patient finds them through `find_patients` and shows
-the one chosen through `patient_brief`; both hand back plain values.
+the one chosen through `patient_brief`; both hand back plain values. The Patients page
+searches, registers, edits, archives and restores here; the record with its summary
+comes from services.overview.actions (it gathers every room).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-from db.models import Patient
-from db.session import read_scope
+from db.models import Patient, RecordStatus
+from db.session import read_scope, session_scope
 from services.core.identity import Actor, require
+from services.core.sections import SummarySection
 from services.patients import registry
+from services.patients.registry import PatientInput
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class PatientBrief:
     preferred_language: str | None
     interpreter_needed: bool
     status: str
+    primary_case_manager_id: int | None = None
 
     @property
     def label(self) -> str:
@@ -49,7 +54,12 @@ def brief(p: Patient) -> PatientBrief:
         preferred_language=p.preferred_language,
         interpreter_needed=bool(p.interpreter_needed),
         status=str(p.status),
+        primary_case_manager_id=p.primary_case_manager_id,
     )
+
+
+def listing(found: registry.SearchPage) -> PatientList:
+    return PatientList([brief(p) for p in found.rows], found.total, found.page, found.pages)
 
 
 def find_patients(
@@ -72,7 +82,7 @@ def find_patients(
             page=page,
             page_size=page_size,
         )
-        return PatientList([brief(p) for p in found.rows], found.total, found.page, found.pages)
+        return listing(found)
 
 
 def patient_brief(actor: Actor, patient_id: int) -> PatientBrief | None:
@@ -81,3 +91,110 @@ def patient_brief(actor: Actor, patient_id: int) -> PatientBrief | None:
     with read_scope() as s:
         p = s.get(Patient, patient_id)
         return brief(p) if p is not None else None
+
+
+# ---------------------------------------------------------------- the Patients page
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    found: PatientList
+    widened: bool  # nothing in my caseload matched, so these matches are clinic-wide
+
+
+def search_patients(
+    actor: Actor,
+    query: str = "",
+    *,
+    only_mine: bool = False,
+    include_archived: bool = False,
+    page: int = 1,
+) -> SearchResult:
+    """The Patients page's search: my caseload when asked, and the whole clinic when
+    nothing in my caseload matches what was typed."""
+    with read_scope() as s:
+        found = registry.search_patients(
+            s,
+            actor,
+            query,
+            include_archived=include_archived,
+            page=page,
+            case_manager_id=actor.id if only_mine else None,
+        )
+        widened = bool(only_mine and query and found.total == 0)
+        if widened:
+            found = registry.search_patients(s, actor, query, include_archived=include_archived)
+        return SearchResult(listing(found), widened)
+
+
+def register_patient(
+    actor: Actor,
+    data: PatientInput,
+    *,
+    region: str = "US",
+    confirmed_not_duplicate: bool = False,
+) -> PatientBrief:
+    """Register a patient; raises registry.PossibleDuplicate (plain matches) unless the
+    user confirmed this is a different person, and InvalidInput per field."""
+    with session_scope() as s:
+        p = registry.register_patient(
+            s, actor, data, region=region, confirmed_not_duplicate=confirmed_not_duplicate
+        )
+        return brief(p)
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    """One patient as the record view shows them: the form's values, the version they
+    were read at (for the stale-form check), and the summary's sections if asked for."""
+
+    id: int
+    display_name: str
+    values: PatientInput
+    version: int
+    archived: bool
+    status_reason: str | None
+    sections: list[SummarySection] = field(default_factory=list)
+
+
+def record(p: Patient, sections: list[SummarySection] | None = None) -> PatientRecord:
+    return PatientRecord(
+        id=p.id,
+        display_name=p.display_name,
+        values=PatientInput.from_patient(p),
+        version=p.version,
+        archived=p.status == RecordStatus.ARCHIVED,
+        status_reason=p.status_reason,
+        sections=list(sections or []),
+    )
+
+
+def patient_details(actor: Actor, patient_id: int) -> PatientRecord:
+    """The patient's details for the edit form, without the summary; no view is recorded."""
+    with read_scope() as s:
+        return record(registry.get_patient(s, actor, patient_id, record_view=False))
+
+
+def update_patient(
+    actor: Actor,
+    patient_id: int,
+    data: PatientInput,
+    expected_version: int,
+    *,
+    region: str = "US",
+) -> None:
+    """Save an edit made on `expected_version`; raises Conflict (both versions, plain) if
+    someone saved since, InvalidInput per field."""
+    with session_scope() as s:
+        registry.update_patient(s, actor, patient_id, data, expected_version, region=region)
+
+
+def archive_patient(actor: Actor, patient_id: int, reason: str) -> None:
+    """Archive (never delete); raises InvalidInput (field `reason`)."""
+    with session_scope() as s:
+        registry.archive_patient(s, actor, patient_id, reason)
+
+
+def restore_patient(actor: Actor, patient_id: int) -> None:
+    with session_scope() as s:
+        registry.restore_patient(s, actor, patient_id)
