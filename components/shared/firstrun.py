@@ -7,28 +7,18 @@ from collections.abc import Callable
 import streamlit as st
 
 from components.shared.forms import field_errors, show_field_error
-from db import config, migrate
-from db.session import session_scope
+from db import config
 from services.core import actions, auth
 from services.core.errors import InvalidInput
 from services.core.identity import Actor
-from services.demo import seed_demo
-
-DEMO_FIRST_RUN_PATIENTS = 150
+from services.demo import actions as demo
 
 
-def _start_demo(settings: config.Settings) -> None:
+def _start_demo() -> None:
     bar = st.progress(0.0, text="Creating the training database…")
-    url = settings.demo_database_url
-    migrate.ensure_current(url)
-    with session_scope(url) as s:
-        if not auth.has_users(s):
-            seed_demo(
-                s,
-                patients=DEMO_FIRST_RUN_PATIENTS,
-                progress=lambda f, label: bar.progress(f, text=f"Creating demo data: {label}…"),
-            )
-    settings.set_demo_mode(True)
+    demo.start_training_database(
+        progress=lambda f, label: bar.progress(f, text=f"Creating demo data: {label}…")
+    )
     st.rerun()
 
 
@@ -43,7 +33,7 @@ def first_run_setup(settings: config.Settings, on_signed_in: Callable[[Actor], N
             "Good for trying CareDesk out and for training sessions. Your clinic's database stays empty."
         )
         if st.button("Explore with demo data", type="primary", icon=":material/school:"):
-            _start_demo(settings)
+            _start_demo()
     with clinic, st.container(border=True):
         st.subheader("Set up for my clinic")
         st.write("Create the first administrator account. You can add your colleagues afterwards.")
