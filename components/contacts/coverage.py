@@ -9,7 +9,8 @@ from components.contacts.common import attempt, pending_prompts, pick, table
 from components.shared.forms import field_errors, show_field_error
 from db.base import today
 from services.contacts import actions as act
-from services.contacts.coverage import ORDERS, CoverageInput, PriorAuthInput
+from services.contacts.coverage import ORDERS, CoverageInput
+from services.contacts.prior_auths import PriorAuthInput
 from services.core.identity import Actor
 
 state = st.session_state

@@ -10,7 +10,7 @@ from components.contacts.forms import communication_form
 from components.shared.forms import field_errors, show_field_error
 from services.contacts import actions as act
 from services.contacts.communications import CommunicationInput
-from services.contacts.referrals import OPEN
+from services.contacts.referral_status import OPEN
 from services.core.identity import Actor
 
 state = st.session_state

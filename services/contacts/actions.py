@@ -12,10 +12,20 @@ from datetime import date
 from db import config
 from db.base import today, utcnow
 from db.session import session_scope
-from services.contacts import communications, coverage, directory, family, referrals
-from services.contacts.coverage import CoverageInput, PriorAuthInput
+from services.contacts import (
+    communications,
+    coverage,
+    directory,
+    directory_export,
+    directory_search,
+    family,
+    prior_auths,
+    referrals,
+)
+from services.contacts.coverage import CoverageInput
 from services.contacts.directory import OrgInput, PersonInput
 from services.contacts.directory_import import apply_import, preview_import
+from services.contacts.prior_auths import PriorAuthInput
 from services.core.contact_data import display_phone
 from services.core.identity import Actor
 from services.patients import registry as patients
@@ -24,9 +34,9 @@ from services.scheduling import providers
 
 def search_directory(actor: Actor, query: str, **kw) -> dict:
     with session_scope() as s:
-        found = directory.search_organizations(s, actor, query, **kw)
+        found = directory_search.search_organizations(s, actor, query, **kw)
         return {
-            "rows": directory.org_rows(found.rows),
+            "rows": directory_search.org_rows(found.rows),
             "total": found.total,
             "page": found.page,
             "pages": found.pages,
@@ -98,14 +108,14 @@ def add_person(actor: Actor, org_id: int, data: PersonInput, region: str) -> Non
 def export(actor: Actor, fmt: str) -> bytes:
     with session_scope() as s:
         if fmt == "xlsx":
-            return directory.export_xlsx(s, actor)
-        return directory.export_csv(s, actor).encode("utf-8")
+            return directory_export.export_xlsx(s, actor)
+        return directory_export.export_csv(s, actor).encode("utf-8")
 
 
 def org_options(actor: Actor, query: str, org_type: str | None = None) -> dict[int, str]:
     """Up to 25 active organizations matching the words, for a picker."""
     with session_scope() as s:
-        found = directory.search_organizations(s, actor, query, org_type=org_type)
+        found = directory_search.search_organizations(s, actor, query, org_type=org_type)
         return {o.id: f"{o.name} ({o.org_type})" for o in found.rows}
 
 
@@ -139,7 +149,7 @@ def patient_contacts(actor: Actor, patient_id: int) -> dict:
         p = patients.get_patient(s, actor, patient_id)
         people = family.family_of(s, actor, patient_id)
         covs = coverage.coverages_of(s, actor, patient_id)
-        pas = coverage.prior_auths_of(s, actor, patient_id)
+        pas = prior_auths.prior_auths_of(s, actor, patient_id)
         refs = referrals.referrals_of(s, actor, patient_id)
         comms = communications.communications(s, actor, patient_id=patient_id, limit=50)
         return {
@@ -148,8 +158,8 @@ def patient_contacts(actor: Actor, patient_id: int) -> dict:
             "family": family.family_rows(people, on),
             "coverage": coverage.coverage_rows(covs, on),
             "prior_auths": [
-                r | {"next": sorted(str(x) for x in coverage.PA_TRANSITIONS[pa.status])}
-                for r, pa in zip(coverage.prior_auth_rows(pas, on), pas, strict=True)
+                r | {"next": sorted(str(x) for x in prior_auths.PA_TRANSITIONS[pa.status])}
+                for r, pa in zip(prior_auths.prior_auth_rows(pas, on), pas, strict=True)
             ],
             "referrals": [
                 r | {"next": referrals.allowed_next(ref.status), "version": ref.version}
@@ -195,28 +205,28 @@ def end_coverage(actor, coverage_id, end_on, version):
 
 def prior_auth_for_edit(actor, pa_id) -> tuple[PriorAuthInput, int]:
     with session_scope() as s:
-        pa = coverage.get_prior_auth(s, actor, pa_id)
-        return coverage.prior_auth_input(pa), pa.version
+        pa = prior_auths.get_prior_auth(s, actor, pa_id)
+        return prior_auths.prior_auth_input(pa), pa.version
 
 
 def correct_prior_auth(actor, pa_id, data, version):
     with session_scope() as s:
-        coverage.correct_prior_auth(s, actor, pa_id, data, version)
+        prior_auths.correct_prior_auth(s, actor, pa_id, data, version)
 
 
 def request_prior_auth(actor, coverage_id, data):
     with session_scope() as s:
-        coverage.request_prior_auth(s, actor, coverage_id, data)
+        prior_auths.request_prior_auth(s, actor, coverage_id, data)
 
 
 def set_prior_auth(actor, pa_id, status, **kw):
     with session_scope() as s:
-        coverage.set_prior_auth_status(s, actor, pa_id, status, **kw)
+        prior_auths.set_prior_auth_status(s, actor, pa_id, status, **kw)
 
 
 def insurer_options(actor) -> dict[int, str]:
     with session_scope() as s:
-        return directory.organization_choices(s, "insurer", limit=500)
+        return directory_search.organization_choices(s, "insurer", limit=500)
 
 
 def create_referral(actor, patient_id, data, *, send, acknowledged_consent) -> int:
