@@ -8,42 +8,46 @@ import streamlit as st
 from components.contacts.common import attempt, pending_prompts, pick, table
 from components.shared.forms import field_errors, show_field_error
 from db.base import today
-from services.contacts import actions as act
-from services.contacts.coverage import ORDERS, CoverageInput, PriorAuthInput
+from services.contacts.actions import insurance
+from services.contacts.actions.patient import PatientContacts
+from services.contacts.coverage import ORDERS, CoverageInput
+from services.contacts.prior_auths import PriorAuthInput
 from services.core.identity import Actor
 
 state = st.session_state
 
 
-def coverage_section(actor: Actor, pid: int, d: dict) -> None:
-    table(d["coverage"]) if d["coverage"] else st.caption("No insurance recorded.")
+def coverage_section(actor: Actor, pid: int, d: PatientContacts) -> None:
+    table(d.coverage) if d.coverage else st.caption("No insurance recorded.")
     st.subheader("Prior authorisations")
-    soon = [r for r in d["prior_auths"] if r["Check"]]
+    soon = [r for r in d.prior_auths if r["Check"]]
     if soon:
         st.warning(f"{len(soon)} prior authorisation(s) expire within 14 days: ask for renewal.")
-    table(d["prior_auths"]) if d["prior_auths"] else st.caption("No prior authorisations.")
+    table(d.prior_auths) if d.prior_auths else st.caption("No prior authorisations.")
     if not actor.can("referrals.edit"):
         return
-    insurers = act.insurer_options(actor)
+    insurers = insurance.insurer_options(actor)
     with st.expander("Add insurance coverage"):
         fresh = CoverageInput(start_on=today())
         data = coverage_form(
             "coverage_form", fresh, field_errors("coverage"), insurers, "Add coverage"
         )
         if data:
-            attempt("coverage", lambda _a: act.add_coverage(actor, pid, data), "Coverage added.")
-    if d["coverage"]:
+            attempt(
+                "coverage", lambda _a: insurance.add_coverage(actor, pid, data), "Coverage added."
+            )
+    if d.coverage:
         with st.expander("Correct or end a coverage"):
-            _correct_coverage(actor, d["coverage"], insurers)
+            _correct_coverage(actor, d.coverage, insurers)
         with st.expander("Request a prior authorisation"):
-            _request_prior_auth(actor, d["coverage"])
-    movable = [r for r in d["prior_auths"] if r["next"]]
+            _request_prior_auth(actor, d.coverage)
+    movable = [r for r in d.prior_auths if r["next"]]
     if movable:
         with st.expander("Record a payer decision or status"):
             _prior_auth_status(actor, movable)
-    if d["prior_auths"]:
+    if d.prior_auths:
         with st.expander("Correct a prior authorisation"):
-            _correct_prior_auth(actor, d["prior_auths"])
+            _correct_prior_auth(actor, d.prior_auths)
 
 
 def coverage_form(
@@ -105,7 +109,7 @@ def _correct_coverage(actor: Actor, rows: list[dict], insurers: dict[int, str]) 
     pending_prompts("cov_end")
     covs = {r["id"]: f"{r['Order']}: {r['Payer']} · {r['Plan']}" for r in rows}
     cov_id = pick("Coverage", covs, key="cov_edit_pick")
-    saved, saved_version, payer = act.coverage_for_edit(actor, cov_id)
+    saved, saved_version, payer = insurance.coverage_for_edit(actor, cov_id)
     values, version, key = _opened("cov", cov_id, saved, saved_version)
     choices = insurers | {k: v for k, v in payer.items() if k not in insurers}
     data = coverage_form(key, values, field_errors("cov_edit"), choices, "Save corrections")
@@ -113,7 +117,7 @@ def _correct_coverage(actor: Actor, rows: list[dict], insurers: dict[int, str]) 
         attempt(
             "cov_edit",
             lambda _a: _saved(
-                "cov", cov_id, lambda: act.correct_coverage(actor, cov_id, data, version)
+                "cov", cov_id, lambda: insurance.correct_coverage(actor, cov_id, data, version)
             ),
             "Coverage corrected.",
         )
@@ -124,7 +128,7 @@ def _correct_coverage(actor: Actor, rows: list[dict], insurers: dict[int, str]) 
         attempt(
             "cov_end",
             lambda _a: _saved(
-                "cov", cov_id, lambda: act.end_coverage(actor, cov_id, ends, version)
+                "cov", cov_id, lambda: insurance.end_coverage(actor, cov_id, ends, version)
             ),
             "Coverage ended.",
         )
@@ -153,7 +157,7 @@ def _request_prior_auth(actor: Actor, rows: list[dict]) -> None:
         if st.form_submit_button("Save request", type="primary"):
             attempt(
                 "pa",
-                lambda _a: act.request_prior_auth(actor, cov, data),
+                lambda _a: insurance.request_prior_auth(actor, cov, data),
                 "Prior authorisation saved.",
             )
 
@@ -162,7 +166,7 @@ def _correct_prior_auth(actor: Actor, rows: list[dict]) -> None:
     pending_prompts("pa_edit")
     pas = {r["id"]: f"{r['Service']} ({r['Status']}, {r['Requested']})" for r in rows}
     pa_id = pick("Authorisation", pas, key="pa_edit_pick")
-    saved, saved_version = act.prior_auth_for_edit(actor, pa_id)
+    saved, saved_version = insurance.prior_auth_for_edit(actor, pa_id)
     values, version, key = _opened("pa", pa_id, saved, saved_version)
     with st.form(key):
         data = _prior_auth_fields(values, field_errors("pa_edit"))
@@ -170,7 +174,7 @@ def _correct_prior_auth(actor: Actor, rows: list[dict]) -> None:
             attempt(
                 "pa_edit",
                 lambda _a: _saved(
-                    "pa", pa_id, lambda: act.correct_prior_auth(actor, pa_id, data, version)
+                    "pa", pa_id, lambda: insurance.correct_prior_auth(actor, pa_id, data, version)
                 ),
                 "Prior authorisation corrected.",
             )
@@ -198,7 +202,7 @@ def _prior_auth_status(actor: Actor, movable: list[dict]) -> None:
         if st.form_submit_button("Save status"):
             attempt(
                 "pa_status",
-                lambda _a: _saved("pa", pa_id, lambda: act.set_prior_auth(
+                lambda _a: _saved("pa", pa_id, lambda: insurance.set_prior_auth(
                     actor, pa_id, status, decision_on=decided,
                     approved_units=int(units) or None, expires_on=expires,
                     reference_number=ref or None,

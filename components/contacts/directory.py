@@ -10,7 +10,8 @@ from components.contacts.forms import ORG_LABELS, communication_form, org_form, 
 from components.shared.flash import flash
 from components.shared.forms import field_errors, show_field_error
 from components.shared.text import esc, show_table
-from services.contacts import actions as act
+from services.contacts.actions import communications as calls
+from services.contacts.actions import directory as directory_actions
 from services.contacts.communications import CommunicationInput
 from services.contacts.directory import ORG_TYPES, OrgInput
 from services.core.errors import Conflict, InvalidInput
@@ -46,7 +47,7 @@ def _search(actor: Actor) -> None:
     signature = (query, org_type, stale, archived)
     if state.get("dir_query") != signature:
         state["dir_query"], state["dir_page"] = signature, 1
-    found = act.search_directory(
+    found = directory_actions.search_directory(
         actor,
         query,
         org_type=None if org_type == "any type" else org_type,
@@ -54,8 +55,8 @@ def _search(actor: Actor) -> None:
         include_archived=archived,
         page=state["dir_page"],
     )
-    st.caption(f"{found['total']:,} organization(s) · page {found['page']} of {found['pages']}")
-    rows = found["rows"]
+    st.caption(f"{found.total:,} organization(s) · page {found.page} of {found.pages}")
+    rows = found.rows
     if rows:
         table(rows)
         choice = pick(
@@ -67,7 +68,7 @@ def _search(actor: Actor) -> None:
         if choice is not None:
             open_org(choice)
             st.rerun()
-    pager("dir", found["page"], found["pages"])
+    pager("dir", found.page, found.pages)
     c1, c2 = st.columns([1, 3])
     if actor.can("contacts.edit"):
         c1.button(
@@ -83,7 +84,7 @@ def _search(actor: Actor) -> None:
         ):
             if st.button(f"Prepare {label} file", key=f"prep_{fmt}"):
                 with st.spinner("Preparing the export..."):
-                    state[f"export_{fmt}"] = act.export(actor, fmt)
+                    state[f"export_{fmt}"] = directory_actions.export(actor, fmt)
             if state.get(f"export_{fmt}"):
                 st.download_button(
                     f"Download {label}",
@@ -98,9 +99,9 @@ def _edit(actor: Actor, region: str, org_id: int | None) -> None:
     st.button("← Back", on_click=open_org, args=(org_id, "detail" if org_id else "search"))
     values, version = OrgInput(), None
     if org_id:
-        detail = act.org_detail(actor, org_id, region)
-        values = detail["input"]
-        version = state.setdefault(f"org_version_{org_id}", detail["version"])
+        detail = directory_actions.org_detail(actor, org_id, region)
+        values = detail.values
+        version = state.setdefault(f"org_version_{org_id}", detail.version)
         conflict = state.get("org_conflict")
         if conflict:
             st.error(esc(conflict["message"]))
@@ -116,7 +117,7 @@ def _edit(actor: Actor, region: str, org_id: int | None) -> None:
                 )
             )
             if st.button("Start again from the saved version"):
-                state[f"org_version_{org_id}"] = detail["version"]
+                state[f"org_version_{org_id}"] = detail.version
                 state.pop("org_conflict")
                 st.rerun()
     st.subheader("Edit organization" if org_id else "Add an organization")
@@ -125,7 +126,7 @@ def _edit(actor: Actor, region: str, org_id: int | None) -> None:
     if data is None:
         return
     try:
-        new_id = act.save_org(actor, data, region, org_id, version)
+        new_id = directory_actions.save_org(actor, data, region, org_id, version)
     except InvalidInput as exc:
         field_errors("org", exc.errors)
     except Conflict as exc:
@@ -138,27 +139,27 @@ def _edit(actor: Actor, region: str, org_id: int | None) -> None:
 
 
 def _detail(actor: Actor, region: str, org_id: int) -> None:
-    d = act.org_detail(actor, org_id, region)
+    d = directory_actions.org_detail(actor, org_id, region)
     st.button("← Back to search", on_click=open_org, args=(None, "search"))
     st.subheader("Organization")
-    st.text(d["name"])
-    if d["status"] == "archived":
+    st.text(d.name)
+    if d.status == "archived":
         st.warning(
             "Archived: kept because referrals, calls, insurance or appointments point at it."
         )
-        st.text(f"Reason: {d['status_reason']}")
-    if d["stale"]:
+        st.text(f"Reason: {d.status_reason}")
+    if d.stale:
         st.warning(
             "Not verified in the last 12 months: check the details before relying on them.",
             icon=":material/update:",
         )
-    if not d["reachable"]:
+    if not d.reachable:
         st.error("No phone, fax or e-mail: referrals to this organization are refused.")
     show_table(
         pd.DataFrame(
             {
-                "": [ORG_LABELS[k] for k in d["shown"]],
-                "Value": ["" if v in (None, "") else str(v) for v in d["shown"].values()],
+                "": [ORG_LABELS[k] for k in d.shown],
+                "Value": ["" if v in (None, "") else str(v) for v in d.shown.values()],
             }
         )
     )
@@ -167,13 +168,13 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
         c1, c2, c3 = st.columns([1, 1, 3])
         c1.button("Edit", type="primary", on_click=open_org, args=(org_id, "edit"))
         if c2.button("Verified today", help="The details were checked with the organization"):
-            act.mark_verified(actor, org_id)
+            directory_actions.mark_verified(actor, org_id)
             flash("Marked as verified today.")
             st.rerun()
-        with c3.popover("Restore" if d["status"] == "archived" else "Remove"):
-            if d["status"] == "archived":
+        with c3.popover("Restore" if d.status == "archived" else "Remove"):
+            if d.status == "archived":
                 if st.button("Restore this organization"):
-                    act.restore_org(actor, org_id)
+                    directory_actions.restore_org(actor, org_id)
                     flash("Organization restored.")
                     st.rerun()
             else:
@@ -186,7 +187,7 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
                 show_field_error(errors, "reason")
                 if st.button("Remove"):
                     try:
-                        outcome = act.remove_org(actor, org_id, why)
+                        outcome = directory_actions.remove_org(actor, org_id, why)
                     except InvalidInput as exc:
                         field_errors("remove_org", exc.errors)
                     else:
@@ -194,7 +195,7 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
                         open_org(None, "search")
                     st.rerun()
     st.subheader("People")
-    table(d["people"]) if d["people"] else st.caption("No contact people recorded.")
+    table(d.people) if d.people else st.caption("No contact people recorded.")
     if editor:
         with st.expander("Add a person"):
             errors = field_errors("person")
@@ -202,21 +203,21 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
             if person is not None:
                 attempt(
                     "person",
-                    lambda _ack: act.add_person(actor, org_id, person, region),
+                    lambda _ack: directory_actions.add_person(actor, org_id, person, region),
                     "Person added.",
                 )
     st.subheader("Coming up with them")
-    if d["coming_up"]:
-        table(d["coming_up"])
+    if d.coming_up:
+        table(d.coming_up)
     else:
         st.caption("No appointments or rides booked with them in the next 60 days.")
     st.subheader("Communication log")
-    table(d["communications"]) if d["communications"] else st.caption("Nothing logged yet.")
+    table(d.communications) if d.communications else st.caption("Nothing logged yet.")
     if editor:
         with st.expander("Log a call, e-mail or visit"):
             pending_prompts("org_comm")
-            people = {p["id"]: f"{p['Name']} ({p['Role']})" for p in d["people"]}
-            choices = {"organization": {org_id: d["name"]}}
+            people = {p["id"]: f"{p['Name']} ({p['Role']})" for p in d.people}
+            choices = {"organization": {org_id: d.name}}
             if people:
                 choices["contact person"] = people
             data = communication_form(
@@ -228,6 +229,6 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
             if data is not None:
                 attempt(
                     "org_comm",
-                    lambda ack: act.log_communication(actor, data, acknowledged_consent=ack),
+                    lambda ack: calls.log_communication(actor, data, acknowledged_consent=ack),
                     "Communication logged.",
                 )

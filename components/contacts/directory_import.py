@@ -7,7 +7,7 @@ import streamlit as st
 from components.contacts.common import table
 from components.shared.flash import flash
 from components.shared.text import esc
-from services.contacts import actions as act
+from services.contacts.actions import directory as directory_actions
 from services.contacts.directory_import import template_csv
 from services.core.errors import InvalidInput
 from services.core.identity import Actor
@@ -34,7 +34,7 @@ def import_view(actor: Actor, region: str) -> None:
         return
     content = upload.getvalue()
     try:
-        preview = act.preview(actor, content, duplicates, region)
+        preview = directory_actions.preview(actor, content, duplicates, region)
     except InvalidInput as exc:
         st.error(esc(exc.errors.get("file", str(exc))))
         return
@@ -63,7 +63,7 @@ def import_view(actor: Actor, region: str) -> None:
     good = len(preview.rows) - preview.count("error")
     if st.button(f"Import {good} row(s)", type="primary", disabled=good == 0):
         bar = st.progress(0.0, "Importing...")
-        result = act.run_import(
+        result = directory_actions.run_import(
             actor, content, duplicates, region, progress=lambda f: bar.progress(f, "Importing...")
         )
         flash(

@@ -12,11 +12,16 @@ from components.contacts.forms import communication_form
 from components.contacts.referrals import move_referral_form
 from components.shared.forms import field_errors, show_field_error
 from db.base import today
-from services.contacts import actions as act
+from services.contacts.actions import communications as calls
+from services.contacts.actions import directory as directory_actions
+from services.contacts.actions import patient as patient_actions
+from services.contacts.actions import referrals as referral_actions
+from services.contacts.actions.patient import PatientContacts
 from services.contacts.communications import CommunicationInput
 from services.contacts.family import RELATIONSHIPS, SCOPES, ConsentInput, RelatedPersonInput
 from services.contacts.referrals import REASON_KINDS, URGENCIES, ReferralInput
 from services.core.identity import Actor
+from services.patients import actions as patients
 
 state = st.session_state
 
@@ -24,7 +29,7 @@ state = st.session_state
 def patient_view(actor: Actor, region: str) -> None:
     query = st.text_input("Find a patient", placeholder="Name, date of birth or MRN")
     if query:
-        found = act.find_patients(actor, query)
+        found = {p.id: p.label for p in patients.find_patients(actor, query).rows}
         if not found:
             st.caption("No patient matches.")
         choice = pick("Patient", found, index=None, placeholder="Choose the patient")
@@ -34,18 +39,18 @@ def patient_view(actor: Actor, region: str) -> None:
     if not pid:
         st.caption("Find a patient to see their family, insurance, referrals and calls.")
         return
-    d = act.patient_contacts(actor, pid)
+    d = patient_actions.patient_contacts(actor, pid)
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
-    c1.text(f"{d['name']} · MRN {d['mrn']}")
+    c1.text(f"{d.name} · MRN {d.mrn}")
     with c2.popover("FHIR export"):
         st.caption("Family, referrals and the organizations referred to, as a FHIR R5 Bundle.")
         if st.button("Prepare FHIR file", key="prep_fhir"):
-            state["fhir_export"] = (pid, act.fhir_bundle(actor, pid))
+            state["fhir_export"] = (pid, patient_actions.fhir_bundle(actor, pid))
         if state.get("fhir_export", (None,))[0] == pid:
             st.download_button(
                 "Download FHIR JSON",
                 state["fhir_export"][1],
-                file_name=f"contacts-{d['mrn']}.json",
+                file_name=f"contacts-{d.mrn}.json",
                 mime="application/fhir+json",
             )
     tabs = st.tabs(
@@ -66,9 +71,9 @@ def patient_view(actor: Actor, region: str) -> None:
         _log(actor, pid, d)
 
 
-def _family(actor, region, pid, d) -> None:
-    table(d["family"]) if d["family"] else st.caption("No family members or caregivers recorded.")
-    missing = [r["Name"] for r in d["family"] if not r["Consent to share"].startswith("yes")]
+def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
+    table(d.family) if d.family else st.caption("No family members or caregivers recorded.")
+    missing = [r["Name"] for r in d.family if not r["Consent to share"].startswith("yes")]
     if missing:
         st.warning(
             "No current consent to share health information with some family members. "
@@ -111,13 +116,13 @@ def _family(actor, region, pid, d) -> None:
                 )
                 attempt(
                     "family",
-                    lambda _a: act.add_family(actor, pid, data, region),
+                    lambda _a: patient_actions.add_family(actor, pid, data, region),
                     "Family member added.",
                 )
-    if d["family"]:
+    if d.family:
         with st.expander("Record consent to share (signed authorisation)"):
             errors = field_errors("consent")
-            people = {r["id"]: r["Name"] for r in d["family"]}
+            people = {r["id"]: r["Name"] for r in d.family}
             with st.form("consent_form"):
                 who = pick("Family member", people)
                 scope = st.selectbox("What may be shared", SCOPES)
@@ -135,21 +140,23 @@ def _family(actor, region, pid, d) -> None:
                 if st.form_submit_button("Record consent", type="primary"):
                     data = ConsentInput(scope, given, expires, doc)
                     attempt(
-                        "consent", lambda _a: act.add_consent(actor, who, data), "Consent recorded."
+                        "consent",
+                        lambda _a: patient_actions.add_consent(actor, who, data),
+                        "Consent recorded.",
                     )
 
 
-def _referrals(actor, pid, d) -> None:
-    table(d["referrals"]) if d["referrals"] else st.caption("No referrals yet.")
+def _referrals(actor: Actor, pid: int, d: PatientContacts) -> None:
+    table(d.referrals) if d.referrals else st.caption("No referrals yet.")
     if not actor.can("referrals.edit"):
         return
-    with st.expander("New referral", expanded=not d["referrals"]):
+    with st.expander("New referral", expanded=not d.referrals):
         pending_prompts("referral")
         errors = field_errors("referral")
         find = st.text_input(
             "Find the organization", key="ref_org_query", placeholder="Name, service or type"
         )
-        orgs = act.org_options(actor, find) if find else {}
+        orgs = directory_actions.org_options(actor, find) if find else {}
         with st.form("referral_form"):
             org = pick("Refer to", orgs, index=None, placeholder="Search above, then choose")
             show_field_error(errors, "organization_id")
@@ -181,31 +188,31 @@ def _referrals(actor, pid, d) -> None:
                 )
                 attempt(
                     "referral",
-                    lambda ack: act.create_referral(
+                    lambda ack: referral_actions.create_referral(
                         actor, pid, data, send=send, acknowledged_consent=ack
                     ),
                     "Referral sent." if send else "Draft saved.",
                 )
-    open_refs = [r for r in d["referrals"] if r["next"]]
+    open_refs = [r for r in d.referrals if r["next"]]
     if open_refs:
         with st.expander("Move a referral along"):
             move_referral_form(actor, open_refs, "pt")
 
 
-def _log(actor, pid, d) -> None:
-    table(d["communications"]) if d["communications"] else st.caption("Nothing logged yet.")
+def _log(actor: Actor, pid: int, d: PatientContacts) -> None:
+    table(d.communications) if d.communications else st.caption("Nothing logged yet.")
     if not actor.can("contacts.edit"):
         return
-    with st.expander("Log a call, e-mail or visit", expanded=not d["communications"]):
+    with st.expander("Log a call, e-mail or visit", expanded=not d.communications):
         pending_prompts("pt_comm")
-        choices = {"patient": {pid: d["name"]}}
-        fam = {r["id"]: f"{r['Name']} ({r['Relationship']})" for r in d["family"]}
+        choices = {"patient": {pid: d.name}}
+        fam = {r["id"]: f"{r['Name']} ({r['Relationship']})" for r in d.family}
         if fam:
             choices["family member"] = fam
-        refs = {r["id"]: r["To"] for r in d["referrals"]}
+        refs = {r["id"]: r["To"] for r in d.referrals}
         find = st.text_input("Organization (search)", key="pt_comm_org_query")
         if find:
-            choices["organization"] = act.org_options(actor, find)
+            choices["organization"] = directory_actions.org_options(actor, find)
         referral = pick(
             "About referral (optional)",
             refs,
@@ -223,6 +230,6 @@ def _log(actor, pid, d) -> None:
         if data is not None:
             attempt(
                 "pt_comm",
-                lambda ack: act.log_communication(actor, data, acknowledged_consent=ack),
+                lambda ack: calls.log_communication(actor, data, acknowledged_consent=ack),
                 "Communication logged.",
             )

@@ -8,9 +8,10 @@ import streamlit as st
 from components.contacts.common import attempt, pending_prompts, pick, table
 from components.contacts.forms import communication_form
 from components.shared.forms import field_errors, show_field_error
-from services.contacts import actions as act
+from services.contacts.actions import communications as calls
+from services.contacts.actions import referrals as referral_actions
 from services.contacts.communications import CommunicationInput
-from services.contacts.referrals import OPEN
+from services.contacts.referral_status import OPEN
 from services.core.identity import Actor
 
 state = st.session_state
@@ -33,7 +34,7 @@ def move_referral_form(actor: Actor, refs: list[dict], key: str) -> None:
         if st.form_submit_button("Save status", type="primary"):
             attempt(
                 f"{key}_move",
-                lambda ack: act.move_referral(
+                lambda ack: referral_actions.move_referral(
                     actor,
                     ref_id,
                     status,
@@ -48,7 +49,7 @@ def move_referral_form(actor: Actor, refs: list[dict], key: str) -> None:
 
 def board_view(actor: Actor) -> None:
     mine = st.toggle("Only my referrals", value=actor.role in ("nurse", "social_worker"))
-    grouped = act.referral_board(actor, mine)
+    grouped = referral_actions.referral_board(actor, mine)
     counts = {k: len(v) for k, v in grouped.items()}
     st.caption(f"{sum(counts.values())} open referral(s)")
     st.bar_chart(
@@ -73,37 +74,37 @@ def board_view(actor: Actor) -> None:
     ref_id = pick("Referral", labels, index=None, key="board_open", placeholder="Choose a referral")
     if ref_id is None:
         return
-    d = act.referral_detail(actor, ref_id)
-    st.text(f"{d['org']} · {d['service']} · {d['status']}")
-    table(d["history"])
-    if d["communications"]:
-        table(d["communications"])
+    d = referral_actions.referral_detail(actor, ref_id)
+    st.text(f"{d.org} · {d.service} · {d.status}")
+    table(d.history)
+    if d.communications:
+        table(d.communications)
     if actor.can("contacts.edit"):
         with st.expander("Log a call or message about this referral"):
             pending_prompts("board_comm")
             data = communication_form(
                 "board_comm_form",
                 field_errors("board_comm"),
-                with_choices={"organization": {d["org_id"]: d["org"]}},
-                base=CommunicationInput(referral_id=d["id"], organization_id=d["org_id"]),
+                with_choices={"organization": {d.org_id: d.org}},
+                base=CommunicationInput(referral_id=d.id, organization_id=d.org_id),
             )
             if data is not None:
                 attempt(
                     "board_comm",
-                    lambda ack: act.log_communication(actor, data, acknowledged_consent=ack),
+                    lambda ack: calls.log_communication(actor, data, acknowledged_consent=ack),
                     "Communication logged.",
                 )
-    if actor.can("referrals.edit") and d["next"]:
+    if actor.can("referrals.edit") and d.next:
         move_referral_form(
             actor,
             [
                 {
-                    "id": d["id"],
-                    "To": d["org"],
-                    "Service": d["service"],
-                    "Status": d["status"],
-                    "next": d["next"],
-                    "version": d["version"],
+                    "id": d.id,
+                    "To": d.org,
+                    "Service": d.service,
+                    "Status": d.status,
+                    "next": d.next,
+                    "version": d.version,
                 }
             ],
             "board",

@@ -1,13 +1,15 @@
-"""The agency directory: organizations and the people in them; search, archive, export."""
+"""The agency directory: organizations and the people in them; add, correct, verify, archive.
+
+Finding entries is in directory_search, the file export in directory_export, the CSV
+import in directory_import.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from db.base import today, utcnow
@@ -30,7 +32,6 @@ from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
 from services.core.text import fold
 
-PAGE_SIZE = 25
 STALE_AFTER = timedelta(days=365)  # entries not verified for 12 months are flagged
 ORG_TYPES = [t.value for t in OrgType]
 CONTACT_METHODS = [m.value for m in ContactMethod]
@@ -89,18 +90,6 @@ class PersonInput:
     phone: str = ""
     email: str = ""
     preferred_method: str = ""
-
-
-@dataclass(frozen=True)
-class OrgPage:
-    rows: list[Organization]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
 
 
 def is_stale(org: Organization, on: date | None = None) -> bool:
@@ -331,84 +320,6 @@ def restore_organization(s: Session, actor: Actor, org_id: int) -> Organization:
     return org
 
 
-def search_organizations(
-    s: Session,
-    actor: Actor,
-    query: str = "",
-    *,
-    org_type: str | None = None,
-    include_archived: bool = False,
-    stale_only: bool = False,
-    page: int = 1,
-    page_size: int = PAGE_SIZE,
-    on: date | None = None,
-) -> OrgPage:
-    """Every word must appear in the name, type or services (accent/case-insensitive)."""
-    require(actor, "patients.read")
-    conditions = []
-    if not include_archived:
-        conditions.append(Organization.status == RecordStatus.ACTIVE)
-    if org_type:
-        conditions.append(Organization.org_type == org_type)
-    if stale_only:
-        cutoff = (on or today()) - STALE_AFTER
-        conditions.append(
-            Organization.last_verified_on.is_(None) | (Organization.last_verified_on < cutoff)
-        )
-    for token in fold(query).split():
-        conditions.append(Organization.search_text.contains(token, autoescape=True))
-    where = and_(True, *conditions)
-    total = s.scalar(select(func.count(Organization.id)).where(where)) or 0
-    page = max(1, min(page, max(1, -(-total // page_size))))
-    rows = s.scalars(
-        select(Organization)
-        .where(where)
-        .order_by(Organization.name_key, Organization.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
-    return OrgPage(rows=list(rows), total=total, page=page, page_size=page_size)
-
-
-def organization_choices(
-    s: Session, org_type: str | None = None, *, reachable_only: bool = False, limit: int = 5000
-) -> dict[int, str]:
-    """id -> "Name (type)" for pickers; active entries only."""
-    stmt = select(Organization.id, Organization.name, Organization.org_type).where(
-        Organization.status == RecordStatus.ACTIVE
-    )
-    if org_type:
-        stmt = stmt.where(Organization.org_type == org_type)
-    if reachable_only:
-        stmt = stmt.where(
-            Organization.phone.is_not(None)
-            | Organization.fax.is_not(None)
-            | Organization.email.is_not(None)
-        )
-    stmt = stmt.order_by(Organization.name_key).limit(limit)
-    return {i: f"{n} ({t})" for i, n, t in s.execute(stmt)}
-
-
-def org_rows(orgs: list[Organization], on: date | None = None) -> list[dict]:
-    from services.core.contact_data import display_phone
-
-    on = on or today()
-    return [
-        {
-            "Name": o.name,
-            "Type": o.org_type,
-            "Services": o.services or "",
-            "Phone": display_phone(o.phone),
-            "Email": o.email or "",
-            "Verified": o.last_verified_on,
-            "Check": "STALE - verify" if is_stale(o, on) else "",
-            "Status": o.status,
-            "id": o.id,
-        }
-        for o in orgs
-    ]
-
-
 # People within an organization -------------------------------------------------------------
 
 
@@ -457,81 +368,3 @@ def add_person(
         detail={"organization_id": org.id},
     )
     return person
-
-
-# Export ------------------------------------------------------------------------------------
-
-
-def _export_rows(s: Session, include_archived: bool) -> list[list]:
-    stmt = select(Organization).order_by(Organization.name_key, Organization.id)
-    if not include_archived:
-        stmt = stmt.where(Organization.status == RecordStatus.ACTIVE)
-    out = []
-    for o in s.scalars(stmt):
-        out.append(
-            [
-                o.name,
-                o.org_type,
-                o.services or "",
-                o.phone or "",
-                o.fax or "",
-                o.email or "",
-                o.address or "",
-                o.website or "",
-                o.hours or "",
-                o.languages or "",
-                o.eligibility_notes or "",
-                o.accepted_insurers or "",
-                o.last_verified_on.isoformat() if o.last_verified_on else "",
-            ]
-        )
-    return out
-
-
-def _safe_cell(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; quote them."""
-    if value and value[0] in "=+-@" and not value.startswith("+1") and not value[1:2].isdigit():
-        return "'" + value
-    return value
-
-
-def export_csv(s: Session, actor: Actor, *, include_archived: bool = False) -> str:
-    require(actor, "patients.read")
-    rows = _export_rows(s, include_archived)
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([_safe_cell(str(v)) for v in row])
-    audit.record(
-        s,
-        actor,
-        Action.EXPORT,
-        entity="organization",
-        category="directory",
-        detail={"rows": len(rows), "format": "csv"},
-    )
-    return buf.getvalue()
-
-
-def export_xlsx(s: Session, actor: Actor, *, include_archived: bool = False) -> bytes:
-    from openpyxl import Workbook
-
-    require(actor, "patients.read")
-    rows = _export_rows(s, include_archived)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Directory")
-    ws.append(COLUMNS)
-    for row in rows:
-        ws.append([_safe_cell(str(v)) for v in row])
-    buf = io.BytesIO()
-    wb.save(buf)
-    audit.record(
-        s,
-        actor,
-        Action.EXPORT,
-        entity="organization",
-        category="directory",
-        detail={"rows": len(rows), "format": "xlsx"},
-    )
-    return buf.getvalue()

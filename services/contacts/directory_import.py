@@ -50,7 +50,7 @@ FIELD_FOR_COLUMN = {"type": "org_type"}
 COLUMN_FOR_FIELD = {v: k for k, v in FIELD_FOR_COLUMN.items()}
 
 
-@dataclass
+@dataclass(frozen=True)
 class RowResult:
     line: int  # line number in the file (header is line 1)
     action: str  # "new", "merge", "skip", "error"
@@ -60,7 +60,7 @@ class RowResult:
     existing_id: int | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class ImportPreview:
     rows: list[RowResult]
     unknown_columns: list[str]

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.base import today, utcnow
 from db.models import Patient, Referral
-from services.contacts import communications, coverage, family, referrals
+from services.contacts import communications, coverage, family, prior_auths, referrals
+from services.contacts.referral_followups import create_due_followups
+from services.contacts.referral_status import AWAITING_ANSWER, OPEN
 from services.core.identity import Actor
 from services.core.sections import SummarySection, WorklistSection
 
@@ -27,12 +29,12 @@ def _own_caseload(actor: Actor) -> bool:
 
 def create_referral_followups(s: Session, actor: Actor, on: date) -> None:
     """Runs first, so the follow-up tasks it creates are on 'My tasks' the same time."""
-    referrals.create_due_followups(s, utcnow())
+    create_due_followups(s, utcnow())
 
 
 def prior_auths_expiring_section(s: Session, actor: Actor, on: date) -> WorklistSection:
     rows = []
-    for pa in coverage.expiring_prior_auths(s, on):
+    for pa in prior_auths.expiring_prior_auths(s, on):
         patient = s.get(Patient, pa.patient_id)
         if _own_caseload(actor) and patient.primary_case_manager_id != actor.id:
             continue
@@ -60,7 +62,7 @@ def referrals_unanswered_section(s: Session, actor: Actor, on: date) -> Worklist
         select(Referral, Patient)
         .join(Patient, Patient.id == Referral.patient_id)
         .where(
-            Referral.status.in_(list(referrals.AWAITING_ANSWER)),
+            Referral.status.in_(list(AWAITING_ANSWER)),
             Referral.expected_response_by < on,
         )
         .options(selectinload(Referral.organization))
@@ -111,7 +113,7 @@ def coverage_section(s: Session, actor: Actor, patient: Patient) -> SummarySecti
 
 def prior_auths_section(s: Session, actor: Actor, patient: Patient) -> SummarySection:
     on = today()
-    rows = coverage.prior_auth_rows(coverage.prior_auths_of(s, actor, patient.id), on)
+    rows = prior_auths.prior_auth_rows(prior_auths.prior_auths_of(s, actor, patient.id), on)
     soon = [r["Service"] for r in rows if r["Check"]]
     return SummarySection(
         "Prior authorisations",
@@ -123,7 +125,7 @@ def prior_auths_section(s: Session, actor: Actor, patient: Patient) -> SummarySe
 
 
 def referrals_section(s: Session, actor: Actor, patient: Patient) -> SummarySection:
-    refs = [r for r in referrals.referrals_of(s, actor, patient.id) if r.status in referrals.OPEN]
+    refs = [r for r in referrals.referrals_of(s, actor, patient.id) if r.status in OPEN]
     return SummarySection(
         "Open referrals",
         referrals.referral_rows(refs, today()),

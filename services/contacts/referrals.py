@@ -2,20 +2,20 @@
 
 A referral is drafted, sent ("requested"), answered by the organization (received,
 accepted or rejected), worked (in progress, on hold) and closed (completed, cancelled)
-with an outcome. While the organization has not answered, follow-up tasks appear at 7,
-14 and 30 days after sending (`create_due_followups`, idempotent, run by the worklist
-and the Contacts page). Reopening a closed referral needs a reason.
+with an outcome; which status may follow which is in referral_status. While the
+organization has not answered, follow-up tasks appear at 7, 14 and 30 days after sending
+(referral_followups). Reopening a closed referral needs a reason.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from db.base import today, utcnow
+from db.base import today
 from db.models import (
     Organization,
     Patient,
@@ -23,41 +23,29 @@ from db.models import (
     Referral,
     ReferralEvent,
     ReferralStatus,
-    Task,
-    TaskPriority,
-    TaskStatus,
     Urgency,
 )
 from services.contacts.family import ConsentNeeded
+from services.contacts.referral_followups import close_followups
+from services.contacts.referral_followups import (
+    create_due_followups as create_due_followups,  # its old home: the demo seeder imports it here
+)
+from services.contacts.referral_status import (
+    AWAITING_ANSWER,
+    CLOSED,
+    OPEN,
+    TRANSITIONS,
+    R,
+    allowed_next,
+)
 from services.core import audit
 from services.core.audit import Action
 from services.core.errors import Conflict, InvalidInput, NotFound
-from services.core.identity import SYSTEM, Actor, require
-from services.tasks.tasks import OPEN as OPEN_TASK
+from services.core.identity import Actor, require
 
-R = ReferralStatus
-STATUSES = [x.value for x in ReferralStatus]
 URGENCIES = [x.value for x in Urgency]
 REASON_KINDS = ["intake finding", "care-plan goal"]
-FOLLOW_UP_DAYS = (7, 14, 30)
-FOLLOW_UP_KIND = "referral follow-up"
 DEFAULT_RESPONSE_DAYS = {"routine": 14, "urgent": 3, "asap": 2, "stat": 1}
-
-CLOSED = {R.COMPLETED, R.CANCELLED, R.REJECTED}
-OPEN = [R.DRAFT, R.REQUESTED, R.RECEIVED, R.ACCEPTED, R.IN_PROGRESS, R.ON_HOLD]
-AWAITING_ANSWER = {R.REQUESTED, R.RECEIVED}  # sent, and the organization has not yet decided
-# status -> statuses it may move to (closed ones only by reopening, with a reason)
-TRANSITIONS: dict[ReferralStatus, set[ReferralStatus]] = {
-    R.DRAFT: {R.REQUESTED, R.CANCELLED},
-    R.REQUESTED: {R.RECEIVED, R.ACCEPTED, R.REJECTED, R.ON_HOLD, R.CANCELLED},
-    R.RECEIVED: {R.ACCEPTED, R.REJECTED, R.ON_HOLD, R.CANCELLED},
-    R.ACCEPTED: {R.IN_PROGRESS, R.COMPLETED, R.ON_HOLD, R.CANCELLED},
-    R.IN_PROGRESS: {R.COMPLETED, R.ON_HOLD, R.CANCELLED},
-    R.ON_HOLD: {R.REQUESTED, R.RECEIVED, R.ACCEPTED, R.IN_PROGRESS, R.CANCELLED},
-    R.REJECTED: {R.DRAFT, R.REQUESTED},
-    R.COMPLETED: {R.IN_PROGRESS},
-    R.CANCELLED: {R.DRAFT, R.REQUESTED},
-}
 
 
 @dataclass
@@ -70,10 +58,6 @@ class ReferralInput:
     urgency: str = Urgency.ROUTINE.value
     consent_recorded: bool = False
     expected_response_by: date | None = None
-
-
-def allowed_next(status: str) -> list[str]:
-    return [x.value for x in ReferralStatus if x in TRANSITIONS[ReferralStatus(status)]]
 
 
 def _unreachable(org: Organization) -> bool:
@@ -233,7 +217,7 @@ def move_referral(
     elif reopening:
         ref.closed_on = None
     if new not in AWAITING_ANSWER:
-        _close_followups(s, actor, ref, f"Referral is now {new}.")
+        close_followups(s, ref, f"Referral is now {new}.")
     s.add(
         ReferralEvent(
             referral_id=ref.id,
@@ -276,88 +260,6 @@ def record_consent_for_referral(s: Session, actor: Actor, referral_id: int) -> R
         detail={"consent_recorded": True},
     )
     return ref
-
-
-def _close_followups(s: Session, actor: Actor, ref: Referral, why: str) -> None:
-    for task in s.scalars(
-        select(Task).where(
-            Task.source_kind.like(f"{FOLLOW_UP_KIND}%"),
-            Task.source_id == ref.id,
-            Task.status.in_(OPEN_TASK),
-        )
-    ):
-        task.status = TaskStatus.COMPLETED
-        task.status_reason = why
-        task.done_at = utcnow()
-
-
-def _owner_for(s: Session, ref: Referral) -> int | None:
-    if ref.owner_user_id:
-        return ref.owner_user_id
-    return s.scalar(select(Patient.primary_case_manager_id).where(Patient.id == ref.patient_id))
-
-
-def create_due_followups(s: Session, now: datetime | date | None = None) -> list[Task]:
-    """Create the 7/14/30-day follow-up task for each referral still unanswered. Idempotent.
-
-    Only the latest milestone that has passed is created (a referral found unanswered at
-    day 31 gets one day-30 task, not three); a milestone already created is never repeated.
-    """
-    on = now.date() if isinstance(now, datetime) else (now or today())
-    first = min(FOLLOW_UP_DAYS)
-    waiting = s.scalars(
-        select(Referral)
-        .where(
-            Referral.status.in_(list(AWAITING_ANSWER)),
-            Referral.sent_on.is_not(None),
-            Referral.sent_on <= on - timedelta(days=first),
-        )
-        .options(selectinload(Referral.organization))
-    ).all()
-    if not waiting:
-        return []
-    done: dict[int, set[int]] = {}
-    for source_id, kind in s.execute(
-        select(Task.source_id, Task.source_kind).where(
-            Task.source_kind.like(f"{FOLLOW_UP_KIND}%"),
-            Task.source_id.in_([r.id for r in waiting]),
-        )
-    ):
-        done.setdefault(source_id, set()).add(int(kind.rsplit(" ", 1)[1]))
-    created = []
-    for ref in waiting:
-        age = (on - ref.sent_on).days
-        due = [d for d in FOLLOW_UP_DAYS if d <= age]
-        milestone = max(due)
-        if any(m >= milestone for m in done.get(ref.id, ())):
-            continue
-        task = Task(
-            patient_id=ref.patient_id,
-            title=f"Referral to {ref.organization.name[:120]}: no answer after {milestone} days"
-            " - call them",
-            description=f"Service: {ref.service}. Sent on {ref.sent_on}.",
-            owner_user_id=_owner_for(s, ref),
-            due_on=ref.sent_on + timedelta(days=milestone),
-            priority=TaskPriority.ROUTINE if ref.urgency == "routine" else TaskPriority.URGENT,
-            source_kind=f"{FOLLOW_UP_KIND} {milestone}",
-            source_id=ref.id,
-        )
-        s.add(task)
-        created.append(task)
-    if created:
-        s.flush()
-        for task in created:
-            audit.record(
-                s,
-                SYSTEM,
-                Action.CREATE,
-                entity="task",
-                entity_id=task.id,
-                patient_id=task.patient_id,
-                category="referral",
-                detail={"follow_up": task.source_kind, "referral_id": task.source_id},
-            )
-    return created
 
 
 def referrals_of(s: Session, actor: Actor, patient_id: int) -> list[Referral]:

@@ -207,7 +207,7 @@ def test_a_coverage_changed_by_someone_else_is_refused_and_can_be_reloaded(insur
 
 def test_a_prior_authorisation_is_corrected(insured):
     from db.models import PriorAuthorization
-    from services.contacts.coverage import PriorAuthInput, request_prior_auth
+    from services.contacts.prior_auths import PriorAuthInput, request_prior_auth
 
     url, cov_id = insured
     with session_scope(url) as s:

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEvent
-from services.contacts import coverage
-from services.contacts.coverage import CoverageInput, PriorAuthInput
+from services.contacts import coverage, prior_auths
+from services.contacts.coverage import CoverageInput
+from services.contacts.prior_auths import PriorAuthInput
 from services.core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.unit.contacts_helpers import org, patient
 from tests.unit.test_contacts_family import _coverage
@@ -81,21 +82,23 @@ def test_ending_coverage_frees_the_order_for_the_new_plan(s, nurse):
 
 def test_prior_auth_details_are_corrected_but_not_its_status(s, nurse, make_actor):
     cov = _coverage(s, nurse, patient(s))
-    pa = coverage.request_prior_auth(
+    pa = prior_auths.request_prior_auth(
         s, nurse, cov.id, PriorAuthInput("Home health vists", date(2026, 3, 1))
     )
-    fixed = replace(coverage.prior_auth_input(pa), service="Home health visits", notes="8 visits")
-    coverage.correct_prior_auth(s, nurse, pa.id, fixed, pa.version)
+    fixed = replace(
+        prior_auths.prior_auth_input(pa), service="Home health visits", notes="8 visits"
+    )
+    prior_auths.correct_prior_auth(s, nurse, pa.id, fixed, pa.version)
     assert (pa.service, pa.notes, pa.status) == ("Home health visits", "8 visits", "draft")
     with pytest.raises(InvalidInput) as exc:
-        coverage.correct_prior_auth(s, nurse, pa.id, replace(fixed, service=" "), pa.version)
+        prior_auths.correct_prior_auth(s, nurse, pa.id, replace(fixed, service=" "), pa.version)
     assert "service" in exc.value.errors
     with pytest.raises(Conflict):
-        coverage.correct_prior_auth(s, nurse, pa.id, fixed, pa.version - 1)
+        prior_auths.correct_prior_auth(s, nurse, pa.id, fixed, pa.version - 1)
     from db.models import Role
 
     with pytest.raises(PermissionDenied):
-        coverage.correct_prior_auth(s, make_actor(Role.SCHEDULER), pa.id, fixed, pa.version)
+        prior_auths.correct_prior_auth(s, make_actor(Role.SCHEDULER), pa.id, fixed, pa.version)
 
 
 def test_an_ended_coverage_can_be_corrected_after_the_new_plan_is_added(s, nurse):

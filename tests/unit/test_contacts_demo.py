@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from db.base import today
 from db.models import Organization, OrgType, Referral, ReferralStatus, Task
-from services.contacts.coverage import expiring_prior_auths
+from services.contacts.prior_auths import expiring_prior_auths
 from services.demo import seed_demo
 
 

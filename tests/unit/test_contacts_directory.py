@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from db.models import Role
-from services.contacts import directory
+from services.contacts import directory, directory_export, directory_search
 from services.contacts.directory import OrgInput, PersonInput
 from services.core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.unit.contacts_helpers import org, patient
@@ -40,7 +40,7 @@ def test_each_bad_field_gets_its_own_message_and_nothing_is_saved(s, nurse):
             region="US",
         )
     assert set(exc.value.errors) == {"name", "org_type", "phone", "fax", "email"}
-    assert directory.search_organizations(s, nurse).total == 0
+    assert directory_search.search_organizations(s, nurse).total == 0
 
 
 def test_duplicate_name_and_address_refused(s, nurse):
@@ -55,7 +55,7 @@ def test_search_name_service_type_accent_and_case_insensitive(s, nurse):
     org(s, nurse, name="Clínica San José", org_type="primary care", services="Medicina familiar")
     org(s, nurse, name="Harbor Meals", org_type="food/meals", services="Home-delivered meals")
     org(s, nurse, name="Ride Right", org_type="transport vendor", services="wheelchair van")
-    names = lambda q: [o.name for o in directory.search_organizations(s, nurse, q).rows]  # noqa: E731
+    names = lambda q: [o.name for o in directory_search.search_organizations(s, nurse, q).rows]  # noqa: E731
     assert names("JOSE clinica") == ["Clínica San José"]
     assert names("delivered") == ["Harbor Meals"]
     assert names("transport") == ["Ride Right"]
@@ -67,8 +67,8 @@ def test_search_name_service_type_accent_and_case_insensitive(s, nurse):
 def test_search_paginates(s, nurse):
     for i in range(30):
         org(s, nurse, name=f"Agency {i:02d}", phone=f"(617) 555-01{i:02d}")
-    first = directory.search_organizations(s, nurse, "agency", page_size=25)
-    second = directory.search_organizations(s, nurse, "agency", page=2, page_size=25)
+    first = directory_search.search_organizations(s, nurse, "agency", page_size=25)
+    second = directory_search.search_organizations(s, nurse, "agency", page=2, page_size=25)
     assert (first.total, first.pages, len(first.rows), len(second.rows)) == (30, 2, 25, 5)
     assert {o.id for o in first.rows}.isdisjoint({o.id for o in second.rows})
 
@@ -80,7 +80,7 @@ def test_stale_entries_flagged_after_twelve_months(s, nurse):
     never = org(s, nurse, name="Never")
     assert not directory.is_stale(fresh, on)
     assert directory.is_stale(old, on) and directory.is_stale(never, on)
-    stale = directory.search_organizations(s, nurse, stale_only=True, on=on)
+    stale = directory_search.search_organizations(s, nurse, stale_only=True, on=on)
     assert {o.name for o in stale.rows} == {"Old", "Never"}
     directory.mark_verified(s, nurse, old.id, on)
     assert not directory.is_stale(old, on)
@@ -91,7 +91,7 @@ def test_scheduler_edits_directory_viewer_cannot(s, make_actor):
     o = org(s, scheduler)
     with pytest.raises(PermissionDenied):
         org(s, viewer, name="Other")
-    assert directory.search_organizations(s, viewer).total == 1
+    assert directory_search.search_organizations(s, viewer).total == 1
     assert directory.get_organization(s, viewer, o.id).name == o.name
 
 
@@ -145,21 +145,21 @@ def test_unused_org_is_deleted_used_org_only_archived(s, nurse):
     assert directory.remove_organization(s, nurse, used.id, "closed down") == "archived"
     s.expire_all()
     assert directory.get_organization(s, nurse, used.id).status == "archived"
-    assert directory.search_organizations(s, nurse).total == 0
-    assert directory.search_organizations(s, nurse, include_archived=True).total == 1
+    assert directory_search.search_organizations(s, nurse).total == 0
+    assert directory_search.search_organizations(s, nurse, include_archived=True).total == 1
     directory.restore_organization(s, nurse, used.id)
-    assert directory.search_organizations(s, nurse).total == 1
+    assert directory_search.search_organizations(s, nurse).total == 1
 
 
 def test_export_csv_and_excel(s, nurse):
     org(
         s, nurse, name="Harbor Meals", services='=HYPERLINK("x")', last_verified_on=date(2026, 1, 1)
     )
-    rows = list(csv.reader(io.StringIO(directory.export_csv(s, nurse))))
+    rows = list(csv.reader(io.StringIO(directory_export.export_csv(s, nurse))))
     assert rows[0] == directory.COLUMNS
     assert rows[1][0] == "Harbor Meals" and rows[1][3] == "+16175550101"
     assert rows[1][2].startswith("'=")  # never a live formula in a spreadsheet
-    wb = load_workbook(io.BytesIO(directory.export_xlsx(s, nurse)))
+    wb = load_workbook(io.BytesIO(directory_export.export_xlsx(s, nurse)))
     sheet = wb["Directory"]
     assert [c.value for c in sheet[1]] == directory.COLUMNS
     assert sheet.cell(2, 1).value == "Harbor Meals"

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pytest
 
 from db.models import Role
-from services.contacts import coverage, family
+from services.contacts import coverage, family, prior_auths
 from services.contacts.communications import CommunicationInput, log_communication
-from services.contacts.coverage import CoverageInput, PriorAuthInput
+from services.contacts.coverage import CoverageInput
 from services.contacts.family import ConsentInput, ConsentNeeded, RelatedPersonInput
+from services.contacts.prior_auths import PriorAuthInput
 from services.core.errors import InvalidInput, PermissionDenied
 from tests.unit.contacts_helpers import org, patient
 
@@ -154,7 +155,7 @@ def test_prior_auth_statuses_and_expiry_on_the_worklist(s, nurse, make_actor):
     p = patient(s)
     p.primary_case_manager_id = nurse.id
     cov = _coverage(s, nurse, p)
-    pa = coverage.request_prior_auth(
+    pa = prior_auths.request_prior_auth(
         s,
         nurse,
         cov.id,
@@ -162,15 +163,17 @@ def test_prior_auth_statuses_and_expiry_on_the_worklist(s, nurse, make_actor):
     )
     assert pa.status == "draft"
     with pytest.raises(InvalidInput) as exc:
-        coverage.set_prior_auth_status(s, nurse, pa.id, "approved")
+        prior_auths.set_prior_auth_status(s, nurse, pa.id, "approved")
     assert "cannot become approved" in exc.value.errors["status"]
     with pytest.raises(InvalidInput):
-        coverage.set_prior_auth_status(s, nurse, pa.id, "submitted")  # needs a reference
-    coverage.set_prior_auth_status(s, nurse, pa.id, "submitted", reference_number="PA-77")
+        prior_auths.set_prior_auth_status(s, nurse, pa.id, "submitted")  # needs a reference
+    prior_auths.set_prior_auth_status(s, nurse, pa.id, "submitted", reference_number="PA-77")
     with pytest.raises(InvalidInput) as exc:
-        coverage.set_prior_auth_status(s, nurse, pa.id, "approved", decision_on=date(2026, 11, 5))
+        prior_auths.set_prior_auth_status(
+            s, nurse, pa.id, "approved", decision_on=date(2026, 11, 5)
+        )
     assert "expires_on" in exc.value.errors
-    coverage.set_prior_auth_status(
+    prior_auths.set_prior_auth_status(
         s,
         nurse,
         pa.id,
@@ -179,19 +182,19 @@ def test_prior_auth_statuses_and_expiry_on_the_worklist(s, nurse, make_actor):
         approved_units=12,
         expires_on=TODAY + timedelta(days=10),
     )
-    later = coverage.request_prior_auth(
+    later = prior_auths.request_prior_auth(
         s,
         nurse,
         cov.id,
         PriorAuthInput(service="Wheelchair", requested_on=TODAY, reference_number="PA-78"),
     )
-    coverage.set_prior_auth_status(
+    prior_auths.set_prior_auth_status(
         s, nurse, later.id, "approved", decision_on=TODAY, expires_on=TODAY + timedelta(days=60)
     )
-    assert [x.id for x in coverage.expiring_prior_auths(s, TODAY)] == [pa.id]
-    assert coverage.expiring_prior_auths(s, TODAY + timedelta(days=11)) == []  # expired by then
-    assert coverage.effective_status(pa, TODAY + timedelta(days=11)) == "expired"
-    rows = coverage.prior_auth_rows([pa], TODAY)
+    assert [x.id for x in prior_auths.expiring_prior_auths(s, TODAY)] == [pa.id]
+    assert prior_auths.expiring_prior_auths(s, TODAY + timedelta(days=11)) == []  # expired by then
+    assert prior_auths.effective_status(pa, TODAY + timedelta(days=11)) == "expired"
+    rows = prior_auths.prior_auth_rows([pa], TODAY)
     assert rows[0]["Check"] == "EXPIRES SOON - renew"
 
     from services.contacts.liaison import prior_auths_expiring_section

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from db.models import Organization, Role
-from services.contacts import directory
+from services.contacts import directory_search
 from services.contacts.directory_import import apply_import, preview_import
 from services.core.errors import InvalidInput, PermissionDenied
 from tests.unit.contacts_helpers import org
@@ -37,7 +37,7 @@ def test_import_adds_good_rows_merges_duplicate_and_leaves_out_bad(s, nurse):
     assert set(orgs) == {"Harbor Meals", "Ride Right"}
     assert orgs["Harbor Meals"].services == "frozen meals too"  # merged values win when given
     assert orgs["Harbor Meals"].phone == "+16175550110"  # blank cells do not erase
-    assert directory.search_organizations(s, nurse, "frozen").total == 1
+    assert directory_search.search_organizations(s, nurse, "frozen").total == 1
 
 
 def test_reimport_never_doubles(s, nurse):

@@ -1,0 +1,15 @@
+"""The communication log: a call, e-mail, fax, letter or visit with anyone on the page."""
+
+from __future__ import annotations
+
+from db.session import session_scope
+from services.contacts import communications
+from services.contacts.communications import CommunicationInput
+from services.core.identity import Actor
+
+
+def log_communication(actor: Actor, data: CommunicationInput, *, acknowledged_consent: bool) -> int:
+    with session_scope() as s:
+        return communications.log_communication(
+            s, actor, data, acknowledged_consent=acknowledged_consent
+        ).id

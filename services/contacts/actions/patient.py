@@ -1,0 +1,72 @@
+"""Around one patient: everything the patient view shows, family and consent, the FHIR
+export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from db.base import today
+from db.session import session_scope
+from services.contacts import communications, coverage, family, prior_auths, referrals
+from services.contacts.family import ConsentInput, RelatedPersonInput
+from services.contacts.referral_status import allowed_next
+from services.core.identity import Actor
+from services.patients import registry as patients
+
+
+@dataclass(frozen=True)
+class PatientContacts:
+    """Everything the patient view of the Contacts page shows, in one read."""
+
+    name: str
+    mrn: str
+    family: list[dict[str, Any]]
+    coverage: list[dict[str, Any]]
+    prior_auths: list[dict[str, Any]]  # each with "next": the statuses it may move to
+    referrals: list[dict[str, Any]]  # each with "next" and "version"
+    communications: list[dict[str, Any]]
+
+
+def patient_contacts(actor: Actor, patient_id: int) -> PatientContacts:
+    """A write: opening a patient's contacts records that their record was viewed."""
+    on = today()
+    with session_scope() as s:
+        p = patients.get_patient(s, actor, patient_id)
+        pas = prior_auths.prior_auths_of(s, actor, patient_id)
+        refs = referrals.referrals_of(s, actor, patient_id)
+        comms = communications.communications(s, actor, patient_id=patient_id, limit=50)
+        return PatientContacts(
+            name=p.display_name,
+            mrn=p.mrn,
+            family=family.family_rows(family.family_of(s, actor, patient_id), on),
+            coverage=coverage.coverage_rows(coverage.coverages_of(s, actor, patient_id), on),
+            prior_auths=[
+                r | {"next": sorted(str(x) for x in prior_auths.PA_TRANSITIONS[pa.status])}
+                for r, pa in zip(prior_auths.prior_auth_rows(pas, on), pas, strict=True)
+            ],
+            referrals=[
+                r | {"next": allowed_next(ref.status), "version": ref.version}
+                for r, ref in zip(referrals.referral_rows(refs, on), refs, strict=True)
+            ],
+            communications=communications.communication_rows(comms),
+        )
+
+
+def add_family(actor: Actor, patient_id: int, data: RelatedPersonInput, region: str) -> None:
+    with session_scope() as s:
+        family.add_related_person(s, actor, patient_id, data, region=region)
+
+
+def add_consent(actor: Actor, person_id: int, data: ConsentInput) -> None:
+    with session_scope() as s:
+        family.record_consent(s, actor, person_id, data)
+
+
+def fhir_bundle(actor: Actor, patient_id: int) -> str:
+    """A write: the export is recorded in the audit trail."""
+    # fhir.resources is slow to import; only this export needs it.
+    from services.contacts.fhir import patient_bundle
+
+    with session_scope() as s:
+        return patient_bundle(s, actor, patient_id)

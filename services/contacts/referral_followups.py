@@ -1,0 +1,103 @@
+"""Follow-ups of unanswered referrals: a task to call the organization at 7, 14 and 30
+days after sending, created by the worklist and the Contacts page, closed once answered."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.base import today, utcnow
+from db.models import Patient, Referral, Task, TaskPriority, TaskStatus
+from services.contacts.referral_status import AWAITING_ANSWER
+from services.core import audit
+from services.core.audit import Action
+from services.core.identity import SYSTEM
+from services.tasks.tasks import OPEN as OPEN_TASK
+
+FOLLOW_UP_DAYS = (7, 14, 30)
+FOLLOW_UP_KIND = "referral follow-up"
+
+
+def close_followups(s: Session, ref: Referral, why: str) -> None:
+    """The referral was answered (or closed): its open follow-up tasks are done."""
+    for task in s.scalars(
+        select(Task).where(
+            Task.source_kind.like(f"{FOLLOW_UP_KIND}%"),
+            Task.source_id == ref.id,
+            Task.status.in_(OPEN_TASK),
+        )
+    ):
+        task.status = TaskStatus.COMPLETED
+        task.status_reason = why
+        task.done_at = utcnow()
+
+
+def _owner_for(s: Session, ref: Referral) -> int | None:
+    if ref.owner_user_id:
+        return ref.owner_user_id
+    return s.scalar(select(Patient.primary_case_manager_id).where(Patient.id == ref.patient_id))
+
+
+def create_due_followups(s: Session, now: datetime | date | None = None) -> list[Task]:
+    """Create the 7/14/30-day follow-up task for each referral still unanswered. Idempotent.
+
+    Only the latest milestone that has passed is created (a referral found unanswered at
+    day 31 gets one day-30 task, not three); a milestone already created is never repeated.
+    """
+    on = now.date() if isinstance(now, datetime) else (now or today())
+    first = min(FOLLOW_UP_DAYS)
+    waiting = s.scalars(
+        select(Referral)
+        .where(
+            Referral.status.in_(list(AWAITING_ANSWER)),
+            Referral.sent_on.is_not(None),
+            Referral.sent_on <= on - timedelta(days=first),
+        )
+        .options(selectinload(Referral.organization))
+    ).all()
+    if not waiting:
+        return []
+    done: dict[int, set[int]] = {}
+    for source_id, kind in s.execute(
+        select(Task.source_id, Task.source_kind).where(
+            Task.source_kind.like(f"{FOLLOW_UP_KIND}%"),
+            Task.source_id.in_([r.id for r in waiting]),
+        )
+    ):
+        done.setdefault(source_id, set()).add(int(kind.rsplit(" ", 1)[1]))
+    created = []
+    for ref in waiting:
+        age = (on - ref.sent_on).days
+        due = [d for d in FOLLOW_UP_DAYS if d <= age]
+        milestone = max(due)
+        if any(m >= milestone for m in done.get(ref.id, ())):
+            continue
+        task = Task(
+            patient_id=ref.patient_id,
+            title=f"Referral to {ref.organization.name[:120]}: no answer after {milestone} days"
+            " - call them",
+            description=f"Service: {ref.service}. Sent on {ref.sent_on}.",
+            owner_user_id=_owner_for(s, ref),
+            due_on=ref.sent_on + timedelta(days=milestone),
+            priority=TaskPriority.ROUTINE if ref.urgency == "routine" else TaskPriority.URGENT,
+            source_kind=f"{FOLLOW_UP_KIND} {milestone}",
+            source_id=ref.id,
+        )
+        s.add(task)
+        created.append(task)
+    if created:
+        s.flush()
+        for task in created:
+            audit.record(
+                s,
+                SYSTEM,
+                Action.CREATE,
+                entity="task",
+                entity_id=task.id,
+                patient_id=task.patient_id,
+                category="referral",
+                detail={"follow_up": task.source_kind, "referral_id": task.source_id},
+            )
+    return created
