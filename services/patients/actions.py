@@ -30,7 +30,7 @@ class PatientBrief:
     preferred_language: str | None
     interpreter_needed: bool
     status: str
-    primary_case_manager_id: int | None = None
+    primary_case_manager_id: int | None
 
     @property
     def label(self) -> str:
