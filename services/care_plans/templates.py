@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 
 import jsonschema
-import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -27,6 +26,7 @@ from services.care_plans.goals import CLOSED_GOALS, GoalInput, add_goal, goals
 from services.care_plans.interventions import add_goal_task
 from services.core import audit
 from services.core.audit import Action
+from services.core.definitions import DefinitionTextError, load_definition_yaml
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
 from services.core.text import fold
@@ -66,7 +66,7 @@ def file_templates() -> dict[str, dict]:
     """The shipped templates (static definitions, safe to cache: no patient data)."""
     out = {}
     for path in sorted(TEMPLATE_DIR.glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = load_definition_yaml(path.read_text(encoding="utf-8"))
         problems = validate(doc)
         if problems:
             raise ValueError(f"{path.name}: {problems}")
@@ -94,7 +94,7 @@ def templates(s: Session) -> dict[str, tuple[dict, int]]:
     """Every template's newest document and its version (0 = the shipped file)."""
     out = {k: (doc, 0) for k, doc in file_templates().items()}
     for key, row in _latest_rows(s).items():
-        out[key] = (yaml.safe_load(row.body), row.version)
+        out[key] = (load_definition_yaml(row.body), row.version)
     return dict(sorted(out.items(), key=lambda kv: kv[1][0]["title"]))
 
 
@@ -111,7 +111,11 @@ def template_text(s: Session, key: str) -> tuple[str, int]:
     if row is not None:
         return row.body, row.version
     path = next(
-        (p for p in TEMPLATE_DIR.glob("*.yaml") if yaml.safe_load(p.read_text())["key"] == key),
+        (
+            p
+            for p in TEMPLATE_DIR.glob("*.yaml")
+            if load_definition_yaml(p.read_text())["key"] == key
+        ),
         None,
     )
     if path is None:
@@ -135,9 +139,9 @@ def save_template(
     """Store an admin's edit as the next version, after validating it against the schema."""
     require(actor, "admin")
     try:
-        doc = yaml.safe_load(body)
-    except yaml.YAMLError as exc:
-        raise InvalidInput({"body": f"This is not valid YAML: {exc}"}) from None
+        doc = load_definition_yaml(body)  # untrusted: size and aliases bounded
+    except DefinitionTextError as exc:
+        raise InvalidInput({"body": str(exc)}) from None
     problems = validate(doc)
     if problems:
         raise InvalidInput({"body": "; ".join(f"{k}: {v}" for k, v in problems.items())})

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
+
+from services.core.definitions import DefinitionTextError, load_definition_yaml
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 INSTRUMENTS_DIR = DEFINITIONS_DIR / "instruments"
@@ -262,13 +263,17 @@ def _band_problems(data: dict) -> list[str]:
 
 
 def parse(text: str) -> dict:
-    """Read a YAML (or JSON) document; ValueError with a plain message when it is not one."""
+    """Read a YAML (or JSON) document; ValueError with a plain message when it is not one
+    (untrusted text: size and alias expansion are bounded, services/core/definitions.py)."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise ValueError(f"This is not readable YAML{where}.") from exc
+        data = load_definition_yaml(text)
+    except DefinitionTextError as exc:
+        cause = exc.__cause__
+        mark = getattr(cause, "problem_mark", None)
+        if cause is not None:
+            where = f" (line {mark.line + 1})" if mark else ""
+            raise ValueError(f"This is not readable YAML{where}.") from exc
+        raise ValueError(str(exc)) from exc
     if not isinstance(data, dict):
         raise ValueError("The file must describe one instrument (a mapping of fields).")
     return data

@@ -52,3 +52,16 @@ def test_a_definition_past_the_size_cap_is_refused():
 def test_broken_yaml_gets_a_plain_message():
     with pytest.raises(DefinitionTextError, match="not valid YAML"):
         load_definition_yaml("x: [1, 2\n")
+
+
+def test_an_uploaded_instrument_or_template_bomb_is_refused_at_its_field(s, make_actor):
+    from db.models import Role
+    from services.care_plans import templates
+    from services.core.errors import InvalidInput
+    from services.intake import instruments
+
+    with pytest.raises(ValueError, match="aliases"):
+        instruments.parse(BOMB)
+    with pytest.raises(InvalidInput) as exc:
+        templates.save_template(s, make_actor(Role.ADMIN), BOMB, expected_version=None)
+    assert "aliases" in exc.value.errors["body"] and len(exc.value.errors["body"]) < 200
