@@ -6,6 +6,7 @@ from components.scheduling import appointment_extras as extras
 from components.scheduling import work_lists as calendar_tabs
 from components.scheduling.calendar_view import calendar_view, current_view, legend
 from components.scheduling.dialogs import Desk, open_from_callback, show_dialog
+from components.shared.deep_link import linked_id, linked_patient
 from components.shared.guard import page_setup
 from db import config
 from services.core import actions as core_actions
@@ -17,9 +18,8 @@ state, KEY = st.session_state, "cal"
 desk = Desk(actor, config.load().timezone, core_actions.staff_choices(actor))
 tz = desk.tz
 if "patient" in st.query_params and "cal_dialog" not in state:  # "schedule for this patient"
-    pid = int(st.query_params.pop("patient"))
-    state["cal_patient"] = pid if actions.patient_choices(actor, include=(pid,)) else None
-    task = st.query_params.pop("task", None)  # booked from a care-plan task: keep the link
+    state["cal_patient"] = linked_patient(actor)
+    task = linked_id("task")  # booked from a care-plan task: keep the link
     state["cal_dialog"] = (
         {"kind": "new", "patient_id": state["cal_patient"], "task": task} if desk.can_edit else None
     )

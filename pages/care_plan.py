@@ -10,6 +10,7 @@ from components.care_plans import tasks as tasks_ui
 from components.care_plans import teaching as teaching_ui
 from components.care_plans import team as team_ui
 from components.care_plans import transitions as transitions_ui
+from components.shared.deep_link import linked_patient
 from components.shared.guard import page_setup
 from services.care_plans.actions import plan as plan_actions
 from services.core.actions import staff_choices
@@ -31,9 +32,8 @@ if handoff and can_edit:
     st.success(f"{taken} suggestion(s) from the intake were added to the plan as proposed items.")
 
 # Patient: from the Patients page (?patient=ID or session), or search here.
-if st.query_params.get("patient", "").isdigit():
-    st.session_state["cp_patient"] = int(st.query_params["patient"])
-    del st.query_params["patient"]  # taken once; the search below can move on
+if (linked := linked_patient(actor)) is not None:  # taken once; the search can move on
+    st.session_state["cp_patient"] = linked
 query = st.text_input("Find a patient (name, MRN or date of birth)", key="cp_query")
 found = find_patients(actor, query, page_size=25).rows
 current = st.session_state.get("cp_patient")

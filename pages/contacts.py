@@ -6,14 +6,15 @@ from components.contacts.directory import directory_view
 from components.contacts.directory_import import import_view
 from components.contacts.patient import patient_view
 from components.contacts.referrals import board_view
+from components.shared.deep_link import linked_patient
 from components.shared.guard import page_setup
 from db import config
 
 actor = page_setup("Contacts", "patients.read")
 region = config.load().region
 
-if st.query_params.get("patient", "").isdigit():  # opened from a patient's page
-    st.session_state["contacts_patient_id"] = int(st.query_params.pop("patient"))
+if (linked := linked_patient(actor)) is not None:  # opened from a patient's page
+    st.session_state["contacts_patient_id"] = linked
     st.session_state["contacts_view"] = "Patient contacts"
 
 views = ["Directory", "Patient contacts", "Referral board"]

@@ -5,6 +5,7 @@ import streamlit as st
 from components.intake import page
 from components.intake import steps as ui
 from components.patients.register import register_form
+from components.shared.deep_link import linked_patient
 from components.shared.flash import flash
 from components.shared.forms import field_errors
 from components.shared.guard import page_setup
@@ -17,8 +18,8 @@ from services.intake.steps import STEP_KEYS, STEPS
 from services.patients.actions import find_patients
 
 actor = page_setup("Intake assessment", "clinical.read")
-if st.query_params.get("patient", "").isdigit():  # opened from a patient's page
-    st.session_state[page.PATIENT_KEY] = int(st.query_params.pop("patient"))
+if (linked := linked_patient(actor)) is not None:  # opened from a patient's page
+    st.session_state[page.PATIENT_KEY] = linked
 st.title("Intake assessment")
 if st.session_state.pop("_intake_go_care_plan", None) and page.care_plan_page():
     st.switch_page(page.care_plan_page())

@@ -14,10 +14,15 @@ from services.core.identity import Actor
 from services.demo import actions as demo
 
 
-def _start_demo() -> None:
+def _start_demo(code: str) -> None:
+    try:
+        actions.check_setup_code(code)
+    except InvalidInput as exc:
+        field_errors("setup_code", exc.errors)
+        st.rerun()
     bar = st.progress(0.0, text="Creating the training database…")
     demo.start_training_database(
-        progress=lambda f, label: bar.progress(f, text=f"Creating demo data: {label}…")
+        code, progress=lambda f, label: bar.progress(f, text=f"Creating demo data: {label}…")
     )
     st.rerun()
 
@@ -25,6 +30,16 @@ def _start_demo() -> None:
 def first_run_setup(settings: config.Settings, on_signed_in: Callable[[Actor], None]) -> None:
     st.title("Welcome to CareDesk")
     st.write("There are no accounts yet. How would you like to start?")
+    code = st.text_input(
+        "Setup code",
+        max_chars=20,
+        placeholder="XXXX-XXXX-XXXX",
+    )
+    show_field_error(field_errors("setup_code"), "setup_code")
+    st.caption(
+        "The setup code is printed in the terminal where CareDesk was started "
+        "(it is also in the data folder, in the file setup-code)."
+    )
     demo, clinic = st.columns(2, gap="large")
     with demo, st.container(border=True):
         st.subheader("Explore with demo data")
@@ -33,7 +48,7 @@ def first_run_setup(settings: config.Settings, on_signed_in: Callable[[Actor], N
             "Good for trying CareDesk out and for training sessions. Your clinic's database stays empty."
         )
         if st.button("Explore with demo data", type="primary", icon=":material/school:"):
-            _start_demo()
+            _start_demo(code)
     with clinic, st.container(border=True):
         st.subheader("Set up for my clinic")
         st.write("Create the first administrator account. You can add your colleagues afterwards.")
@@ -54,9 +69,12 @@ def first_run_setup(settings: config.Settings, on_signed_in: Callable[[Actor], N
             submitted = st.form_submit_button("Create administrator", type="primary")
         if submitted:
             try:
-                actor = actions.create_first_admin(username, display_name, password, again)
+                actor = actions.create_first_admin(username, display_name, password, again, code)
             except InvalidInput as exc:
-                field_errors("first_admin", exc.errors)
+                if "setup_code" in exc.errors:
+                    field_errors("setup_code", exc.errors)
+                else:
+                    field_errors("first_admin", exc.errors)
                 st.rerun()
             else:
                 on_signed_in(actor)

@@ -17,6 +17,7 @@ from components.shared.nav import draw_nav
 from components.shared.signin import sign_in_form
 from db import config
 from db.base import utcnow
+from db.migrate import DatabaseMissing
 from services.core import actions
 from services.core.identity import ROLE_LABELS, Actor
 
@@ -63,11 +64,31 @@ def _check_idle(settings: config.Settings) -> None:
         state["last"] = now
 
 
+def _recheck(actor: Actor) -> Actor | None:
+    """Apply what an administrator changed since sign-in, on this very click."""
+    check = actions.recheck_access(actor)
+    if check.actor is None:
+        actions.sign_out(actor, "account changed by an administrator")
+        st.session_state.pop(AUTH_KEY, None)
+        st.session_state["_idle_notice"] = check.message
+        return None
+    if check.actor != actor:
+        st.session_state[AUTH_KEY]["actor"] = check.actor
+        if check.message:
+            st.warning(check.message, icon=":material/manage_accounts:")
+    return check.actor
+
+
 def page_setup(title: str, permission: str = "patients.read") -> Actor:
     """Set up the page and return the signed-in actor, or stop the script."""
     st.set_page_config(page_title=f"{title} · CareDesk", page_icon="🩺", layout="wide")
     settings = config.load()
-    actions.prepare_database(settings.database_url)
+    try:
+        actions.prepare_database(settings.database_url)
+    except DatabaseMissing as exc:
+        st.title("CareDesk cannot start")
+        st.error(str(exc), icon=":material/database_off:")
+        st.stop()
     if settings.demo_mode:
         st.warning(TRAINING_BANNER, icon=":material/school:")
     if not actions.has_users():
@@ -76,6 +97,8 @@ def page_setup(title: str, permission: str = "patients.read") -> Actor:
         st.stop()
     _check_idle(settings)
     actor = current_actor()
+    if actor is not None:
+        actor = _recheck(actor)
     if actor is None:
         sign_in_form(settings, on_signed_in=sign_in_as)
         st.stop()

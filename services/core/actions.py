@@ -15,9 +15,9 @@ from sqlalchemy.engine import make_url
 from db import config, migrate
 from db.models import Role
 from db.session import dispose_all, read_scope, session_scope
-from services.core import audit, auth, backup
+from services.core import audit, auth, backup, setup_code
 from services.core.audit import Action, ChainReport
-from services.core.auth import SignInOutcome
+from services.core.auth import AccessCheck, SignInOutcome
 from services.core.identity import Actor, require
 
 # ---------------------------------------------------------------- opening the app
@@ -31,7 +31,21 @@ def prepare_database(url: str) -> None:
 def has_users() -> bool:
     """False only before the first account exists: the app then offers first-run setup."""
     with read_scope() as s:
-        return auth.has_users(s)
+        found = auth.has_users(s)
+    if not found:
+        setup_code.current_code()  # made (and printed in the terminal) on first need
+    return found
+
+
+def check_setup_code(typed: str) -> None:
+    """First-run setup goes on only with the code printed where CareDesk was started."""
+    setup_code.check(typed)
+
+
+def recheck_access(actor: Actor) -> AccessCheck:
+    """The signed-in account as it is now: re-read on every click (one indexed read)."""
+    with read_scope() as s:
+        return auth.recheck(s, actor)
 
 
 def sign_in(username: str, password: str) -> SignInOutcome:
@@ -46,10 +60,15 @@ def sign_out(actor: Actor, reason: str = "signed out") -> None:
         auth.sign_out(s, actor, reason)
 
 
-def create_first_admin(username: str, display_name: str, password: str, again: str) -> Actor:
+def create_first_admin(
+    username: str, display_name: str, password: str, again: str, code: str
+) -> Actor:
     """First-run setup: the clinic's first administrator, signed in at once."""
+    setup_code.check(code)
     with session_scope() as s:
-        return auth.create_first_admin(s, username, display_name, password, again)
+        actor = auth.create_first_admin(s, username, display_name, password, again)
+    setup_code.forget()
+    return actor
 
 
 # ---------------------------------------------------------------- staff accounts

@@ -6,16 +6,20 @@ from collections.abc import Callable
 
 from db import config, migrate
 from db.session import session_scope
-from services.core import auth
+from services.core import auth, setup_code
 from services.demo import seed_demo
 
 FIRST_RUN_PATIENTS = 150
 
 
 def start_training_database(
-    patients: int = FIRST_RUN_PATIENTS, progress: Callable[[float, str], None] | None = None
+    code: str,
+    patients: int = FIRST_RUN_PATIENTS,
+    progress: Callable[[float, str], None] | None = None,
 ) -> None:
-    """Create (or reopen) the training database with synthetic data and switch to it."""
+    """Create (or reopen) the training database with synthetic data and switch to it;
+    like every first-run choice it needs the setup code."""
+    setup_code.check(code)
     settings = config.load()
     url = settings.demo_database_url
     migrate.ensure_current(url)
@@ -23,3 +27,4 @@ def start_training_database(
         if not auth.has_users(s):
             seed_demo(s, patients=patients, progress=progress)
     settings.set_demo_mode(True)
+    setup_code.forget()  # setup is done; leaving training mode later makes a new code

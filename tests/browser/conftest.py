@@ -84,6 +84,7 @@ class RunningApp:
     data_dir: Path
     process: subprocess.Popen
     env: dict
+    log: Path  # what the server printed (its terminal)
 
     def manage(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -114,7 +115,8 @@ def start_app(data_dir: Path, extra_env: dict | None = None) -> RunningApp:
         **(extra_env or {}),
     }
     env.pop("CAREDESK_DATABASE_URL", None)
-    log = open(data_dir.parent / f"streamlit-{port}.log", "w")  # noqa: SIM115 - lives with the process
+    log_path = data_dir.parent / f"streamlit-{port}.log"
+    log = open(log_path, "w")  # noqa: SIM115 - lives with the process
     process = subprocess.Popen(
         [
             sys.executable,
@@ -144,7 +146,7 @@ def start_app(data_dir: Path, extra_env: dict | None = None) -> RunningApp:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
                 if resp.read().decode().strip() == "ok":
-                    return RunningApp(url, data_dir, process, env)
+                    return RunningApp(url, data_dir, process, env, log_path)
         except OSError:
             time.sleep(0.3)
     process.kill()

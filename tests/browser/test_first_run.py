@@ -23,6 +23,14 @@ def _first_run_page(pg, app) -> None:
     pg.get_by_role("heading", name="Welcome to CareDesk").wait_for()
 
 
+def _enter_setup_code(pg, app) -> str:
+    """The one-time code the server printed in its terminal when setup was first needed."""
+    code = (app.data_dir / "setup-code").read_text().strip()
+    assert code in app.log.read_text(), "the code is printed where CareDesk was started"
+    pg.get_by_label("Setup code").fill(code)
+    return code
+
+
 def test_first_start_offers_the_two_choices(page, fresh_app):
     _first_run_page(page, fresh_app)
     assert page.get_by_role("button", name="Explore with demo data").is_visible()
@@ -34,6 +42,16 @@ def test_first_start_offers_the_two_choices(page, fresh_app):
 
 def test_set_up_for_my_clinic_refuses_a_weak_password_then_creates_the_admin(page, fresh_app):
     _first_run_page(page, fresh_app)
+    page.get_by_label("Setup code").fill("WRONG-CODE-0000")
+    page.get_by_label("Username").fill("intruder")
+    page.get_by_label("Display name").fill("Someone")
+    page.get_by_label("Password", exact=True).fill(GOOD_PASSWORD)
+    page.get_by_label("Password again").fill(GOOD_PASSWORD)
+    page.get_by_role("button", name="Create administrator").click()
+    wait_ready(page)
+    page.get_by_text("That is not the setup code.").wait_for()
+    assert _clinic_users(fresh_app) == []
+    _enter_setup_code(page, fresh_app)
     page.get_by_label("Username").fill("jsmith")
     page.get_by_label("Display name").fill("Jordan Smith, RN")
     page.get_by_label("Password", exact=True).fill("short1")
@@ -68,6 +86,7 @@ def test_set_up_for_my_clinic_refuses_a_weak_password_then_creates_the_admin(pag
 
 def test_explore_with_demo_data_builds_the_training_database(page, fresh_app):
     _first_run_page(page, fresh_app)
+    _enter_setup_code(page, fresh_app)
     page.get_by_role("button", name="Explore with demo data").click()
     page.get_by_role("heading", name="Sign in to CareDesk").wait_for(timeout=60_000)
     wait_ready(page)

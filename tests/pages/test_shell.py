@@ -14,12 +14,18 @@ def _button(at, label):
     return next(b for b in at.button if b.label == label)
 
 
+def _setup_code() -> str:
+    """What the server printed in its terminal (and keeps in the data folder)."""
+    return (config.load().data_dir / "setup-code").read_text().strip()
+
+
 def test_first_run_offers_both_choices_and_creates_the_first_admin():
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     labels = [b.label for b in at.button]
     assert "Explore with demo data" in labels and "Create administrator" in labels
     inputs = {t.label: t for t in at.text_input}
+    inputs["Setup code"].input(_setup_code())
     inputs["Username"].input("boss")
     inputs["Display name"].input("Pat Boss")
     inputs["Password"].input("short")
@@ -36,11 +42,31 @@ def test_first_run_offers_both_choices_and_creates_the_first_admin():
     assert "Sign out" in [b.label for b in at.button]
     with session_scope() as s:
         assert s.query(User).one().role == "admin"
+    assert not (config.load().data_dir / "setup-code").exists()  # used up
+
+
+def test_first_run_setup_needs_the_code_printed_in_the_terminal():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Setup code"].input("AAAA-BBBB-CCCC")
+    inputs["Username"].input("intruder")
+    inputs["Display name"].input("Someone")
+    inputs["Password"].input("Clinic-admin-2026")
+    inputs["Password again"].input("Clinic-admin-2026")
+    _button(at, "Create administrator").click().run()
+    assert any("not the setup code" in e.value for e in at.error)
+    _button(at, "Explore with demo data").click().run()
+    assert any("not the setup code" in e.value for e in at.error)
+    with session_scope() as s:
+        assert s.query(User).count() == 0
+    assert not config.load().demo_mode
 
 
 def test_explore_with_demo_data_makes_a_training_database():
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
+    {t.label: t for t in at.text_input}["Setup code"].input(_setup_code())
     _button(at, "Explore with demo data").click().run()
     assert not at.exception
     settings = config.load()
