@@ -47,7 +47,7 @@ SERVICE_ROOMS = {
 
 # components room -> (services rooms it may use, other components rooms it may use)
 COMPONENT_ROOMS = {
-    "shared": ({"core", "demo"}, set()),
+    "shared": ({"core", "patients", "demo"}, set()),  # patients: deep links name one
     "admin": ({"core", "demo"}, {"shared"}),
     "patients": ({"core", "patients", "tasks", "overview"}, {"shared"}),
     "scheduling": ({"core", "patients", "tasks", "scheduling"}, {"shared"}),

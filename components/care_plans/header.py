@@ -14,7 +14,7 @@ from services.care_plans.interventions import OPEN_TASK
 from services.care_plans.plans import PlanInput
 from services.care_plans.rows import PlanView
 from services.core.identity import Actor
-from services.patients.actions import PatientBrief
+from services.patients.briefs import PatientBrief
 
 
 def pick_patient(

@@ -12,6 +12,9 @@ from services.core.identity import Actor
 
 def print_section(actor: Actor, view: PlanView) -> None:
     st.subheader("Print the plan")
+    if not actor.can("records.export"):
+        st.caption("Your role reads on screen only: no printouts or files leave CareDesk.")
+        return
     st.caption(
         "Each printout is recorded in the audit trail. The patient version is in large type "
         "and plain words; the clinician version has everything."

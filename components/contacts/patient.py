@@ -42,17 +42,18 @@ def patient_view(actor: Actor, region: str) -> None:
     d = patient_actions.patient_contacts(actor, pid)
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
     c1.text(f"{d.name} · MRN {d.mrn}")
-    with c2.popover("FHIR export"):
-        st.caption("Family, referrals and the organizations referred to, as a FHIR R5 Bundle.")
-        if st.button("Prepare FHIR file", key="prep_fhir"):
-            state["fhir_export"] = (pid, patient_actions.fhir_bundle(actor, pid))
-        if state.get("fhir_export", (None,))[0] == pid:
-            st.download_button(
-                "Download FHIR JSON",
-                state["fhir_export"][1],
-                file_name=f"contacts-{d.mrn}.json",
-                mime="application/fhir+json",
-            )
+    if actor.can("records.export"):  # read-only roles do not take records out of CareDesk
+        with c2.popover("FHIR export"):
+            st.caption("Family, referrals and the organizations referred to, as a FHIR R5 Bundle.")
+            if st.button("Prepare FHIR file", key="prep_fhir"):
+                state["fhir_export"] = (pid, patient_actions.fhir_bundle(actor, pid))
+            if state.get("fhir_export", (None,))[0] == pid:
+                st.download_button(
+                    "Download FHIR JSON",
+                    state["fhir_export"][1],
+                    file_name=f"contacts-{d.mrn}.json",
+                    mime="application/fhir+json",
+                )
     tabs = st.tabs(
         [
             "Family and consent",

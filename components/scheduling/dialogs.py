@@ -165,10 +165,11 @@ def _edit(desk: Desk, d: dict) -> None:
             ),
             "Appointment cancelled.", "cal_cancel",
         )  # fmt: skip
-    opts = extras.ics_options("cal_ics_one")
-    data = actions.appointment_ics(actor, d["id"], opts, tz=tz)
-    if st.download_button("Download .ics", data, "appointment.ics", "text/calendar"):
-        actions.download_appointment_ics(actor, d["id"], opts)
+    if actor.can("records.export"):
+        opts = extras.ics_options("cal_ics_one")
+        data = actions.appointment_ics(actor, d["id"], opts, tz=tz)
+        if st.download_button("Download .ics", data, "appointment.ics", "text/calendar"):
+            actions.download_appointment_ics(actor, d["id"], opts)
 
 
 @st.dialog("Move appointment?", on_dismiss=close_dialog)

@@ -41,6 +41,9 @@ def rides_to_confirm(actor: Actor, todo: list[dict], can_edit: bool) -> None:
 
 
 def ics_export(actor: Actor, patient_id: int | None, staff_id: int | None) -> None:
+    if not actor.can("records.export"):
+        st.caption("Your role reads on screen only: no printouts or files leave CareDesk.")
+        return
     what, week_of, opts, prepare = extras.export_choice(today())
     if prepare:
         try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from services.patients.actions import PatientBrief
+from services.patients.briefs import PatientBrief
 
 
 @dataclass(frozen=True)

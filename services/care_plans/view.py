@@ -48,7 +48,7 @@ from services.care_plans.rows import (
 from services.care_plans.team import member_label, team
 from services.core.errors import NotFound
 from services.core.identity import Actor, require
-from services.patients.actions import brief
+from services.patients.briefs import brief
 
 
 def load_plan_view(

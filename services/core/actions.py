@@ -18,16 +18,18 @@ from db.session import dispose_all, read_scope, session_scope
 from services.core import audit, auth, backup, setup_code
 from services.core.audit import Action, ChainReport
 from services.core.auth import AccessCheck, SignInOutcome
-from services.core.identity import Actor, require
+from services.core.identity import Actor, require, user_action
 
 # ---------------------------------------------------------------- opening the app
 
 
+@user_action(None)
 def prepare_database(url: str) -> None:
     """Bring the database in use to the newest schema (checked once per process)."""
     migrate.ensure_current(url)
 
 
+@user_action(None)
 def has_users() -> bool:
     """False only before the first account exists: the app then offers first-run setup."""
     with read_scope() as s:
@@ -37,17 +39,20 @@ def has_users() -> bool:
     return found
 
 
+@user_action(None)
 def check_setup_code(typed: str) -> None:
     """First-run setup goes on only with the code printed where CareDesk was started."""
     setup_code.check(typed)
 
 
+@user_action(None)
 def recheck_access(actor: Actor) -> AccessCheck:
     """The signed-in account as it is now: re-read on every click (one indexed read)."""
     with read_scope() as s:
         return auth.recheck(s, actor)
 
 
+@user_action(None)
 def sign_in(username: str, password: str) -> SignInOutcome:
     """Check a password. A failure is returned, not raised, so the failed-attempt counter
     and its audit event commit."""
@@ -55,11 +60,13 @@ def sign_in(username: str, password: str) -> SignInOutcome:
         return auth.sign_in(s, username, password)
 
 
+@user_action(None)
 def sign_out(actor: Actor, reason: str = "signed out") -> None:
     with session_scope() as s:
         auth.sign_out(s, actor, reason)
 
 
+@user_action(None)
 def create_first_admin(
     username: str, display_name: str, password: str, again: str, code: str
 ) -> Actor:
@@ -87,12 +94,14 @@ class UserRow:
     last_sign_in_at: datetime | None
 
 
+@user_action("patients.read")
 def staff_choices(actor: Actor) -> dict[int, str]:
     """Active staff by id, for owner and case-manager pickers."""
     with read_scope() as s:
         return auth.staff_choices(s)
 
 
+@user_action("admin")
 def list_users(actor: Actor) -> list[UserRow]:
     """Every account, active ones first, by name."""
     require(actor, "admin")
@@ -111,23 +120,27 @@ def list_users(actor: Actor) -> list[UserRow]:
         ]
 
 
+@user_action("admin")
 def create_user(actor: Actor, username: str, display_name: str, role: str, password: str) -> int:
     """A colleague's account; returns its id."""
     with session_scope() as s:
         return auth.create_user(s, actor, username, display_name, role, password).id
 
 
+@user_action("admin")
 def change_role(actor: Actor, user_id: int, role: str) -> None:
     with session_scope() as s:
         auth.change_role(s, actor, user_id, role)
 
 
+@user_action("admin")
 def set_active(actor: Actor, user_id: int, active: bool) -> None:
     """Deactivate or reactivate an account."""
     with session_scope() as s:
         auth.set_active(s, actor, user_id, active)
 
 
+@user_action("admin")
 def reset_password(actor: Actor, user_id: int, password: str) -> None:
     """A new password, which also unlocks the account."""
     with session_scope() as s:
@@ -143,6 +156,7 @@ class AuditReport:
     chain: ChainReport  # whether the whole trail is intact
 
 
+@user_action("admin")
 def audit_report(
     actor: Actor,
     *,
@@ -167,12 +181,14 @@ def audit_report(
         return AuditReport(rows, audit.verify(s))
 
 
+@user_action("admin")
 def record_export(actor: Actor, what: str, rows: int = 0) -> None:
     """Something left CareDesk (a CSV, a backup): the audit trail says who took it."""
     with session_scope() as s:
         audit.record(s, actor, Action.EXPORT, entity=what, category="admin", detail={"rows": rows})
 
 
+@user_action("admin")
 def back_up_now(actor: Actor) -> str:
     """A consistent copy of the database in use; returns where it was written.
 
@@ -187,12 +203,14 @@ def back_up_now(actor: Actor) -> str:
     return str(target)
 
 
+@user_action("admin")
 def database_in_use(actor: Actor) -> str:
     """The database URL for the settings overview, with any password hidden."""
     require(actor, "admin")
     return make_url(config.load().database_url).render_as_string(hide_password=True)
 
 
+@user_action("admin")
 def leave_training_mode(actor: Actor) -> None:
     """Switch to the clinic's own database; the training database is kept."""
     require(actor, "admin")

@@ -6,7 +6,10 @@ from the sign-in guard.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from db.models import Role
 from services.core.errors import PermissionDenied
@@ -24,6 +27,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "schedule.edit": FRONT_DESK,
     "contacts.edit": FRONT_DESK,  # directory and communication log
     "referrals.edit": CLINICAL,
+    # Taking PHI out of CareDesk (printouts, FHIR, calendar files): not for read-only
+    # trainees, who may look but not carry records out of the building.
+    "records.export": FRONT_DESK,
     "admin": frozenset({Role.ADMIN}),
 }
 
@@ -56,3 +62,32 @@ SYSTEM = Actor(id=None, username="system", display_name="CareDesk", role=Role.AD
 def require(actor: Actor, permission: str) -> None:
     if not actor.can(permission):
         raise PermissionDenied(f"Your role ({actor.role}) cannot do this.")
+
+
+Fn = TypeVar("Fn", bound=Callable)
+
+
+def user_action(permission: str | None) -> Callable[[Fn], Fn]:
+    """Declare what a user action needs, and refuse it before anything else runs.
+
+    Every public function of a room's actions module carries one (the role x action
+    matrix test walks them all). `None` marks the few that run before sign-in or for
+    any signed-in person (sign-in itself, first-run setup, signing out).
+    """
+    if permission is not None and permission not in PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}")
+
+    def declare(fn: Fn) -> Fn:
+        if permission is None:
+            fn.permission = None
+            return fn
+
+        @functools.wraps(fn)
+        def checked(actor: Actor, *args, **kwargs):
+            require(actor, permission)
+            return fn(actor, *args, **kwargs)
+
+        checked.permission = permission
+        return checked  # type: ignore[return-value]
+
+    return declare

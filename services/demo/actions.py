@@ -7,11 +7,13 @@ from collections.abc import Callable
 from db import config, migrate
 from db.session import session_scope
 from services.core import auth, setup_code
+from services.core.identity import user_action
 from services.demo import seed_demo
 
 FIRST_RUN_PATIENTS = 150
 
 
+@user_action(None)
 def start_training_database(
     code: str,
     patients: int = FIRST_RUN_PATIENTS,

@@ -14,7 +14,7 @@ from datetime import datetime
 from db import config
 from db.session import read_scope, session_scope
 from services.core.clock import utc_to_local
-from services.core.identity import Actor, require
+from services.core.identity import Actor, require, user_action
 from services.intake import draft as drafts
 from services.intake import history, instrument_store, instruments, intake, risk
 from services.intake.instrument_store import ActiveDefinition
@@ -59,12 +59,14 @@ class StartedIntake:
     current_step: int
 
 
+@user_action("clinical.read")
 def intake_drafts(actor: Actor) -> list[dict]:
     """Unfinished intakes across the clinic, for the page's "resume" list."""
     with read_scope() as s:
         return drafts.draft_rows(s, actor)
 
 
+@user_action("clinical.read")
 def open_intake(actor: Actor, patient_id: int) -> IntakePage:
     """The patient, their draft (with its summary so far), history and hand-offs.
 
@@ -100,6 +102,7 @@ def open_intake(actor: Actor, patient_id: int) -> IntakePage:
         )
 
 
+@user_action("clinical.edit")
 def start_intake(actor: Actor, patient_id: int) -> StartedIntake:
     """Resume the patient's draft, or start a new one."""
     with session_scope() as s:
@@ -107,6 +110,7 @@ def start_intake(actor: Actor, patient_id: int) -> StartedIntake:
         return StartedIntake(started.id, started.current_step)
 
 
+@user_action("clinical.edit")
 def save_identity_step(
     actor: Actor,
     intake_id: int,
@@ -119,12 +123,14 @@ def save_identity_step(
         drafts.save_identity(s, actor, intake_id, corrections, patient_version, expected_version)
 
 
+@user_action("clinical.edit")
 def save_step(actor: Actor, intake_id: int, step: str, values: dict, expected_version: int) -> None:
     """Any other step saved into the draft (nothing is saved when a field is wrong)."""
     with session_scope() as s:
         drafts.save_step(s, actor, intake_id, step, values, expected_version)
 
 
+@user_action("clinical.edit")
 def complete_intake(
     actor: Actor, intake_id: int, decisions: dict[str, dict], expected_version: int
 ) -> None:
@@ -133,6 +139,7 @@ def complete_intake(
         intake.complete_intake(s, actor, intake_id, decisions, expected_version)
 
 
+@user_action("clinical.edit")
 def discard_draft(actor: Actor, intake_id: int, reason: str, expected_version: int) -> None:
     with session_scope() as s:
         drafts.discard_draft(s, actor, intake_id, reason, expected_version)
@@ -156,6 +163,7 @@ class SavedRevision:
     revision: int
 
 
+@user_action("admin")
 def instrument_admin_view(actor: Actor) -> InstrumentAdminView:
     require(actor, "admin")
     with read_scope() as s:
@@ -175,6 +183,7 @@ def instrument_admin_view(actor: Actor) -> InstrumentAdminView:
         )
 
 
+@user_action("admin")
 def check_definition(actor: Actor, kind: str, text: str) -> list[str]:
     """ "Check only": what is wrong with an instrument or the risk-tier rules (nothing saved)."""
     require(actor, "admin")
@@ -187,18 +196,21 @@ def check_definition(actor: Actor, kind: str, text: str) -> list[str]:
     )
 
 
+@user_action("admin")
 def save_instrument(actor: Actor, text: str, note: str = "") -> SavedRevision:
     with session_scope() as s:
         row = instrument_store.save_instrument(s, actor, text, note)
         return SavedRevision(row.code, row.revision)
 
 
+@user_action("admin")
 def save_risk_rules(actor: Actor, text: str, note: str = "") -> SavedRevision:
     with session_scope() as s:
         row = instrument_store.save_risk_rules(s, actor, text, note)
         return SavedRevision(row.code, row.revision)
 
 
+@user_action("admin")
 def use_shipped_version(actor: Actor, kind: str, code: str, reason: str) -> int:
     """Withdraw the clinic's revisions of a code (kept for the record); returns how many."""
     with session_scope() as s:

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from db.base import today
 from db.session import session_scope
-from services.core.identity import Actor
+from services.core.identity import Actor, user_action
 from services.core.sections import WorklistSection
 from services.overview import my_day as worklist
 from services.overview import patient_summary as summary
 from services.patients import registry
-from services.patients.actions import PatientRecord, record
+from services.patients.briefs import PatientRecord, record
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class MyDay:
     by_manager: list[dict]  # {"Case manager": name, "Patients": n}
 
 
+@user_action("patients.read")
 def my_day(actor: Actor) -> MyDay:
     """The home page: caseload counts, today's worklist, and caseloads by case manager."""
     with session_scope() as s:
@@ -33,6 +34,7 @@ def my_day(actor: Actor) -> MyDay:
         )
 
 
+@user_action("patients.read")
 def view_patient(actor: Actor, patient_id: int) -> PatientRecord:
     """Open a patient's record: details and every room's summary section; the view is
     recorded in the audit trail."""

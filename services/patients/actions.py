@@ -8,60 +8,24 @@ comes from services.overview.actions (it gathers every room).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 
-from db.models import Patient, RecordStatus
+from db.models import Patient
 from db.session import read_scope, session_scope
-from services.core.identity import Actor, require
-from services.core.sections import SummarySection
+from services.core.identity import Actor, require, user_action
 from services.patients import registry
+from services.patients.briefs import (
+    PatientBrief,
+    PatientList,
+    PatientRecord,
+    brief,
+    listing,
+    record,
+)
 from services.patients.registry import PatientInput
 
 
-@dataclass(frozen=True)
-class PatientBrief:
-    """What a picker or a header shows about one patient."""
-
-    id: int
-    mrn: str
-    display_name: str
-    birth_date: date
-    preferred_language: str | None
-    interpreter_needed: bool
-    status: str
-    primary_case_manager_id: int | None
-
-    @property
-    def label(self) -> str:
-        return f"{self.display_name} · MRN {self.mrn} · born {self.birth_date}"
-
-
-@dataclass(frozen=True)
-class PatientList:
-    rows: list[PatientBrief]
-    total: int
-    page: int
-    pages: int
-
-
-def brief(p: Patient) -> PatientBrief:
-    return PatientBrief(
-        id=p.id,
-        mrn=p.mrn,
-        display_name=p.display_name,
-        birth_date=p.birth_date,
-        preferred_language=p.preferred_language,
-        interpreter_needed=bool(p.interpreter_needed),
-        status=str(p.status),
-        primary_case_manager_id=p.primary_case_manager_id,
-    )
-
-
-def listing(found: registry.SearchPage) -> PatientList:
-    return PatientList([brief(p) for p in found.rows], found.total, found.page, found.pages)
-
-
+@user_action("patients.read")
 def find_patients(
     actor: Actor,
     query: str = "",
@@ -85,6 +49,7 @@ def find_patients(
         return listing(found)
 
 
+@user_action("patients.read")
 def patient_brief(actor: Actor, patient_id: int) -> PatientBrief | None:
     """One patient for a picker or header (no view is recorded: nothing clinical is shown)."""
     require(actor, "patients.read")
@@ -102,6 +67,7 @@ class SearchResult:
     widened: bool  # nothing in my caseload matched, so these matches are clinic-wide
 
 
+@user_action("patients.read")
 def search_patients(
     actor: Actor,
     query: str = "",
@@ -127,6 +93,7 @@ def search_patients(
         return SearchResult(listing(found), widened)
 
 
+@user_action("patients.edit")
 def register_patient(
     actor: Actor,
     data: PatientInput,
@@ -143,38 +110,14 @@ def register_patient(
         return brief(p)
 
 
-@dataclass(frozen=True)
-class PatientRecord:
-    """One patient as the record view shows them: the form's values, the version they
-    were read at (for the stale-form check), and the summary's sections if asked for."""
-
-    id: int
-    display_name: str
-    values: PatientInput
-    version: int
-    archived: bool
-    status_reason: str | None
-    sections: list[SummarySection] = field(default_factory=list)
-
-
-def record(p: Patient, sections: list[SummarySection] | None = None) -> PatientRecord:
-    return PatientRecord(
-        id=p.id,
-        display_name=p.display_name,
-        values=PatientInput.from_patient(p),
-        version=p.version,
-        archived=p.status == RecordStatus.ARCHIVED,
-        status_reason=p.status_reason,
-        sections=list(sections or []),
-    )
-
-
+@user_action("patients.read")
 def patient_details(actor: Actor, patient_id: int) -> PatientRecord:
     """The patient's details for the edit form, without the summary; no view is recorded."""
     with read_scope() as s:
         return record(registry.get_patient(s, actor, patient_id, record_view=False))
 
 
+@user_action("patients.edit")
 def update_patient(
     actor: Actor,
     patient_id: int,
@@ -189,12 +132,14 @@ def update_patient(
         registry.update_patient(s, actor, patient_id, data, expected_version, region=region)
 
 
+@user_action("patients.edit")
 def archive_patient(actor: Actor, patient_id: int, reason: str) -> None:
     """Archive (never delete); raises InvalidInput (field `reason`)."""
     with session_scope() as s:
         registry.archive_patient(s, actor, patient_id, reason)
 
 
+@user_action("patients.edit")
 def restore_patient(actor: Actor, patient_id: int) -> None:
     with session_scope() as s:
         registry.restore_patient(s, actor, patient_id)

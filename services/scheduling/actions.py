@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from db.base import today
 from db.session import read_scope, session_scope
-from services.core.identity import Actor, require
+from services.core.identity import Actor, require, user_action
 from services.scheduling import (
     agenda,
     appointments,
@@ -52,6 +52,7 @@ class AppointmentView:
 # ---------------------------------------------------------------- pickers
 
 
+@user_action("patients.read")
 def patient_choices(
     actor: Actor, query: str = "", *, include: tuple[int | None, ...] = ()
 ) -> dict[int, str]:
@@ -61,6 +62,7 @@ def patient_choices(
         return agenda.patient_choices(s, query, include=include)
 
 
+@user_action("patients.read")
 def provider_choices(
     actor: Actor, query: str = "", *, include: tuple[int | None, ...] = ()
 ) -> dict[int, str]:
@@ -73,6 +75,7 @@ def provider_choices(
 # ---------------------------------------------------------------- reading the calendar
 
 
+@user_action("patients.read")
 def visible_events(
     actor: Actor, view: dict | None, filters: Filters, *, tz: str, editable: bool
 ) -> list[dict]:
@@ -84,6 +87,7 @@ def visible_events(
         return feed.events(items, tz, editable=editable)
 
 
+@user_action("patients.read")
 def reminder_calls_due(actor: Actor, *, staff_id: int | None, tz: str) -> list[dict]:
     """Appointments in the next 48 hours not yet confirmed with the patient, as rows."""
     require(actor, READ)
@@ -91,6 +95,7 @@ def reminder_calls_due(actor: Actor, *, staff_id: int | None, tz: str) -> list[d
         return reminders.reminder_rows(reminders.reminders_due(s, staff_id=staff_id), tz)
 
 
+@user_action("patients.read")
 def rides_to_confirm(actor: Actor, *, tz: str) -> list[dict]:
     """Rides in the next two weeks the vendor has not confirmed, as rows."""
     require(actor, READ)
@@ -98,6 +103,7 @@ def rides_to_confirm(actor: Actor, *, tz: str) -> list[dict]:
         return [transport.ride_row(t, tz) for t in transport.unconfirmed_transport(s)]
 
 
+@user_action("patients.read")
 def open_appointment(actor: Actor, appointment_id: int, *, tz: str) -> AppointmentView:
     """One appointment for its dialog: details, series, ride and the vendors to choose."""
     require(actor, READ)
@@ -125,6 +131,7 @@ def open_appointment(actor: Actor, appointment_id: int, *, tz: str) -> Appointme
         )
 
 
+@user_action("patients.read")
 def appointment_ics(actor: Actor, appointment_id: int, opts: IcsOptions, *, tz: str) -> bytes:
     """The file the download button offers (recorded only when downloaded)."""
     require(actor, READ)
@@ -135,6 +142,7 @@ def appointment_ics(actor: Actor, appointment_id: int, opts: IcsOptions, *, tz: 
 # ---------------------------------------------------------------- booking and changing
 
 
+@user_action("schedule.edit")
 def book_appointment(
     actor: Actor,
     data: AppointmentInput,
@@ -151,6 +159,7 @@ def book_appointment(
         return booked.appointment.id
 
 
+@user_action("schedule.edit")
 def edit_appointment(
     actor: Actor,
     appointment_id: int,
@@ -170,6 +179,7 @@ def edit_appointment(
         return len(rows)
 
 
+@user_action("schedule.edit")
 def move_appointment(
     actor: Actor,
     appointment_id: int,
@@ -190,6 +200,7 @@ def move_appointment(
         return len(rows)
 
 
+@user_action("schedule.edit")
 def cancel_appointment(
     actor: Actor,
     appointment_id: int,
@@ -206,6 +217,7 @@ def cancel_appointment(
         return len(rows)
 
 
+@user_action("schedule.edit")
 def set_status(actor: Actor, appointment_id: int, status: str, *, version: int | None) -> None:
     """One click: confirmed, arrived, completed, no-show."""
     with session_scope() as s:
@@ -215,18 +227,21 @@ def set_status(actor: Actor, appointment_id: int, status: str, *, version: int |
 # ---------------------------------------------------------------- rides and calls
 
 
+@user_action("schedule.edit")
 def save_ride(actor: Actor, appointment_id: int, data: TransportInput) -> int:
     """The ride to (and back from) the appointment; the booking's id."""
     with session_scope() as s:
         return transport.save_transport(s, actor, appointment_id, data).id
 
 
+@user_action("schedule.edit")
 def confirm_ride(actor: Actor, booking_id: int) -> None:
     """The vendor confirmed the ride on the phone."""
     with session_scope() as s:
         transport.set_confirmed(s, actor, booking_id, True)
 
 
+@user_action("schedule.edit")
 def record_reminder_call(actor: Actor, appointment_id: int, outcome: str) -> None:
     """Log a reminder call; "confirmed" also confirms the appointment."""
     with session_scope() as s:
@@ -236,17 +251,20 @@ def record_reminder_call(actor: Actor, appointment_id: int, outcome: str) -> Non
 # ---------------------------------------------------------------- .ics downloads (recorded)
 
 
+@user_action("records.export")
 def download_appointment_ics(actor: Actor, appointment_id: int, opts: IcsOptions) -> bytes:
     with session_scope() as s:
         return ics.export_appointment(s, actor, appointment_id, opts)
 
 
+@user_action("records.export")
 def download_patient_schedule(actor: Actor, patient_id: int, opts: IcsOptions) -> bytes:
     """The patient's upcoming appointments as one file."""
     with session_scope() as s:
         return ics.export_patient_schedule(s, actor, patient_id, opts)
 
 
+@user_action("records.export")
 def download_staff_week(actor: Actor, staff_id: int, week_of: date, opts: IcsOptions) -> bytes:
     """A staff member's week (Monday to Sunday around `week_of`) as one file."""
     with session_scope() as s:

@@ -33,9 +33,10 @@ def _enter_setup_code(pg, app) -> str:
 
 def test_first_start_offers_the_two_choices(page, fresh_app):
     _first_run_page(page, fresh_app)
-    assert page.get_by_role("button", name="Explore with demo data").is_visible()
-    assert page.get_by_role("heading", name="Set up for my clinic").is_visible()
-    assert page.get_by_role("button", name="Create administrator").is_visible()
+    expect(page.get_by_role("button", name="Explore with demo data")).to_be_visible()
+    expect(page.get_by_role("heading", name="Set up for my clinic")).to_be_visible()
+    expect(page.get_by_role("button", name="Create administrator")).to_be_visible()
+    expect(page.get_by_label("Setup code")).to_be_visible()
     assert page.get_by_role("button", name="Sign in").count() == 0
     assert TRAINING not in page.locator("body").inner_text()
 

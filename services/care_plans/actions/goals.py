@@ -9,14 +9,16 @@ from db.session import read_scope, session_scope
 from services.care_plans import goals, interventions, templates
 from services.care_plans.common import EDIT
 from services.care_plans.goals import GoalInput
-from services.core.identity import Actor, require
+from services.core.identity import Actor, require, user_action
 
 
+@user_action("clinical.edit")
 def add_goal(actor: Actor, plan_id: int, data: GoalInput) -> int:
     with session_scope() as s:
         return goals.add_goal(s, actor, plan_id, data).id
 
 
+@user_action("clinical.edit")
 def save_goal(
     actor: Actor, goal_id: int, data: GoalInput, expected_version: int | None = None
 ) -> int:
@@ -24,6 +26,7 @@ def save_goal(
         return goals.update_goal(s, actor, goal_id, data, expected_version=expected_version).id
 
 
+@user_action("clinical.edit")
 def record_options(
     actor: Actor,
     goal_id: int,
@@ -47,6 +50,7 @@ def record_options(
         return row.id
 
 
+@user_action("clinical.edit")
 def add_task(
     actor: Actor,
     goal_id: int,
@@ -74,6 +78,7 @@ def add_task(
         return task.id
 
 
+@user_action("clinical.edit")
 def save_task(
     actor: Actor,
     task_id: int,
@@ -105,6 +110,7 @@ def save_task(
         return task.id
 
 
+@user_action("clinical.edit")
 def template_choices(actor: Actor) -> dict[str, str]:
     """Every template's title by its key, for the "Start from a template" picker."""
     require(actor, EDIT)
@@ -112,12 +118,14 @@ def template_choices(actor: Actor) -> dict[str, str]:
         return {key: doc["title"] for key, (doc, _version) in templates.templates(s).items()}
 
 
+@user_action("clinical.edit")
 def preview_template(actor: Actor, plan_id: int, key: str) -> list[dict]:
     """The template as items to edit or leave out; those already on the plan are unticked."""
     with read_scope() as s:
         return templates.preview(s, actor, plan_id, key)
 
 
+@user_action("clinical.edit")
 def add_template_items(actor: Actor, plan_id: int, key: str, items: list[dict]) -> dict[str, int]:
     """Add the ticked preview items; returns how many goals, tasks and needs were added."""
     with session_scope() as s:

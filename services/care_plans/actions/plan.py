@@ -10,9 +10,10 @@ from services.care_plans import intake_handoff, plans, printouts, reviews, view
 from services.care_plans.common import READ
 from services.care_plans.plans import PlanInput
 from services.care_plans.rows import PlanRow, PlanView
-from services.core.identity import Actor, require
+from services.core.identity import Actor, require, user_action
 
 
+@user_action("clinical.read")
 def plan_history(actor: Actor, patient_id: int) -> list[PlanRow]:
     """Every plan the patient has had, newest first, for the plan picker."""
     require(actor, READ)
@@ -20,12 +21,14 @@ def plan_history(actor: Actor, patient_id: int) -> list[PlanRow]:
         return [view.plan_row(p) for p in plans.plan_history(s, patient_id)]
 
 
+@user_action("clinical.read")
 def open_plan(actor: Actor, patient_id: int, plan_id: int | None = None) -> PlanView:
     """The living plan (or an earlier one) with everything the page shows."""
     with read_scope() as s:
         return view.load_plan_view(s, actor, patient_id, plan_id)
 
 
+@user_action("clinical.edit")
 def start_plan_from_intake(
     actor: Actor, patient_id: int, intake_id: int | None = None
 ) -> tuple[int, int]:
@@ -35,11 +38,13 @@ def start_plan_from_intake(
         return plan.id, taken
 
 
+@user_action("clinical.edit")
 def start_plan(actor: Actor, patient_id: int, *, start_on: date | None, title: str) -> int:
     with session_scope() as s:
         return plans.start_plan(s, actor, patient_id, start_on=start_on, title=title).id
 
 
+@user_action("clinical.edit")
 def save_plan_details(
     actor: Actor, plan_id: int, data: PlanInput, expected_version: int | None = None
 ) -> int:
@@ -47,6 +52,7 @@ def save_plan_details(
         return plans.update_plan(s, actor, plan_id, data, expected_version=expected_version).id
 
 
+@user_action("clinical.edit")
 def record_review(
     actor: Actor,
     plan_id: int,
@@ -70,6 +76,7 @@ def record_review(
         return review.id
 
 
+@user_action("records.export")
 def print_plan(
     actor: Actor, patient_id: int, *, version: str = "patient", language: str = "en"
 ) -> bytes:

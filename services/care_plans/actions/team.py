@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from db.session import session_scope
 from services.care_plans import concerns, team
-from services.core.identity import Actor
+from services.core.identity import Actor, user_action
 
 
+@user_action("clinical.edit")
 def add_concern(
     actor: Actor,
     plan_id: int,
@@ -24,6 +25,7 @@ def add_concern(
         return row.id
 
 
+@user_action("clinical.edit")
 def take_concern_off_plan(
     actor: Actor, concern_id: int, reason: str, expected_version: int | None = None
 ) -> int:
@@ -35,6 +37,7 @@ def take_concern_off_plan(
         return row.id
 
 
+@user_action("clinical.edit")
 def add_team_member(
     actor: Actor,
     plan_id: int,
@@ -60,6 +63,7 @@ def add_team_member(
         return row.id
 
 
+@user_action("clinical.edit")
 def remove_team_member(
     actor: Actor, member_id: int, reason: str, expected_version: int | None = None
 ) -> int:

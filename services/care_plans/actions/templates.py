@@ -7,7 +7,7 @@ from datetime import datetime
 
 from db.session import read_scope, session_scope
 from services.care_plans import templates
-from services.core.identity import Actor, require
+from services.core.identity import Actor, require, user_action
 
 ADMIN = "admin"
 
@@ -37,6 +37,7 @@ class TemplateText:
     history: list[TemplateVersionRow]
 
 
+@user_action("admin")
 def list_templates(actor: Actor) -> list[TemplateSummary]:
     """Every template's newest version, by title."""
     require(actor, ADMIN)
@@ -47,6 +48,7 @@ def list_templates(actor: Actor) -> list[TemplateSummary]:
         ]
 
 
+@user_action("admin")
 def open_template(actor: Actor, key: str) -> TemplateText:
     require(actor, ADMIN)
     with read_scope() as s:
@@ -58,6 +60,7 @@ def open_template(actor: Actor, key: str) -> TemplateText:
         return TemplateText(body, version, history)
 
 
+@user_action("admin")
 def save_template(
     actor: Actor, body: str, expected_version: int | None = None, note: str = ""
 ) -> int:

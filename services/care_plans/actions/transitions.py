@@ -6,9 +6,10 @@ from datetime import date
 
 from db.session import session_scope
 from services.care_plans import transitions
-from services.core.identity import Actor
+from services.core.identity import Actor, user_action
 
 
+@user_action("clinical.edit")
 def record_stay(
     actor: Actor,
     patient_id: int,
@@ -36,6 +37,7 @@ def record_stay(
         return row.id
 
 
+@user_action("clinical.edit")
 def save_checklist(
     actor: Actor,
     transition_id: int,
@@ -52,6 +54,7 @@ def save_checklist(
         return row.id
 
 
+@user_action("clinical.edit")
 def add_placement(
     actor: Actor,
     patient_id: int,
@@ -76,6 +79,7 @@ def add_placement(
         return row.id
 
 
+@user_action("clinical.edit")
 def update_placement(
     actor: Actor,
     placement_id: int,

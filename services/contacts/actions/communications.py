@@ -5,9 +5,10 @@ from __future__ import annotations
 from db.session import session_scope
 from services.contacts import communications
 from services.contacts.communications import CommunicationInput
-from services.core.identity import Actor
+from services.core.identity import Actor, user_action
 
 
+@user_action("contacts.edit")
 def log_communication(actor: Actor, data: CommunicationInput, *, acknowledged_consent: bool) -> int:
     with session_scope() as s:
         return communications.log_communication(

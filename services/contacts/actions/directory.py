@@ -18,7 +18,7 @@ from services.contacts.directory_import import (
     preview_import,
 )
 from services.core.contact_data import display_phone
-from services.core.identity import Actor
+from services.core.identity import Actor, user_action
 from services.scheduling import providers
 
 
@@ -50,6 +50,7 @@ class OrgDetail:
     coming_up: list[dict[str, Any]]
 
 
+@user_action("patients.read")
 def search_directory(
     actor: Actor,
     query: str,
@@ -72,6 +73,7 @@ def search_directory(
         return OrgList(directory_search.org_rows(found.rows), found.total, found.page, found.pages)
 
 
+@user_action("patients.read")
 def org_detail(actor: Actor, org_id: int, region: str) -> OrgDetail:
     with read_scope() as s:
         o = directory.get_organization(s, actor, org_id)
@@ -107,6 +109,7 @@ def org_detail(actor: Actor, org_id: int, region: str) -> OrgDetail:
         )
 
 
+@user_action("contacts.edit")
 def save_org(
     actor: Actor,
     data: OrgInput,
@@ -120,27 +123,32 @@ def save_org(
         return directory.update_organization(s, actor, org_id, data, version, region=region).id
 
 
+@user_action("contacts.edit")
 def mark_verified(actor: Actor, org_id: int) -> None:
     with session_scope() as s:
         directory.mark_verified(s, actor, org_id)
 
 
+@user_action("contacts.edit")
 def remove_org(actor: Actor, org_id: int, reason: str) -> str:
     """ "deleted" or "archived" (when anything points at it)."""
     with session_scope() as s:
         return directory.remove_organization(s, actor, org_id, reason)
 
 
+@user_action("contacts.edit")
 def restore_org(actor: Actor, org_id: int) -> None:
     with session_scope() as s:
         directory.restore_organization(s, actor, org_id)
 
 
+@user_action("contacts.edit")
 def add_person(actor: Actor, org_id: int, data: PersonInput, region: str) -> None:
     with session_scope() as s:
         directory.add_person(s, actor, org_id, data, region=region)
 
 
+@user_action("patients.read")
 def export(actor: Actor, fmt: str) -> bytes:
     """The directory as a file; a write, since the export is recorded in the audit trail."""
     with session_scope() as s:
@@ -149,6 +157,7 @@ def export(actor: Actor, fmt: str) -> bytes:
         return directory_export.export_csv(s, actor).encode("utf-8")
 
 
+@user_action("patients.read")
 def org_options(actor: Actor, query: str, org_type: str | None = None) -> dict[int, str]:
     """Up to 25 active organizations matching the words, for a picker."""
     with read_scope() as s:
@@ -156,12 +165,14 @@ def org_options(actor: Actor, query: str, org_type: str | None = None) -> dict[i
         return {o.id: f"{o.name} ({o.org_type})" for o in found.rows}
 
 
+@user_action("contacts.edit")
 def preview(actor: Actor, content: bytes, duplicates: str, region: str) -> ImportPreview:
     """What importing the file would do, row by row; nothing is saved."""
     with read_scope() as s:
         return preview_import(s, actor, content, duplicates=duplicates, region=region)
 
 
+@user_action("contacts.edit")
 def run_import(
     actor: Actor,
     content: bytes,

@@ -9,19 +9,22 @@ from db.session import read_scope, session_scope
 from services.contacts import coverage, directory_search, prior_auths
 from services.contacts.coverage import CoverageInput
 from services.contacts.prior_auths import PriorAuthInput
-from services.core.identity import Actor
+from services.core.identity import Actor, user_action
 
 
+@user_action("patients.read")
 def insurer_options(actor: Actor) -> dict[int, str]:
     with read_scope() as s:
         return directory_search.organization_choices(s, "insurer", limit=500)
 
 
+@user_action("referrals.edit")
 def add_coverage(actor: Actor, patient_id: int, data: CoverageInput) -> None:
     with session_scope() as s:
         coverage.add_coverage(s, actor, patient_id, data)
 
 
+@user_action("referrals.edit")
 def coverage_for_edit(actor: Actor, coverage_id: int) -> tuple[CoverageInput, int, dict[int, str]]:
     """The saved coverage as form values, its version, and its insurer as a picker choice
     (kept even if the insurer was archived in the directory since)."""
@@ -31,6 +34,7 @@ def coverage_for_edit(actor: Actor, coverage_id: int) -> tuple[CoverageInput, in
         return coverage.coverage_input(cov), cov.version, payer
 
 
+@user_action("referrals.edit")
 def correct_coverage(
     actor: Actor, coverage_id: int, data: CoverageInput, version: int | None
 ) -> None:
@@ -38,27 +42,32 @@ def correct_coverage(
         coverage.correct_coverage(s, actor, coverage_id, data, version)
 
 
+@user_action("referrals.edit")
 def end_coverage(actor: Actor, coverage_id: int, end_on: date, version: int | None) -> None:
     with session_scope() as s:
         coverage.end_coverage(s, actor, coverage_id, end_on, version)
 
 
+@user_action("referrals.edit")
 def request_prior_auth(actor: Actor, coverage_id: int, data: PriorAuthInput) -> None:
     with session_scope() as s:
         prior_auths.request_prior_auth(s, actor, coverage_id, data)
 
 
+@user_action("referrals.edit")
 def prior_auth_for_edit(actor: Actor, pa_id: int) -> tuple[PriorAuthInput, int]:
     with read_scope() as s:
         pa = prior_auths.get_prior_auth(s, actor, pa_id)
         return prior_auths.prior_auth_input(pa), pa.version
 
 
+@user_action("referrals.edit")
 def correct_prior_auth(actor: Actor, pa_id: int, data: PriorAuthInput, version: int | None) -> None:
     with session_scope() as s:
         prior_auths.correct_prior_auth(s, actor, pa_id, data, version)
 
 
+@user_action("referrals.edit")
 def set_prior_auth(
     actor: Actor,
     pa_id: int,

@@ -11,7 +11,7 @@ from db.session import session_scope
 from services.contacts import communications, coverage, family, prior_auths, referrals
 from services.contacts.family import ConsentInput, RelatedPersonInput
 from services.contacts.referral_status import allowed_next
-from services.core.identity import Actor
+from services.core.identity import Actor, user_action
 from services.patients import registry as patients
 
 
@@ -28,6 +28,7 @@ class PatientContacts:
     communications: list[dict[str, Any]]
 
 
+@user_action("patients.read")
 def patient_contacts(actor: Actor, patient_id: int) -> PatientContacts:
     """A write: opening a patient's contacts records that their record was viewed."""
     on = today()
@@ -53,16 +54,19 @@ def patient_contacts(actor: Actor, patient_id: int) -> PatientContacts:
         )
 
 
+@user_action("referrals.edit")
 def add_family(actor: Actor, patient_id: int, data: RelatedPersonInput, region: str) -> None:
     with session_scope() as s:
         family.add_related_person(s, actor, patient_id, data, region=region)
 
 
+@user_action("referrals.edit")
 def add_consent(actor: Actor, person_id: int, data: ConsentInput) -> None:
     with session_scope() as s:
         family.record_consent(s, actor, person_id, data)
 
 
+@user_action("records.export")
 def fhir_bundle(actor: Actor, patient_id: int) -> str:
     """A write: the export is recorded in the audit trail."""
     # fhir.resources is slow to import; only this export needs it.

@@ -10,7 +10,7 @@ from db.session import read_scope, session_scope
 from services.contacts import communications, referral_followups, referrals
 from services.contacts.referral_status import allowed_next
 from services.contacts.referrals import ReferralInput
-from services.core.identity import Actor
+from services.core.identity import Actor, user_action
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class ReferralDetail:
     communications: list[dict[str, Any]]
 
 
+@user_action("referrals.edit")
 def create_referral(
     actor: Actor,
     patient_id: int,
@@ -41,6 +42,7 @@ def create_referral(
         ).id
 
 
+@user_action("referrals.edit")
 def move_referral(
     actor: Actor,
     referral_id: int,
@@ -64,6 +66,7 @@ def move_referral(
         )
 
 
+@user_action("patients.read")
 def referral_detail(actor: Actor, referral_id: int) -> ReferralDetail:
     with read_scope() as s:
         ref = referrals.get_referral(s, actor, referral_id)
@@ -83,6 +86,7 @@ def referral_detail(actor: Actor, referral_id: int) -> ReferralDetail:
         )
 
 
+@user_action("patients.read")
 def referral_board(actor: Actor, mine_only: bool) -> dict[str, list[dict[str, Any]]]:
     """Open referrals by status. A write: the follow-ups that fell due are created first."""
     with session_scope() as s:
