@@ -213,7 +213,10 @@ def test_template_preview_and_apply(clinic):
 
 def test_pdfs_prepared_for_download(clinic):
     url, ids = clinic
-    at = _open("viewer")
+    trainee = _open("viewer")  # a read-only trainee reads on screen but prints nothing
+    assert not [b for b in trainee.button if b.label.startswith("Prepare")]
+    assert "no printouts or files leave CareDesk" in " ".join(c.value for c in trainee.caption)
+    at = _open("nurse")
     next(b for b in at.button if b.label == "Prepare patient and family version").click().run()
     next(b for b in at.button if b.label == "Prepare clinician version").click().run()
     assert not at.exception
