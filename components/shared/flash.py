@@ -12,7 +12,9 @@ def flash(message: str, icon: str = "✅") -> None:
 
 
 def show_flash() -> None:
+    """One confirmation per save, in a slot that is always drawn (so the page below it keeps
+    its place whether or not there is a message; see show_field_error)."""
+    slot = st.empty()
     item = st.session_state.pop(_KEY, None)
     if item:
-        st.toast(item[0], icon=item[1])
-        st.success(item[0], icon=item[1])
+        slot.success(item[0], icon=item[1])

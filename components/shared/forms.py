@@ -15,7 +15,12 @@ def field_errors(form: str, errors: dict[str, str] | None = None) -> dict[str, s
 
 
 def show_field_error(errors: dict[str, str], field: str) -> None:
-    """Show one field's message right under it (plain text: messages may quote user input)."""
+    """Show one field's message right under it (plain text: messages may quote user input).
+
+    The slot is drawn even when there is no message: an element that comes and goes shifts
+    everything below it, and Streamlit then rebuilds those elements (a half-typed field
+    loses focus, an open expander or tab snaps shut, a stale copy lingers mid-rerun)."""
+    slot = st.empty()
     message = errors.get(field)
     if message:
-        st.error(message, icon=":material/error:")
+        slot.error(message, icon=":material/error:")

@@ -28,6 +28,8 @@ def _enter_setup_code(pg, app) -> str:
     code = (app.data_dir / "setup-code").read_text().strip()
     assert code in app.log.read_text(), "the code is printed where CareDesk was started"
     pg.get_by_label("Setup code").fill(code)
+    pg.get_by_label("Setup code").press("Enter")  # the field is outside the form: it reruns
+    wait_ready(pg)
     return code
 
 
