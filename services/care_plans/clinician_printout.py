@@ -7,9 +7,9 @@ from datetime import date
 
 from db.base import today
 from db.models import ChecklistState, OwnerKind
-from services.care_plans.pdf_document import OPEN, Document
 from services.care_plans.rows import PlanView, TaskRow
 from services.core.contact_data import display_phone
+from services.core.pdf_document import OPEN, Document
 
 
 def _owner(task: TaskRow, users: dict[int, str]) -> str:

@@ -10,9 +10,9 @@ from babel.dates import format_date, format_skeleton, format_time
 from db.base import today
 from db.models import OwnerKind
 from services.care_plans.goals import CLOSED_GOALS
-from services.care_plans.pdf_document import OPEN, Document
 from services.care_plans.rows import PlanView
 from services.core.contact_data import display_phone
+from services.core.pdf_document import OPEN, Document
 
 WORDING = {
     "en": {

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from db.models import AuditEvent
 from services.care_plans import goals as plan_goals
-from services.care_plans import interventions, patient_printout, pdf_document, teaching, transitions
+from services.care_plans import interventions, patient_printout, teaching, transitions
 from services.care_plans import printouts as care_plan_pdf
 from services.care_plans import team as care_team
 from services.care_plans.teaching import TeachBackInput
-from services.core import clock
+from services.core import clock, pdf_document
 from tests.unit.careplan_factories import make_plan, words_goal
 
 

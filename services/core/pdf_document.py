@@ -1,4 +1,4 @@
-"""The printed page both care-plan versions share (fpdf2).
+"""The printed page every printout shares (fpdf2): care plans, safety plans, letters.
 
 Fonts: DejaVu Sans (Debian package `fonts-dejavu-core`) so names with accents print;
 without it, fpdf2's core Helvetica is used and characters outside Latin-1 are replaced.
