@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from components.shared.firstrun import first_run_setup
 from components.shared.flash import show_flash
@@ -19,6 +20,7 @@ from db import config
 from db.base import utcnow
 from db.migrate import DatabaseMissing
 from services.core import actions
+from services.core.errors import DatabaseTrouble
 from services.core.identity import ROLE_LABELS, Actor
 
 AUTH_KEY = "_auth"
@@ -79,9 +81,29 @@ def _recheck(actor: Actor) -> Actor | None:
     return check.actor
 
 
+def _show_database_trouble(exc: Exception) -> bool | None:
+    """A busy, full or unreachable database stops the run where it happened: say so right
+    there (under the button or form that was used), in plain words and without a
+    traceback. The run stops before the rest of the page, so Streamlit keeps every widget's
+    value (what was typed survives) and the sidebar navigation stays."""
+    if isinstance(exc, DatabaseTrouble):
+        st.error(str(exc), icon=":material/hourglass_top:")
+        return True  # handled: no error box
+    return None
+
+
+def _handle_database_trouble() -> None:
+    # Streamlit calls the run context's on_script_error for an exception the page did not
+    # catch; setting it here covers every user action on every page in one place.
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        ctx.on_script_error = _show_database_trouble
+
+
 def page_setup(title: str, permission: str = "patients.read") -> Actor:
     """Set up the page and return the signed-in actor, or stop the script."""
     st.set_page_config(page_title=f"{title} · CareDesk", page_icon="🩺", layout="wide")
+    _handle_database_trouble()
     settings = config.load()
     try:
         actions.prepare_database(settings.database_url)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# The database's own plain-words troubles (busy, full, unreachable): nothing was saved, the
+# message is fit to show. Re-exported here so pages can name them without touching db.
+from db.session import DatabaseTrouble as DatabaseTrouble
+
 
 class DomainError(Exception):
     pass
