@@ -109,12 +109,11 @@ class RunningApp:
 def start_app(data_dir: Path, extra_env: dict | None = None) -> RunningApp:
     port = _free_port()
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "CAREDESK_DATABASE_URL"},
         "CAREDESK_DATA_DIR": str(data_dir),
         "CAREDESK_SECRET_KEY": "browser-test-key",
         **(extra_env or {}),
     }
-    env.pop("CAREDESK_DATABASE_URL", None)
     log_path = data_dir.parent / f"streamlit-{port}.log"
     log = open(log_path, "w")  # noqa: SIM115 - lives with the process
     process = subprocess.Popen(
@@ -153,6 +152,38 @@ def start_app(data_dir: Path, extra_env: dict | None = None) -> RunningApp:
     raise RuntimeError(f"CareDesk did not start on {url}")
 
 
+def phi_in_log(log: Path, people: list[tuple[str, str, str, str]]) -> list[str]:
+    """Which of these patients' details (given, family, MRN, phone) the server printed.
+
+    Names are matched as whole words (case-insensitive), family names of four letters or
+    more on their own; MRNs and phones (also in their last ten digits) anywhere."""
+    import re
+
+    printed = log.read_text(errors="replace")
+    digits = re.sub(r"\D", "", printed)
+    found = []
+    for given, family, mrn, phone in people:
+        words = [f"{given} {family}", f"{family}, {given}"] + ([family] if len(family) >= 4 else [])
+        for word in words:
+            if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", printed, re.IGNORECASE):
+                found.append(word)
+        if mrn and mrn in printed:
+            found.append(mrn)
+        tail = re.sub(r"\D", "", phone or "")[-10:]
+        if len(tail) == 10 and tail in digits:
+            found.append(phone)
+    return found
+
+
+def demo_people(db: Path) -> list[tuple[str, str, str, str]]:
+    import sqlite3
+
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return conn.execute(
+            "SELECT given_name, family_name, mrn, coalesce(phone, '') FROM patient"
+        ).fetchall()
+
+
 @pytest.fixture
 def fresh_app(tmp_path) -> Iterator[RunningApp]:
     """An app with an empty data folder: the first-run setup page."""
@@ -187,6 +218,9 @@ def demo_app(tmp_path_factory) -> Iterator[RunningApp]:
     app = start_app(data_dir)
     yield app
     app.stop()
+    # Whatever the module's journeys did (errors included), the server's log names no patient.
+    db = data_dir / "caredesk-demo.sqlite3"
+    assert phi_in_log(app.log, demo_people(db)) == [], f"patient details in {app.log}"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -46,3 +46,25 @@ def test_a_database_error_does_not_print_the_values(backend, tmp_path):
     with pytest.raises(StatementError) as exc, engine.begin() as conn:
         conn.execute(text("INSERT INTO t VALUES (:n)"), {"n": "Rosa Diaz 555-0100"})
     assert "Rosa" not in str(exc.value) and "hidden" in str(exc.value)
+
+
+def test_a_value_longer_than_its_column_is_a_message_at_the_field_and_writes_nothing(s):
+    """On PostgreSQL this used to be a DataError that printed the whole row (names, birth
+    date, phone) into the log; now nothing that long reaches the database."""
+    from datetime import date
+
+    from db.models import Patient
+    from services.core.errors import InvalidInput
+    from services.core.identity import SYSTEM
+    from services.patients import registry
+
+    city_limit = Patient.__table__.c.city.type.length
+    data = registry.PatientInput(
+        given_name="Rosa", family_name="Diaz", birth_date=date(1950, 1, 2), city="x" * 150
+    )
+    with pytest.raises(InvalidInput) as exc:
+        registry.register_patient(s, SYSTEM, data)
+    assert exc.value.errors == {"city": f"Use at most {city_limit:,} characters (this has 150)."}
+    assert "Rosa" not in str(exc.value) and "Diaz" not in str(exc.value)
+    s.rollback()
+    assert s.query(Patient).count() == 0
