@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import StaticPool
 
 from db import config
@@ -32,6 +33,17 @@ class StorageFull(DatabaseTrouble):
         super().__init__(
             "The disk that holds CareDesk's database is full, so nothing was saved. Your "
             "entry is kept; ask whoever looks after this computer to free some space."
+        )
+
+
+class SavedMeanwhile(DatabaseTrouble):
+    """Two people saved the same record at the very same moment (the version check passed
+    for both, the database let only the first through)."""
+
+    def __init__(self):
+        super().__init__(
+            "Someone else saved this record at the same moment, so nothing of yours was saved. "
+            "Your entry is kept; press Save again to compare the two versions."
         )
 
 
@@ -141,6 +153,9 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         if trouble is None:
             raise
         raise trouble from exc
+    except StaleDataError as exc:  # version_id_col: the UPDATE found a newer version
+        session.rollback()
+        raise SavedMeanwhile() from exc
     except BaseException:
         session.rollback()
         raise
