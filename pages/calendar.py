@@ -8,6 +8,7 @@ from components.scheduling.calendar_view import calendar_view, current_view, leg
 from components.scheduling.dialogs import Desk, open_from_callback, show_dialog
 from components.shared.deep_link import linked_id, linked_patient
 from components.shared.guard import page_setup
+from components.shared.viewed import patient_viewed
 from db import config
 from services.core import actions as core_actions
 from services.scheduling import actions
@@ -29,6 +30,7 @@ mine = actor.role in ("nurse", "social_worker") and actor.id in desk.staff  # fr
 staff_id, patient_id, kinds, statuses = extras.filters_row(
     desk.staff, desk.find_patients, actor.id if mine else None
 )
+patient_viewed(actor, patient_id, "Calendar")  # filtered to one patient: their schedule
 due = actions.reminder_calls_due(actor, staff_id=staff_id, tz=tz)
 todo = actions.rides_to_confirm(actor, tz=tz)
 tab_cal, tab_calls, tab_rides, tab_ics = st.tabs(

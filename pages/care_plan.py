@@ -12,6 +12,7 @@ from components.care_plans import team as team_ui
 from components.care_plans import transitions as transitions_ui
 from components.shared.deep_link import linked_patient
 from components.shared.guard import page_setup
+from components.shared.viewed import patient_viewed
 from services.care_plans.actions import plan as plan_actions
 from services.core.actions import staff_choices
 from services.patients.actions import find_patients, patient_brief
@@ -44,6 +45,7 @@ if chosen is None:
 if chosen != st.session_state.get("cp_patient"):
     st.session_state["cp_patient"] = chosen
     st.session_state.pop("cp_plan_id", None)
+patient_viewed(actor, chosen, "Care plan")
 
 history = plan_actions.plan_history(actor, chosen)
 users = staff_choices(actor)

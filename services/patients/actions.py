@@ -50,6 +50,14 @@ def find_patients(
 
 
 @user_action("patients.read")
+def record_patient_view(actor: Actor, patient_id: int, where: str) -> None:
+    """Write "viewed this patient" to the audit trail, naming the page (or printout) that
+    showed them. Pages call it once per opening (components.shared.viewed), not per rerun."""
+    with session_scope() as s:
+        registry.get_patient(s, actor, patient_id, record_view=True, where=where)
+
+
+@user_action("patients.read")
 def patient_brief(actor: Actor, patient_id: int) -> PatientBrief | None:
     """One patient for a picker or header (no view is recorded: nothing clinical is shown)."""
     require(actor, "patients.read")

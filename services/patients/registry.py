@@ -214,7 +214,9 @@ def _snapshot(p: Patient) -> dict:
     return {f.name: getattr(p, f.name) for f in fields(PatientInput)}
 
 
-def get_patient(s: Session, actor: Actor, patient_id: int, *, record_view: bool = True) -> Patient:
+def get_patient(
+    s: Session, actor: Actor, patient_id: int, *, record_view: bool = True, where: str = ""
+) -> Patient:
     require(actor, "patients.read")
     patient = s.get(Patient, patient_id)
     if patient is None:
@@ -228,6 +230,7 @@ def get_patient(s: Session, actor: Actor, patient_id: int, *, record_view: bool 
             entity_id=patient.id,
             patient_id=patient.id,
             category="demographics",
+            detail={"page": where} if where else None,
         )
     return patient
 

@@ -381,3 +381,15 @@ def test_a_typed_name_now_in_the_directory_is_offered_as_the_entry(clinic):
     at.run()
     box = next(x for x in at.selectbox if x.label == "Provider or facility")
     assert box.value == ids["specialist"]
+
+
+def test_filtering_the_calendar_to_a_patient_records_one_view(clinic):
+    at = signed_in("scheduler", page=PAGE)
+    views = (AuditEvent, AuditEvent.action == "view patient")
+    assert count(clinic["url"], *views) == 0  # the whole calendar names no one patient
+    at.text_input(key="cal_patient_q").input("Okoro").run()
+    at.selectbox(key="cal_patient").set_value(clinic["patient"]).run()
+    assert not at.exception, at.exception
+    assert count(clinic["url"], *views, AuditEvent.patient_id == clinic["patient"]) == 1
+    at.run()  # a rerun on the same patient is not another opening
+    assert count(clinic["url"], *views) == 1

@@ -237,3 +237,33 @@ def test_deep_link_opens_the_patients_plan(clinic):
     at.run()
     assert not at.exception, at.exception
     assert WORDS in _frames(at)
+
+
+def _views(url, patient_id) -> list[dict | None]:
+    import json
+
+    from db.models import AuditEvent
+
+    with session_scope(url) as s:
+        return [
+            json.loads(d) if d else None
+            for d in s.scalars(
+                select(AuditEvent.detail).where(
+                    AuditEvent.action == "view patient", AuditEvent.patient_id == patient_id
+                )
+            )
+        ]
+
+
+def test_opening_the_plan_records_one_view_and_reruns_record_none(clinic):
+    url, ids = clinic
+    at = _open("nurse")
+    assert _views(url, ids["patient"]) == [{"page": "Care plan"}]
+    at.tabs[1].run()  # other clicks on the same patient are reruns, not openings
+    at.run()
+    assert len(_views(url, ids["patient"])) == 1
+    at.switch_page("pages/calendar.py")
+    at.run()
+    at.switch_page(PAGE)  # coming back is a new opening
+    at.run()
+    assert _views(url, ids["patient"]) == [{"page": "Care plan"}] * 2
