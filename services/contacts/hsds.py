@@ -17,13 +17,12 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 
-from babel import Locale
-
 from services.contacts.addresses import join_address
 from services.contacts.directory import ORG_TYPES
 from services.contacts.directory_csv import RawRow, header_key, records
 from services.core.contact_data import with_extension
 from services.core.errors import InvalidInput
+from services.core.languages import language_code, language_name
 from services.core.spreadsheet import safe_cell, unguard
 
 VERSION = "3.0"
@@ -192,7 +191,7 @@ def read_package(files: dict[str, bytes]) -> tuple[list[RawRow], list[str]]:
         )
         values["languages"] = _joined(
             [
-                r.get("name") or _language_name(r.get("code", ""))
+                r.get("name") or language_name(r.get("code", ""))
                 for k, v in owners
                 if k != "organization_id"
                 for _, r in lang_by[k].get(v, [])
@@ -212,22 +211,6 @@ def read_package(files: dict[str, bytes]) -> tuple[list[RawRow], list[str]]:
 def _hours(r: dict) -> str:
     if r.get("opens_at") and r.get("closes_at"):
         return f"{r['opens_at'][:5]}-{r['closes_at'][:5]}"
-    return ""
-
-
-def _language_name(code: str) -> str:
-    try:
-        return Locale.parse(code.replace("-", "_")).get_display_name("en") or code
-    except (ValueError, TypeError):
-        return code
-
-
-def language_code(name: str) -> str:
-    """ "Spanish" -> "es" (the HSDS language code); "" when babel does not know the name."""
-    wanted = name.strip().lower()
-    for code, shown in Locale("en").languages.items():
-        if shown.lower() == wanted and "_" not in code:
-            return code
     return ""
 
 

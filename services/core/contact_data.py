@@ -65,6 +65,14 @@ def display_phone(e164: str | None, region: str = "US") -> str:
     return phonenumbers.format_number(number, fmt)
 
 
+def international_phone(stored: str | None) -> str:
+    """ "+1 617-555-0100 ext. 12": readable anywhere (files that leave CareDesk)."""
+    number = _parsed(stored, "US") if stored else None
+    if number is None:
+        return stored or ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def extension_of(stored: str | None) -> str:
     number = _parsed(stored, "US") if stored else None
     return (number.extension or "") if number is not None else ""

@@ -272,4 +272,3 @@ def parse_ics(data: bytes) -> list[dict]:
             }
         )
     return out
-
