@@ -7,8 +7,9 @@ from __future__ import annotations
 from db import config
 from db.session import read_scope, session_scope
 from services.core.identity import Actor, user_action
-from services.interop import fhir_export, fhir_import, spreadsheets
+from services.interop import fhir_export, fhir_import, outside, spreadsheets
 from services.interop.fhir_import import ImportPreview, ImportResult
+from services.interop.outside import OutsideRecord
 from services.interop.spreadsheets import ListRequest
 
 
@@ -51,3 +52,10 @@ def download_list(actor: Actor, req: ListRequest, fmt: str) -> bytes:
         return spreadsheets.export_list(
             s, actor, req, fmt, region=settings.region, tz=settings.timezone
         )
+
+
+@user_action("patients.read")
+def outside_record(actor: Actor, patient_id: int) -> OutsideRecord:
+    """Diagnoses, allergies and medications from other systems' files (read only)."""
+    with read_scope() as s:
+        return outside.outside_record(s, actor, patient_id)

@@ -24,6 +24,7 @@ from services.core.audit import Action
 from services.core.errors import DomainError, InvalidInput
 from services.core.identity import Actor, require
 from services.core.text import fold
+from services.interop import outside
 from services.interop.fhir_read import FileReading, PatientPlan, read_file
 from services.patients import registry
 from services.patients.registry import PatientInput
@@ -73,7 +74,11 @@ class ImportPreview:
             for p in f.patients:
                 what = {"create": "added", "match": "matched", "refuse": "NOT imported"}
                 why = p.reason
-                extra = [f"{len(p.plan.family)} family", f"{len(p.plan.coverage)} coverage"]
+                extra = [
+                    f"{len(p.plan.family)} family",
+                    f"{len(p.plan.coverage)} coverage",
+                    f"{len(p.plan.outside)} conditions, allergies and medications",
+                ]
                 out.append(
                     {
                         "File": f.name,
@@ -153,6 +158,7 @@ class ImportResult:
     matched: int
     family_added: int
     coverage_added: int
+    outside_added: int  # conditions, allergies and medications kept read-only
     ignored: int
     refused: int
     patient_ids: list[int]
@@ -258,7 +264,7 @@ def apply_import(
     if duplicates not in ("merge", "skip"):
         raise InvalidInput({"duplicates": "Choose merge or skip."})
     preview = preview_import(s, actor, files)
-    created = matched = family_added = coverage_added = 0
+    created = matched = family_added = coverage_added = outside_added = 0
     ids = []
     for f in preview.files:
         for p in f.patients:
@@ -283,6 +289,10 @@ def apply_import(
                     )
                 family_added += _add_family(s, actor, row.id, p.plan, region)
                 coverage_added += _add_coverage(s, actor, row.id, p.plan, region)
+                if p.plan.outside:
+                    outside_added += outside.replace_items(
+                        s, actor, row.id, [asdict(i) for i in p.plan.outside], f.name
+                    )
             except InvalidInput as exc:
                 problem = "; ".join(exc.errors.values())
                 raise ImportFailed(
@@ -295,6 +305,7 @@ def apply_import(
         matched,
         family_added,
         coverage_added,
+        outside_added,
         counts["ignored"],
         counts["refused"],
         ids,

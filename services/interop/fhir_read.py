@@ -26,16 +26,23 @@ from services.patients.registry import SEXES, PatientInput
 
 MAX_FILE_BYTES = 50_000_000
 KEPT = ("Patient", "RelatedPerson", "Coverage")
+# Kept read-only beside the patient, while current in the file (see db.models.interop)
+OUTSIDE = {
+    "Condition": ("condition", "subject", ("active", "recurrence", "relapse")),
+    "AllergyIntolerance": ("allergy", "patient", ("active",)),
+    "MedicationStatement": ("medication", "subject", ("active", "intended", "on-hold", "unknown")),
+    "MedicationRequest": ("medication", "subject", ("active", "on-hold")),
+}
 # Why CareDesk leaves a resource type out (the rest: "not kept in CareDesk")
 WHY_NOT = {
     "Organization": "organizations come in only as the insurer of a coverage",
     "Practitioner": "staff are CareDesk accounts",
     "PractitionerRole": "staff are CareDesk accounts",
     "Encounter": "visits stay in the record they came from",
-    "Condition": "diagnoses stay in the EHR; needs are part of CareDesk's care plans",
-    "AllergyIntolerance": "allergies stay in the EHR",
-    "MedicationStatement": "medication lists stay in the EHR",
-    "MedicationRequest": "prescriptions stay in the EHR",
+    "Condition": "resolved or inactive in the file",
+    "AllergyIntolerance": "resolved or inactive in the file",
+    "MedicationStatement": "stopped or completed in the file",
+    "MedicationRequest": "stopped or completed in the file",
     "Observation": "results stay in the EHR; screenings are scored in CareDesk's intake",
     "Claim": "billing is not kept in CareDesk",
     "ExplanationOfBenefit": "billing is not kept in CareDesk",
@@ -78,6 +85,19 @@ class CoveragePlan:
 
 
 @dataclass(frozen=True)
+class OutsidePlan:
+    """A diagnosis, allergy or medication to keep read-only (db.models.OutsideRecordItem)."""
+
+    kind: str
+    text: str
+    code: str = ""
+    code_system: str = ""
+    status: str = ""
+    detail: str = ""
+    since: str = ""
+
+
+@dataclass(frozen=True)
 class PatientPlan:
     """One patient of the file as CareDesk would record them."""
 
@@ -88,6 +108,7 @@ class PatientPlan:
     coverage: tuple[CoveragePlan, ...] = ()
     problem: str = ""  # set when this patient cannot be taken
     active: bool = True  # False: archived in CareDesk once imported
+    outside: tuple[OutsidePlan, ...] = ()
 
     @property
     def label(self) -> str:
@@ -197,6 +218,17 @@ def _read(name: str, content: bytes) -> FileReading:
                 continue
             plan = patients[id(owner)]
             patients[id(owner)] = replace(plan, coverage=plan.coverage + (cover,))
+        elif kind in OUTSIDE:
+            item_kind, owner_key, current = OUTSIDE[kind]
+            owner = index.get(res.get(owner_key))
+            item = outside_plan(res, item_kind, current, index)
+            if owner is None or id(owner) not in patients:
+                _ignore(ignored, kind, "the patient it belongs to is not in the file")
+            elif item is None:
+                _ignore(ignored, kind, WHY_NOT[kind])
+            else:
+                plan = patients[id(owner)]
+                patients[id(owner)] = replace(plan, outside=plan.outside + (item,))
         elif kind != "Patient" and id(res) not in payers:
             _ignore(ignored, kind, WHY_NOT.get(kind, "not kept in CareDesk"))
     if not patients:
@@ -421,4 +453,55 @@ def coverage_plan(res: dict, index: _Index) -> tuple[CoveragePlan | None, str]:
             order=res.get("order") if res.get("order") in (1, 2, 3) else 1,
         ),
         "",
+    )
+
+
+def _status(concept_or_code) -> str:
+    if isinstance(concept_or_code, str):
+        return concept_or_code
+    codes = [c.get("code") for c in (concept_or_code or {}).get("coding") or []]
+    return codes[0] if codes else ""
+
+
+def outside_plan(
+    res: dict, kind: str, current: tuple[str, ...], index: _Index
+) -> OutsidePlan | None:
+    """A current diagnosis, allergy or medication; None when the file says it is over."""
+    status = _status(res.get("clinicalStatus") or res.get("status"))
+    if status and status not in current:
+        return None
+    concept = res.get("code") or res.get("medicationCodeableConcept")
+    if concept is None and res.get("medicationReference"):
+        medication = index.get(res["medicationReference"]) or {}
+        concept = medication.get("code") or {"text": res["medicationReference"].get("display")}
+    words = _words(concept)
+    if not words:
+        return None
+    coding = next(iter((concept or {}).get("coding") or []), {})
+    detail = []
+    if res.get("criticality"):
+        detail.append(f"criticality {res['criticality']}")
+    for reaction in res.get("reaction") or []:
+        detail += [_words(m) for m in reaction.get("manifestation") or [] if _words(m)]
+    for dose in (res.get("dosage") or []) + (res.get("dosageInstruction") or []):
+        if dose.get("text"):
+            detail.append(dose["text"])
+    if res.get("severity"):
+        detail.append(_words(res["severity"]))
+    since = (
+        res.get("onsetDateTime")
+        or (res.get("effectivePeriod") or {}).get("start")
+        or res.get("effectiveDateTime")
+        or res.get("authoredOn")
+        or res.get("recordedDate")
+        or ""
+    )
+    return OutsidePlan(
+        kind=kind,
+        text=words,
+        code=(coding.get("code") or "")[:64],
+        code_system=(coding.get("system") or "")[:200],
+        status=status.replace("-", " ")[:40],
+        detail="; ".join(detail),
+        since=since[:10],
     )

@@ -33,7 +33,7 @@ def test_a_nurse_imports_a_fhir_file_and_lands_on_the_patient(app_env):
     assert metrics == {
         "Patients to add": "1",
         "Already in CareDesk": "0",
-        "Records left out": "10",
+        "Records left out": "6",
         "Refused": "1",
     }
     assert "broken.json: This is not a FHIR JSON file" in texts(at)
@@ -45,6 +45,9 @@ def test_a_nurse_imports_a_fhir_file_and_lands_on_the_patient(app_env):
     assert "Imported: 1 added, 0 matched, 1 family members and 1 coverages added." in texts(at)
     with session_scope() as s:
         assert s.query(Patient).count() == 1 and s.query(RelatedPerson).count() == 1
+    # the patient's page shows what the file said about conditions, allergies and medicines
+    assert "From other records (read only)" in {e.label for e in at.expander}
+    assert any("Allergy to penicillin" in d.value.to_string() for d in at.dataframe)
 
 
 def test_the_import_is_offered_to_clinical_roles_only(app_env):

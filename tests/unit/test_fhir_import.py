@@ -16,8 +16,10 @@ from db.models import (
     Base,
     Coverage,
     Organization,
+    OutsideRecordItem,
     Patient,
     RelatedPerson,
+    Role,
     User,
 )
 from db.session import make_engine
@@ -28,7 +30,7 @@ from services.interop import fhir_export, fhir_import
 from services.interop.fhir_import import ImportFailed, apply_import, preview_import
 from services.patients import registry
 from services.patients.registry import PatientInput
-from tests.conftest import actor_for
+from tests.conftest import actor_for, make_user
 from tests.unit.fhir_samples import synthea_like_bundle
 
 KEPT = ("Patient", "RelatedPerson", "Coverage")
@@ -73,6 +75,7 @@ def test_export_import_export_round_trip_keeps_patient_family_and_coverage(s):
     fresh = make_engine("sqlite://")
     Base.metadata.create_all(fresh)
     with Session(fresh) as t:
+        nurse = actor_for(make_user(t, "nurse", Role.NURSE))
         result = apply_import(
             t, nurse, [_file(b, f"{n}.json") for n, b in enumerate(first)], region="US"
         )
@@ -93,9 +96,9 @@ def test_a_generated_synthea_like_patient_comes_in_with_family_and_insurance(s, 
     preview = preview_import(s, nurse, files)
     counts = preview.counts()
     assert (counts["created"], counts["matched"], counts["refused"]) == (1, 0, 0)
-    assert counts["ignored"] == 10  # encounter, conditions, observation, medication, ...
+    assert counts["ignored"] == 6  # encounter, observation, immunization, claim, ...
     reasons = {kind: why for kind, _, why in preview.files[0].ignored}
-    assert "EHR" in reasons["AllergyIntolerance"] and "Claim" in reasons
+    assert "Encounter" in reasons and "billing" in reasons["Claim"]
     (outcome,) = preview.files[0].patients
     assert any("MRN" in note for note in outcome.plan.notes)  # Synthea's 36-character id
     assert any("555-" in note for note in outcome.plan.notes)  # an invalid phone, left out
@@ -110,12 +113,21 @@ def test_a_generated_synthea_like_patient_comes_in_with_family_and_insurance(s, 
     insurer = s.get(Organization, cov.payer_id)
     assert insurer.name == "Bayview Medicare Advantage" and insurer.org_type == "insurer"
     assert cov.plan_name == "Medicare Advantage HMO" and cov.member_id.startswith("BMA")
+    kept = s.scalars(select(OutsideRecordItem).where(OutsideRecordItem.patient_id == p.id)).all()
+    assert sorted((i.kind, i.text) for i in kept) == [
+        ("allergy", "Allergy to penicillin"),
+        ("condition", "Diabetes"),
+        ("condition", "Hypertension"),
+        ("medication", "metformin 500 MG"),
+    ]
     events = s.scalars(select(AuditEvent).where(AuditEvent.entity == "fhir_import")).all()
     assert len(events) == 1
     # the same file again: matched, nothing doubled
     again = apply_import(s, nurse, files, region="US")
     assert (again.created, again.matched, again.family_added, again.coverage_added) == (0, 1, 0, 0)
     assert s.query(Patient).count() == 1 and s.query(Organization).count() == 1
+    current = s.query(OutsideRecordItem).filter(OutsideRecordItem.replaced_at.is_(None))
+    assert current.count() == 4 and s.query(OutsideRecordItem).count() == 8  # replaced, kept
 
 
 def test_a_patient_with_the_same_name_and_birth_date_is_matched_and_merged_or_left(s, nurse):
