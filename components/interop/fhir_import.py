@@ -18,6 +18,10 @@ MERGE = "Merge: fill in blank details, add family and insurance CareDesk does no
 KEEP = "Leave the existing record as it is"
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def fhir_import_view(actor: Actor, region: str, on_done: Callable[[int | None], None]) -> None:
     """`on_done(patient_id)` opens the imported patient (or the search, with None)."""
     st.title("Import patients from FHIR")
@@ -48,14 +52,20 @@ def fhir_import_view(actor: Actor, region: str, on_done: Callable[[int | None], 
     c[1].metric("Already in CareDesk", counts["matched"])
     c[2].metric("Records left out", counts["ignored"])
     c[3].metric("Refused", counts["refused"])
-    for f in preview.files:
-        if f.refused:
-            st.error("A file was refused; nothing is taken from it.", icon=":material/block:")
-            st.text(f"{f.name}: {f.refused}")
+    refused = [f.name for f in preview.files if f.refused]
+    if refused:
+        st.error(
+            "Refused, nothing is taken from it: " + esc(", ".join(refused)) + " (see the notes)",
+            icon=":material/block:",
+        )
     rows = preview.rows()
     if rows:
         st.subheader("Patients")
-        show_table(pd.DataFrame(rows))
+        show_table(pd.DataFrame(rows).drop(columns=["Notes"]))
+        notes = [f"{r['Patient'] or r['File']}: {r['Notes']}" for r in rows if r["Notes"]]
+        if notes:
+            st.caption("Notes")
+            st.text("\n".join(notes))
     ignored = [
         {"File": f.name, "Record type": kind, "How many": n, "Why it stays out": why}
         for f in preview.files
@@ -75,8 +85,9 @@ def fhir_import_view(actor: Actor, region: str, on_done: Callable[[int | None], 
             st.error(esc(str(exc)))
             return
         flash(
-            f"Imported: {result.created} added, {result.matched} matched, "
-            f"{result.family_added} family members and {result.coverage_added} coverages added."
+            f"Imported: {result.created} added, {result.matched} matched; "
+            f"{_count(result.family_added, 'family member', 'family members')} and "
+            f"{_count(result.coverage_added, 'coverage', 'coverages')} added."
         )
         on_done(result.patient_ids[0] if len(result.patient_ids) == 1 else None)
         st.rerun()

@@ -26,9 +26,9 @@ def search_view(actor: Actor, staff: dict[int, str]) -> None:
             on_click=open_patient,
             args=(None, "register"),
         )
-    if actor.can("referrals.edit"):  # with family and insurance: clinical roles
-        c4.button(
-            "Import from FHIR",
+    if actor.can("referrals.edit"):  # family and insurance come in too: clinical roles
+        st.button(
+            "Import patients from a FHIR file",
             icon=":material/upload_file:",
             type="tertiary",
             on_click=open_patient,

@@ -70,24 +70,49 @@ class ImportPreview:
         out = []
         for f in self.files:
             if f.refused:
-                out.append({"File": f.name, "Patient": "", "Will be": "REFUSED", "Why": f.refused})
+                out.append(
+                    {
+                        "File": f.name,
+                        "Patient": "",
+                        "Will be": "REFUSED",
+                        "Brings": "",
+                        "Notes": f.refused,
+                    }
+                )
             for p in f.patients:
                 what = {"create": "added", "match": "matched", "refuse": "NOT imported"}
-                why = p.reason
-                extra = [
-                    f"{len(p.plan.family)} family",
-                    f"{len(p.plan.coverage)} coverage",
-                    f"{len(p.plan.outside)} conditions, allergies and medications",
-                ]
                 out.append(
                     {
                         "File": f.name,
                         "Patient": p.plan.label,
-                        "Will be": what[p.action],
-                        "Why": "; ".join(x for x in (why, ", ".join(extra), *p.plan.notes) if x),
+                        "Will be": what[p.action]
+                        + (f" to {p.existing_label}" if p.existing_label else ""),
+                        "Brings": brings(p.plan),
+                        "Notes": "; ".join(x for x in (p.reason, *p.plan.notes) if x),
                     }
                 )
         return out
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def brings(plan: PatientPlan) -> str:
+    """ "1 family member, 1 coverage, 4 conditions, allergies or medications" """
+    parts = [
+        _count(len(plan.family), "family member", "family members"),
+        _count(len(plan.coverage), "coverage", "coverages"),
+    ]
+    if plan.outside:
+        parts.append(
+            _count(
+                len(plan.outside),
+                "condition, allergy or medication",
+                "conditions, allergies and medications",
+            )
+        )
+    return ", ".join(parts)
 
 
 def _label(p: Patient) -> str:

@@ -22,7 +22,7 @@ def _button(at, label):
 
 def test_a_nurse_imports_a_fhir_file_and_lands_on_the_patient(app_env):
     at = signed_in("nurse", "pages/patients.py")
-    _button(at, "Import from FHIR").click().run()
+    _button(at, "Import patients from a FHIR file").click().run()
     assert at.title[0].value == "Import patients from FHIR"
     bundle = json.dumps(synthea_like_bundle(seed=31)).encode()
     at.file_uploader[0].set_value(
@@ -36,13 +36,15 @@ def test_a_nurse_imports_a_fhir_file_and_lands_on_the_patient(app_env):
         "Records left out": "6",
         "Refused": "1",
     }
-    assert "broken.json: This is not a FHIR JSON file" in texts(at)
+    shown = texts(at)
+    assert "broken.json: This is not a FHIR JSON file" in shown
+    assert "is not a valid number: left out" in shown  # a note on the patient
     with session_scope() as s:
         assert s.query(Patient).count() == 0  # the preview saves nothing
     _button(at, "Import 1 patient").click().run()
     assert not at.exception, at.exception
     assert at.session_state["patient_view"] == "summary"
-    assert "Imported: 1 added, 0 matched, 1 family members and 1 coverages added." in texts(at)
+    assert "Imported: 1 added, 0 matched; 1 family member and 1 coverage added." in texts(at)
     with session_scope() as s:
         assert s.query(Patient).count() == 1 and s.query(RelatedPerson).count() == 1
     # the patient's page shows what the file said about conditions, allergies and medicines
@@ -52,7 +54,7 @@ def test_a_nurse_imports_a_fhir_file_and_lands_on_the_patient(app_env):
 
 def test_the_import_is_offered_to_clinical_roles_only(app_env):
     at = signed_in("scheduler", "pages/patients.py")
-    assert "Import from FHIR" not in {b.label for b in at.button}
+    assert "Import patients from a FHIR file" not in {b.label for b in at.button}
 
 
 def test_the_patient_page_and_contacts_offer_the_fhir_download(app_env):
