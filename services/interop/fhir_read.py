@@ -13,8 +13,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from services.contacts.family import RELATIONSHIPS, RelatedPersonInput
-from services.core.contact_data import normalize_email, normalize_phone
-from services.core.languages import language_name
 from services.interop.fhir_common import (
     INTERPRETER_EXT,
     MRN_SYSTEM,
@@ -22,6 +20,14 @@ from services.interop.fhir_common import (
     validation_problems,
 )
 from services.interop.fhir_people import FLAGS, ROLE_CODES
+from services.interop.fhir_values import (
+    Index,
+    OutsidePlan,
+    language_of,
+    outside_plan,
+    telecom_values,
+    words,
+)
 from services.patients.registry import SEXES, PatientInput
 
 MAX_FILE_BYTES = 50_000_000
@@ -85,19 +91,6 @@ class CoveragePlan:
 
 
 @dataclass(frozen=True)
-class OutsidePlan:
-    """A diagnosis, allergy or medication to keep read-only (db.models.OutsideRecordItem)."""
-
-    kind: str
-    text: str
-    code: str = ""
-    code_system: str = ""
-    status: str = ""
-    detail: str = ""
-    since: str = ""
-
-
-@dataclass(frozen=True)
 class PatientPlan:
     """One patient of the file as CareDesk would record them."""
 
@@ -130,26 +123,6 @@ def _entries(bundle: dict) -> list[dict]:
     return [e for e in bundle.get("entry") or [] if isinstance(e, dict) and e.get("resource")]
 
 
-class _Index:
-    """Find a resource a reference points at: by fullUrl, "Type/id", or a URL ending so."""
-
-    def __init__(self, entries: list[dict]):
-        self.by_url: dict[str, dict] = {}
-        for e in entries:
-            res = e["resource"]
-            if e.get("fullUrl"):
-                self.by_url[e["fullUrl"]] = res
-            if res.get("id"):
-                self.by_url[f"{res['resourceType']}/{res['id']}"] = res
-
-    def get(self, ref: dict | None) -> dict | None:
-        target = (ref or {}).get("reference") or ""
-        if target in self.by_url:
-            return self.by_url[target]
-        tail = "/".join(target.rstrip("/").split("/")[-2:])
-        return self.by_url.get(tail)
-
-
 def read_file(name: str, content: bytes) -> FileReading:
     """What the file holds for CareDesk; a refused file says why."""
     try:
@@ -178,7 +151,7 @@ def _read(name: str, content: bytes) -> FileReading:
             f"First problem: {problems[0]}"
         )
     entries = _entries(bundle)
-    index = _Index(entries)
+    index = Index(entries)
     patients: dict[int, PatientPlan] = {}
     order: list[int] = []
     for e in entries:
@@ -245,55 +218,6 @@ def _ignore(ignored: dict, kind: str, why: str) -> None:
     ignored[kind] = (n + 1, why)
 
 
-def _words(concept: dict | None) -> str:
-    concept = concept or {}
-    if concept.get("text"):
-        return concept["text"]
-    codings = concept.get("coding") or []
-    return next((c.get("display") or c.get("code") or "" for c in codings), "")
-
-
-def _language(communication: list[dict] | None) -> str:
-    items = communication or []
-    chosen = next((c for c in items if c.get("preferred")), items[0] if items else None)
-    if not chosen:
-        return ""
-    concept = chosen.get("language") or {}
-    for coding in concept.get("coding") or []:
-        named = language_name(coding.get("code"))
-        if named:
-            return named
-    return _words(concept)
-
-
-def _phones(telecom: list[dict] | None) -> tuple[str, str, str, list[str]]:
-    """(phone, mobile phone, e-mail, notes) that CareDesk can keep."""
-    phone = mobile = email = ""
-    notes = []
-    for t in telecom or []:
-        value = (t.get("value") or "").strip()
-        if not value:
-            continue
-        if t.get("system") == "email" and not email:
-            try:
-                email = normalize_email(value) or ""
-            except ValueError:
-                notes.append(f"e-mail {value!r} is not valid: left out")
-        elif t.get("system") in ("phone", "sms") and not (phone and mobile):
-            try:
-                number = normalize_phone(value, "US") or ""
-            except ValueError:
-                notes.append(f"phone {value!r} is not a valid number: left out")
-                continue
-            if t.get("use") == "mobile" and not mobile:
-                mobile = number
-            elif not phone:
-                phone = number
-            elif not mobile:
-                mobile = number
-    return phone, mobile, email, notes
-
-
 def _mrn(identifiers: list[dict] | None) -> str:
     ids = identifiers or []
     ours = [i for i in ids if i.get("system") == MRN_SYSTEM and i.get("value")]
@@ -320,7 +244,7 @@ def patient_plan(res: dict) -> PatientPlan:
     if not (given and family) and official.get("text"):
         parts = official["text"].split()
         given, family = given or " ".join(parts[:-1]), family or (parts[-1] if parts else "")
-    phone, mobile, email, phone_notes = _phones(res.get("telecom"))
+    phone, mobile, email, phone_notes = telecom_values(res.get("telecom"))
     phone = phone or mobile
     notes += phone_notes
     addresses = res.get("address") or []
@@ -334,7 +258,7 @@ def patient_plan(res: dict) -> PatientPlan:
             value = next(
                 (x for x in ext.get("extension") or [] if x.get("url") == "value"), {}
             ).get("valueCodeableConcept")
-            pronouns = _words(value)
+            pronouns = words(value)
     mrn = _mrn(res.get("identifier"))
     if mrn and not _fits(mrn):
         notes.append(
@@ -363,7 +287,7 @@ def patient_plan(res: dict) -> PatientPlan:
         preferred_name=" ".join((usual or {}).get("given") or [])[:100],
         sex=res.get("gender") if res.get("gender") in SEXES else "",
         pronouns=pronouns[:40],
-        preferred_language=_language(res.get("communication"))[:40] or "English",
+        preferred_language=language_of(res.get("communication"))[:40] or "English",
         interpreter_needed=interpreter,
         phone=phone,
         email=email,
@@ -393,7 +317,7 @@ def family_plan(res: dict) -> tuple[FamilyPlan, tuple[str, ...]]:
         flags |= {FLAG_CODES[c] for c in codes if c in FLAG_CODES}
         if words in FLAG_WORDS:
             flags.add(FLAG_WORDS[words])
-    phone, mobile, email, notes = _phones(res.get("telecom"))
+    phone, mobile, email, notes = telecom_values(res.get("telecom"))
     if "emergency_contact" in flags and not (phone or mobile):
         flags.discard("emergency_contact")
         notes.append(f"{name} is an emergency contact in the file but has no usable phone")
@@ -403,13 +327,13 @@ def family_plan(res: dict) -> tuple[FamilyPlan, tuple[str, ...]]:
         phone=phone,
         mobile_phone=mobile,
         email=email,
-        language=_language(res.get("communication"))[:40],
+        language=language_of(res.get("communication"))[:40],
         **{flag: True for flag in flags},
     )
     return FamilyPlan(data, res.get("active", True) is not False), tuple(notes)
 
 
-def coverage_plan(res: dict, index: _Index) -> tuple[CoveragePlan | None, str]:
+def coverage_plan(res: dict, index: Index) -> tuple[CoveragePlan | None, str]:
     if res.get("status") in ("cancelled", "entered-in-error"):
         return None, "the coverage is cancelled in the file"
     payors = res.get("payor") or []
@@ -431,9 +355,9 @@ def coverage_plan(res: dict, index: _Index) -> tuple[CoveragePlan | None, str]:
             plan = c.get("name") or c.get("value") or ""
         elif "group" in codes:
             group = c.get("value") or ""
-    plan = plan or _words(res.get("type")) or payer_name
+    plan = plan or words(res.get("type")) or payer_name
     period = res.get("period") or {}
-    phone, _, _, _ = _phones((payer or {}).get("telecom"))
+    phone, _, _, _ = telecom_values((payer or {}).get("telecom"))
 
     def when(key: str) -> date | None:
         try:
@@ -453,55 +377,4 @@ def coverage_plan(res: dict, index: _Index) -> tuple[CoveragePlan | None, str]:
             order=res.get("order") if res.get("order") in (1, 2, 3) else 1,
         ),
         "",
-    )
-
-
-def _status(concept_or_code) -> str:
-    if isinstance(concept_or_code, str):
-        return concept_or_code
-    codes = [c.get("code") for c in (concept_or_code or {}).get("coding") or []]
-    return codes[0] if codes else ""
-
-
-def outside_plan(
-    res: dict, kind: str, current: tuple[str, ...], index: _Index
-) -> OutsidePlan | None:
-    """A current diagnosis, allergy or medication; None when the file says it is over."""
-    status = _status(res.get("clinicalStatus") or res.get("status"))
-    if status and status not in current:
-        return None
-    concept = res.get("code") or res.get("medicationCodeableConcept")
-    if concept is None and res.get("medicationReference"):
-        medication = index.get(res["medicationReference"]) or {}
-        concept = medication.get("code") or {"text": res["medicationReference"].get("display")}
-    words = _words(concept)
-    if not words:
-        return None
-    coding = next(iter((concept or {}).get("coding") or []), {})
-    detail = []
-    if res.get("criticality"):
-        detail.append(f"criticality {res['criticality']}")
-    for reaction in res.get("reaction") or []:
-        detail += [_words(m) for m in reaction.get("manifestation") or [] if _words(m)]
-    for dose in (res.get("dosage") or []) + (res.get("dosageInstruction") or []):
-        if dose.get("text"):
-            detail.append(dose["text"])
-    if res.get("severity"):
-        detail.append(_words(res["severity"]))
-    since = (
-        res.get("onsetDateTime")
-        or (res.get("effectivePeriod") or {}).get("start")
-        or res.get("effectiveDateTime")
-        or res.get("authoredOn")
-        or res.get("recordedDate")
-        or ""
-    )
-    return OutsidePlan(
-        kind=kind,
-        text=words,
-        code=(coding.get("code") or "")[:64],
-        code_system=(coding.get("system") or "")[:200],
-        status=status.replace("-", " ")[:40],
-        detail="; ".join(detail),
-        since=since[:10],
     )
