@@ -160,6 +160,194 @@ def cmd_verify_audit(args) -> int:
     return 1
 
 
+# ---------------------------------------------------------------- exchange formats
+
+
+def _operator():
+    """Who the audit trail names for an operator command."""
+    from db.models import Role
+    from services.core.identity import Actor
+
+    return Actor(id=None, username="operator (manage.py)", display_name="Operator", role=Role.ADMIN)
+
+
+def _database() -> str:
+    url = config.load().database_url
+    migrate.upgrade(url)
+    return url
+
+
+def cmd_export_ics(args) -> int:
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from db.models import Patient, User
+    from services.scheduling import ics
+
+    opts = ics.IcsOptions(
+        title=args.title, patient_name=args.patient_name, location=args.location, notes=args.notes
+    )
+    with session_scope(_database()) as s:
+        if args.patient:
+            pid = s.scalar(select(Patient.id).where(Patient.mrn == args.patient))
+            if pid is None:
+                print(f"no patient has MRN {args.patient}", file=sys.stderr)
+                return 2
+            data = ics.export_patient_schedule(s, _operator(), pid, opts)
+        else:
+            staff = s.scalar(select(User.id).where(User.username == args.staff))
+            if staff is None:
+                print(f"no staff account {args.staff}", file=sys.stderr)
+                return 2
+            try:
+                week = date.fromisoformat(args.week or "")
+            except ValueError:
+                print("--staff needs --week YYYY-MM-DD (a day of the week)", file=sys.stderr)
+                return 2
+            data = ics.export_staff_week(s, _operator(), staff, week, opts)
+    Path(args.out).write_bytes(data)
+    events = data.count(b"BEGIN:VEVENT")
+    print(f"wrote {events} event{'' if events == 1 else 's'} to {args.out}")
+    return 0
+
+
+def cmd_import_directory(args) -> int:
+    from services.contacts.directory_import import apply_import, preview_import
+    from services.core.errors import InvalidInput
+
+    files = [(Path(f).name, Path(f).read_bytes()) for f in args.files]
+    region = config.load().region
+    try:
+        with session_scope(_database()) as s:
+            preview = preview_import(
+                s, _operator(), files, duplicates=args.duplicates, region=region
+            )
+            for r in preview.rows:
+                if r.errors and r.action == "error":
+                    problems = "; ".join(f"{k}: {v}" for k, v in r.errors.items())
+                    print(f"{r.where}: {r.name} - NOT imported: {problems}")
+            counts = {a: preview.count(a) for a in ("new", "merge", "skip", "error")}
+            print(
+                f"{counts['new']} new, {counts['merge']} to merge, {counts['skip']} to skip, "
+                f"{counts['error']} with problems"
+            )
+            if preview.unknown_columns:
+                print("ignored columns: " + ", ".join(preview.unknown_columns))
+            if args.dry_run:
+                print("dry run: nothing was imported")
+                return 0
+            result = apply_import(s, _operator(), files, duplicates=args.duplicates, region=region)
+    except InvalidInput as exc:
+        print(exc.errors.get("file", str(exc)), file=sys.stderr)
+        return 2
+    print(
+        f"imported: {result.added} added, {result.merged} merged, {result.skipped} skipped, "
+        f"{result.errors} not imported"
+    )
+    return 0
+
+
+def cmd_export_directory(args) -> int:
+    from services.contacts import directory_export
+
+    region = config.load().region
+    out = Path(args.out)
+    with session_scope(_database()) as s:
+        if args.format == "hsds":
+            files = directory_export.export_hsds(
+                s, _operator(), include_archived=args.include_archived, region=region
+            )
+            out.mkdir(parents=True, exist_ok=True)
+            for name, content in files.items():
+                (out / name).write_bytes(content)
+            rows = files["organizations.csv"].count(b"\n") - 1
+            print(f"wrote {rows} organizations as HSDS 3.0 ({len(files)} files) to {out}")
+            return 0
+        if args.format == "xlsx":
+            data = directory_export.export_xlsx(
+                s, _operator(), include_archived=args.include_archived, region=region
+            )
+        else:
+            data = directory_export.export_csv(
+                s, _operator(), include_archived=args.include_archived, region=region
+            ).encode("utf-8-sig")
+    out.write_bytes(data)
+    print(f"wrote the directory to {out}")
+    return 0
+
+
+def cmd_export_fhir(args) -> int:
+    from sqlalchemy import select
+
+    from db.models import Patient
+    from services.interop import fhir_export
+
+    out = Path(args.out)
+    with session_scope(_database()) as s:
+        if args.all:
+            wanted = list(s.execute(select(Patient.id, Patient.mrn).order_by(Patient.mrn)))
+        else:
+            wanted = list(
+                s.execute(select(Patient.id, Patient.mrn).where(Patient.mrn == args.patient))
+            )
+            if not wanted:
+                print(f"no patient has MRN {args.patient}", file=sys.stderr)
+                return 2
+        if args.all:
+            out.mkdir(parents=True, exist_ok=True)
+        resources = 0
+        for n, (pid, mrn) in enumerate(wanted):
+            bundle = fhir_export.patient_bundle(s, _operator(), pid)
+            resources += len(bundle["entry"])
+            target = out / f"patient-{mrn}.fhir.json" if args.all else out
+            target.write_text(fhir_export.as_json(bundle), encoding="utf-8")
+            if args.all and len(wanted) > 1:
+                _progress((n + 1) / len(wanted), f"{n + 1} of {len(wanted)} patients")
+    print(
+        f"exported {len(wanted)} patient{'' if len(wanted) == 1 else 's'} "
+        f"({resources} FHIR R4 resources, all valid) to {out}"
+    )
+    return 0
+
+
+def cmd_import_fhir(args) -> int:
+    from services.core.errors import DomainError, InvalidInput
+    from services.interop import fhir_import
+
+    files = [(Path(f).name, Path(f).read_bytes()) for f in args.files]
+    region = config.load().region
+    try:
+        with session_scope(_database()) as s:
+            preview = fhir_import.preview_import(s, _operator(), files)
+            for f in preview.files:
+                if f.refused:
+                    print(f"{f.name}: REFUSED - {f.refused}")
+                for p in f.patients:
+                    if p.action == "refuse":
+                        print(f"{f.name}: {p.plan.label}: NOT imported - {p.reason}")
+            c = preview.counts()
+            print(
+                f"created {c['created']}, matched {c['matched']}, ignored {c['ignored']}, "
+                f"refused {c['refused']}"
+            )
+            if args.dry_run:
+                print("dry run: nothing was imported")
+                return 0
+            result = fhir_import.apply_import(
+                s, _operator(), files, duplicates=args.duplicates, region=region
+            )
+    except (InvalidInput, DomainError) as exc:
+        message = exc.errors.get("file", str(exc)) if isinstance(exc, InvalidInput) else str(exc)
+        print(message, file=sys.stderr)
+        return 2
+    print(
+        f"imported: {result.created} created, {result.matched} matched, "
+        f"{result.family_added} family members and {result.coverage_added} coverages added"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="manage.py", description="CareDesk operator commands.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -197,6 +385,52 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("verify-audit", help="check the audit trail's HMAC chain").set_defaults(
         func=cmd_verify_audit
     )
+    p = sub.add_parser("export-fhir", help="a patient (or all) as FHIR R4 bundles")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--patient", metavar="MRN")
+    which.add_argument("--all", action="store_true", help="every patient, a file each in --out")
+    p.add_argument("--out", required=True, metavar="FILE|DIR", help="a file, or a folder for --all")
+    p.set_defaults(func=cmd_export_fhir)
+    p = sub.add_parser("import-fhir", help="import patients from FHIR R4 bundles")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="print the counts, import nothing")
+    p.add_argument(
+        "--duplicates",
+        choices=["merge", "skip"],
+        default="merge",
+        help="a patient already in CareDesk: fill in blanks and add family/insurance (merge), "
+        "or leave as is (skip)",
+    )
+    p.set_defaults(func=cmd_import_fhir)
+    p = sub.add_parser(
+        "export-ics", help="a patient's upcoming appointments or a staff member's week as .ics"
+    )
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--patient", metavar="MRN")
+    who.add_argument("--staff", metavar="USERNAME")
+    p.add_argument("--week", metavar="YYYY-MM-DD", help="with --staff: a day of the week")
+    p.add_argument("--out", required=True, metavar="FILE")
+    for flag, what in (
+        ("--title", "titles"),
+        ("--patient-name", "patient names"),
+        ("--location", "locations"),
+        ("--notes", "notes"),
+    ):
+        p.add_argument(flag, action="store_true", help=f"include {what} (left out by default)")
+    p.set_defaults(func=cmd_export_ics)
+    p = sub.add_parser(
+        "import-directory",
+        help="import directory CSVs or an Open Referral HSDS datapackage (zip or its CSVs)",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="show what would happen, import nothing")
+    p.add_argument("--duplicates", choices=["merge", "skip"], default="merge")
+    p.set_defaults(func=cmd_import_directory)
+    p = sub.add_parser("export-directory", help="the directory as HSDS 3.0 files, CSV or Excel")
+    p.add_argument("--format", choices=["hsds", "csv", "xlsx"], default="hsds")
+    p.add_argument("--out", required=True, metavar="DIR|FILE", help="a folder for hsds")
+    p.add_argument("--include-archived", action="store_true")
+    p.set_defaults(func=cmd_export_directory)
     return parser
 
 

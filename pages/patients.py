@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from components.interop.fhir_import import fhir_import_view
 from components.patients.record import record_view
 from components.patients.register import register_view
 from components.patients.search import search_view
+from components.patients.views import open_patient
 from components.shared.guard import page_setup
 from db import config
 from services.core import actions
@@ -20,6 +22,8 @@ view = state.get("patient_view", "search")
 
 if view == "register" and actor.can("patients.edit"):
     register_view(actor, staff, region)
+elif view == "fhir_import" and actor.can("referrals.edit"):
+    fhir_import_view(actor, region, lambda pid: open_patient(pid, "summary" if pid else "search"))
 elif view in ("summary", "edit") and state.get("patient_id"):
     record_view(actor, staff, region, view)
 else:

@@ -33,6 +33,8 @@ SERVICE_ROOMS = {
     "intake": {"core", "patients", "tasks", "scheduling", "contacts"},
     "care_plans": {"core", "patients", "tasks", "scheduling", "contacts", "intake"},
     "overview": {"core", "patients", "tasks", "scheduling", "contacts", "intake", "care_plans"},
+    # Exchange formats (FHIR, spreadsheets): reads every clinical room, used by none of them.
+    "interop": {"core", "patients", "tasks", "scheduling", "contacts", "intake", "care_plans"},
     "demo": {
         "core",
         "patients",
@@ -42,6 +44,7 @@ SERVICE_ROOMS = {
         "intake",
         "care_plans",
         "overview",
+        "interop",
     },
 }
 
@@ -49,9 +52,10 @@ SERVICE_ROOMS = {
 COMPONENT_ROOMS = {
     "shared": ({"core", "patients", "demo"}, set()),  # patients: deep links name one
     "admin": ({"core", "demo"}, {"shared"}),
-    "patients": ({"core", "patients", "tasks", "overview"}, {"shared"}),
+    "patients": ({"core", "patients", "tasks", "overview"}, {"shared", "interop"}),
     "scheduling": ({"core", "patients", "tasks", "scheduling"}, {"shared"}),
-    "contacts": ({"core", "patients", "tasks", "scheduling", "contacts"}, {"shared"}),
+    "contacts": ({"core", "patients", "tasks", "scheduling", "contacts"}, {"shared", "interop"}),
+    "interop": ({"core", "patients", "contacts", "interop"}, {"shared"}),
     "intake": (
         {"core", "patients", "tasks", "scheduling", "contacts", "intake"},
         {"shared", "patients"},

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components.contacts.common import attempt, pager, pending_prompts, pick, table
+from components.contacts.directory_import import export_popover
 from components.contacts.forms import ORG_LABELS, communication_form, org_form, person_form
 from components.shared.flash import flash
 from components.shared.forms import field_errors, show_field_error
@@ -77,22 +78,7 @@ def _search(actor: Actor) -> None:
             on_click=open_org,
             args=(None, "new"),
         )
-    with c2.popover("Export the directory"):
-        for fmt, label, mime in (
-            ("csv", "CSV", "text/csv"),
-            ("xlsx", "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        ):
-            if st.button(f"Prepare {label} file", key=f"prep_{fmt}"):
-                with st.spinner("Preparing the export..."):
-                    state[f"export_{fmt}"] = directory_actions.export(actor, fmt)
-            if state.get(f"export_{fmt}"):
-                st.download_button(
-                    f"Download {label}",
-                    state[f"export_{fmt}"],
-                    file_name=f"directory.{fmt}",
-                    mime=mime,
-                    key=f"dl_{fmt}",
-                )
+    export_popover(actor, c2)
 
 
 def _edit(actor: Actor, region: str, org_id: int | None) -> None:
@@ -163,6 +149,8 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
             }
         )
     )
+    if d.dial:  # a phone or softphone dials the extension too
+        st.link_button(f"Call {d.shown['phone']}", d.dial, icon=":material/call:")
     editor = actor.can("contacts.edit")
     if editor:
         c1, c2, c3 = st.columns([1, 1, 3])

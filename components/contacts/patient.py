@@ -10,6 +10,7 @@ from components.contacts.common import attempt, pending_prompts, pick, table
 from components.contacts.coverage import coverage_section
 from components.contacts.forms import communication_form
 from components.contacts.referrals import move_referral_form
+from components.interop.fhir import fhir_download
 from components.shared.forms import field_errors, show_field_error
 from db.base import today
 from services.contacts.actions import communications as calls
@@ -42,18 +43,8 @@ def patient_view(actor: Actor, region: str) -> None:
     d = patient_actions.patient_contacts(actor, pid)
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
     c1.text(f"{d.name} · MRN {d.mrn}")
-    if actor.can("records.export"):  # read-only roles do not take records out of CareDesk
-        with c2.popover("FHIR export"):
-            st.caption("Family, referrals and the organizations referred to, as a FHIR R5 Bundle.")
-            if st.button("Prepare FHIR file", key="prep_fhir"):
-                state["fhir_export"] = (pid, patient_actions.fhir_bundle(actor, pid))
-            if state.get("fhir_export", (None,))[0] == pid:
-                st.download_button(
-                    "Download FHIR JSON",
-                    state["fhir_export"][1],
-                    file_name=f"contacts-{d.mrn}.json",
-                    mime="application/fhir+json",
-                )
+    with c2:  # the whole patient, one FHIR version (R4) everywhere
+        fhir_download(actor, pid, d.mrn, key="contacts_fhir")
     tabs = st.tabs(
         [
             "Family and consent",

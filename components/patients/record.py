@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.interop.fhir import patient_exchange
 from components.patients import views
 from components.patients.form import patient_form
 from components.patients.views import open_patient
@@ -99,6 +100,7 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
                         st.rerun()
         if not archived:
             views.patient_links(pid, actor.can)
+        patient_exchange(actor, pid, values.mrn)
         views.demographics(
             values.__dict__
             | {"primary_case_manager_id": staff.get(values.primary_case_manager_id)},

@@ -26,6 +26,14 @@ def search_view(actor: Actor, staff: dict[int, str]) -> None:
             on_click=open_patient,
             args=(None, "register"),
         )
+    if actor.can("referrals.edit"):  # family and insurance come in too: clinical roles
+        st.button(
+            "Import patients from a FHIR file",
+            icon=":material/upload_file:",
+            type="tertiary",
+            on_click=open_patient,
+            args=(None, "fhir_import"),
+        )
     if state.get("patient_query") != (query, mine, archived):
         state["patient_query"], state["patient_page"] = (query, mine, archived), 1
     result = actions.search_patients(

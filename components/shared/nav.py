@@ -25,6 +25,7 @@ PAGES: list[PageEntry] = [
     PageEntry("pages/care_plan.py", "Care plan", ":material/assignment:", "clinical.read"),
     PageEntry("pages/calendar.py", "Calendar", ":material/calendar_month:", "patients.read"),
     PageEntry("pages/contacts.py", "Contacts", ":material/contacts:", "patients.read"),
+    PageEntry("pages/spreadsheets.py", "Spreadsheets", ":material/table_view:", "records.export"),
     PageEntry("pages/admin.py", "Admin", ":material/settings:", "admin"),
 ]
 

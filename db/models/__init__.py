@@ -69,6 +69,7 @@ from db.models.intake import (
     IntakeSuggestion,
     SuggestionStatus,
 )
+from db.models.interop import OutsideKind, OutsideRecordItem
 from db.models.scheduling import (
     Appointment,
     AppointmentKind,
@@ -114,6 +115,8 @@ __all__ = [
     "LtcPlacement",
     "OrgType",
     "Organization",
+    "OutsideKind",
+    "OutsideRecordItem",
     "OwnerKind",
     "Patient",
     "PlacementStatus",

@@ -157,7 +157,7 @@ def test_export_csv_and_excel(s, nurse):
     )
     rows = list(csv.reader(io.StringIO(directory_export.export_csv(s, nurse))))
     assert rows[0] == directory.COLUMNS
-    assert rows[1][0] == "Harbor Meals" and rows[1][3] == "+16175550101"
+    assert rows[1][0] == "Harbor Meals" and rows[1][3] == "(617) 555-0101"
     assert rows[1][2].startswith("'=")  # never a live formula in a spreadsheet
     wb = load_workbook(io.BytesIO(directory_export.export_xlsx(s, nurse)))
     sheet = wb["Directory"]

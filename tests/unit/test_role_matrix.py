@@ -55,7 +55,8 @@ def test_the_matrix_keeps_read_only_trainees_from_carrying_records_out():
     exports = {name for name, fn in GUARDED if fn.permission == "records.export"}
     assert {
         "care_plans.actions.plan.print_plan",
-        "contacts.actions.patient.fhir_bundle",
+        "interop.actions.download_fhir",
+        "interop.actions.download_list",
         "scheduling.actions.download_patient_schedule",
         "scheduling.actions.download_staff_week",
     } <= exports

@@ -12,12 +12,13 @@ from db.session import read_scope, session_scope
 from services.contacts import communications, directory, directory_export, directory_search
 from services.contacts.directory import OrgInput, PersonInput
 from services.contacts.directory_import import (
+    Files,
     ImportPreview,
     ImportResult,
     apply_import,
     preview_import,
 )
-from services.core.contact_data import display_phone
+from services.core.contact_data import dial_uri, display_phone
 from services.core.identity import Actor, user_action
 from services.scheduling import providers
 
@@ -48,6 +49,7 @@ class OrgDetail:
     people: list[dict[str, Any]]
     communications: list[dict[str, Any]]
     coming_up: list[dict[str, Any]]
+    dial: str = ""  # a tel: link for the main phone, extension included
 
 
 @user_action("patients.read")
@@ -106,6 +108,7 @@ def org_detail(actor: Actor, org_id: int, region: str) -> OrgDetail:
                 communications.communications(s, actor, organization_id=o.id, limit=20)
             ),
             coming_up=providers.coming_up_with(s, o.id, config.load().timezone),
+            dial=dial_uri(o.phone),
         )
 
 
@@ -150,11 +153,15 @@ def add_person(actor: Actor, org_id: int, data: PersonInput, region: str) -> Non
 
 @user_action("patients.read")
 def export(actor: Actor, fmt: str) -> bytes:
-    """The directory as a file; a write, since the export is recorded in the audit trail."""
+    """The directory as a file ("csv", "xlsx" or "hsds": a zip of Open Referral tables);
+    a write, since the export is recorded in the audit trail."""
+    region = config.load().region
     with session_scope() as s:
         if fmt == "xlsx":
-            return directory_export.export_xlsx(s, actor)
-        return directory_export.export_csv(s, actor).encode("utf-8")
+            return directory_export.export_xlsx(s, actor, region=region)
+        if fmt == "hsds":
+            return directory_export.zipped(directory_export.export_hsds(s, actor, region=region))
+        return directory_export.export_csv(s, actor, region=region).encode("utf-8-sig")
 
 
 @user_action("patients.read")
@@ -166,8 +173,9 @@ def org_options(actor: Actor, query: str, org_type: str | None = None) -> dict[i
 
 
 @user_action("contacts.edit")
-def preview(actor: Actor, content: bytes, duplicates: str, region: str) -> ImportPreview:
-    """What importing the file would do, row by row; nothing is saved."""
+def preview(actor: Actor, content: Files, duplicates: str, region: str) -> ImportPreview:
+    """What importing the files would do, row by row; nothing is saved. `content` is one
+    CSV, or (file name, bytes) pairs: CSVs, or an HSDS datapackage (zip or its tables)."""
     with read_scope() as s:
         return preview_import(s, actor, content, duplicates=duplicates, region=region)
 
@@ -175,7 +183,7 @@ def preview(actor: Actor, content: bytes, duplicates: str, region: str) -> Impor
 @user_action("contacts.edit")
 def run_import(
     actor: Actor,
-    content: bytes,
+    content: Files,
     duplicates: str,
     region: str,
     progress: Callable[[float], object] | None = None,

@@ -1,5 +1,5 @@
-"""Around one patient: everything the patient view shows, family and consent, the FHIR
-export."""
+"""Around one patient: everything the patient view shows, family and consent. (The FHIR
+export of the whole patient is in services.interop.)"""
 
 from __future__ import annotations
 
@@ -64,13 +64,3 @@ def add_family(actor: Actor, patient_id: int, data: RelatedPersonInput, region: 
 def add_consent(actor: Actor, person_id: int, data: ConsentInput) -> None:
     with session_scope() as s:
         family.record_consent(s, actor, person_id, data)
-
-
-@user_action("records.export")
-def fhir_bundle(actor: Actor, patient_id: int) -> str:
-    """A write: the export is recorded in the audit trail."""
-    # fhir.resources is slow to import; only this export needs it.
-    from services.contacts.fhir import patient_bundle
-
-    with session_scope() as s:
-        return patient_bundle(s, actor, patient_id)

@@ -1,0 +1,1 @@
+"""The exchange formats on screen: the FHIR download and import, lists as spreadsheets."""
