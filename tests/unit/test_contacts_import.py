@@ -81,3 +81,35 @@ def test_file_without_name_column_refused(s, nurse):
 def test_viewer_cannot_import(s, make_actor):
     with pytest.raises(PermissionDenied):
         preview_import(s, make_actor(Role.VIEWER), CSV, region="US")
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (("name,phone\n" + "a" * 140_000 + ",1\n").encode(), "Line 2 has a cell longer than"),
+        (b"name,phone\nAc\x00me,1\n", "not plain text CSV"),
+        (bytes(range(256)) * 3, "not plain text CSV"),
+        (("name\n" + "x\n" * 50_001).encode(), "Import at most 50,000 rows"),
+        (b"", "The file is empty."),
+        (b'name,phone\n"Open quote,1\nnext,2\n', "Line 2"),
+    ],
+    ids=["cell-over-131072", "nul-byte", "binary", "too-many-rows", "empty", "open-quote"],
+)
+def test_a_file_that_cannot_be_read_gets_a_plain_message_and_changes_nothing(
+    s, nurse, content, message
+):
+    with pytest.raises(InvalidInput) as exc:
+        preview_import(s, nurse, content, region="US")
+    assert message in exc.value.errors["file"]
+    with pytest.raises(InvalidInput):
+        apply_import(s, nurse, content, region="US")
+    assert s.query(Organization).count() == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"])
+def test_files_saved_in_the_usual_spreadsheet_encodings_read_the_same(s, nurse, encoding):
+    text = "name,type,services\nCafé Solidário,food/meals,comidas a domicilio\n"
+    result = apply_import(s, nurse, text.encode(encoding), region="US")
+    assert result.added == 1
+    [saved] = s.query(Organization).all()
+    assert (saved.name, saved.services) == ("Café Solidário", "comidas a domicilio")
