@@ -77,6 +77,13 @@ from db.models.scheduling import (
     ReminderOutcome,
     TransportBooking,
 )
+from db.models.training import (
+    RunStatus,
+    TrainingRun,
+    TrainingRunPatient,
+    TrainingScenarioVersion,
+    TrainingVisit,
+)
 
 __all__ = [
     "Achievement",
@@ -128,6 +135,7 @@ __all__ = [
     "RelatedPerson",
     "ReminderOutcome",
     "Role",
+    "RunStatus",
     "SaidBy",
     "ShareConsent",
     "SuggestionStatus",
@@ -138,6 +146,10 @@ __all__ = [
     "TeachMethod",
     "TeachResult",
     "TeamRole",
+    "TrainingRun",
+    "TrainingRunPatient",
+    "TrainingScenarioVersion",
+    "TrainingVisit",
     "TransitionStatus",
     "TransportBooking",
     "Urgency",
