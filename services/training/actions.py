@@ -188,10 +188,10 @@ def open_scenario(actor: Actor, key: str) -> ScenarioText:
 
 @user_action("admin")
 def save_scenario(
-    actor: Actor, body: str, expected_version: int | None = None, note: str = ""
+    actor: Actor, body: str, expected_version: int | None = None, note: str = "", new: bool = False
 ) -> int:
     """A new scenario, or an edit as the next version (validated first); returns the version."""
     with session_scope() as s:
         return scenarios.save_scenario(
-            s, actor, body, expected_version=expected_version, note=note
+            s, actor, body, expected_version=expected_version, note=note, new=new
         ).version

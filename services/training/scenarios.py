@@ -152,14 +152,24 @@ def scenario_versions(s: Session, key: str) -> list[TrainingScenarioVersion]:
 
 
 def save_scenario(
-    s: Session, actor: Actor, body: str, *, expected_version: int | None, note: str = ""
+    s: Session,
+    actor: Actor,
+    body: str,
+    *,
+    expected_version: int | None,
+    note: str = "",
+    new: bool = False,
 ) -> TrainingScenarioVersion:
-    """Store an administrator's scenario (new, or an edit) as the next version."""
+    """Store an administrator's scenario (`new`, or an edit) as the next version."""
     require(actor, "admin")
     doc = parse(body)
     key = doc["key"]
     current = scenarios(s).get(key)
     current_version = current[1] if current else None
+    if new and current is not None:
+        raise InvalidInput(
+            {"body": f"A scenario with the key '{key}' exists; give the new one its own key."}
+        )
     if expected_version is not None and current_version not in (None, expected_version):
         raise Conflict(
             "Someone else saved this scenario while you were editing.",
