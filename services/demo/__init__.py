@@ -35,9 +35,9 @@ def _steps() -> list[tuple[str, Step]]:
     return [
         ("Staff accounts", people.seed_staff),
         ("Patients", people.seed_patients),
+        ("Directory of agencies and providers", contacts.seed_directory),
         ("Intake assessments", intake.seed),
         ("Care plans", care_plans.seed),
-        ("Directory of agencies and providers", contacts.seed_directory),
         ("Appointments", demo_scheduling.seed),
         ("Family, coverage and referrals", contacts.seed),
         ("Trainee accounts", trainees.seed_trainees),
