@@ -92,3 +92,27 @@ def test_outside_training_mode_there_is_no_training(app_env):
     assert not [p for p in at.sidebar.get("page_link") if p.proto.page == "training"]
     admin = signed_in("admin", "pages/admin.py")
     assert "CareDesk is using the clinic's database." in texts(admin)
+
+
+def test_admin_resets_the_whole_training_database_and_stays_signed_in(training_env):
+    trainee = signed_in("trainee4", "pages/training.py", password="demo")
+    next(b for b in trainee.button if b.label == "Start").click()
+    trainee.run()
+    at = signed_in("admin", "pages/admin.py", password="demo")
+    next(n for n in at.number_input if n.label == "Synthetic patients").set_value(5)
+    next(b for b in at.button if b.label == "Reset the training database").click()
+    at.run()
+    assert "Tick the box to confirm first." in texts(at)  # nothing happens without it
+    assert "1 scenario in progress." in texts(at)
+    next(c for c in at.checkbox if c.label == "Yes, delete all the training work").check()
+    next(b for b in at.button if b.label == "Reset the training database").click()
+    at.run()
+    assert not at.exception
+    shown = texts(at)
+    assert "The training database was reset with 5 patients" in shown
+    assert "Nobody has started a scenario yet." in shown
+    assert at.sidebar.button[-1].label == "Sign out"  # still signed in
+    trainee.switch_page("pages/training.py")
+    trainee.run()  # the trainee carries on too: same account, same password, fresh start
+    assert not trainee.exception and "Sign in to CareDesk" not in texts(trainee)
+    assert [b for b in trainee.button if b.label == "Start"]
