@@ -65,11 +65,11 @@ def _card(actor: Actor, card: ScenarioCard) -> None:
     with st.container(border=True, key=f"scenario_{card.key}"):
         head, button = st.columns([5, 1.3], vertical_alignment="center")
         with head:
-            st.subheader(card.title, anchor=False)
+            st.subheader(esc(card.title), anchor=False)
             minutes = f"About {card.minutes} minutes · " if card.minutes else ""
             steps = f"{card.steps} {'step' if card.steps == 1 else 'steps'}"
             st.caption(f"{minutes}{steps} · for {_roles(card)}")
-        st.write(card.summary)
+        st.markdown(esc(card.summary))
         run = card.run
         with button:
             if run is None and card.for_me:

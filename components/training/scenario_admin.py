@@ -8,6 +8,7 @@ import streamlit as st
 from components.shared.flash import flash
 from components.shared.forms import field_errors, show_field_error
 from components.shared.text import show_table
+from services.core.definitions import MAX_BYTES
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
 from services.training import actions
@@ -48,10 +49,18 @@ def scenario_admin(actor: Actor) -> None:
     st.caption(
         "A scenario has a key, a title, a summary, the story read out, the roles that may "
         "take it, its patients and its steps. Each step names the page, a hint and a check. "
-        "Checks: " + ", ".join(sorted(CHECKS)) + ". A new scenario needs its own key."
+        "Checks: "
+        + ", ".join(f"`{k}`" for k in sorted(CHECKS))
+        + ". A new scenario needs its own key."
     )
     with st.form(form):
-        body = st.text_area("Scenario (YAML)", value=opened.body, height=420, key=f"{form}_body")
+        body = st.text_area(
+            "Scenario (YAML)",
+            value=opened.body,
+            height=420,
+            max_chars=MAX_BYTES,
+            key=f"{form}_body",
+        )
         show_field_error(errors, "body")
         note = st.text_input("What changed (for the history)", max_chars=200, key=f"{form}_note")
         if st.form_submit_button("Save as a new version", type="primary"):
