@@ -43,7 +43,7 @@ def test_a_trainee_works_through_the_first_morning(page, demo_app):
     pg = page
     sign_in(pg, demo_app, "trainee1", "demo")
     _go(pg, "Training")
-    pg.get_by_role("button", name="Start").first.click()
+    pg.locator(".st-key-scenario_first_morning").get_by_role("button", name="Start").click()
     wait_ready(pg)
     until_shown(pg, "is ready")
     _steps_done(pg, 0)

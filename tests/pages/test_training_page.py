@@ -36,7 +36,7 @@ def test_a_trainee_starts_a_scenario_and_the_sidebar_ticks_as_they_work(training
     assert "Looking after CareDesk" in shown  # listed, but for administrators
     assert "This scenario is for another role." in shown
     assert "Your first morning" not in sidebar_text(at)
-    next(b for b in at.button if b.label == "Start").click()
+    at.button(key="start_first_morning").click()
     at.run()
     assert not at.exception
     assert "is ready" in texts(at)
@@ -54,7 +54,7 @@ def test_a_trainee_starts_a_scenario_and_the_sidebar_ticks_as_they_work(training
 
 def test_start_over_gives_a_fresh_copy(training_env):
     at = signed_in("trainee2", "pages/training.py", password="demo")
-    next(b for b in at.button if b.label == "Start").click()
+    at.button(key="start_first_morning").click()
     at.run()
     at.switch_page("app.py")
     at.run()
@@ -70,7 +70,7 @@ def test_start_over_gives_a_fresh_copy(training_env):
 
 def test_admin_sees_every_trainee_and_starts_one_over(training_env):
     trainee = signed_in("trainee3", "pages/training.py", password="demo")
-    next(b for b in trainee.button if b.label == "Start").click()
+    trainee.button(key="start_first_morning").click()
     trainee.run()
     at = signed_in("admin", "pages/admin.py", password="demo")
     assert not at.exception
@@ -96,7 +96,7 @@ def test_outside_training_mode_there_is_no_training(app_env):
 
 def test_admin_resets_the_whole_training_database_and_stays_signed_in(training_env):
     trainee = signed_in("trainee4", "pages/training.py", password="demo")
-    next(b for b in trainee.button if b.label == "Start").click()
+    trainee.button(key="start_first_morning").click()
     trainee.run()
     at = signed_in("admin", "pages/admin.py", password="demo")
     next(n for n in at.number_input if n.label == "Synthetic patients").set_value(5)

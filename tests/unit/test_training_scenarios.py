@@ -316,7 +316,18 @@ def admin_week(s, actor, p):
     ]
 
 
+def look_around(s, actor, p):
+    return [
+        lambda: runs.record_visit(s, actor, "My day"),
+        lambda: registry.get_patient(s, actor, p["rosa"]),
+        lambda: runs.record_visit(s, actor, "Care plan"),
+        lambda: runs.record_visit(s, actor, "Calendar"),
+        lambda: runs.record_visit(s, actor, "Contacts"),
+    ]
+
+
 DRIVERS = {
+    "look_around": (look_around, "viewer"),
     "first_morning": (first_morning, "trainee1"),
     "new_patient_intake": (new_patient_intake, "trainee1"),
     "heart_failure_discharge": (heart_failure_discharge, "trainee1"),
