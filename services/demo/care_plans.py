@@ -392,7 +392,7 @@ def seed(ctx: DemoContext) -> None:
                         "note": None,
                     }
                 )
-        if rng.random() < 0.5:
+        if rng.random() < 0.5 or not rows[TeachBack]:  # at any size, at least one
             topic, material = rng.choice(cond.TEACHING.get(condition, cond.GENERAL_TEACHING))
             result = rng.choices(
                 ["explained back correctly", "demonstrated correctly", "needs reinforcement"],
@@ -426,7 +426,7 @@ def seed(ctx: DemoContext) -> None:
                     "taught_by_id": manager,
                 }
             )
-        if rng.random() < cond.STAY_SHARE.get(condition, 0.04):
+        if rng.random() < cond.STAY_SHARE.get(condition, 0.04) or not rows[CareTransition]:
             admitted = on - timedelta(days=rng.randint(3, 60))
             los = rng.randint(2, 9)
             closed = rng.random() < 0.5
@@ -468,7 +468,8 @@ def seed(ctx: DemoContext) -> None:
                         "version": 1,
                     }
                 )
-        if rng.random() < (0.6 if condition == "ltc_placement" else 0.01) and ltc_homes:
+        placement = rng.random() < (0.6 if condition == "ltc_placement" else 0.01)
+        if (placement or not rows[LtcPlacement]) and ltc_homes:
             rows[LtcPlacement].append(
                 {
                     "patient_id": pid,

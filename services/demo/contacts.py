@@ -491,10 +491,10 @@ def seed(ctx: DemoContext) -> None:
                         "version": 1,
                     }
                 )
-                if order == 1 and rng.random() < 0.3:
+                if order == 1 and (rng.random() < 0.3 or not pas):  # at least one, any size
                     pas.append(_prior_auth(rng, today, cov_id, pid))
         referral_org = None
-        if rng.random() < 0.35:
+        if rng.random() < 0.35 or len(refs) < min(3, i + 1):  # a few at any size
             org_type, service, reason = rng.choice(REFERRAL_NEEDS)
             targets = by_type[org_type] or by_type[OrgType.COMMUNITY]
             status = next(forced, None) or rng.choices(statuses, status_weights)[0]

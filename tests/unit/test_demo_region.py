@@ -136,3 +136,32 @@ def test_ages_living_situations_and_plans_fit_together(s):
     for goal in s.scalars(select(Goal).where(Goal.template_key.is_not(None))).all():
         assert ctx.conditions[goal.patient_id] == goal.template_key.split(":")[0]
     assert date.today().year - 105 < min(p.birth_date.year for p in patients)
+
+
+def test_every_capability_is_in_the_demo_even_with_five_patients(s):
+    from sqlalchemy import func
+
+    from db import models
+
+    seed_demo(s, patients=5, seed=1)
+    for name in (
+        "Intake",
+        "AssessmentResponse",
+        "CarePlan",
+        "Goal",
+        "TeachBack",
+        "CareTransition",
+        "LtcPlacement",
+        "Appointment",
+        "TransportBooking",
+        "RelatedPerson",
+        "ShareConsent",
+        "Coverage",
+        "PriorAuthorization",
+        "Referral",
+        "Communication",
+    ):
+        model = getattr(models, name)
+        assert s.scalar(select(func.count(model.id))) > 0, name
+    trainees = s.scalars(select(models.User.username).where(models.User.username.like("trainee%")))
+    assert len(list(trainees)) == 12
