@@ -5,9 +5,9 @@ a trainee works on the Care plan or the Calendar, not on the Training page, and 
 step tick (and the next step's hint and link) without leaving the page they are on.
 
 The guard runs before the page, so work a page does without a rerun after it (opening a
-record) would tick only on the next click; while a scenario is unfinished the checklist
-is a fragment that refreshes itself every few seconds (one small read, only for trainees
-with a scenario in progress; nothing else on the page reruns).
+record) would tick only on the next click. While such a step is still to do, the
+checklist is a fragment that refreshes itself every few seconds (one small read; nothing
+else on the page reruns); otherwise it is drawn once per run like the rest of the page.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def training_sidebar(actor: Actor, page_title: str) -> None:
     if not runs:
         return
     with st.sidebar:
-        if runs[0].finished:
-            _draw(runs)
-        else:
+        if runs[0].waits_for_a_view:
             _live(actor)
+        else:
+            _draw(runs)

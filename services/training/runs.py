@@ -41,6 +41,7 @@ from services.training.copies import SET_UP, make_copy
 from services.training.scenarios import scenario
 
 RESET_REASON = "Training scenario started over"
+QUIET_CHECKS = ("record_viewed",)
 
 
 class NotTrainingDatabase(DomainError):
@@ -59,6 +60,7 @@ class StepState:
     page: str  # page key (services.training.checks.PAGE_TITLES)
     patient_id: int | None  # the trainee's copy the step's link opens on, if any
     done_at: datetime | None
+    check: str = ""  # the kind of check (services.training.checks.CHECKS)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,12 @@ class RunState:
     @property
     def finished(self) -> bool:
         return self.done == len(self.steps)
+
+    @property
+    def waits_for_a_view(self) -> bool:
+        """A step not done yet ticks when a page merely shows something (a record opened):
+        nothing reruns after that, so the checklist has to look again by itself."""
+        return any(not step.done_at and step.check in QUIET_CHECKS for step in self.steps)
 
     @property
     def next_step(self) -> StepState | None:
@@ -206,6 +214,7 @@ def state(s: Session, run: TrainingRun) -> RunState:
                 page=step["page"],
                 patient_id=patients.get(step.get("patient") or ""),
                 done_at=CHECKS[check["kind"]].evaluate(ctx, check),
+                check=check["kind"],
             )
         )
     trainee = run.trainee
