@@ -83,7 +83,7 @@ def _recheck(actor: Actor) -> Actor | None:
 def page_setup(title: str, permission: str = "patients.read") -> Actor:
     """Set up the page and return the signed-in actor, or stop the script."""
     settings = config.load()
-    tab = f"TRAINING · {title}" if settings.demo_mode else title  # the browser tab says so too
+    tab = f"{title} · TRAINING" if settings.demo_mode else title  # the browser tab says so too
     st.set_page_config(page_title=f"{tab} · CareDesk", page_icon="🩺", layout="wide")
     try:
         actions.prepare_database(settings.database_url)
