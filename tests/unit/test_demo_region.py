@@ -24,7 +24,7 @@ from db.models import (
 from services.care_plans.templates import file_templates
 from services.core.text import fold
 from services.demo import seed_demo
-from services.demo.contacts import CALLS
+from services.demo.liaison import CALLS
 from services.demo.names import CHOSEN_ENGLISH, NICKNAMES
 from services.demo.region import REGIONS
 
