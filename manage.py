@@ -93,19 +93,17 @@ def cmd_seed_demo(args) -> int:
 
 
 def cmd_reset_demo(args) -> int:
-    from services.core import audit
+    from services.demo.reset import reset_training_database
 
-    settings = config.load()
-    path = migrate.sqlite_path(settings.demo_database_url)
-    dispose_all()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    audit.forget_trail(settings.demo_database_url)
-    print("training database removed")
-    if args.patients:
-        args.seed = args.seed or 42
-        return cmd_seed_demo(args)
-    settings.set_demo_mode(False)
+    if not args.patients:
+        reset_training_database(0)
+        print("training database removed; CareDesk is back on the clinic database")
+        return 0
+    took = reset_training_database(args.patients, args.seed or 42, progress=_progress)
+    print(
+        f"training database reset with {args.patients} synthetic patients in {took:.1f} s; "
+        "the app uses it (sign in as nurse / demo, or trainee1 ... trainee12 / demo)"
+    )
     return 0
 
 

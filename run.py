@@ -1,6 +1,7 @@
 """Start CareDesk, or run its tests, from a fresh copy with one command.
 
     python3 run.py            start CareDesk (streamlit run app.py) in your browser
+    python3 run.py --server.port 8600 ...   the same, with options for streamlit
     python3 run.py test       run the whole test suite (pytest)
     python3 run.py manage ... an operator command (python manage.py ...)
 
@@ -78,6 +79,8 @@ def _env() -> dict:
 
 
 def main(argv: list[str]) -> int:
+    if argv and argv[0].startswith("--") and argv[0] != "--help":  # options for streamlit
+        argv = ["start", *argv]
     command, rest = (argv[0], argv[1:]) if argv else ("start", [])
     if command in ("-h", "--help", "help"):
         print(__doc__)

@@ -61,6 +61,7 @@ class Settings:
     region: str
     timezone: str
     clinic_name: str
+    demo_region: str = "boston"  # where the synthetic patients and providers live
 
     @property
     def demo_database_url(self) -> str:
@@ -120,4 +121,5 @@ def load() -> Settings:
         region=_get("REGION", "US").upper(),
         timezone=_get("TIMEZONE", "America/New_York"),
         clinic_name=_get("CLINIC_NAME", "CareDesk"),
+        demo_region=_get("DEMO_REGION", "boston").lower(),
     )

@@ -1,4 +1,5 @@
-"""Admin: users and roles, audit report, backups, instruments, care-plan templates, settings."""
+"""Admin: users and roles, audit report, backups, instruments, care-plan templates, settings,
+training."""
 
 import streamlit as st
 
@@ -7,6 +8,7 @@ from components.admin.users import users_admin
 from components.care_plans.template_admin import template_admin
 from components.intake.instrument_admin import instrument_admin
 from components.shared.guard import page_setup
+from components.training.trainer import trainer_view
 
 actor = page_setup("Admin", "admin")
 st.title("Admin")
@@ -18,6 +20,7 @@ sections = {
     "Screening instruments": instrument_admin,
     "Care-plan templates": template_admin,
     "Settings": settings_overview,
+    "Training": trainer_view,
 }
 for tab, draw in zip(st.tabs(list(sections)), sections.values(), strict=True):
     with tab:

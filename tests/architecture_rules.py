@@ -46,11 +46,25 @@ SERVICE_ROOMS = {
         "overview",
         "interop",
     },
+    # training makes its scenarios' patients with every room's services and resets the
+    # training database through the demo room
+    "training": {
+        "core",
+        "patients",
+        "tasks",
+        "scheduling",
+        "contacts",
+        "intake",
+        "care_plans",
+        "overview",
+        "demo",
+    },
 }
 
 # components room -> (services rooms it may use, other components rooms it may use)
 COMPONENT_ROOMS = {
-    "shared": ({"core", "patients", "demo"}, set()),  # patients: deep links name one
+    # patients: deep links name one; training: the guard draws the trainee's checklist
+    "shared": ({"core", "patients", "demo"}, {"training"}),
     "admin": ({"core", "demo"}, {"shared"}),
     "patients": ({"core", "patients", "tasks", "overview"}, {"shared", "interop"}),
     "scheduling": ({"core", "patients", "tasks", "scheduling"}, {"shared"}),
@@ -64,6 +78,7 @@ COMPONENT_ROOMS = {
         {"core", "patients", "tasks", "scheduling", "contacts", "intake", "care_plans"},
         {"shared", "patients"},
     ),
+    "training": ({"core", "training"}, {"shared"}),
 }
 
 # Where a transaction may be opened: a room's actions, the data layer, the operator

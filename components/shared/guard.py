@@ -16,6 +16,7 @@ from components.shared.firstrun import first_run_setup
 from components.shared.flash import show_flash
 from components.shared.nav import draw_nav
 from components.shared.signin import sign_in_form
+from components.training.sidebar import training_sidebar
 from db import config
 from db.base import utcnow
 from db.migrate import DatabaseMissing
@@ -102,9 +103,10 @@ def _handle_database_trouble() -> None:
 
 def page_setup(title: str, permission: str = "patients.read") -> Actor:
     """Set up the page and return the signed-in actor, or stop the script."""
-    st.set_page_config(page_title=f"{title} · CareDesk", page_icon="🩺", layout="wide")
     _handle_database_trouble()
     settings = config.load()
+    tab = f"{title} · TRAINING" if settings.demo_mode else title  # the browser tab says so too
+    st.set_page_config(page_title=f"{tab} · CareDesk", page_icon="🩺", layout="wide")
     try:
         actions.prepare_database(settings.database_url)
     except DatabaseMissing as exc:
@@ -127,7 +129,9 @@ def page_setup(title: str, permission: str = "patients.read") -> Actor:
     # Pages may start fresh when a user arrives from another page (e.g. via the nav).
     st.session_state["_arrived"] = st.session_state.get("_page") != title
     st.session_state["_page"] = title
-    draw_nav(actor)
+    draw_nav(actor, training=settings.demo_mode)
+    if settings.demo_mode:
+        training_sidebar(actor, title)  # the trainee's checklist, ticking as they work
     with st.sidebar:
         st.divider()
         st.caption(f"Signed in as {actor.display_name} · {ROLE_LABELS[actor.role]}")

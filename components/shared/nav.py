@@ -15,6 +15,7 @@ class PageEntry:
     label: str
     icon: str
     permission: str  # the permission a role needs to open the page
+    training_only: bool = False  # listed only while CareDesk runs on the training database
 
 
 # Each capability adds its page here.
@@ -27,6 +28,7 @@ PAGES: list[PageEntry] = [
     PageEntry("pages/contacts.py", "Contacts", ":material/contacts:", "patients.read"),
     PageEntry("pages/spreadsheets.py", "Spreadsheets", ":material/table_view:", "records.export"),
     PageEntry("pages/admin.py", "Admin", ":material/settings:", "admin"),
+    PageEntry("pages/training.py", "Training", ":material/school:", "patients.read", True),
 ]
 
 
@@ -34,8 +36,8 @@ def permission_for(path: str) -> str:
     return next(p.permission for p in PAGES if p.path == path)
 
 
-def draw_nav(actor: Actor) -> None:
+def draw_nav(actor: Actor, training: bool = False) -> None:
     with st.sidebar:
         for page in PAGES:
-            if actor.can(page.permission):
+            if actor.can(page.permission) and (training or not page.training_only):
                 st.page_link(page.path, label=page.label, icon=page.icon)

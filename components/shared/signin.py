@@ -11,6 +11,7 @@ from db.models import Role
 from services.core import actions
 from services.core.identity import ROLE_LABELS, Actor
 from services.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from services.demo.trainees import TRAINEES
 
 
 def sign_in_form(settings: config.Settings, on_signed_in: Callable[[Actor], None]) -> None:
@@ -37,7 +38,10 @@ def _form(settings: config.Settings, on_signed_in: Callable[[Actor], None]) -> N
             st.rerun()
     if settings.demo_mode:
         st.subheader("Demo accounts")
-        st.caption(f"Every demo account uses the password “{DEMO_PASSWORD}”.")
+        st.caption(
+            f"Every demo account uses the password “{DEMO_PASSWORD}”. For a class, trainees "
+            f"sign in as trainee1, trainee2, … (up to trainee{TRAINEES}) with the same password."
+        )
         st.table(
             {
                 "Username": [a[0] for a in DEMO_ACCOUNTS],

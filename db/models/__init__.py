@@ -78,6 +78,13 @@ from db.models.scheduling import (
     ReminderOutcome,
     TransportBooking,
 )
+from db.models.training import (
+    RunStatus,
+    TrainingRun,
+    TrainingRunPatient,
+    TrainingScenarioVersion,
+    TrainingVisit,
+)
 
 __all__ = [
     "Achievement",
@@ -131,6 +138,7 @@ __all__ = [
     "RelatedPerson",
     "ReminderOutcome",
     "Role",
+    "RunStatus",
     "SaidBy",
     "ShareConsent",
     "SuggestionStatus",
@@ -141,6 +149,10 @@ __all__ = [
     "TeachMethod",
     "TeachResult",
     "TeamRole",
+    "TrainingRun",
+    "TrainingRunPatient",
+    "TrainingScenarioVersion",
+    "TrainingVisit",
     "TransitionStatus",
     "TransportBooking",
     "Urgency",

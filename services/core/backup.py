@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from db import config
 from db.migrate import online_backup, sqlite_path
+from services.core.training_mode import TRAINING_KEY
 
 
 class BackupError(RuntimeError):
@@ -48,6 +49,40 @@ def integrity_problems(path: Path) -> list[str]:
     return problems
 
 
+def is_training_backup(path: Path) -> bool:
+    """True when the SQLite file is a copy of the training database (it marks itself)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute(
+                "SELECT value FROM app_setting WHERE key = ?", (TRAINING_KEY,)
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+    return bool(row and row[0] == "yes")
+
+
+def mixing_problem(url: str, source: Path) -> str | None:
+    """Why this backup must not replace this database: real records never go into the
+    training database, nor synthetic ones (with their `demo` accounts) into the clinic's."""
+    into_training = url == config.load().demo_database_url
+    from_training = is_training_backup(source)
+    if into_training and not from_training:
+        return (
+            "CareDesk is in training mode, so this would restore into the TRAINING database, "
+            "where trainees practise, and this backup is not of the training database. "
+            "Nothing was restored. Leave training mode first (Admin → Settings), then restore."
+        )
+    if from_training and not into_training:
+        return (
+            "This backup is of the training database (synthetic patients, demo accounts with "
+            "the password demo); it cannot replace the clinic's database. Nothing was restored."
+        )
+    return None
+
+
 def backup(url: str, target: Path) -> Path:
     path = sqlite_path(url)
     if path is not None:
@@ -72,6 +107,9 @@ def restore(url: str, source: Path) -> None:
             raise BackupError(
                 "The backup failed its checks, nothing was restored: " + "; ".join(problems)
             )
+        mixing = mixing_problem(url, source)
+        if mixing:
+            raise BackupError(mixing)
         # Keep what is there now, in case the restore was a mistake.
         if path.exists():
             online_backup(path, path.parent / "backups" / f"{path.stem}-before-restore.sqlite3")

@@ -14,13 +14,12 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from db.base import today
-from db.models import AppSetting, User
-from services.demo import care_plans, contacts, intake, people
+from db.models import User
+from services.core.training_mode import is_training_database, mark_training_database
+from services.demo import care_plans, contacts, intake, people, trainees
 from services.demo import interop as demo_interop
 from services.demo import scheduling as demo_scheduling
 from services.demo.context import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext, Step
-
-TRAINING_KEY = "training_database"
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "DemoContext", "seed_demo"]
 
@@ -37,12 +36,13 @@ def _steps() -> list[tuple[str, Step]]:
     return [
         ("Staff accounts", people.seed_staff),
         ("Patients", people.seed_patients),
+        ("Directory of agencies and providers", contacts.seed_directory),
         ("Intake assessments", intake.seed),
         ("Care plans", care_plans.seed),
-        ("Directory of agencies and providers", contacts.seed_directory),
         ("Appointments", demo_scheduling.seed),
         ("Family, coverage and referrals", contacts.seed),
         ("Records from other systems", demo_interop.seed),
+        ("Trainee accounts", trainees.seed_trainees),
     ]
 
 
@@ -62,10 +62,6 @@ def _sync_id_sequences(s: Session) -> None:
             )
 
 
-def is_training_database(s: Session) -> bool:
-    return s.scalar(select(AppSetting.value).where(AppSetting.key == TRAINING_KEY)) == "yes"
-
-
 def seed_demo(
     s: Session,
     patients: int = 200,
@@ -80,8 +76,7 @@ def seed_demo(
             raise NotADemoDatabase(
                 "This database has real accounts; demo data only goes into a training database."
             )
-        s.add(AppSetting(key=TRAINING_KEY, value="yes"))
-        s.flush()
+        mark_training_database(s)
     fake = Faker("en_US")
     fake.seed_instance(seed)
     ctx = DemoContext(s=s, rng=random.Random(seed), fake=fake, size=patients, today=today())

@@ -16,13 +16,17 @@ from db.models import (
     Goal,
     GoalProgress,
     LtcPlacement,
+    Organization,
+    OrgType,
     Patient,
     PlanConcern,
     Role,
     Task,
     TeachBack,
 )
+from services.care_plans.templates import file_templates
 from services.care_plans.transitions import DISCHARGE_CHECKLIST, lace_score
+from services.demo import conditions as cond
 from services.demo.context import DemoContext
 
 PLAN_SHARE = 0.6
@@ -100,14 +104,6 @@ FAMILY_TASKS = [
     "Drive to the Thursday appointment",
     "Write weights in the log",
 ]
-TEACH_TOPICS = [
-    ("Daily weights", "Weight log sheet"),
-    ("Inhaler technique", "Inhaler leaflet"),
-    ("Low-salt eating", "Salt guide handout"),
-    ("Pill box use", "Medication list"),
-    ("Blood sugar checks", "Glucose log"),
-    ("When to call the nurse", "Red-flag card"),
-]
 NEEDS = [
     ("need", "Transport to appointments"),
     ("need", "Home health nurse"),
@@ -116,14 +112,45 @@ NEEDS = [
     ("strength", "Supportive family nearby"),
     ("strength", "Motivated to stay at home"),
 ]
-HOSPITALS = ["St. Jude Medical Center", "Mercy General Hospital", "Riverside Community Hospital"]
-LTC_HOMES = ["Maple Grove Care Home", "Sunrise Nursing Center", "Casa de la Paz"]
+# outside care-team members by role: (role, name, the kind of directory entry they work at)
 OUTSIDE = [
-    ("primary care provider", "Dr. Imani Brooks", "Eastside Family Clinic"),
-    ("specialist", "Dr. Tomás Ortega", "Heart Center"),
-    ("home health nurse", "Janet Wu, RN", "BrightPath Home Health"),
-    ("pharmacist", "Omar Haddad, PharmD", "Corner Pharmacy"),
+    ("primary care provider", "Dr. Imani Brooks", OrgType.PRIMARY_CARE),
+    ("specialist", "Dr. Tomás Ortega", OrgType.SPECIALIST),
+    ("home health nurse", "Janet Wu, RN", OrgType.HOME_HEALTH),
+    ("pharmacist", "Omar Haddad, PharmD", OrgType.PHARMACY),
 ]
+
+
+def _directory(s) -> dict[OrgType, list[tuple[str, str | None]]]:
+    """(name, phone) of reachable directory entries by type, partners first."""
+    found: dict[OrgType, list[tuple[str, str | None]]] = {}
+    rows = s.execute(
+        select(Organization.name, Organization.phone, Organization.org_type, Organization.services)
+        .where(Organization.phone.is_not(None))
+        .order_by(Organization.id)
+    )
+    for name, phone, org_type, services in rows:
+        if OrgType(org_type) == OrgType.HOSPITAL and "inpatient" not in (services or ""):
+            continue  # a lab is not where patients stay
+        found.setdefault(OrgType(org_type), []).append((name, phone))
+    return found
+
+
+def _goals(rng, condition: str, spanish: bool) -> list[tuple[str, str, str, str | None]]:
+    """(their words, measurable goal, a task, template goal key) for the patient's plan."""
+    doc = file_templates().get(condition)
+    english, spanish_words = cond.WORDS.get(condition, cond.GENERAL_WORDS)
+    words = spanish_words if spanish and spanish_words else english
+    if doc is None:
+        bank = GOALS_ES if spanish else GOALS_EN
+        return [(w, m, a, None) for w, m, a in rng.sample(bank, k=rng.randint(1, 3))]
+    goals = rng.sample(doc["goals"], k=rng.randint(1, len(doc["goals"])))
+    out = []
+    for goal in goals:
+        tasks = [x["title"] for x in goal.get("tasks", []) if x["owner"] == "case_manager"]
+        action = tasks[0] if tasks else "Check in on this goal"
+        out.append((rng.choice(words), goal["description"], action, f"{condition}:{goal['key']}"))
+    return out
 
 
 def _next_id(s, model) -> int:
@@ -170,6 +197,9 @@ def seed(ctx: DemoContext) -> None:
         )
     }
     stamp = datetime.now(UTC)
+    directory = _directory(s)
+    hospitals = [n for n, _ in directory.get(OrgType.HOSPITAL, [])][:4] or ["Regional Hospital"]
+    ltc_homes = [n for n, _ in directory.get(OrgType.SKILLED_NURSING, [])][:6]
 
     def new_id(model) -> int:
         ids[model] += 1
@@ -233,10 +263,10 @@ def seed(ctx: DemoContext) -> None:
                 "version": 1,
             }
         )
-        bank = GOALS_ES if p.preferred_language == "Spanish" else GOALS_EN
-        chosen = rng.sample(bank, k=rng.randint(1, min(4, len(bank))))
+        condition = ctx.conditions.get(pid, "")
+        chosen = _goals(rng, condition, p.preferred_language == "Spanish")
         goal_ids = []
-        for rank, (words, measurable, action) in enumerate(chosen, 1):
+        for rank, (words, measurable, action, template_goal) in enumerate(chosen, 1):
             goal_id = new_id(Goal)
             goal_ids.append(goal_id)
             caregiver = rng.random() < 0.2
@@ -247,7 +277,7 @@ def seed(ctx: DemoContext) -> None:
                     "patient_id": pid,
                     "patients_words": words,
                     "said_by": "caregiver" if caregiver else "patient",
-                    "said_by_name": f"{ctx.fake.first_name()} ({rng.choice(['daughter', 'son', 'wife', 'husband'])})"
+                    "said_by_name": f"{ctx.fake.first_name()} ({rng.choice(['daughter', 'son'])})"
                     if caregiver
                     else None,
                     "description": measurable,
@@ -262,7 +292,7 @@ def seed(ctx: DemoContext) -> None:
                     "status_reason": None,
                     "source_kind": None,
                     "source_id": None,
-                    "template_key": None,
+                    "template_key": template_goal,
                     "created_by_id": manager,
                     "version": 1,
                 }
@@ -319,7 +349,10 @@ def seed(ctx: DemoContext) -> None:
                 "version": 1,
             }
         )
-        for role, name, org in rng.sample(OUTSIDE, k=rng.randint(1, 3)):
+        for role, name, org_type in rng.sample(OUTSIDE, k=rng.randint(1, 3)):
+            org, phone = (directory.get(org_type) or [(None, None)])[
+                0 if rng.random() < 0.6 else -1
+            ]
             rows[CareTeamMember].append(
                 {
                     "plan_id": plan_id,
@@ -327,7 +360,7 @@ def seed(ctx: DemoContext) -> None:
                     "user_id": None,
                     "name": name,
                     "organisation": org,
-                    "phone": f"+1212555{rng.randint(100, 199):04d}",
+                    "phone": phone,
                     "contact_kind": None,
                     "contact_id": None,
                     "active": True,
@@ -359,8 +392,8 @@ def seed(ctx: DemoContext) -> None:
                         "note": None,
                     }
                 )
-        if rng.random() < 0.5:
-            topic, material = rng.choice(TEACH_TOPICS)
+        if rng.random() < 0.5 or not rows[TeachBack]:  # at any size, at least one
+            topic, material = rng.choice(cond.TEACHING.get(condition, cond.GENERAL_TEACHING))
             result = rng.choices(
                 ["explained back correctly", "demonstrated correctly", "needs reinforcement"],
                 weights=[50, 30, 20],
@@ -393,7 +426,7 @@ def seed(ctx: DemoContext) -> None:
                     "taught_by_id": manager,
                 }
             )
-        if rng.random() < 0.08:
+        if rng.random() < cond.STAY_SHARE.get(condition, 0.04) or not rows[CareTransition]:
             admitted = on - timedelta(days=rng.randint(3, 60))
             los = rng.randint(2, 9)
             closed = rng.random() < 0.5
@@ -403,16 +436,11 @@ def seed(ctx: DemoContext) -> None:
                     "id": t_id,
                     "patient_id": pid,
                     "plan_id": plan_id,
-                    "facility": rng.choice(HOSPITALS),
+                    "facility": rng.choice(hospitals),
                     "admitted_on": admitted,
                     "discharged_on": admitted + timedelta(days=los),
                     "reason": rng.choice(
-                        [
-                            "Heart failure exacerbation",
-                            "COPD flare",
-                            "Fall with hip pain",
-                            "Pneumonia",
-                        ]
+                        cond.STAY_REASONS.get(condition, cond.GENERAL_STAY_REASONS)
                     ),
                     "lace_score": lace_score(los, True, rng.randint(0, 4), rng.randint(0, 3)),
                     "lace_source": "computed",
@@ -440,11 +468,12 @@ def seed(ctx: DemoContext) -> None:
                         "version": 1,
                     }
                 )
-        if rng.random() < 0.03:
+        placement = rng.random() < (0.6 if condition == "ltc_placement" else 0.01)
+        if (placement or not rows[LtcPlacement]) and ltc_homes:
             rows[LtcPlacement].append(
                 {
                     "patient_id": pid,
-                    "facility": rng.choice(LTC_HOMES),
+                    "facility": rng.choice(ltc_homes),
                     "applied_on": on - timedelta(days=rng.randint(5, 90)),
                     "status": rng.choice(["applied", "waitlisted", "accepted"]),
                     "social_worker_id": rng.choice(workers).id,

@@ -1,12 +1,13 @@
 """Demo directory and liaison work: agencies, insurers, family with consent, coverage,
 prior authorisations (some expiring soon), referrals in every status and a call log.
 
-Synthetic only: e-mail and web addresses under example.org / .test and 555-01xx phones.
+Synthetic only: e-mail and web addresses under example.org / .test and 555-01xx phones,
+every address and phone number in the clinic's region (services/demo/region.py).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -15,6 +16,7 @@ from db.models import (
     Coverage,
     Organization,
     OrgType,
+    Patient,
     PriorAuthorization,
     Referral,
     ReferralEvent,
@@ -25,9 +27,9 @@ from db.models import (
 from services.contacts.directory import dedupe_key, search_text
 from services.core.text import fold
 from services.demo.context import DemoContext
+from services.demo.liaison import communication_row, prior_auth_row, referral_rows
+from services.demo.names import Namer
 
-AREA_CODES = ["617", "508", "781", "413", "978", "212", "312"]
-# type -> (name patterns, services); equally long lists pair a name with its services
 TEMPLATES: dict[OrgType, tuple[list[str], list[str]]] = {
     OrgType.HUMAN_SERVICE: (
         ["{town} Council on Aging", "{town} Family Services", "{town} Elder Services"],
@@ -93,16 +95,19 @@ TEMPLATES: dict[OrgType, tuple[list[str], list[str]]] = {
 }
 WEIGHTS = {OrgType.INSURER: 0.6, OrgType.OTHER: 0.3}
 # The clinic's usual partners, always in the directory: the demo calendar books outside
-# appointments with the first group and rides with the second.
+# appointments with the first group and rides with the second; stays are at the hospital.
 PROVIDERS = [
-    ("Riverside Heart Associates", OrgType.SPECIALIST, "200 River St, Suite 4", "cardiology"),
-    ("Eastside Family Medicine", OrgType.PRIMARY_CARE, "14 Market Sq", "primary care"),
-    ("Harbor Dialysis Center", OrgType.SPECIALIST, "88 Harbor Way", "dialysis"),
-    ("Lakeview Diabetes Clinic", OrgType.SPECIALIST, "3 Lakeview Dr", "endocrinology"),
-    ("St. Brigid Wound Care", OrgType.SPECIALIST, "510 Chapel Rd", "wound care"),
-    ("ClearSight Ophthalmology", OrgType.SPECIALIST, "77 Elm Ave", "eye care"),
-    ("MoveWell PT", OrgType.SPECIALIST, "19 Station Rd", "physical therapy"),
-    ("Community Lab Services", OrgType.HOSPITAL, "1 Hospital Plaza", "lab draws; imaging"),
+    ("Harborview General Hospital", OrgType.HOSPITAL, "inpatient; emergency; discharge planning"),
+    ("Riverside Heart Associates", OrgType.SPECIALIST, "cardiology; heart failure clinic"),
+    ("Eastside Family Medicine", OrgType.PRIMARY_CARE, "primary care"),
+    ("Harbor Dialysis Center", OrgType.SPECIALIST, "dialysis"),
+    ("Lakeview Diabetes Clinic", OrgType.SPECIALIST, "endocrinology; diabetes education"),
+    ("Bayside Pulmonary Associates", OrgType.SPECIALIST, "pulmonology; COPD clinic"),
+    ("Harbor Counseling Center", OrgType.BEHAVIOURAL_HEALTH, "counselling; psychiatry"),
+    ("St. Brigid Wound Care", OrgType.SPECIALIST, "wound care"),
+    ("ClearSight Ophthalmology", OrgType.SPECIALIST, "eye care; diabetic eye exams"),
+    ("MoveWell PT", OrgType.SPECIALIST, "physical therapy"),
+    ("Community Lab Services", OrgType.HOSPITAL, "lab draws; imaging"),
 ]
 VENDORS = [
     ("Blue Van Medical Transport", "wheelchair van; rides to appointments"),
@@ -144,14 +149,6 @@ RELATIONSHIPS = [
     "paid caregiver",
 ]
 SCOPES = ["all health information", "care coordination", "appointments and scheduling"]
-PA_SERVICES = [
-    "Home health visits",
-    "Physical therapy at home",
-    "Hospital bed",
-    "Power wheelchair",
-    "Skilled nursing facility stay",
-    "Oxygen concentrator",
-]
 REFERRAL_NEEDS = [
     (OrgType.FOOD, "Home-delivered meals", "Food insecurity found at intake"),
     (OrgType.TRANSPORT, "Rides to dialysis", "Missed appointments: no transport"),
@@ -173,73 +170,58 @@ REFERRAL_STATUS_MIX = [
     ("completed", 18),
     ("cancelled", 7),
 ]
-CALL_SUMMARIES = [
-    ("Called intake to check on referral", "Left voicemail"),
-    ("Confirmed start date for services", "Start date agreed"),
-    ("Daughter asked about discharge plan", "Explained next steps"),
-    ("Insurer asked for clinical notes for prior authorisation", "Notes faxed"),
-    ("Patient called about ride to appointment", "Ride booked"),
-    ("Agency asked for updated medication list", "Sent via portal"),
-]
-
-
-def _phone(rng) -> str:
-    return f"+1{rng.choice(AREA_CODES)}55501{rng.randint(0, 99):02d}"
+PLANS = ["Medicare Advantage HMO", "Medigap Plan G", "Medicare Advantage PPO"]
 
 
 def _slug(name: str) -> str:
     return "".join(c for c in fold(name) if c.isalnum())[:40]
 
 
-class _Pools:
-    """Faker is slow per call; draw a few hundred values once and pick from them."""
+def _names(ctx: DemoContext, n: int) -> list[tuple[str, OrgType, str | None]]:
+    """n directory names, no two alike: every type first, then a realistic mix."""
+    rng, region = ctx.rng, ctx.region
+    towns = sorted({t.name for t in region.towns})
+    types = list(TEMPLATES)
+    weights = [WEIGHTS.get(t, 1.0) for t in types]
+    seen: set[str] = set()
+    out = []
+    tries = 0
+    while len(out) < n and tries < n * 20:
+        tries += 1
+        k = len(out)
+        org_type = types[k] if k < len(types) else rng.choices(types, weights)[0]
+        patterns, services = TEMPLATES[org_type]
+        i = rng.randrange(len(patterns))
+        name = patterns[i].format(town=rng.choice(towns), brand=rng.choice(BRANDS))
+        if fold(name) in seen:
+            continue
+        seen.add(fold(name))
+        # One service line per name pattern: they go together (no "Neurology: cardiology").
+        paired = len(services) == len(patterns)
+        out.append((name, org_type, services[i] if paired else rng.choice(services)))
+    return out
 
-    def __init__(self, ctx: DemoContext):
-        fake = ctx.fake
-        self.rng = ctx.rng
-        self.towns = [fake.city() for _ in range(150)]
-        self.streets = [fake.street_name() for _ in range(300)]
-        self.first = [fake.first_name() for _ in range(300)]
-        self.last = [fake.last_name() for _ in range(300)]
 
-    def town(self) -> str:
-        return self.rng.choice(self.towns)
-
-    def address(self) -> str:
-        return f"{self.rng.randint(1, 999)} {self.rng.choice(self.streets)}, {self.town()}, MA"
-
-    def name(self) -> str:
-        return f"{self.rng.choice(self.first)} {self.rng.choice(self.last)}"
+def directory_size(patients: int) -> int:
+    """A clinic's directory: a few hundred entries, growing slowly with the caseload."""
+    return max(120, min(400, patients // 12))
 
 
 def seed_directory(ctx: DemoContext) -> None:
-    """The agency directory; before the calendar, whose appointments link to it."""
-    rng, pools = ctx.rng, _Pools(ctx)
-    n_orgs = max(120, min(3000, ctx.size // 2))
-    types = list(TEMPLATES)
-    weights = [WEIGHTS.get(t, 1.0) for t in types]
+    """The agency directory, all in the clinic's region; before the calendar, whose
+    appointments link to it. No two entries share a name."""
+    rng, places, region = ctx.rng, ctx.places(), ctx.region
     start = (
         ctx.s.scalar(select(Organization.id).order_by(Organization.id.desc()).limit(1)) or 0
     ) + 1
-    partners = [(n, t, f"{a}, {pools.town()}, MA", svc) for n, t, a, svc in PROVIDERS]
-    partners += [(n, OrgType.TRANSPORT, pools.address(), svc) for n, svc in VENDORS]
-    rows, keys = [], set()
-    for n in range(len(partners) + n_orgs):
-        if n < len(partners):
-            name, org_type, address, svc = partners[n]
-        else:  # every type at least once, then a realistic mix
-            k = n - len(partners)
-            org_type = types[k] if k < len(types) else rng.choices(types, weights)[0]
-            patterns, services = TEMPLATES[org_type]
-            k = rng.randrange(len(patterns))
-            name = patterns[k].format(town=pools.town(), brand=rng.choice(BRANDS))
-            # One service line per name pattern: they go together (no "Neurology: cardiology").
-            paired = len(services) == len(patterns)
-            address, svc = pools.address(), services[k] if paired else rng.choice(services)
-        key = dedupe_key(name, address)
-        if key in keys:
-            continue
-        keys.add(key)
+    partners = [(n, t, svc) for n, t, svc in PROVIDERS]
+    partners += [(region.medicaid, OrgType.INSURER, "Medicaid; long-term services and supports")]
+    partners += [(n, OrgType.TRANSPORT, svc) for n, svc in VENDORS]
+    taken = {fold(n) for n, _, _ in partners}
+    others = [x for x in _names(ctx, directory_size(ctx.size)) if fold(x[0]) not in taken]
+    rows = []
+    for n, (name, org_type, svc) in enumerate(partners + others):
+        address, town = places.one_line()
         # A few entries nobody can reach (referrals to them are refused); never a partner.
         reachable = n < len(partners) or rng.random() > 0.03
         verified = ctx.today - timedelta(days=rng.randint(5, 700)) if rng.random() > 0.08 else None
@@ -250,8 +232,8 @@ def seed_directory(ctx: DemoContext) -> None:
                 "name": name,
                 "org_type": org_type.value,
                 "services": svc,
-                "phone": _phone(rng) if reachable else None,
-                "fax": _phone(rng) if reachable and rng.random() < 0.5 else None,
+                "phone": places.phone(town) if reachable else None,
+                "fax": places.phone(town) if reachable and rng.random() < 0.5 else None,
                 "email": f"intake@{slug}.example.org" if reachable and rng.random() < 0.7 else None,
                 "address": address,
                 "website": f"https://{slug}.example.org",
@@ -262,17 +244,19 @@ def seed_directory(ctx: DemoContext) -> None:
                 "eligibility_notes": rng.choice(
                     [
                         "60 and over",
-                        "MassHealth members",
+                        f"{region.medicaid} members",
                         "Any adult",
-                        "Residents of the county",
+                        f"Residents of {region.county} County",
                         None,
                     ]
                 ),
-                "accepted_insurers": rng.choice(["Medicare; Medicaid", "Most plans", None]),
+                "accepted_insurers": rng.choice(
+                    [f"Medicare; {region.medicaid}", "Most plans", None]
+                ),
                 "last_verified_on": verified,
                 "search_text": search_text(name, org_type.value, svc),
                 "name_key": fold(name)[:200],
-                "dedupe_key": key,
+                "dedupe_key": dedupe_key(name, address),
                 "status": "active",
                 "version": 1,
             }
@@ -293,13 +277,34 @@ def _reachable_by_type(ctx: DemoContext) -> dict[OrgType, list[int]]:
     return by_type
 
 
+def _medicaid_id(ctx: DemoContext) -> int | None:
+    return ctx.s.scalar(select(Organization.id).where(Organization.name == ctx.region.medicaid))
+
+
 def seed(ctx: DemoContext) -> None:
     """Family with consent, coverage, prior authorisations, referrals and the call log."""
     rng, s, today = ctx.rng, ctx.s, ctx.today
-    pools = _Pools(ctx)
+    namer, places = Namer(rng, ctx.fake), ctx.places()
     by_type = _reachable_by_type(ctx)
-    insurers = by_type[OrgType.INSURER]
+    medicaid = _medicaid_id(ctx)
+    insurers = [i for i in by_type[OrgType.INSURER] if i != medicaid]
+    org_names = dict(s.execute(select(Organization.id, Organization.name)).all())
     staff = [u.id for u in ctx.staff(Role.NURSE, Role.SOCIAL_WORKER)]
+    info = {
+        r.id: r
+        for r in s.execute(
+            select(
+                Patient.id,
+                Patient.given_name,
+                Patient.family_name,
+                Patient.preferred_name,
+                Patient.sex,
+                Patient.birth_date,
+                Patient.preferred_language,
+                Patient.living_situation,
+            ).where(Patient.id.in_(ctx.patient_ids))
+        )
+    }
     people, consents, coverages, pas, refs, events, comms = [], [], [], [], [], [], []
     rp_id = s.scalar(select(RelatedPerson.id).order_by(RelatedPerson.id.desc()).limit(1)) or 0
     cov_id = s.scalar(select(Coverage.id).order_by(Coverage.id.desc()).limit(1)) or 0
@@ -308,33 +313,42 @@ def seed(ctx: DemoContext) -> None:
     status_weights = [w for _, w in REFERRAL_STATUS_MIX]
     forced = iter(statuses)  # the first referrals cover every status
     for i, pid in enumerate(ctx.patient_ids):
+        p = info[pid]
         owner = staff[i % len(staff)]
-        family_ids = []
+        family = []  # (id, name, relationship)
         for _ in range(rng.choices([0, 1, 2, 3], [20, 45, 25, 10])[0]):
             rp_id += 1
-            family_ids.append(rp_id)
             rel = rng.choice(RELATIONSHIPS)
+            if rel == "spouse/partner" and any(r == rel for _, _, r in family):
+                rel = rng.choice(["daughter", "son"])
+            name = namer.relative(
+                rel, p.family_name, p.preferred_language, p.sex or "female", p.birth_date.year
+            )
+            family.append((rp_id, name, rel))
+            first = len(family) == 1
             people.append(
                 {
                     "id": rp_id,
                     "patient_id": pid,
-                    "name": pools.name(),
+                    "name": name,
                     "relationship": rel,
-                    "phone": _phone(rng),
-                    "mobile_phone": _phone(rng) if rng.random() < 0.5 else None,
+                    "phone": places.phone(),
+                    "mobile_phone": places.phone() if rng.random() < 0.5 else None,
                     "email": f"family{rp_id}@example.test" if rng.random() < 0.4 else None,
-                    "language": rng.choice(["English", "English", "Spanish", "Vietnamese"]),
-                    "lives_with_patient": rel == "spouse/partner" or rng.random() < 0.15,
-                    "primary_caregiver": len(family_ids) == 1 and rng.random() < 0.7,
-                    "emergency_contact": len(family_ids) == 1,
-                    "health_care_proxy": len(family_ids) == 1 and rng.random() < 0.4,
-                    "power_of_attorney": len(family_ids) == 1 and rng.random() < 0.2,
+                    "language": p.preferred_language
+                    if rel in ("spouse/partner", "sibling") or rng.random() < 0.4
+                    else "English",
+                    "lives_with_patient": rel == "spouse/partner"
+                    or (p.living_situation == "home with family" and first),
+                    "primary_caregiver": first and rng.random() < 0.7,
+                    "emergency_contact": first,
+                    "health_care_proxy": first and rng.random() < 0.4,
+                    "power_of_attorney": first and rng.random() < 0.2,
                     "status": "active",
                     "version": 1,
                 }
             )
-            roll = rng.random()
-            if roll < 0.7:  # current consent; some expired, some none
+            if rng.random() < 0.7:  # current consent; some expired, some none
                 given = today - timedelta(days=rng.randint(10, 500))
                 expires = given + timedelta(days=rng.choice([365, 730]))
                 consents.append(
@@ -347,22 +361,20 @@ def seed(ctx: DemoContext) -> None:
                         "recorded_by_id": owner,
                     }
                 )
+        payer = None
         if insurers and rng.random() < 0.9:
             for order in (1, 2) if rng.random() < 0.3 else (1,):
                 cov_id += 1
+                on_medicaid = medicaid is not None and rng.random() < 0.3
+                payer = medicaid if on_medicaid else rng.choice(insurers)
                 coverages.append(
                     {
                         "id": cov_id,
                         "patient_id": pid,
-                        "payer_id": rng.choice(insurers),
-                        "plan_name": rng.choice(
-                            [
-                                "Medicare Advantage HMO",
-                                "MassHealth Standard",
-                                "Medigap Plan G",
-                                "Senior Care Options",
-                            ]
-                        ),
+                        "payer_id": payer,
+                        "plan_name": ctx.region.medicaid + " Standard"
+                        if on_medicaid
+                        else rng.choice(PLANS),
                         "member_id": f"M{rng.randint(10**7, 10**8 - 1)}",
                         "group_number": f"G{rng.randint(1000, 9999)}"
                         if rng.random() < 0.5
@@ -374,127 +386,23 @@ def seed(ctx: DemoContext) -> None:
                         "version": 1,
                     }
                 )
-                if order == 1 and rng.random() < 0.3:
-                    status = rng.choices(
-                        ["approved", "submitted", "denied", "appealed", "draft", "expired"],
-                        [50, 15, 8, 5, 7, 15],
-                    )[0]
-                    requested = today - timedelta(days=rng.randint(5, 120))
-                    approved = status in ("approved", "expired")
-                    expires = None
-                    if status == "approved":
-                        # a share expire within 14 days: they reach the worklist
-                        expires = today + timedelta(days=rng.choice([3, 9, 13, 30, 60, 90]))
-                    elif status == "expired":
-                        expires = today - timedelta(days=rng.randint(1, 60))
-                    pas.append(
-                        {
-                            "coverage_id": cov_id,
-                            "patient_id": pid,
-                            "service": rng.choice(PA_SERVICES),
-                            "requested_on": requested,
-                            "reference_number": None
-                            if status == "draft"
-                            else f"PA-{rng.randint(10**5, 10**6)}",
-                            "status": status,
-                            "decision_on": requested + timedelta(days=5)
-                            if status not in ("draft", "submitted")
-                            else None,
-                            "approved_units": rng.choice([6, 12, 20]) if approved else None,
-                            "expires_on": expires,
-                            "version": 1,
-                        }
-                    )
-        if rng.random() < 0.35:
+                if order == 1 and (rng.random() < 0.3 or not pas):  # at least one, any size
+                    pas.append(prior_auth_row(rng, today, cov_id, pid))
+        referral_org = None
+        if rng.random() < 0.35 or len(refs) < min(3, i + 1):  # a few at any size
             org_type, service, reason = rng.choice(REFERRAL_NEEDS)
             targets = by_type[org_type] or by_type[OrgType.COMMUNITY]
             status = next(forced, None) or rng.choices(statuses, status_weights)[0]
             ref_id += 1
-            sent = None if status == "draft" else today - timedelta(days=rng.randint(1, 45))
-            closed = status in ("completed", "cancelled", "rejected")
-            refs.append(
-                {
-                    "id": ref_id,
-                    "patient_id": pid,
-                    "organization_id": rng.choice(targets),
-                    "service": service,
-                    "reason_text": reason,
-                    "reason_kind": "intake finding" if rng.random() < 0.5 else None,
-                    "reason_id": rng.randint(1, 5000),
-                    "urgency": rng.choices(["routine", "urgent", "asap"], [80, 15, 5])[0],
-                    "consent_recorded": rng.random() < 0.85,
-                    "status": status,
-                    "status_reason": "Waiting for patient's insurance approval"
-                    if status == "on hold"
-                    else None,
-                    "sent_on": sent,
-                    "expected_response_by": sent + timedelta(days=14) if sent else None,
-                    "answered_on": sent + timedelta(days=rng.randint(1, 6))
-                    if sent and status not in ("requested", "received")
-                    else None,
-                    "outcome": {
-                        "completed": "Services started",
-                        "cancelled": "Patient declined",
-                        "rejected": "Not eligible: outside service area",
-                    }.get(status),
-                    "closed_on": today - timedelta(days=rng.randint(0, 3)) if closed else None,
-                    "owner_user_id": owner,
-                    "version": 1,
-                }
-            )
-            events.append(
-                {
-                    "referral_id": ref_id,
-                    "from_status": None,
-                    "to_status": "draft",
-                    "by_user_id": owner,
-                }
-            )
-            if status != "draft":
-                events.append(
-                    {
-                        "referral_id": ref_id,
-                        "from_status": "draft",
-                        "to_status": "requested",
-                        "by_user_id": owner,
-                    }
-                )
-            if status not in ("draft", "requested"):
-                events.append(
-                    {
-                        "referral_id": ref_id,
-                        "from_status": "requested",
-                        "to_status": status,
-                        "by_user_id": owner,
-                        "reason": refs[-1]["outcome"] or refs[-1]["status_reason"],
-                    }
-                )
+            referral_org = rng.choice(targets)
+            ref, history = referral_rows(rng, today, ref_id, pid, referral_org, owner, status)
+            ref |= {"service": service, "reason_text": reason}
+            refs.append(ref)
+            events.extend(history)
         for _ in range(rng.choices([0, 1, 2, 3], [30, 35, 25, 10])[0]):
-            summary, outcome = rng.choice(CALL_SUMMARIES)
-            when = datetime.combine(
-                today - timedelta(days=rng.randint(0, 60)),
-                time(rng.randint(13, 21), rng.choice([0, 15, 30, 45])),
-                tzinfo=UTC,
-            )
-            if family_ids and "Daughter" in summary:
-                kind, name, rp = "family member", "Family member", rng.choice(family_ids)
-            else:
-                kind, name, rp = "patient", "Patient", None
-            comms.append(
-                {
-                    "patient_id": pid,
-                    "with_kind": kind,
-                    "related_person_id": rp,
-                    "with_name": name,
-                    "channel": rng.choice(["phone", "phone", "email", "fax", "portal"]),
-                    "direction": rng.choice(["outgoing", "incoming"]),
-                    "occurred_at": when,
-                    "summary": summary,
-                    "outcome": outcome,
-                    "by_user_id": owner,
-                    "disclosed_without_consent": False,
-                }
-            )
+            comm = communication_row(rng, today, p, family, payer, referral_org, org_names)
+            if comm is not None:
+                comms.append(comm | {"patient_id": pid, "by_user_id": owner})
     for model, rows in (
         (RelatedPerson, people),
         (ShareConsent, consents),

@@ -11,6 +11,7 @@ from faker import Faker
 from sqlalchemy.orm import Session
 
 from db.models import Role, User
+from services.demo.region import Places, Region, current_region
 
 DEMO_PASSWORD = "demo"
 # username, display name, role
@@ -32,6 +33,14 @@ class DemoContext:
     today: date
     users: dict[str, User] = field(default_factory=dict)  # by username
     patient_ids: list[int] = field(default_factory=list)
+    # each patient's main condition (a care-plan template key, or "" for none): the
+    # steps after the patients make plans, visits and teaching that fit it
+    conditions: dict[int, str] = field(default_factory=dict)
+    region: Region = field(default_factory=current_region)
+
+    def places(self) -> Places:
+        """Towns, addresses and phones in the clinic's region, drawn from this seed."""
+        return Places(self.region, self.rng)
 
     def staff(self, *roles: Role) -> list[User]:
         return [u for u in self.users.values() if u.role in roles]

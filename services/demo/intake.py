@@ -30,7 +30,9 @@ from services.intake.steps import SERVICES, TRANSPORT
 COMPLETED_SHARE = 0.6
 DRAFT_SHARE = 0.06
 SUICIDE_SHARE = 0.01
-PAYERS = ["Medicare", "Medicaid", "Blue Cross", "Aetna", "UnitedHealthcare", "Humana"]
+PAYERS = ["Medicare", "Blue Cross Blue Shield", "Aetna", "UnitedHealthcare", "Humana"]
+# the intake's "setting" from the patient's living situation
+SETTINGS = {"home with family": "home"}
 WHAT_MATTERS = [
     "Staying in my own home",
     "Being able to walk to church again",
@@ -103,23 +105,14 @@ def _answers(rng, severity: int, suicide: bool, homeless: bool, age: int) -> dic
     return found
 
 
-def _steps(rng, answers: dict, homeless: bool) -> dict:
+def _steps(rng, answers: dict, p, payers: list[str]) -> dict:
+    living = p.living_situation or "home"
     return {
         "identity": {"confirmed": True},
         "living": {
-            "setting": "homeless"
-            if homeless
-            else _pick(
-                rng,
-                [
-                    ("home", 0.8),
-                    ("assisted living", 0.12),
-                    ("skilled nursing", 0.05),
-                    ("other", 0.03),
-                ],
-            ),
-            "setting_other": "",
-            "lives_alone": rng.random() < 0.35,
+            "setting": SETTINGS.get(living, living),
+            "setting_other": "Lives with a friend" if living == "other" else "",
+            "lives_alone": living == "home" and rng.random() < 0.6,
             "stairs": rng.random() < 0.4,
             "household": "",
             "distance_miles": round(rng.uniform(0.5, 25), 1),
@@ -127,7 +120,7 @@ def _steps(rng, answers: dict, homeless: bool) -> dict:
         },
         "insurance": {
             "uninsured": False,
-            "payer": rng.choice(PAYERS),
+            "payer": rng.choice(payers),
             "member_id": f"M{rng.randint(10**7, 10**8 - 1)}",
             "group": "",
         },
@@ -142,8 +135,8 @@ def _steps(rng, answers: dict, homeless: bool) -> dict:
             "what_matters": rng.choice(WHAT_MATTERS),
             "preferences": "",
             "cultural_needs": "",
-            "language": "English",
-            "interpreter": False,
+            "language": p.preferred_language,
+            "interpreter": bool(p.interpreter_needed),
             "literacy": answers["literacy"][0],
         },
         "screening": {
@@ -164,12 +157,15 @@ def seed(ctx: DemoContext) -> None:
                 Patient.birth_date,
                 Patient.living_situation,
                 Patient.primary_case_manager_id,
+                Patient.preferred_language,
+                Patient.interpreter_needed,
             ).where(Patient.id.in_(ctx.patient_ids))
         ).all()
         if ctx.patient_ids
         else []
     )
     fallback = ctx.users["nurse"].id if "nurse" in ctx.users else None
+    payers = [*PAYERS, ctx.region.medicaid]
     next_id = (s.scalar(select(func.max(Intake.id))) or 0) + 1
     intakes, responses, suggestions, tasks = [], [], [], []
     at_risk = set(
@@ -183,6 +179,8 @@ def seed(ctx: DemoContext) -> None:
         age = (ctx.today - p.birth_date).days // 365
         homeless = p.living_situation == "homeless"
         severity = rng.randint(*_pick(rng, PHQ_BANDS))
+        if ctx.conditions.get(p.id) == "depression":  # their screens show it
+            severity = max(severity, rng.randint(10, 22))
         draft = roll > COMPLETED_SHARE
         visits = 1 if draft else _pick(rng, [(1, 0.55), (2, 0.3), (3, 0.15)])
         suicide_at = visits - 1 if n in at_risk else -1
@@ -194,7 +192,7 @@ def seed(ctx: DemoContext) -> None:
             severity = max(0, min(24, severity + rng.randint(-4, 2) if v else severity))
             suicide = v == suicide_at
             answers = _answers(rng, severity, suicide, homeless, age)
-            data = _steps(rng, answers, homeless)
+            data = _steps(rng, answers, p, payers)
             intake_id = next_id
             next_id += 1
             is_draft = draft and v == visits - 1

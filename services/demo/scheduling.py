@@ -29,23 +29,17 @@ from db.models import (
     TransportBooking,
 )
 from services.core.clock import local_to_utc
+from services.demo.conditions import EVERYONE_VISITS
+from services.demo.conditions import VISITS as CONDITION_VISITS
 from services.demo.contacts import VENDORS
 from services.demo.context import DemoContext
 
 PAST_WEEKS, AHEAD_WEEKS = 8, 12
 SLOT = 30  # minutes; the day runs 08:00-17:00
 SLOTS_PER_DAY = 18
-# Outside appointments: title, and the directory partner they are with (demo/contacts.py).
-VISITS = [
-    ("Cardiology follow-up", "Riverside Heart Associates"),
-    ("Primary care visit", "Eastside Family Medicine"),
-    ("Dialysis", "Harbor Dialysis Center"),
-    ("Endocrinology", "Lakeview Diabetes Clinic"),
-    ("Wound clinic", "St. Brigid Wound Care"),
-    ("Eye exam", "ClearSight Ophthalmology"),
-    ("Physical therapy", "MoveWell PT"),
-    ("Lab draw", "Community Lab Services"),
-]
+# Outside appointments: what the patient's condition takes them to, and what everyone has
+# (titles and the directory partners they are with: demo/conditions.py, demo/contacts.py).
+VISITS = sorted({v for visits in CONDITION_VISITS.values() for v in visits} | set(EVERYONE_VISITS))
 CANCEL_REASONS = ["Patient in hospital", "Provider rescheduled", "Patient declined", "No ride"]
 
 
@@ -90,6 +84,7 @@ def seed(ctx: DemoContext, target: int | None = None) -> None:
     next_series = (s.scalar(select(func.max(AppointmentSeries.id))) or 0) + 1
     book, rows, rides, series_rows = _Book(), [], [], []
     visits, vendors = _partners(s)
+    by_title = {(v[0], v[1]): v for v in visits}
     start_day = ctx.today - timedelta(weeks=PAST_WEEKS)
     span = (PAST_WEEKS + AHEAD_WEEKS) * 7
     now = datetime.combine(ctx.today, time(12))
@@ -185,7 +180,10 @@ def seed(ctx: DemoContext, target: int | None = None) -> None:
                 [45, 15, 20, 12, 3],
             )[0]
             if kind == "medical appointment":
-                title, provider, org_id, where = rng.choice(visits)
+                own = [by_title[v] for v in CONDITION_VISITS.get(ctx.conditions.get(p.id, ""), [])]
+                title, provider, org_id, where = rng.choice(
+                    own if own and rng.random() < 0.6 else [by_title[v] for v in EVERYONE_VISITS]
+                )
                 spot = place([("p", p.id)], 2)
                 if spot:
                     row = add(kind, p.id, None, *spot, 2, title, where, provider)

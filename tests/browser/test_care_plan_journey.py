@@ -26,7 +26,10 @@ def target(demo_app):
         mrn, patient_id, plan_id = conn.execute(
             "SELECT p.mrn, p.id, cp.id FROM patient p JOIN care_plan cp ON cp.patient_id = p.id "
             "WHERE cp.is_current AND p.status = 'active' "
-            "AND EXISTS (SELECT 1 FROM care_goal g WHERE g.plan_id = cp.id) ORDER BY p.id LIMIT 1"
+            "AND EXISTS (SELECT 1 FROM care_goal g WHERE g.plan_id = cp.id) "
+            # the demo's plans come from their condition's template: not falls risk already
+            "AND NOT EXISTS (SELECT 1 FROM care_goal g WHERE g.plan_id = cp.id "
+            "AND g.template_key LIKE 'falls_risk:%') ORDER BY p.id LIMIT 1"
         ).fetchone()
     return {"mrn": mrn, "patient_id": patient_id, "plan_id": plan_id}
 
@@ -87,7 +90,8 @@ def test_nurse_journey(page, demo_app, target):
         keys = {
             k
             for (k,) in conn.execute(
-                "SELECT template_key FROM care_goal WHERE plan_id = ? AND template_key IS NOT NULL",
+                "SELECT template_key FROM care_goal WHERE plan_id = ? "
+                "AND template_key LIKE 'falls_risk:%'",
                 (target["plan_id"],),
             )
         }
