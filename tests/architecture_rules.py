@@ -30,26 +30,41 @@ SERVICE_ROOMS = {
     "tasks": {"core"},
     "scheduling": {"core", "patients", "tasks"},
     "contacts": {"core", "patients", "tasks", "scheduling"},
-    "intake": {"core", "patients", "tasks", "scheduling", "contacts"},
-    "care_plans": {"core", "patients", "tasks", "scheduling", "contacts", "intake"},
-    "overview": {"core", "patients", "tasks", "scheduling", "contacts", "intake", "care_plans"},
+    "safety": {"core", "patients", "tasks", "scheduling", "contacts"},
+    "intake": {"core", "patients", "tasks", "scheduling", "contacts", "safety"},
+    "care_plans": {"core", "patients", "tasks", "scheduling", "contacts", "safety", "intake"},
+    "overview": {
+        "core",
+        "patients",
+        "tasks",
+        "scheduling",
+        "contacts",
+        "safety",
+        "intake",
+        "care_plans",
+    },
     "demo": {
         "core",
         "patients",
         "tasks",
         "scheduling",
         "contacts",
+        "safety",
         "intake",
         "care_plans",
         "overview",
     },
 }
+EVERY_ROOM_BUT_DEMO = set(SERVICE_ROOMS) - {"demo"}
 
 # components room -> (services rooms it may use, other components rooms it may use)
 COMPONENT_ROOMS = {
     "shared": ({"core", "patients", "demo"}, set()),  # patients: deep links name one
     "admin": ({"core", "demo"}, {"shared"}),
-    "patients": ({"core", "patients", "tasks", "overview"}, {"shared"}),
+    "patients": (
+        {"core", "patients", "tasks", "safety", "overview"},
+        {"shared", "safety", "overview"},
+    ),
     "scheduling": ({"core", "patients", "tasks", "scheduling"}, {"shared"}),
     "contacts": ({"core", "patients", "tasks", "scheduling", "contacts"}, {"shared"}),
     "intake": (
@@ -60,6 +75,10 @@ COMPONENT_ROOMS = {
         {"core", "patients", "tasks", "scheduling", "contacts", "intake", "care_plans"},
         {"shared", "patients"},
     ),
+    # The urgent safety follow-up and the safety plan, on My day and the patient's page.
+    "safety": ({"core", "patients", "tasks", "scheduling", "contacts", "safety"}, {"shared"}),
+    # My day and the patient header every patient page starts with.
+    "overview": (EVERY_ROOM_BUT_DEMO, {"shared", "safety"}),
 }
 
 # Where a transaction may be opened: a room's actions, the data layer, the operator

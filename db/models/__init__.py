@@ -69,6 +69,13 @@ from db.models.intake import (
     IntakeSuggestion,
     SuggestionStatus,
 )
+from db.models.safety import (
+    FollowUpStatus,
+    SafetyConcern,
+    SafetyFollowUp,
+    SafetyOutcome,
+    SafetyPlan,
+)
 from db.models.scheduling import (
     Appointment,
     AppointmentKind,
@@ -103,6 +110,7 @@ __all__ = [
     "Coverage",
     "Direction",
     "DischargeItem",
+    "FollowUpStatus",
     "Goal",
     "GoalLifecycle",
     "GoalOptionDiscussion",
@@ -128,6 +136,10 @@ __all__ = [
     "RelatedPerson",
     "ReminderOutcome",
     "Role",
+    "SafetyConcern",
+    "SafetyFollowUp",
+    "SafetyOutcome",
+    "SafetyPlan",
     "SaidBy",
     "ShareConsent",
     "SuggestionStatus",
