@@ -1,0 +1,453 @@
+"""The sections of My day, each for one person's work (owner_id) or the whole team (None).
+
+Each builder takes (session, owner_id, on, tz) and returns a DaySection whose rows carry
+plain values, with where each row opens beside them. Queries go through the rooms'
+domain functions where those fit and read the shared tables directly where they do not.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from db.base import utcnow
+from db.models import (
+    Appointment,
+    AppointmentStatus,
+    CareTransition,
+    ChecklistState,
+    Communication,
+    DischargeItem,
+    Intake,
+    IntakeStatus,
+    Patient,
+    RecordStatus,
+    Referral,
+    Task,
+    TransitionStatus,
+)
+from services.care_plans.plans import plans_due_for_review
+from services.contacts.prior_auths import expiring_prior_auths
+from services.contacts.referral_status import AWAITING_ANSWER
+from services.core import clock
+from services.intake.steps import STEPS
+from services.overview.worklist import (
+    CALENDAR,
+    CARE_PLAN,
+    CONTACTS,
+    INTAKE,
+    PATIENTS,
+    ROW_LIMIT,
+    DaySection,
+    patient_link,
+    task_link,
+    task_ref,
+)
+from services.scheduling.reminders import reminders_due
+from services.scheduling.transport import ride_row, unconfirmed_transport
+from services.tasks.tasks import OPEN as OPEN_TASK
+
+NOT_CONTACTED_DAYS = 30
+DISCHARGE_CALL = "call_48_72h"  # the transition checklist's "follow-up call at 48-72 hours"
+GONE = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+
+
+def _name(p: Patient | None) -> str:
+    return p.display_name if p else ""
+
+
+def _cut(items: list) -> list:
+    return items[:ROW_LIMIT]
+
+
+# ---------------------------------------------------------------- tasks
+
+
+def _tasks(s: Session, owner_id: int | None, where) -> tuple[list[Task], int]:
+    stmt = select(Task).where(Task.status.in_(OPEN_TASK), *where)
+    if owner_id is not None:
+        stmt = stmt.where(Task.owner_user_id == owner_id)
+    total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    found = s.scalars(
+        stmt.options(joinedload(Task.patient), joinedload(Task.owner))
+        .order_by(Task.due_on, Task.priority.desc(), Task.id)
+        .limit(ROW_LIMIT)
+    ).all()
+    return list(found), total
+
+
+def _task_section(
+    s: Session, owner_id: int | None, on: date, *, key: str, title: str, where, empty: str
+) -> DaySection:
+    found, total = _tasks(s, owner_id, where)
+    rows = []
+    for t in found:
+        row = {}
+        if key == "overdue":
+            row["Was due"] = t.due_on
+            row["Days late"] = (on - t.due_on).days
+        row |= {"Task": t.title, "Patient": _name(t.patient), "Priority": str(t.priority)}
+        if owner_id is None:
+            row["Owner"] = t.owner.display_name if t.owner else (t.owner_name or "")
+        rows.append(row)
+    return DaySection(
+        key=key,
+        title=title,
+        rows=rows,
+        links=[task_link(t) for t in found],
+        tasks=[task_ref(t) for t in found],
+        total=total,
+        empty_text=empty,
+        urgent=key == "overdue" and bool(found),
+        order={"overdue": 10, "today": 11, "tomorrow": 12}[key],
+    )
+
+
+def overdue_tasks(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
+    return _task_section(
+        s, owner_id, on, key="overdue", title="Overdue tasks",
+        where=(Task.due_on < on,), empty="Nothing overdue.",
+    )  # fmt: skip
+
+
+def tasks_today(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
+    return _task_section(
+        s, owner_id, on, key="today", title="Tasks due today",
+        where=(Task.due_on == on,), empty="No task is due today.",
+    )  # fmt: skip
+
+
+def tasks_tomorrow(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
+    return _task_section(
+        s, owner_id, on, key="tomorrow", title="Tasks due tomorrow",
+        where=(Task.due_on == on + timedelta(days=1),), empty="No task is due tomorrow.",
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------- the calendar
+
+
+def visits_today(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
+    start, end = clock.day_bounds_utc(on, tz)
+    stmt = (
+        select(Appointment)
+        .options(joinedload(Appointment.patient), joinedload(Appointment.staff))
+        .where(
+            Appointment.start_at >= start,
+            Appointment.start_at < end,
+            Appointment.status != AppointmentStatus.CANCELLED,
+        )
+        .order_by(Appointment.start_at, Appointment.id)
+    )
+    if owner_id is not None:
+        stmt = stmt.where(Appointment.staff_id == owner_id)
+    found = list(s.scalars(stmt.limit(ROW_LIMIT + 1)))
+    rows = []
+    for a in _cut(found):
+        row = {
+            "Time": f"{clock.utc_to_local(a.start_at, tz):%H:%M}",
+            "Type": str(a.kind),
+            "Patient": _name(a.patient),
+            "Where": a.location or a.provider or "",
+            "Status": str(a.status),
+        }
+        if owner_id is None:
+            row["Staff"] = a.staff.display_name if a.staff else ""
+        rows.append(row)
+    return DaySection(
+        key="visits",
+        title="Today's visits and calls" if owner_id is not None else "Today's appointments",
+        rows=rows,
+        links=[_appointment_link(a) for a in _cut(found)],
+        total=len(found),
+        empty_text="Nothing on the calendar today.",
+        order=20,
+    )
+
+
+def _appointment_link(a: Appointment):
+    if a.patient_id is None:
+        return None
+    return patient_link(CALENDAR, a.patient_id, "Open the appointment", appointment=a.id)
+
+
+def reminder_calls(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
+    """Appointments in the next two days not yet confirmed with the patient."""
+    found = reminders_due(s, utcnow(), hours=48, staff_id=owner_id)
+    rows = [
+        {
+            "When": f"{clock.utc_to_local(a.start_at, tz):%a %b %d %H:%M}",
+            "Patient": _name(a.patient),
+            "Phone": (a.patient.phone if a.patient else None) or "not on file",
+            "Language": (a.patient.preferred_language if a.patient else "")
+            + (" (interpreter)" if a.patient and a.patient.interpreter_needed else ""),
+            "Type": str(a.kind),
+            "Last call": a.reminder_outcome or "",
+        }
+        for a in _cut(found)
+    ]
+    return DaySection(
+        key="reminders",
+        title="Reminder calls to make",
+        rows=rows,
+        links=[_appointment_link(a) for a in _cut(found)],
+        total=len(found),
+        empty_text="Every appointment in the next two days is confirmed.",
+        order=21,
+    )
+
+
+def rides_to_confirm(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
+    """Rides in the next two days the vendor has not confirmed."""
+    found = [
+        t
+        for t in unconfirmed_transport(s, utcnow(), days=2)
+        if owner_id is None
+        or t.appointment.staff_id == owner_id
+        or (t.appointment.patient and t.appointment.patient.primary_case_manager_id == owner_id)
+    ]
+    return DaySection(
+        key="rides",
+        title="Rides to confirm with the vendor (next two days)",
+        rows=[{k: v for k, v in ride_row(t, tz).items() if k != "id"} for t in _cut(found)],
+        links=[_appointment_link(t.appointment) for t in _cut(found)],
+        total=len(found),
+        empty_text="Every ride in the next two days is confirmed.",
+        urgent=bool(found),
+        order=22,
+    )
+
+
+# ---------------------------------------------------------------- plans and intakes
+
+
+def reviews_due(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
+    due = plans_due_for_review(s, on + timedelta(days=7), case_manager_id=owner_id)
+    patients = {
+        p.id: p
+        for p in s.scalars(select(Patient).where(Patient.id.in_([d.patient_id for d in due])))
+    }
+    rows = [
+        {
+            "Review due": d.next_review_on,
+            "When": "OVERDUE" if d.next_review_on < on else "this week",
+            "Patient": _name(patients.get(d.patient_id)),
+            "Plan": d.title,
+        }
+        for d in due
+    ]
+    return DaySection(
+        key="reviews",
+        title="Care plans due for review",
+        rows=rows,
+        links=[patient_link(CARE_PLAN, d.patient_id, "Open the care plan") for d in due],
+        total=len(due),
+        empty_text="No care plan is due for review this week.",
+        urgent=any(r["When"] == "OVERDUE" for r in rows),
+        order=30,
+    )
+
+
+def intakes_to_finish(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
+    stmt = (
+        select(Intake)
+        .options(joinedload(Intake.patient), joinedload(Intake.updated_by))
+        .where(Intake.status == IntakeStatus.DRAFT)
+        .order_by(Intake.updated_at.desc())
+    )
+    if owner_id is not None:
+        stmt = stmt.where(Intake.updated_by_id == owner_id)
+    found = list(s.scalars(stmt.limit(ROW_LIMIT + 1)))
+    rows = []
+    for i in _cut(found):
+        row = {
+            "Patient": _name(i.patient),
+            "Step": f"{i.current_step} of {len(STEPS)}: {STEPS[i.current_step - 1][1]}",
+            "Last saved": f"{clock.utc_to_local(i.updated_at, tz):%b %d %H:%M}",
+        }
+        if owner_id is None:
+            row["By"] = i.updated_by.display_name if i.updated_by else ""
+        rows.append(row)
+    return DaySection(
+        key="intakes",
+        title="Intakes to finish",
+        rows=rows,
+        links=[patient_link(INTAKE, i.patient_id, "Open the intake") for i in _cut(found)],
+        total=len(found),
+        empty_text="No unfinished intakes.",
+        order=31,
+    )
+
+
+# ---------------------------------------------------------------- contacts
+
+
+def prior_auths_expiring(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
+    found = []
+    for pa in expiring_prior_auths(s, on):
+        patient = s.get(Patient, pa.patient_id)
+        if owner_id is None or patient.primary_case_manager_id == owner_id:
+            found.append((pa, patient))
+    rows = [
+        {
+            "Expires": pa.expires_on,
+            "In days": (pa.expires_on - on).days,
+            "Patient": _name(p),
+            "Service": pa.service,
+            "Payer": pa.coverage.payer.name,
+        }
+        for pa, p in _cut(found)
+    ]
+    return DaySection(
+        key="prior_auths",
+        title="Prior authorizations expiring within 14 days",
+        rows=rows,
+        links=[
+            patient_link(CONTACTS, p.id, "Open the patient's insurance") for _, p in _cut(found)
+        ],
+        total=len(found),
+        empty_text="No prior authorization expires in the next 14 days.",
+        urgent=any(r["In days"] <= 3 for r in rows),
+        order=40,
+    )
+
+
+def referrals_past_due(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
+    stmt = (
+        select(Referral, Patient)
+        .join(Patient, Patient.id == Referral.patient_id)
+        .options(joinedload(Referral.organization))
+        .where(Referral.status.in_(list(AWAITING_ANSWER)), Referral.expected_response_by < on)
+        .order_by(Referral.expected_response_by, Referral.id)
+    )
+    if owner_id is not None:
+        stmt = stmt.where(Referral.owner_user_id == owner_id)
+    found = list(s.execute(stmt.limit(ROW_LIMIT + 1)))
+    rows = [
+        {
+            "Answer was due": r.expected_response_by,
+            "Days late": (on - r.expected_response_by).days,
+            "Patient": p.display_name,
+            "To": r.organization.name,
+            "Service": r.service,
+            "Status": str(r.status),
+        }
+        for r, p in _cut(found)
+    ]
+    return DaySection(
+        key="referrals",
+        title="Referrals past their answer date",
+        rows=rows,
+        links=[
+            patient_link(CONTACTS, p.id, "Open the patient's referrals") for _, p in _cut(found)
+        ],
+        total=len(found),
+        empty_text="Every sent referral has been answered or is not yet due.",
+        order=41,
+    )
+
+
+# ---------------------------------------------------------------- after discharge, out of touch
+
+
+def post_discharge_calls(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
+    """Discharged in the last two weeks, the 48-72 hour call not done, and it is due."""
+    stmt = (
+        select(CareTransition, Patient)
+        .join(Patient, Patient.id == CareTransition.patient_id)
+        .join(DischargeItem, DischargeItem.transition_id == CareTransition.id)
+        .where(
+            CareTransition.status == TransitionStatus.OPEN,
+            CareTransition.discharged_on.is_not(None),
+            CareTransition.discharged_on >= on - timedelta(days=14),
+            CareTransition.discharged_on <= on - timedelta(days=2),
+            DischargeItem.item_key == DISCHARGE_CALL,
+            DischargeItem.state == ChecklistState.OPEN,
+        )
+        .order_by(CareTransition.discharged_on, CareTransition.id)
+    )
+    if owner_id is not None:
+        stmt = stmt.where(Patient.primary_case_manager_id == owner_id)
+    found = list(s.execute(stmt.limit(ROW_LIMIT + 1)))
+    rows = [
+        {
+            "Discharged": t.discharged_on,
+            "From": t.facility,
+            "Patient": p.display_name,
+            "Call was due": t.discharged_on + timedelta(days=2),
+        }
+        for t, p in _cut(found)
+    ]
+    return DaySection(
+        key="post_discharge",
+        title="Post-discharge calls due",
+        rows=rows,
+        links=[patient_link(CARE_PLAN, p.id, "Open the care plan") for _, p in _cut(found)],
+        total=len(found),
+        empty_text="No post-discharge call is due.",
+        urgent=bool(found),
+        order=42,
+    )
+
+
+def not_contacted(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
+    """Active patients with no call, message or visit in 30 days (registered before then)."""
+    now = utcnow()
+    cutoff = now - timedelta(days=NOT_CONTACTED_DAYS)
+    last_call = (
+        select(Communication.patient_id, func.max(Communication.occurred_at).label("at"))
+        .where(Communication.patient_id.is_not(None))
+        .group_by(Communication.patient_id)
+        .subquery()
+    )
+    last_visit = (
+        select(Appointment.patient_id, func.max(Appointment.start_at).label("at"))
+        .where(Appointment.start_at <= now, Appointment.status.not_in(GONE))
+        .group_by(Appointment.patient_id)
+        .subquery()
+    )
+    stmt = (
+        select(Patient, last_call.c.at, last_visit.c.at)
+        .outerjoin(last_call, last_call.c.patient_id == Patient.id)
+        .outerjoin(last_visit, last_visit.c.patient_id == Patient.id)
+        .options(joinedload(Patient.primary_case_manager))
+        .where(
+            Patient.status == RecordStatus.ACTIVE,
+            Patient.created_at < cutoff,
+            or_(last_call.c.at.is_(None), last_call.c.at < cutoff),
+            or_(last_visit.c.at.is_(None), last_visit.c.at < cutoff),
+        )
+    )
+    if owner_id is not None:
+        stmt = stmt.where(Patient.primary_case_manager_id == owner_id)
+    else:
+        stmt = stmt.where(Patient.primary_case_manager_id.is_not(None))
+    oldest = datetime.min.replace(tzinfo=now.tzinfo)
+    found = sorted(
+        (
+            (p, max((x for x in (a, b) if x is not None), default=None))
+            for p, a, b in s.execute(stmt)
+        ),
+        key=lambda item: (item[1] or oldest, item[0].display_name),
+    )
+    rows = []
+    for p, last in _cut(found):
+        row = {
+            "Patient": p.display_name,
+            "Last contact": f"{clock.utc_to_local(last, tz):%b %d, %Y}" if last else "never",
+        }
+        if owner_id is None:
+            manager = p.primary_case_manager
+            row["Case manager"] = manager.display_name if manager else ""
+        rows.append(row)
+    return DaySection(
+        key="not_contacted",
+        title=f"Patients not contacted in {NOT_CONTACTED_DAYS} days",
+        rows=rows,
+        links=[patient_link(PATIENTS, p.id, "Open the patient") for p, _ in _cut(found)],
+        total=len(found),
+        empty_text=f"Everyone was contacted in the last {NOT_CONTACTED_DAYS} days.",
+        order=50,
+    )
