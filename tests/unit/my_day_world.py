@@ -85,8 +85,8 @@ def build(s: Session, nurse_id: int) -> World:
         kind="home-health visit",
         patient_id=ana.id,
         title="Home visit",
-        start_at=_at(today, 23) - timedelta(minutes=30),
-        end_at=_at(today, 23),
+        start_at=_at(today, 0),  # this morning: visited, no reminder call left
+        end_at=_at(today, 0) + timedelta(minutes=30),
         staff_id=nurse_id,
         status="booked",
     )
