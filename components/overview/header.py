@@ -34,15 +34,16 @@ PATIENT_PAGES = [
 
 
 def identity_line(h: PatientHeader) -> str:
-    language = esc(h.language) + (" · needs an interpreter" if h.interpreter_needed else "")
-    return f"**{esc(h.name)}** · {h.age} years · MRN {esc(h.mrn)} · {language}"
+    """Plain text (drawn with st.text): the name is shown exactly as typed."""
+    language = h.language + (" · needs an interpreter" if h.interpreter_needed else "")
+    return f"{h.name} · MRN {h.mrn} · born {h.birth_date} ({h.age} years) · {language}"
 
 
 def patient_header(actor: Actor, patient_id: int, *, here: str) -> PatientHeader:
     """Draw the header for the patient; `here` is this page's path (not linked again)."""
     h = overview.patient_header(actor, patient_id)
     with st.container(border=True, key=f"patient_header_{here.split('/')[-1][:-3]}"):
-        st.markdown(identity_line(h))
+        st.text(identity_line(h))
         details = [f"Case manager: {esc(h.case_manager)}"]
         if h.risk_tier:
             details.insert(0, f"Risk tier: **{esc(h.risk_tier)}**")
@@ -51,7 +52,7 @@ def patient_header(actor: Actor, patient_id: int, *, here: str) -> PatientHeader
         st.caption(" · ".join(details))
         for alert in h.safety:
             st.error(
-                f"**URGENT SAFETY FOLLOW-UP: {alert.concern}.** {esc(alert.reason)} "
+                f"**URGENT SAFETY FOLLOW-UP: {alert.concern.upper()}.** {esc(alert.reason)} "
                 f"Raised {alert.raised_on:%b %d, %Y}. {esc(alert.crisis_lines)}",
                 icon=":material/emergency:",
             )

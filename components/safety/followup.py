@@ -42,7 +42,7 @@ def still_needed(f: FollowUpView) -> str:
 def alert(f: FollowUpView, *, with_patient: bool) -> None:
     who = f" for {esc(f.patient_name)} (MRN {esc(f.mrn)})" if with_patient else ""
     st.error(
-        f"**URGENT SAFETY FOLLOW-UP: {f.concern}**{who}. {esc(f.reason)} "
+        f"**URGENT SAFETY FOLLOW-UP: {f.concern.upper()}**{who}. {esc(f.reason)} "
         f"Raised {esc(f.raised)}. {esc(f.crisis_lines)}",
         icon=":material/emergency:",
     )

@@ -42,6 +42,7 @@ class PatientHeader:
     id: int
     name: str  # "Family, Given (Preferred)"
     age: int
+    birth_date: date
     mrn: str
     language: str
     interpreter_needed: bool
@@ -119,6 +120,7 @@ def patient_header(s: Session, actor: Actor, patient_id: int, on: date) -> Patie
         id=p.id,
         name=p.display_name,
         age=age_on(p.birth_date, on),
+        birth_date=p.birth_date,
         mrn=p.mrn,
         language=p.preferred_language or "English",
         interpreter_needed=bool(p.interpreter_needed),

@@ -100,7 +100,7 @@ def test_the_safety_follow_up_comes_first_and_survives_a_reload(app_env):
     shown = texts(at)
     assert "1 urgent safety follow-up" in shown and "988" in shown and "Diaz, Rosa" in shown
     again = signed_in("nurse")  # a reload: a new session
-    assert "URGENT SAFETY FOLLOW-UP: suicide risk" in texts(again)
+    assert "URGENT SAFETY FOLLOW-UP: SUICIDE RISK" in texts(again)
     with session_scope() as s:
         assert s.get(SafetyFollowUp, follow_up).status == "open"
 
