@@ -16,6 +16,7 @@ from db.base import utcnow
 from db.models import (
     Appointment,
     AppointmentStatus,
+    CarePlan,
     CareTransition,
     ChecklistState,
     Communication,
@@ -23,6 +24,7 @@ from db.models import (
     Intake,
     IntakeStatus,
     Patient,
+    PlanStatus,
     RecordStatus,
     Referral,
     Task,
@@ -60,6 +62,14 @@ def _name(p: Patient | None) -> str:
 
 def _cut(items: list) -> list:
     return items[:ROW_LIMIT]
+
+
+def _found(s: Session, stmt, *, rows: bool = False) -> tuple[list, int]:
+    """At most ROW_LIMIT results, and how many there are in all."""
+    got = list((s.execute if rows else s.scalars)(stmt.limit(ROW_LIMIT)))
+    if len(got) < ROW_LIMIT:
+        return got, len(got)
+    return got, s.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
 
 # ---------------------------------------------------------------- tasks
@@ -143,9 +153,9 @@ def visits_today(s: Session, owner_id: int | None, on: date, tz: str) -> DaySect
     )
     if owner_id is not None:
         stmt = stmt.where(Appointment.staff_id == owner_id)
-    found = list(s.scalars(stmt.limit(ROW_LIMIT + 1)))
+    found, total = _found(s, stmt)
     rows = []
-    for a in _cut(found):
+    for a in found:
         row = {
             "Time": f"{clock.utc_to_local(a.start_at, tz):%H:%M}",
             "Type": str(a.kind),
@@ -160,8 +170,8 @@ def visits_today(s: Session, owner_id: int | None, on: date, tz: str) -> DaySect
         key="visits",
         title="Today's visits and calls" if owner_id is not None else "Today's appointments",
         rows=rows,
-        links=[_appointment_link(a) for a in _cut(found)],
-        total=len(found),
+        links=[_appointment_link(a) for a in found],
+        total=total,
         empty_text="Nothing on the calendar today.",
         order=20,
     )
@@ -243,11 +253,25 @@ def reviews_due(s: Session, owner_id: int | None, on: date, tz: str) -> DaySecti
         title="Care plans due for review",
         rows=rows,
         links=[patient_link(CARE_PLAN, d.patient_id, "Open the care plan") for d in due],
-        total=len(due),
+        total=len(due) if len(due) < ROW_LIMIT else _reviews_due_count(s, owner_id, on),
         empty_text="No care plan is due for review this week.",
         urgent=any(r["When"] == "OVERDUE" for r in rows),
         order=30,
     )
+
+
+def _reviews_due_count(s: Session, owner_id: int | None, on: date) -> int:
+    """plans_due_for_review stops at 200: the full count, on the same terms."""
+    stmt = select(func.count(CarePlan.id)).where(
+        CarePlan.is_current.is_(True),
+        CarePlan.status == PlanStatus.ACTIVE,
+        CarePlan.next_review_on <= on + timedelta(days=7),
+    )
+    if owner_id is not None:
+        stmt = stmt.join(Patient, Patient.id == CarePlan.patient_id).where(
+            Patient.primary_case_manager_id == owner_id
+        )
+    return s.scalar(stmt) or 0
 
 
 def intakes_to_finish(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
@@ -259,9 +283,9 @@ def intakes_to_finish(s: Session, owner_id: int | None, on: date, tz: str) -> Da
     )
     if owner_id is not None:
         stmt = stmt.where(Intake.updated_by_id == owner_id)
-    found = list(s.scalars(stmt.limit(ROW_LIMIT + 1)))
+    found, total = _found(s, stmt)
     rows = []
-    for i in _cut(found):
+    for i in found:
         row = {
             "Patient": _name(i.patient),
             "Step": f"{i.current_step} of {len(STEPS)}: {STEPS[i.current_step - 1][1]}",
@@ -274,8 +298,8 @@ def intakes_to_finish(s: Session, owner_id: int | None, on: date, tz: str) -> Da
         key="intakes",
         title="Intakes to finish",
         rows=rows,
-        links=[patient_link(INTAKE, i.patient_id, "Open the intake") for i in _cut(found)],
-        total=len(found),
+        links=[patient_link(INTAKE, i.patient_id, "Open the intake") for i in found],
+        total=total,
         empty_text="No unfinished intakes.",
         order=31,
     )
@@ -324,7 +348,7 @@ def referrals_past_due(s: Session, owner_id: int | None, on: date, tz: str) -> D
     )
     if owner_id is not None:
         stmt = stmt.where(Referral.owner_user_id == owner_id)
-    found = list(s.execute(stmt.limit(ROW_LIMIT + 1)))
+    found, total = _found(s, stmt, rows=True)
     rows = [
         {
             "Answer was due": r.expected_response_by,
@@ -334,16 +358,14 @@ def referrals_past_due(s: Session, owner_id: int | None, on: date, tz: str) -> D
             "Service": r.service,
             "Status": str(r.status),
         }
-        for r, p in _cut(found)
+        for r, p in found
     ]
     return DaySection(
         key="referrals",
         title="Referrals past their answer date",
         rows=rows,
-        links=[
-            patient_link(CONTACTS, p.id, "Open the patient's referrals") for _, p in _cut(found)
-        ],
-        total=len(found),
+        links=[patient_link(CONTACTS, p.id, "Open the patient's referrals") for _, p in found],
+        total=total,
         empty_text="Every sent referral has been answered or is not yet due.",
         order=41,
     )
@@ -370,7 +392,7 @@ def post_discharge_calls(s: Session, owner_id: int | None, on: date, tz: str) ->
     )
     if owner_id is not None:
         stmt = stmt.where(Patient.primary_case_manager_id == owner_id)
-    found = list(s.execute(stmt.limit(ROW_LIMIT + 1)))
+    found, total = _found(s, stmt, rows=True)
     rows = [
         {
             "Discharged": t.discharged_on,
@@ -378,14 +400,14 @@ def post_discharge_calls(s: Session, owner_id: int | None, on: date, tz: str) ->
             "Patient": p.display_name,
             "Call was due": t.discharged_on + timedelta(days=2),
         }
-        for t, p in _cut(found)
+        for t, p in found
     ]
     return DaySection(
         key="post_discharge",
         title="Post-discharge calls due",
         rows=rows,
-        links=[patient_link(CARE_PLAN, p.id, "Open the care plan") for _, p in _cut(found)],
-        total=len(found),
+        links=[patient_link(CARE_PLAN, p.id, "Open the care plan") for _, p in found],
+        total=total,
         empty_text="No post-discharge call is due.",
         urgent=bool(found),
         order=42,
