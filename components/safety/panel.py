@@ -25,12 +25,10 @@ def safety_panel(actor: Actor, patient_id: int) -> None:
     with st.expander(
         "Safety plan", icon=":material/health_and_safety:", key=f"pp_plan_{patient_id}"
     ):
-        st.caption(
-            f"Last reviewed {panel.plan.reviewed_at:%b %d, %Y} by {esc(panel.plan.reviewed_by)}."
-        )
         if actor.can("clinical.edit"):
             plan_form(actor, panel, f"pp_plan_{patient_id}", flash)
         else:
+            st.caption(f"Last reviewed {esc(panel.plan.reviewed)}.")
             for name, (label, _) in PLAN_FIELDS.items():
                 st.markdown(f"**{label}**")
                 st.text(getattr(panel.plan.values, name) or "—")

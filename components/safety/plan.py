@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.shared.forms import field_errors, show_field_error
+from components.shared.text import esc
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
 from services.safety import actions as safety
@@ -26,7 +27,7 @@ def plan_form(actor: Actor, panel: SafetyPanel, key: str, on_saved) -> None:
     if not values.professionals and panel.staff:
         values.professionals = f"My case manager: {panel.staff}"
     if plan:
-        st.caption(f"Last reviewed {plan.reviewed_at:%b %d, %Y} by {plan.reviewed_by}.")
+        st.caption(f"Last reviewed {esc(plan.reviewed)}.")
     conflict = state.pop(f"{key}_plan_conflict", None)
     if conflict:
         st.error(conflict, icon=":material/sync_problem:")

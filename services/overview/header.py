@@ -14,6 +14,7 @@ from db.models import Intake, IntakeStatus, Patient, RecordStatus
 from services.care_plans.common import current_plan
 from services.contacts.family import consent_state, current_consent, family_of
 from services.contacts.prior_auths import expiring_prior_auths
+from services.core import clock
 from services.core.errors import NotFound
 from services.core.identity import Actor
 from services.overview.worklist import CARE_PLAN, CONTACTS, PATIENTS, Link, patient_link
@@ -106,11 +107,12 @@ def patient_header(s: Session, actor: Actor, patient_id: int, on: date) -> Patie
     if p is None:
         raise NotFound("No such patient.")
     manager = p.primary_case_manager
+    tz = clock.clinic_tz()
     safety = [
         SafetyAlert(
             concern=str(f.concern),
             reason=f.reason,
-            raised_on=f.raised_at.date(),
+            raised_on=clock.utc_to_local(f.raised_at, tz).date(),
             crisis_lines=crisis_lines(f.concern),
             link=patient_link(PATIENTS, p.id, "Open the safety follow-up"),
         )

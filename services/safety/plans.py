@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from db.base import utcnow
 from db.models import Patient, SafetyPlan, User
-from services.core import audit
+from services.core import audit, clock
 from services.core.audit import Action
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
@@ -71,6 +71,7 @@ class SafetyPlanView:
     version: int
     reviewed_at: datetime
     reviewed_by: str
+    reviewed: str  # "Dec 4, 2026 by Nora Nurse", in the clinic's time
 
 
 def plan_of(s: Session, patient_id: int) -> SafetyPlan | None:
@@ -82,12 +83,14 @@ def plan_view(s: Session, plan: SafetyPlan | None) -> SafetyPlanView | None:
         return None
 
     by = s.get(User, plan.reviewed_by_id) if plan.reviewed_by_id else None
+    day = clock.utc_to_local(plan.reviewed_at, clock.clinic_tz())
     return SafetyPlanView(
         patient_id=plan.patient_id,
         values=SafetyPlanInput.of(plan),
         version=plan.version,
         reviewed_at=plan.reviewed_at,
         reviewed_by=by.display_name if by else "",
+        reviewed=f"{day:%b} {day.day}, {day.year}" + (f" by {by.display_name}" if by else ""),
     )
 
 

@@ -8,6 +8,7 @@ import io
 import re
 import time
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -53,8 +54,16 @@ def test_item_9_to_a_printed_safety_plan_and_a_completed_follow_up(page, demo_ap
     # The intake, opened for this patient; straight to the screening step, item 9 only.
     sign_in(page, demo_app, "nurse", path=f"intake?patient={pid}")
     page.get_by_role("button", name="Start a new intake").click()
+    page.get_by_text("Step 1 of 8: Identity and contact").wait_for()
     wait_ready(page)
-    page.get_by_text("Jump to another step, or discard this draft").click()
+    step = page.get_by_test_id("stSelectbox").filter(has_text="Go to step")
+    for _ in range(3):  # a rerun landing on the click folds the section again
+        page.get_by_text("Jump to another step, or discard this draft").click()
+        try:
+            step.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            wait_ready(page)
     _pick(page, "Go to step", "6. Screening")
     wait_ready(page)
     page.get_by_text("Step 6 of 8: Screening").wait_for()
