@@ -1,4 +1,5 @@
-"""The sections of My day, each for one person's work (owner_id) or the whole team (None).
+"""The sections of My day, each for one person's work (owner_id) or the whole team (None):
+tasks, the calendar, plans and intakes (the rest are in outreach.py).
 
 Each builder takes (session, owner_id, on, tz) and returns a DaySection whose rows carry
 plain values, with where each row opens beside them. Queries go through the rooms'
@@ -7,9 +8,9 @@ domain functions where those fit and read the shared tables directly where they 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from db.base import utcnow
@@ -17,30 +18,19 @@ from db.models import (
     Appointment,
     AppointmentStatus,
     CarePlan,
-    CareTransition,
-    ChecklistState,
-    Communication,
-    DischargeItem,
     Intake,
     IntakeStatus,
     Patient,
     PlanStatus,
-    RecordStatus,
-    Referral,
     Task,
-    TransitionStatus,
 )
 from services.care_plans.plans import plans_due_for_review
-from services.contacts.prior_auths import expiring_prior_auths
-from services.contacts.referral_status import AWAITING_ANSWER
 from services.core import clock
 from services.intake.steps import STEPS
 from services.overview.worklist import (
     CALENDAR,
     CARE_PLAN,
-    CONTACTS,
     INTAKE,
-    PATIENTS,
     ROW_LIMIT,
     DaySection,
     patient_link,
@@ -51,20 +41,18 @@ from services.scheduling.reminders import reminders_due
 from services.scheduling.transport import ride_row, unconfirmed_transport
 from services.tasks.tasks import OPEN as OPEN_TASK
 
-NOT_CONTACTED_DAYS = 30
-DISCHARGE_CALL = "call_48_72h"  # the transition checklist's "follow-up call at 48-72 hours"
 GONE = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
 
 
-def _name(p: Patient | None) -> str:
+def patient_name(p: Patient | None) -> str:
     return p.display_name if p else ""
 
 
-def _cut(items: list) -> list:
+def first_rows(items: list) -> list:
     return items[:ROW_LIMIT]
 
 
-def _found(s: Session, stmt, *, rows: bool = False) -> tuple[list, int]:
+def found_and_count(s: Session, stmt, *, rows: bool = False) -> tuple[list, int]:
     """At most ROW_LIMIT results, and how many there are in all."""
     got = list((s.execute if rows else s.scalars)(stmt.limit(ROW_LIMIT)))
     if len(got) < ROW_LIMIT:
@@ -98,7 +86,7 @@ def _task_section(
         if key == "overdue":
             row["Was due"] = t.due_on
             row["Days late"] = (on - t.due_on).days
-        row |= {"Task": t.title, "Patient": _name(t.patient), "Priority": str(t.priority)}
+        row |= {"Task": t.title, "Patient": patient_name(t.patient), "Priority": str(t.priority)}
         if owner_id is None:
             row["Owner"] = t.owner.display_name if t.owner else (t.owner_name or "")
         rows.append(row)
@@ -153,13 +141,13 @@ def visits_today(s: Session, owner_id: int | None, on: date, tz: str) -> DaySect
     )
     if owner_id is not None:
         stmt = stmt.where(Appointment.staff_id == owner_id)
-    found, total = _found(s, stmt)
+    found, total = found_and_count(s, stmt)
     rows = []
     for a in found:
         row = {
             "Time": f"{clock.utc_to_local(a.start_at, tz):%H:%M}",
             "Type": str(a.kind),
-            "Patient": _name(a.patient),
+            "Patient": patient_name(a.patient),
             "Where": a.location or a.provider or "",
             "Status": str(a.status),
         }
@@ -189,20 +177,20 @@ def reminder_calls(s: Session, owner_id: int | None, on: date, tz: str) -> DaySe
     rows = [
         {
             "When": f"{clock.utc_to_local(a.start_at, tz):%a %b %d %H:%M}",
-            "Patient": _name(a.patient),
+            "Patient": patient_name(a.patient),
             "Phone": (a.patient.phone if a.patient else None) or "not on file",
             "Language": (a.patient.preferred_language if a.patient else "")
             + (" (interpreter)" if a.patient and a.patient.interpreter_needed else ""),
             "Type": str(a.kind),
             "Last call": a.reminder_outcome or "",
         }
-        for a in _cut(found)
+        for a in first_rows(found)
     ]
     return DaySection(
         key="reminders",
         title="Reminder calls to make",
         rows=rows,
-        links=[_appointment_link(a) for a in _cut(found)],
+        links=[_appointment_link(a) for a in first_rows(found)],
         total=len(found),
         empty_text="Every appointment in the next two days is confirmed.",
         order=21,
@@ -221,8 +209,8 @@ def rides_to_confirm(s: Session, owner_id: int | None, on: date, tz: str) -> Day
     return DaySection(
         key="rides",
         title="Rides to confirm with the vendor (next two days)",
-        rows=[{k: v for k, v in ride_row(t, tz).items() if k != "id"} for t in _cut(found)],
-        links=[_appointment_link(t.appointment) for t in _cut(found)],
+        rows=[{k: v for k, v in ride_row(t, tz).items() if k != "id"} for t in first_rows(found)],
+        links=[_appointment_link(t.appointment) for t in first_rows(found)],
         total=len(found),
         empty_text="Every ride in the next two days is confirmed.",
         urgent=bool(found),
@@ -243,7 +231,7 @@ def reviews_due(s: Session, owner_id: int | None, on: date, tz: str) -> DaySecti
         {
             "Review due": d.next_review_on,
             "When": "OVERDUE" if d.next_review_on < on else "this week",
-            "Patient": _name(patients.get(d.patient_id)),
+            "Patient": patient_name(patients.get(d.patient_id)),
             "Plan": d.title,
         }
         for d in due
@@ -283,11 +271,11 @@ def intakes_to_finish(s: Session, owner_id: int | None, on: date, tz: str) -> Da
     )
     if owner_id is not None:
         stmt = stmt.where(Intake.updated_by_id == owner_id)
-    found, total = _found(s, stmt)
+    found, total = found_and_count(s, stmt)
     rows = []
     for i in found:
         row = {
-            "Patient": _name(i.patient),
+            "Patient": patient_name(i.patient),
             "Step": f"{i.current_step} of {len(STEPS)}: {STEPS[i.current_step - 1][1]}",
             "Last saved": f"{clock.utc_to_local(i.updated_at, tz):%b %d %H:%M}",
         }
@@ -302,174 +290,4 @@ def intakes_to_finish(s: Session, owner_id: int | None, on: date, tz: str) -> Da
         total=total,
         empty_text="No unfinished intakes.",
         order=31,
-    )
-
-
-# ---------------------------------------------------------------- contacts
-
-
-def prior_auths_expiring(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
-    found = []
-    for pa in expiring_prior_auths(s, on):
-        patient = s.get(Patient, pa.patient_id)
-        if owner_id is None or patient.primary_case_manager_id == owner_id:
-            found.append((pa, patient))
-    rows = [
-        {
-            "Expires": pa.expires_on,
-            "In days": (pa.expires_on - on).days,
-            "Patient": _name(p),
-            "Service": pa.service,
-            "Payer": pa.coverage.payer.name,
-        }
-        for pa, p in _cut(found)
-    ]
-    return DaySection(
-        key="prior_auths",
-        title="Prior authorizations expiring within 14 days",
-        rows=rows,
-        links=[
-            patient_link(CONTACTS, p.id, "Open the patient's insurance") for _, p in _cut(found)
-        ],
-        total=len(found),
-        empty_text="No prior authorization expires in the next 14 days.",
-        urgent=any(r["In days"] <= 3 for r in rows),
-        order=40,
-    )
-
-
-def referrals_past_due(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
-    stmt = (
-        select(Referral, Patient)
-        .join(Patient, Patient.id == Referral.patient_id)
-        .options(joinedload(Referral.organization))
-        .where(Referral.status.in_(list(AWAITING_ANSWER)), Referral.expected_response_by < on)
-        .order_by(Referral.expected_response_by, Referral.id)
-    )
-    if owner_id is not None:
-        stmt = stmt.where(Referral.owner_user_id == owner_id)
-    found, total = _found(s, stmt, rows=True)
-    rows = [
-        {
-            "Answer was due": r.expected_response_by,
-            "Days late": (on - r.expected_response_by).days,
-            "Patient": p.display_name,
-            "To": r.organization.name,
-            "Service": r.service,
-            "Status": str(r.status),
-        }
-        for r, p in found
-    ]
-    return DaySection(
-        key="referrals",
-        title="Referrals past their answer date",
-        rows=rows,
-        links=[patient_link(CONTACTS, p.id, "Open the patient's referrals") for _, p in found],
-        total=total,
-        empty_text="Every sent referral has been answered or is not yet due.",
-        order=41,
-    )
-
-
-# ---------------------------------------------------------------- after discharge, out of touch
-
-
-def post_discharge_calls(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
-    """Discharged in the last two weeks, the 48-72 hour call not done, and it is due."""
-    stmt = (
-        select(CareTransition, Patient)
-        .join(Patient, Patient.id == CareTransition.patient_id)
-        .join(DischargeItem, DischargeItem.transition_id == CareTransition.id)
-        .where(
-            CareTransition.status == TransitionStatus.OPEN,
-            CareTransition.discharged_on.is_not(None),
-            CareTransition.discharged_on >= on - timedelta(days=14),
-            CareTransition.discharged_on <= on - timedelta(days=2),
-            DischargeItem.item_key == DISCHARGE_CALL,
-            DischargeItem.state == ChecklistState.OPEN,
-        )
-        .order_by(CareTransition.discharged_on, CareTransition.id)
-    )
-    if owner_id is not None:
-        stmt = stmt.where(Patient.primary_case_manager_id == owner_id)
-    found, total = _found(s, stmt, rows=True)
-    rows = [
-        {
-            "Discharged": t.discharged_on,
-            "From": t.facility,
-            "Patient": p.display_name,
-            "Call was due": t.discharged_on + timedelta(days=2),
-        }
-        for t, p in found
-    ]
-    return DaySection(
-        key="post_discharge",
-        title="Post-discharge calls due",
-        rows=rows,
-        links=[patient_link(CARE_PLAN, p.id, "Open the care plan") for _, p in found],
-        total=total,
-        empty_text="No post-discharge call is due.",
-        urgent=bool(found),
-        order=42,
-    )
-
-
-def not_contacted(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
-    """Active patients with no call, message or visit in 30 days (registered before then)."""
-    now = utcnow()
-    cutoff = now - timedelta(days=NOT_CONTACTED_DAYS)
-    last_call = (
-        select(Communication.patient_id, func.max(Communication.occurred_at).label("at"))
-        .where(Communication.patient_id.is_not(None))
-        .group_by(Communication.patient_id)
-        .subquery()
-    )
-    last_visit = (
-        select(Appointment.patient_id, func.max(Appointment.start_at).label("at"))
-        .where(Appointment.start_at <= now, Appointment.status.not_in(GONE))
-        .group_by(Appointment.patient_id)
-        .subquery()
-    )
-    stmt = (
-        select(Patient, last_call.c.at, last_visit.c.at)
-        .outerjoin(last_call, last_call.c.patient_id == Patient.id)
-        .outerjoin(last_visit, last_visit.c.patient_id == Patient.id)
-        .options(joinedload(Patient.primary_case_manager))
-        .where(
-            Patient.status == RecordStatus.ACTIVE,
-            Patient.created_at < cutoff,
-            or_(last_call.c.at.is_(None), last_call.c.at < cutoff),
-            or_(last_visit.c.at.is_(None), last_visit.c.at < cutoff),
-        )
-    )
-    if owner_id is not None:
-        stmt = stmt.where(Patient.primary_case_manager_id == owner_id)
-    else:
-        stmt = stmt.where(Patient.primary_case_manager_id.is_not(None))
-    oldest = datetime.min.replace(tzinfo=now.tzinfo)
-    found = sorted(
-        (
-            (p, max((x for x in (a, b) if x is not None), default=None))
-            for p, a, b in s.execute(stmt)
-        ),
-        key=lambda item: (item[1] or oldest, item[0].display_name),
-    )
-    rows = []
-    for p, last in _cut(found):
-        row = {
-            "Patient": p.display_name,
-            "Last contact": f"{clock.utc_to_local(last, tz):%b %d, %Y}" if last else "never",
-        }
-        if owner_id is None:
-            manager = p.primary_case_manager
-            row["Case manager"] = manager.display_name if manager else ""
-        rows.append(row)
-    return DaySection(
-        key="not_contacted",
-        title=f"Patients not contacted in {NOT_CONTACTED_DAYS} days",
-        rows=rows,
-        links=[patient_link(PATIENTS, p.id, "Open the patient") for p, _ in _cut(found)],
-        total=len(found),
-        empty_text=f"Everyone was contacted in the last {NOT_CONTACTED_DAYS} days.",
-        order=50,
     )

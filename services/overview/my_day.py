@@ -22,7 +22,7 @@ from db.models import Patient, RecordStatus, Role, User
 from services.contacts import liaison
 from services.core import auth, clock
 from services.core.identity import Actor
-from services.overview import charts
+from services.overview import charts, outreach
 from services.overview import day_sections as days
 from services.overview.worklist import DaySection
 from services.safety.followups import open_follow_ups
@@ -38,10 +38,10 @@ CASE_MANAGER_SECTIONS: tuple[Section, ...] = (
     days.rides_to_confirm,
     days.reviews_due,
     days.intakes_to_finish,
-    days.prior_auths_expiring,
-    days.referrals_past_due,
-    days.post_discharge_calls,
-    days.not_contacted,
+    outreach.prior_auths_expiring,
+    outreach.referrals_past_due,
+    outreach.post_discharge_calls,
+    outreach.not_contacted,
 )
 FRONT_DESK_SECTIONS: tuple[Section, ...] = (
     days.visits_today,
