@@ -11,6 +11,7 @@ from components.shared.deep_link import linked_id, linked_patient
 from components.shared.guard import page_setup
 from db import config
 from services.core import actions as core_actions
+from services.core.errors import NotFound
 from services.scheduling import actions
 from services.scheduling.agenda import Filters
 
@@ -26,7 +27,11 @@ if "patient" in st.query_params and "cal_dialog" not in state:  # "schedule for 
         {"kind": "new", "patient_id": state["cal_patient"], "task": task} if booking else None
     )
 if (shown := linked_id("appointment")) is not None:  # opened from My day
-    state["cal_dialog"] = {"kind": "edit", "id": shown}
+    try:
+        actions.open_appointment(actor, shown, tz=tz)
+        state["cal_dialog"] = {"kind": "edit", "id": shown}
+    except NotFound:
+        st.error("No such appointment.", icon=":material/event_busy:")
 
 st.title("Calendar")
 mine = actor.role in ("nurse", "social_worker") and actor.id in desk.staff  # front desk: all

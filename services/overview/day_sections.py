@@ -33,6 +33,7 @@ from services.overview.worklist import (
     INTAKE,
     ROW_LIMIT,
     DaySection,
+    Link,
     patient_link,
     task_link,
     task_ref,
@@ -165,9 +166,9 @@ def visits_today(s: Session, owner_id: int | None, on: date, tz: str) -> DaySect
     )
 
 
-def _appointment_link(a: Appointment):
-    if a.patient_id is None:
-        return None
+def _appointment_link(a: Appointment) -> Link:
+    if a.patient_id is None:  # a case conference: the appointment alone
+        return Link(CALENDAR, {"appointment": str(a.id)}, "Open the appointment")
     return patient_link(CALENDAR, a.patient_id, "Open the appointment", appointment=a.id)
 
 

@@ -265,3 +265,12 @@ def test_each_role_sees_its_own_sections(world):
     assert not [s for s in social.selectbox if s.label == "Whose day"]
     admin = signed_in("admin")
     assert next(s for s in admin.selectbox if s.label == "Whose day").value == -1
+
+
+def test_a_link_to_no_such_appointment_says_so(app_env):
+    at = signed_in("nurse")
+    at.query_params["appointment"] = "999999"
+    at.switch_page("pages/calendar.py").run()
+    assert not at.exception, at.exception
+    assert "No such appointment." in [e.value for e in at.error]
+    assert "cal_dialog" not in at.session_state or not at.session_state["cal_dialog"]
