@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.overview.header import patient_header
 from components.scheduling import appointment_extras as extras
 from components.scheduling import work_lists as calendar_tabs
 from components.scheduling.calendar_view import calendar_view, current_view, legend
@@ -11,6 +12,7 @@ from components.shared.guard import page_setup
 from components.shared.viewed import patient_viewed
 from db import config
 from services.core import actions as core_actions
+from services.core.errors import NotFound
 from services.scheduling import actions
 from services.scheduling.agenda import Filters
 
@@ -21,16 +23,25 @@ tz = desk.tz
 if "patient" in st.query_params and "cal_dialog" not in state:  # "schedule for this patient"
     state["cal_patient"] = linked_patient(actor)
     task = linked_id("task")  # booked from a care-plan task: keep the link
+    booking = desk.can_edit and st.query_params.pop("browse", None) is None
     state["cal_dialog"] = (
-        {"kind": "new", "patient_id": state["cal_patient"], "task": task} if desk.can_edit else None
+        {"kind": "new", "patient_id": state["cal_patient"], "task": task} if booking else None
     )
+if (shown := linked_id("appointment")) is not None:  # opened from My day
+    try:
+        actions.open_appointment(actor, shown, tz=tz)
+        state["cal_dialog"] = {"kind": "edit", "id": shown}
+    except NotFound:
+        st.error("No such appointment.", icon=":material/event_busy:")
 
 st.title("Calendar")
 mine = actor.role in ("nurse", "social_worker") and actor.id in desk.staff  # front desk: all
 staff_id, patient_id, kinds, statuses = extras.filters_row(
     desk.staff, desk.find_patients, actor.id if mine else None
 )
-patient_viewed(actor, patient_id, "Calendar")  # filtered to one patient: their schedule
+if patient_id is not None:
+    patient_header(actor, patient_id, here="pages/calendar.py")
+    patient_viewed(actor, patient_id, "Calendar")  # filtered to one patient: their schedule
 due = actions.reminder_calls_due(actor, staff_id=staff_id, tz=tz)
 todo = actions.rides_to_confirm(actor, tz=tz)
 tab_cal, tab_calls, tab_rides, tab_ics = st.tabs(

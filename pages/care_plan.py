@@ -10,6 +10,7 @@ from components.care_plans import tasks as tasks_ui
 from components.care_plans import teaching as teaching_ui
 from components.care_plans import team as team_ui
 from components.care_plans import transitions as transitions_ui
+from components.overview.header import patient_header
 from components.shared.deep_link import linked_patient
 from components.shared.guard import page_setup
 from components.shared.viewed import patient_viewed
@@ -47,6 +48,7 @@ if chosen != st.session_state.get("cp_patient"):
     st.session_state.pop("cp_plan_id", None)
 patient_viewed(actor, chosen, "Care plan")
 
+patient_header(actor, chosen, here="pages/care_plan.py")
 history = plan_actions.plan_history(actor, chosen)
 users = staff_choices(actor)
 plan_id = None

@@ -6,6 +6,7 @@ from components.contacts.directory import directory_view
 from components.contacts.directory_import import import_view
 from components.contacts.patient import patient_view
 from components.contacts.referrals import board_view
+from components.overview.header import patient_header
 from components.shared.deep_link import linked_patient
 from components.shared.guard import page_setup
 from db import config
@@ -26,7 +27,11 @@ view = st.segmented_control("Show", views, default="Directory", key="contacts_vi
 if view == "Directory":
     directory_view(actor, region)
 elif view == "Patient contacts":
+    header = st.container()  # filled below, once the patient is chosen
     patient_view(actor, region)
+    if chosen := st.session_state.get("contacts_patient_id"):
+        with header:
+            patient_header(actor, chosen, here="pages/contacts.py")
 elif view == "Referral board":
     board_view(actor)
 else:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.intake import page
 from components.intake import steps as ui
+from components.overview.header import patient_header
 from components.patients.register import register_form
 from components.shared.deep_link import linked_patient
 from components.shared.flash import flash
@@ -77,8 +78,8 @@ if patient_id is None:
 view = actions.open_intake(actor, patient_id)
 p, draft, summary, active = view.patient, view.draft, view.summary, view.instruments
 
-st.subheader(p["name"])
-if view.alert:
+header = patient_header(actor, patient_id, here="pages/intake.py")
+if view.alert and not header.safety:  # an open follow-up's alert is in the header
     st.error(view.alert, icon=":material/emergency:")
 work, past_tab = st.tabs(["Intake", "History and trends"])
 with past_tab:

@@ -7,6 +7,7 @@ from components.patients.record import record_view
 from components.patients.register import register_view
 from components.patients.search import search_view
 from components.patients.views import open_patient
+from components.shared.deep_link import linked_patient
 from components.shared.guard import page_setup
 from db import config
 from services.core import actions
@@ -15,6 +16,9 @@ actor = page_setup("Patients", "patients.read")
 region = config.load().region
 state = st.session_state
 staff = actions.staff_choices(actor)
+if (linked := linked_patient(actor)) is not None:  # opened from My day or a patient header
+    state["patient_id"], state["patient_view"] = linked, "summary"
+    state["patient_open_on_arrival"] = True
 
 if state["_arrived"] and not state.pop("patient_open_on_arrival", False):
     state["patient_view"] = "search"  # the nav link to Patients starts at the search

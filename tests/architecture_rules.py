@@ -30,9 +30,19 @@ SERVICE_ROOMS = {
     "tasks": {"core"},
     "scheduling": {"core", "patients", "tasks"},
     "contacts": {"core", "patients", "tasks", "scheduling"},
-    "intake": {"core", "patients", "tasks", "scheduling", "contacts"},
-    "care_plans": {"core", "patients", "tasks", "scheduling", "contacts", "intake"},
-    "overview": {"core", "patients", "tasks", "scheduling", "contacts", "intake", "care_plans"},
+    "safety": {"core", "patients", "tasks", "scheduling", "contacts"},
+    "intake": {"core", "patients", "tasks", "scheduling", "contacts", "safety"},
+    "care_plans": {"core", "patients", "tasks", "scheduling", "contacts", "safety", "intake"},
+    "overview": {
+        "core",
+        "patients",
+        "tasks",
+        "scheduling",
+        "contacts",
+        "safety",
+        "intake",
+        "care_plans",
+    },
     # Exchange formats (FHIR, spreadsheets): reads every clinical room, used by none of them.
     "interop": {"core", "patients", "tasks", "scheduling", "contacts", "intake", "care_plans"},
     "demo": {
@@ -41,6 +51,7 @@ SERVICE_ROOMS = {
         "tasks",
         "scheduling",
         "contacts",
+        "safety",
         "intake",
         "care_plans",
         "overview",
@@ -60,13 +71,17 @@ SERVICE_ROOMS = {
         "demo",
     },
 }
+CLINICAL_ROOMS = set(SERVICE_ROOMS) - {"demo", "training", "interop"}
 
 # components room -> (services rooms it may use, other components rooms it may use)
 COMPONENT_ROOMS = {
     # patients: deep links name one; training: the guard draws the trainee's checklist
     "shared": ({"core", "patients", "demo"}, {"training"}),
     "admin": ({"core", "demo"}, {"shared"}),
-    "patients": ({"core", "patients", "tasks", "overview"}, {"shared", "interop"}),
+    "patients": (
+        {"core", "patients", "tasks", "safety", "overview"},
+        {"shared", "safety", "overview", "interop"},
+    ),
     "scheduling": ({"core", "patients", "tasks", "scheduling"}, {"shared"}),
     "contacts": ({"core", "patients", "tasks", "scheduling", "contacts"}, {"shared", "interop"}),
     "interop": ({"core", "patients", "contacts", "interop"}, {"shared"}),
@@ -79,6 +94,10 @@ COMPONENT_ROOMS = {
         {"shared", "patients"},
     ),
     "training": ({"core", "training"}, {"shared"}),
+    # The urgent safety follow-up and the safety plan, on My day and the patient's page.
+    "safety": ({"core", "patients", "tasks", "scheduling", "contacts", "safety"}, {"shared"}),
+    # My day and the patient header every patient page starts with.
+    "overview": (CLINICAL_ROOMS, {"shared", "safety"}),
 }
 
 # Where a transaction may be opened: a room's actions, the data layer, the operator

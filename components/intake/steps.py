@@ -297,7 +297,7 @@ def summary_view(summary: IntakeSummary) -> None:
     """Alerts, risk tier and scores (no decisions)."""
     for alert in summary.alerts:
         st.error(
-            f"URGENT: {esc(alert)} A same-day task has been added to your list.",
+            f"URGENT: {esc(alert)} It stays on My day until someone completes it.",
             icon=":material/emergency:",
         )
     TIER_STYLE[summary.tier.tier](

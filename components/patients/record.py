@@ -1,13 +1,17 @@
-"""Patients page: one patient's record: summary, edit (with the stale-form check), archive."""
+"""Patients page: one patient's record. It leads with the patient header (alerts and links),
+the urgent safety follow-up and what needs doing; demographics are a collapsed section.
+Edit (with the stale-form check) and archive."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from components.interop.fhir import patient_exchange
+from components.overview.header import patient_header
 from components.patients import views
 from components.patients.form import patient_form
 from components.patients.views import open_patient
+from components.safety.panel import safety_panel
 from components.shared.flash import flash
 from components.shared.forms import field_errors, show_field_error
 from services.core.errors import Conflict, InvalidInput
@@ -21,89 +25,98 @@ state = st.session_state
 def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> None:
     can_edit = actor.can("patients.edit")
     pid = state["patient_id"]
-    # Only the summary is a view of the record (audited); the edit form reads the details.
-    p = (
-        overview.view_patient(actor, pid)
-        if view == "summary"
-        else patients.patient_details(actor, pid)
-    )
-    values, version, archived = p.values, p.version, p.archived
-    reason, name, sections = p.status_reason, p.display_name, p.sections
-    st.title("Patient")
-    st.text(f"{name} · MRN {values.mrn} · born {values.birth_date}")
     st.button("← Back to search", on_click=open_patient, args=(None, "search"))
-    if archived:
-        st.warning("This patient is archived.")
-        st.text(f"Reason: {reason}")
     if view == "edit" and can_edit:
-        version_key = f"edit_version_{pid}"
-        state.setdefault(version_key, version)  # the version this form was opened on (DESIGN §3.5)
-        conflict = state.get("patient_conflict")
-        if conflict:
-            st.error(conflict["message"])
-            views.conflict_table(conflict["theirs"], conflict["mine"], staff)
-            if st.button("Start again from the saved version"):
-                # New widget keys: the browser would otherwise send back the old typed values.
-                state[version_key] = version
-                state[f"edit_generation_{pid}"] = state.get(f"edit_generation_{pid}", 0) + 1
-                state.pop("patient_conflict")
-                st.rerun()
-        data = patient_form(
-            f"edit_form_{pid}_{state.get(f'edit_generation_{pid}', 0)}",
-            values,
-            staff,
-            field_errors("edit"),
-            "Save changes",
-        )
-        if data is not None:
-            try:
-                patients.update_patient(actor, pid, data, state[version_key], region=region)
-            except Conflict as exc:
-                state["patient_conflict"] = {
-                    "message": str(exc),
-                    "theirs": exc.theirs,
-                    "mine": exc.mine,
-                }
-            except InvalidInput as exc:
-                field_errors("edit", exc.errors)
-            else:
-                state.pop(version_key, None)
-                flash("Changes saved.")
-                open_patient(pid)
-            st.rerun()
-    else:
-        if can_edit:
-            c1, c2 = st.columns([1, 4])
-            c1.button("Edit details", on_click=open_patient, args=(pid, "edit"), type="primary")
-            with c2.popover("Restore" if archived else "Archive"):
-                if archived:
-                    if st.button("Restore this patient"):
-                        patients.restore_patient(actor, pid)
-                        flash("Patient restored.")
-                        st.rerun()
-                else:
-                    errors = field_errors("archive")
-                    for section in sections:
-                        if section.before_archiving:
-                            st.warning(section.before_archiving)
-                    why = st.text_input(
-                        "Reason for archiving", placeholder="e.g. moved away, duplicate record"
-                    )
-                    show_field_error(errors, "reason")
-                    if st.button("Archive this patient"):
-                        try:
-                            patients.archive_patient(actor, pid, why)
-                        except InvalidInput as exc:
-                            field_errors("archive", exc.errors)
-                        else:
-                            flash("Patient archived. Nothing was deleted; restore it any time.")
-                        st.rerun()
-        if not archived:
-            views.patient_links(pid, actor.can)
-        patient_exchange(actor, pid, values.mrn)
+        p = patients.patient_details(actor, pid)
+        st.title("Edit patient")
+        st.text(f"{p.display_name} · MRN {p.values.mrn} · born {p.values.birth_date}")
+        _edit(actor, staff, region, pid, p.values, p.version)
+        return
+    # Only this view of the record is audited; the edit form reads the details.
+    page = overview.open_record(actor, pid)
+    p = page.record
+    patient_header(actor, pid, here="pages/patients.py")
+    if p.archived:
+        st.warning("This patient is archived.")
+        st.text(f"Reason: {p.status_reason}")
+    if can_edit:
+        _edit_and_archive(actor, pid, p.archived, page.record.sections)
+    safety_panel(actor, pid)
+    st.subheader("What needs doing")
+    views.summary_sections(page.needs_doing)
+    views.summary_sections(page.more)
+    with st.expander("Demographics and contact details", key=f"demographics_{pid}"):
         views.demographics(
-            values.__dict__
-            | {"primary_case_manager_id": staff.get(values.primary_case_manager_id)},
+            p.values.__dict__
+            | {"primary_case_manager_id": staff.get(p.values.primary_case_manager_id)},
             region,
         )
-        views.summary_sections(sections)
+    patient_exchange(actor, pid, p.values.mrn)  # the FHIR download; other systems' records
+
+
+def _edit(actor: Actor, staff, region: str, pid: int, values, version: int) -> None:
+    version_key = f"edit_version_{pid}"
+    state.setdefault(version_key, version)  # the version this form was opened on (DESIGN §3.5)
+    conflict = state.get("patient_conflict")
+    if conflict:
+        st.error(conflict["message"])
+        views.conflict_table(conflict["theirs"], conflict["mine"], staff)
+        if st.button("Start again from the saved version"):
+            # New widget keys: the browser would otherwise send back the old typed values.
+            state[version_key] = version
+            state[f"edit_generation_{pid}"] = state.get(f"edit_generation_{pid}", 0) + 1
+            state.pop("patient_conflict")
+            st.rerun()
+    data = patient_form(
+        f"edit_form_{pid}_{state.get(f'edit_generation_{pid}', 0)}",
+        values,
+        staff,
+        field_errors("edit"),
+        "Save changes",
+    )
+    if data is not None:
+        try:
+            patients.update_patient(actor, pid, data, state[version_key], region=region)
+        except Conflict as exc:
+            state["patient_conflict"] = {
+                "message": str(exc),
+                "theirs": exc.theirs,
+                "mine": exc.mine,
+            }
+        except InvalidInput as exc:
+            field_errors("edit", exc.errors)
+        else:
+            state.pop(version_key, None)
+            flash("Changes saved.")
+            open_patient(pid)
+        st.rerun()
+
+
+def _edit_and_archive(actor: Actor, pid: int, archived: bool, sections) -> None:
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.button("Edit details", on_click=open_patient, args=(pid, "edit"), icon=":material/edit:")
+    with c2.popover("Restore" if archived else "Archive"):
+        if archived:
+            if st.button("Restore this patient"):
+                patients.restore_patient(actor, pid)
+                flash("Patient restored.")
+                st.rerun()
+            return
+        errors = field_errors("archive")
+        for section in sections:
+            if section.before_archiving:
+                st.warning(section.before_archiving)
+        why = st.text_input(
+            "Reason for archiving",
+            placeholder="e.g. moved away, duplicate record",
+            max_chars=2000,
+        )
+        show_field_error(errors, "reason")
+        if st.button("Archive this patient"):
+            try:
+                patients.archive_patient(actor, pid, why)
+            except InvalidInput as exc:
+                field_errors("archive", exc.errors)
+            else:
+                flash("Patient archived. Nothing was deleted; restore it any time.")
+            st.rerun()

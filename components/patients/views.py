@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.shared.text import esc
 from services.core.contact_data import display_phone
 from services.core.sections import SummarySection
 
@@ -66,35 +67,21 @@ def demographics(values: dict, region: str) -> None:
     st.dataframe(frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3)
 
 
-# Where to go next for this patient: (page, label, icon, permission)
-PATIENT_LINKS = [
-    ("pages/intake.py", "Intake assessment", ":material/fact_check:", "clinical.read"),
-    ("pages/care_plan.py", "Care plan", ":material/assignment:", "clinical.read"),
-    ("pages/calendar.py", "Book an appointment", ":material/calendar_month:", "schedule.edit"),
-    (
-        "pages/contacts.py",
-        "Family, insurance and referrals",
-        ":material/contacts:",
-        "patients.read",
-    ),
-]
-
-
-def patient_links(patient_id: int, can) -> None:
-    """One click from the patient to every page about them."""
-    links = [link for link in PATIENT_LINKS if can(link[3])]
-    for column, (page, label, icon, _) in zip(st.columns(len(links)), links, strict=True):
-        with column:
-            st.page_link(page, label=label, icon=icon, query_params={"patient": str(patient_id)})
-
-
 def summary_sections(sections: list[SummarySection]) -> None:
+    """Each section with its count; its alert (if any) above it, in plain text."""
     for section in sections:
         if section.alert:
             st.error(section.alert, icon=":material/emergency:")
-        st.subheader(section.title)
+        count = f" ({len(section.rows)})" if section.rows else ""
+        st.markdown(f"**{esc(section.title)}**{count}")
         if section.rows:
-            st.dataframe(pd.DataFrame(section.rows), hide_index=True, width="stretch")
+            frame = pd.DataFrame(section.rows).drop(columns=["id"], errors="ignore")
+            st.dataframe(
+                frame,
+                hide_index=True,
+                width="stretch",
+                height=35 * (min(len(frame), 8) + 1) + 3,
+            )
         else:
             st.caption(section.empty_text)
 

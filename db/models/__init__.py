@@ -70,6 +70,13 @@ from db.models.intake import (
     SuggestionStatus,
 )
 from db.models.interop import OutsideKind, OutsideRecordItem
+from db.models.safety import (
+    FollowUpStatus,
+    SafetyConcern,
+    SafetyFollowUp,
+    SafetyOutcome,
+    SafetyPlan,
+)
 from db.models.scheduling import (
     Appointment,
     AppointmentKind,
@@ -111,6 +118,7 @@ __all__ = [
     "Coverage",
     "Direction",
     "DischargeItem",
+    "FollowUpStatus",
     "Goal",
     "GoalLifecycle",
     "GoalOptionDiscussion",
@@ -139,6 +147,10 @@ __all__ = [
     "ReminderOutcome",
     "Role",
     "RunStatus",
+    "SafetyConcern",
+    "SafetyFollowUp",
+    "SafetyOutcome",
+    "SafetyPlan",
     "SaidBy",
     "ShareConsent",
     "SuggestionStatus",

@@ -295,6 +295,7 @@ class WithKind(StrEnum):
     CONTACT = "contact person"
     PATIENT = "patient"
     FAMILY = "family member"
+    STAFF = "staff member"  # a colleague, e.g. the supervisor told of a safety concern
 
 
 class Communication(Timestamps, Base):

@@ -22,6 +22,7 @@ from db.models import (
     Patient,
     Referral,
     RelatedPerson,
+    User,
     WithKind,
 )
 from services.contacts.family import ConsentNeeded, consent_problem
@@ -45,6 +46,7 @@ class CommunicationInput:
     contact_person_id: int | None = None
     related_person_id: int | None = None
     referral_id: int | None = None
+    staff_user_id: int | None = None  # with a colleague (WithKind.STAFF)
     channel: str = Channel.PHONE.value
     direction: str = Direction.OUTGOING.value
     occurred_at: datetime | None = None
@@ -119,6 +121,12 @@ def log_communication(
             errors["patient_id"] = "Choose the patient."
         else:
             name = patient.display_name
+    elif kind == WithKind.STAFF:
+        colleague = s.get(User, data.staff_user_id) if data.staff_user_id else None
+        if colleague is None or not colleague.active:
+            errors["staff_user_id"] = "Choose the colleague."
+        else:
+            name = colleague.display_name
     if errors:
         raise InvalidInput(errors)
     # Any conversation about the patient with a family member may disclose PHI.

@@ -175,6 +175,8 @@ def suggestions_for(
     )
     found = []
     for sug in definition.data.get("suggestions", []):
+        if sug["kind"] == "task" and sug["when"].get("flag") in definition.urgent_flags:
+            continue  # the urgent safety follow-up carries it, never a routine plan task
         if _holds(sug["when"], facts):
             found.append(
                 Suggestion(

@@ -1,43 +1,76 @@
-"""The overview's user actions: My day and the patient record with its summary, each in
-its own transaction (docs/architecture.md). Both write: My day first creates the
-referral follow-up tasks that are due, and opening a record records the view."""
+"""The overview's user actions: My day, the patient record with its summary, and the
+patient header every patient page starts with, each in its own transaction
+(docs/architecture.md). My day writes (it first creates the referral follow-up tasks that
+are due) and so does opening a record (the view is recorded); the header only reads."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from db.base import today
-from db.session import session_scope
+from db.session import read_scope, session_scope
 from services.core.identity import Actor, user_action
-from services.core.sections import WorklistSection
+from services.core.sections import SummarySection
+from services.overview import charts
+from services.overview import header as headers
 from services.overview import my_day as worklist
 from services.overview import patient_summary as summary
+from services.overview.header import PatientHeader
+from services.overview.my_day import MyDayView
+from services.overview.worklist import Link, clinic_today
 from services.patients import registry
 from services.patients.briefs import PatientRecord, record
 
 
 @dataclass(frozen=True)
-class MyDay:
-    counts: dict[str, int]  # "mine": my active patients, "active": the clinic's
-    sections: list[WorklistSection]  # in the order the page draws them
-    by_manager: list[dict]  # {"Case manager": name, "Patients": n}
+class RecordPage:
+    """The Patients page's record: the header, what needs doing, then the rest."""
+
+    record: PatientRecord
+    header: PatientHeader
+    needs_doing: list[SummarySection] = field(default_factory=list)
+    more: list[SummarySection] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TierList:
+    """Who is in one risk tier (a bar of the caseload chart, clicked)."""
+
+    rows: list[dict]
+    links: list[Link | None]
+    total: int
 
 
 @user_action("patients.read")
-def my_day(actor: Actor) -> MyDay:
-    """The home page: caseload counts, today's worklist, and caseloads by case manager."""
+def my_day(actor: Actor, whose_id: int | None | str = "default") -> MyDayView:
+    """The home page: the safety follow-ups, the worklist by urgency and the charts, for
+    the actor's own day, or (nurses and administrators) a colleague's or the team's."""
     with session_scope() as s:
-        return MyDay(
-            counts=worklist.caseload_counts(s, actor),
-            sections=worklist.my_day(s, actor, today()),
-            by_manager=worklist.caseload_by_manager(s),
-        )
+        return worklist.my_day_view(s, actor, clinic_today(), whose_id)
 
 
 @user_action("patients.read")
-def view_patient(actor: Actor, patient_id: int) -> PatientRecord:
-    """Open a patient's record: details and every room's summary section; the view is
-    recorded in the audit trail."""
+def patients_in_tier(actor: Actor, whose_id: int | None, tier: str) -> TierList:
+    with read_scope() as s:
+        owner = whose_id if worklist.can_switch(actor) else worklist.default_whose(actor)
+        return TierList(*charts.patients_in_tier(s, owner, tier))
+
+
+@user_action("patients.read")
+def patient_header(actor: Actor, patient_id: int) -> PatientHeader:
+    with read_scope() as s:
+        return headers.patient_header(s, actor, patient_id, clinic_today())
+
+
+@user_action("patients.read")
+def open_record(actor: Actor, patient_id: int) -> RecordPage:
+    """The record as the Patients page shows it, leading with what needs doing; the view
+    is recorded in the audit trail."""
     with session_scope() as s:
         p = registry.get_patient(s, actor, patient_id, record_view=True)
-        return record(p, summary.patient_summary(s, actor, p))
+        lead, rest = summary.needs_doing(s, actor, p), summary.more(s, actor, p)
+        return RecordPage(
+            record=record(p, lead + rest),
+            header=headers.patient_header(s, actor, p.id, clinic_today()),
+            needs_doing=lead,
+            more=rest,
+        )

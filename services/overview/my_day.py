@@ -1,47 +1,81 @@
-"""My day: the home page's worklist, gathered from every capability in one place.
+"""My day: the home page's worklist, gathered from every room in one place, by urgency.
 
-Each capability offers section functions that take (session, actor, today) and return
-a WorklistSection or None (not for this role). SECTIONS lists them; the page draws them
-sorted by their `order`.
+Urgent safety follow-ups first, then overdue tasks, today's, tomorrow's; then today's
+visits and calls, reminder calls, rides to confirm, reviews due, intakes to finish, prior
+authorizations expiring, referrals past their answer date, post-discharge calls due and
+patients not contacted in 30 days. What a person sees depends on the role: the front
+desk's day is today's appointments, reminder calls and rides; a read-only trainee sees
+the team's day and acts on nothing; a nurse or an administrator can look at any
+colleague's day or the whole team's (supervising).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Patient, RecordStatus, User
-from services.care_plans.sections import plans_due_section
+from db.models import Patient, RecordStatus, Role, User
 from services.contacts import liaison
+from services.core import auth, clock
 from services.core.identity import Actor
-from services.core.sections import WorklistSection
-from services.intake.history import my_drafts_section
-from services.scheduling.reminders import reminder_calls_section, rides_to_confirm_section
-from services.tasks.tasks import my_tasks_section
+from services.overview import charts, outreach
+from services.overview import day_sections as days
+from services.overview.worklist import DaySection
+from services.safety.followups import open_follow_ups
+from services.safety.views import FollowUpView, follow_up_view
 
-Section = Callable[[Session, Actor, date], WorklistSection | None]
-SECTIONS: tuple[Section, ...] = (
-    my_tasks_section,
-    my_drafts_section,
-    plans_due_section,
-    reminder_calls_section,
-    rides_to_confirm_section,
-    liaison.prior_auths_expiring_section,
-    liaison.referrals_unanswered_section,
+Section = Callable[[Session, int | None, date, str], DaySection]
+CASE_MANAGER_SECTIONS: tuple[Section, ...] = (
+    days.overdue_tasks,
+    days.tasks_today,
+    days.tasks_tomorrow,
+    days.visits_today,
+    days.reminder_calls,
+    days.rides_to_confirm,
+    days.reviews_due,
+    days.intakes_to_finish,
+    outreach.prior_auths_expiring,
+    outreach.referrals_past_due,
+    outreach.post_discharge_calls,
+    outreach.not_contacted,
 )
+FRONT_DESK_SECTIONS: tuple[Section, ...] = (
+    days.visits_today,
+    days.reminder_calls,
+    days.rides_to_confirm,
+)
+CALLING = (days.reminder_calls, days.rides_to_confirm)  # for those who can book and call
+TEAM = None  # whose_id for the whole team
 
 
-def caseload_counts(s: Session, actor: Actor) -> dict[str, int]:
-    mine = s.scalar(
-        select(func.count(Patient.id)).where(
-            Patient.primary_case_manager_id == actor.id, Patient.status == RecordStatus.ACTIVE
-        )
-    )
-    active = s.scalar(select(func.count(Patient.id)).where(Patient.status == RecordStatus.ACTIVE))
-    return {"mine": mine or 0, "active": active or 0}
+@dataclass(frozen=True)
+class MyDayView:
+    on: date
+    whose_id: int | None  # whose day this is; None: the whole team (or the front desk's)
+    whose: str  # "Nora Nurse" / "the whole team"
+    front_desk: bool  # the scheduler's day
+    can_act: bool  # complete, snooze, reassign; work on a safety follow-up
+    choices: dict[int, str]  # colleagues whose day one may look at (empty: no switching)
+    task_owners: dict[int, str]  # who a task can be handed to (active staff, not trainees)
+    counts: dict[str, int]  # "mine"/"theirs": active patients; "active": the clinic's
+    safety: list[FollowUpView] = field(default_factory=list)
+    sections: list[DaySection] = field(default_factory=list)
+    tiers: list[dict] = field(default_factory=list)
+    tasks_by_week: list[dict] = field(default_factory=list)
+    referrals: list[dict] = field(default_factory=list)
+    by_manager: list[dict] = field(default_factory=list)  # the team's view only
+
+
+def can_switch(actor: Actor) -> bool:
+    return actor.role in (Role.ADMIN, Role.NURSE)
+
+
+def default_whose(actor: Actor) -> int | None:
+    return actor.id if actor.role in (Role.NURSE, Role.SOCIAL_WORKER) else TEAM
 
 
 def caseload_by_manager(s: Session) -> list[dict]:
@@ -55,8 +89,72 @@ def caseload_by_manager(s: Session) -> list[dict]:
     return [{"Case manager": name, "Patients": n} for name, n in rows]
 
 
-def my_day(s: Session, actor: Actor, today: date) -> list[WorklistSection]:
+def task_owners(s: Session) -> dict[int, str]:
+    rows = s.execute(
+        select(User.id, User.display_name)
+        .where(User.active, User.role != Role.VIEWER)
+        .order_by(User.display_name)
+    )
+    return {i: name for i, name in rows}
+
+
+def _caseload(s: Session, whose_id: int | None) -> int:
+    stmt = select(func.count(Patient.id)).where(Patient.status == RecordStatus.ACTIVE)
+    if whose_id is not None:
+        stmt = stmt.where(Patient.primary_case_manager_id == whose_id)
+    return s.scalar(stmt) or 0
+
+
+def sections_for(actor: Actor) -> tuple[Section, ...]:
+    if actor.role == Role.SCHEDULER:
+        return FRONT_DESK_SECTIONS
+    if not actor.can("schedule.edit"):  # a read-only trainee makes no calls
+        return tuple(x for x in CASE_MANAGER_SECTIONS if x not in CALLING)
+    return CASE_MANAGER_SECTIONS
+
+
+def my_day_view(
+    s: Session, actor: Actor, on: date, whose_id: int | None | str = "default"
+) -> MyDayView:
+    """The day of `whose_id` (a colleague, or None for the whole team) when the actor may
+    look at others' days; otherwise the actor's own (or the front desk's)."""
     # Unanswered referrals get their 7/14/30-day follow-up tasks before the tasks are read.
-    liaison.create_referral_followups(s, actor, today)
-    sections = [section(s, actor, today) for section in SECTIONS]
-    return sorted((x for x in sections if x is not None), key=lambda x: x.order)
+    liaison.create_referral_followups(s, actor, on)
+    front_desk = actor.role == Role.SCHEDULER
+    staff = auth.staff_choices(s) if can_switch(actor) else {}
+    if (
+        whose_id == "default"
+        or not can_switch(actor)
+        or (whose_id is not None and whose_id not in staff)
+    ):
+        whose_id = default_whose(actor)
+    tz = clock.clinic_tz()
+    sections = [section(s, whose_id, on, tz) for section in sections_for(actor)]
+    view = MyDayView(
+        on=on,
+        whose_id=whose_id,
+        whose="the whole team" if whose_id is None else staff.get(whose_id, actor.display_name),
+        front_desk=front_desk,
+        can_act=actor.can("patients.edit"),
+        choices=staff,
+        task_owners=task_owners(s) if actor.can("patients.edit") else {},
+        counts={"caseload": _caseload(s, whose_id), "active": _caseload(s, None)},
+        sections=sorted(sections, key=lambda x: x.order),
+    )
+    if front_desk:
+        return view
+    return MyDayView(
+        **{
+            **view.__dict__,
+            "safety": [follow_up_view(s, f, tz) for f in open_follow_ups(s, owner_id=whose_id)],
+            "tiers": charts.caseload_by_tier(s, whose_id),
+            "tasks_by_week": charts.tasks_by_week(s, whose_id, on),
+            "referrals": charts.referrals_by_status(s, whose_id, on),
+            "by_manager": caseload_by_manager(s) if whose_id is None else [],
+        }
+    )
+
+
+def my_day(s: Session, actor: Actor, on: date) -> list[DaySection]:
+    """The actor's own sections, in order (what the page lists below the safety alerts)."""
+    return my_day_view(s, actor, on).sections

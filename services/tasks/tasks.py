@@ -8,12 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.base import today, utcnow
-from db.models import OwnerKind, Patient, Task, TaskPriority, TaskStatus
-from services.core import audit
+from db.models import OwnerKind, Patient, Role, Task, TaskPriority, TaskStatus, User
+from services.core import audit, clock
 from services.core.audit import Action
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
-from services.core.sections import SummarySection, WorklistSection
+from services.core.sections import SummarySection
 
 OPEN = (TaskStatus.REQUESTED, TaskStatus.IN_PROGRESS, TaskStatus.ON_HOLD)
 
@@ -135,6 +135,126 @@ def set_task_status(
     return task
 
 
+# A task from a call or a referral follow-up, or anything urgent, is completed with a word
+# on what happened; a routine to-do is simply done.
+OUTCOME_SOURCES = ("communication", "referral follow-up")
+NOTE_MAX = 2000
+
+
+def asks_for_outcome(task: Task) -> bool:
+    source = task.source_kind or ""
+    return task.priority != TaskPriority.ROUTINE or source.startswith(OUTCOME_SOURCES)
+
+
+def _open_task(s: Session, task_id: int, expected_version: int | None) -> Task:
+    task = s.get(Task, task_id)
+    if task is None:
+        raise NotFound("No such task.")
+    if task.status not in OPEN:
+        raise Conflict(
+            "This task was closed already; the list shows it as it is now.",
+            theirs={"status": task.status},
+        )
+    if expected_version is not None and task.version != expected_version:
+        raise Conflict(
+            "Someone else updated this task; the list shows their change.",
+            theirs={"status": task.status, "due_on": task.due_on},
+        )
+    return task
+
+
+def complete_task(
+    s: Session, actor: Actor, task_id: int, note: str = "", expected_version: int | None = None
+) -> Task:
+    """Done, with the outcome note the task asks for (kept as its status reason)."""
+    require(actor, "patients.edit")
+    task = _open_task(s, task_id, expected_version)
+    note = (note or "").strip()
+    if asks_for_outcome(task) and not note:
+        raise InvalidInput({"note": "Say what happened: this task needs an outcome."})
+    if len(note) > NOTE_MAX:
+        raise InvalidInput({"note": f"Keep the note under {NOTE_MAX} characters."})
+    return set_task_status(
+        s, actor, task.id, TaskStatus.COMPLETED, reason=note, expected_version=task.version
+    )
+
+
+def snooze_task(
+    s: Session,
+    actor: Actor,
+    task_id: int,
+    until: date | None,
+    reason: str,
+    expected_version: int | None = None,
+    *,
+    on: date | None = None,
+) -> Task:
+    """Move the due date to a later day, with the reason why."""
+    require(actor, "patients.edit")
+    on = on or clock.utc_to_local(utcnow(), clock.clinic_tz()).date()  # the clinic's today
+    task = _open_task(s, task_id, expected_version)
+    errors = {}
+    if until is None or until <= on:
+        errors["until"] = "Choose a day after today."
+    elif until <= task.due_on:
+        errors["until"] = "Choose a day after the task's due date."
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "Say why the task waits."
+    elif len(reason) > NOTE_MAX:
+        errors["reason"] = f"Keep the reason under {NOTE_MAX} characters."
+    if errors:
+        raise InvalidInput(errors)
+    before = task.due_on
+    task.due_on, task.status_reason = until, reason
+    s.flush()
+    audit.record(
+        s,
+        actor,
+        Action.UPDATE,
+        entity="task",
+        entity_id=task.id,
+        patient_id=task.patient_id,
+        category="task",
+        detail={
+            "changes": audit.changes({"due_on": before}, {"due_on": until}),
+            "snoozed": reason,
+        },
+    )
+    return task
+
+
+def reassign_task(
+    s: Session,
+    actor: Actor,
+    task_id: int,
+    owner_user_id: int | None,
+    expected_version: int | None = None,
+) -> Task:
+    """Hand the task to a colleague who can act on it."""
+    require(actor, "patients.edit")
+    task = _open_task(s, task_id, expected_version)
+    owner = s.get(User, owner_user_id) if owner_user_id else None
+    if owner is None or not owner.active or owner.role == Role.VIEWER:
+        raise InvalidInput({"owner": "Choose a colleague who can work on tasks."})
+    if owner.id == task.owner_user_id:
+        raise InvalidInput({"owner": "The task is already theirs: choose someone else."})
+    before = task.owner_user_id
+    task.owner_kind, task.owner_user_id, task.owner_name = OwnerKind.STAFF, owner.id, None
+    s.flush()
+    audit.record(
+        s,
+        actor,
+        Action.UPDATE,
+        entity="task",
+        entity_id=task.id,
+        patient_id=task.patient_id,
+        category="task",
+        detail={"changes": audit.changes({"owner": before}, {"owner": owner.id})},
+    )
+    return task
+
+
 def open_tasks(
     s: Session,
     *,
@@ -178,22 +298,11 @@ def task_rows(tasks: list[Task], on: date) -> list[dict]:
     return rows
 
 
-def my_tasks_section(s: Session, actor: Actor, on: date) -> WorklistSection:
-    tasks = open_tasks(s, owner_user_id=actor.id, due_by=on + timedelta(days=1))
-    urgent = any(t.due_on < on or t.priority != TaskPriority.ROUTINE for t in tasks)
-    return WorklistSection(
-        title="My tasks: overdue, today and tomorrow",
-        rows=task_rows(tasks, on),
-        empty_text="No open tasks due. Well done.",
-        urgent=urgent,
-        order=10,
-    )
-
-
 def open_tasks_section(s: Session, actor: Actor, patient: Patient) -> SummarySection:
+    rows = task_rows(open_tasks(s, patient_id=patient.id), today())
     return SummarySection(
         "Open tasks",
-        task_rows(open_tasks(s, patient_id=patient.id), today()),
+        [{k: v for k, v in r.items() if k not in ("Patient", "id")} for r in rows],
         empty_text="No open tasks.",
         order=20,
     )

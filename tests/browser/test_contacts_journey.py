@@ -155,4 +155,4 @@ def test_log_a_call_with_a_follow_up_that_becomes_a_task(page, demo_app, quiet_p
         ).fetchone()
     assert task == ("Check first meal was delivered", due.isoformat(), "communication")
     go_to(page, "My day")
-    page.get_by_text("My tasks: overdue, today and tomorrow").first.wait_for()
+    page.get_by_text("Overdue tasks").first.wait_for()

@@ -132,10 +132,10 @@ def test_full_intake_with_reload_and_suicide_alert(page, demo_app):
             .order_by(text("id DESC"))
             .limit(1)
         ).first()
-        stat = conn.execute(
+        stat = conn.execute(  # the urgent safety follow-up, raised today
             text(
-                "SELECT count(*) FROM task WHERE source_kind='intake' AND priority='stat' "
-                "AND due_on = date('now')"
+                "SELECT count(*) FROM safety_follow_up WHERE status = 'open' "
+                "AND date(raised_at) = date('now')"
             )
         ).scalar()
     engine.dispose()

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from db.models import Intake, IntakeStatus, IntakeSuggestion, Task, TaskPriority
+from db.models import Intake, IntakeStatus, IntakeSuggestion, SafetyFollowUp
 from db.session import session_scope
 from services.core.identity import SYSTEM
 from services.intake import draft as drafts
@@ -94,8 +94,8 @@ def test_nurse_completes_a_full_intake_with_suicide_alert(app_env):
     assert "SUICIDE RISK" in shown and "URGENT" in shown
     assert "Risk tier: **URGENT**" in shown
     with session_scope() as s:
-        task = s.scalars(select(Task).where(Task.source_kind == "intake")).one()
-        assert task.priority == TaskPriority.STAT and task.patient_id == pid
+        follow_up = s.scalars(select(SafetyFollowUp)).one()  # the urgent safety follow-up
+        assert follow_up.status == "open" and follow_up.patient_id == pid
     _button(at, "Start care plan from this intake").click().run()
     assert not at.exception, at.exception
     with session_scope() as s:

@@ -248,5 +248,5 @@ def test_my_day_creates_followups_before_listing_tasks(s, nurse):
     ref.sent_on = date.today() - timedelta(days=8)
     s.flush()
     sections = my_day(s, nurse, date.today())
-    mine = next(x for x in sections if x.title.startswith("My tasks"))
+    mine = next(x for x in sections if x.title == "Overdue tasks")
     assert any("no answer after 7 days" in r["Task"] for r in mine.rows)

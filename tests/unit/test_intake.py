@@ -15,8 +15,8 @@ from db.models import (
     IntakeStatus,
     IntakeSuggestion,
     Role,
+    SafetyFollowUp,
     Task,
-    TaskPriority,
 )
 from services.core.errors import Conflict, InvalidInput, PermissionDenied
 from services.intake import draft as drafts
@@ -133,15 +133,15 @@ def test_scheduler_and_viewer_cannot_edit(s, nurse, make_actor, patient, role):
     assert drafts.get_intake(s, actor, intake.id).id == intake.id  # reading is allowed
 
 
-def test_item_9_raises_alert_and_one_stat_task_at_once(s, nurse, patient):
+def test_item_9_raises_alert_and_one_safety_follow_up_at_once(s, nurse, patient):
     intake = drafts.start_intake(s, nurse, patient.id)
     partial = {"instruments": ["phq9"], "answers": {"phq9": [None] * 8 + [1]}}
     drafts.save_step(s, nurse, intake.id, "screening", partial, intake.version)
     drafts.save_step(s, nurse, intake.id, "screening", partial, intake.version)  # no duplicate
-    stat = s.scalars(select(Task).where(Task.source_kind == "intake")).all()
-    assert len(stat) == 1
-    assert stat[0].priority == TaskPriority.STAT and stat[0].due_on == today()
-    assert stat[0].owner_user_id == nurse.id and stat[0].patient_id == patient.id
+    (follow_up,) = s.scalars(select(SafetyFollowUp)).all()
+    assert follow_up.concern == "suicide risk" and follow_up.status == "open"
+    assert follow_up.owner_user_id == nurse.id and follow_up.patient_id == patient.id
+    assert not s.scalars(select(Task).where(Task.source_kind == "intake")).all()  # no task
     assert intake.suicide_alert is True
     sections = summary.patient_summary(s, nurse, patient)
     alerts = [x.alert for x in sections if x.alert]
@@ -152,7 +152,7 @@ def test_item_9_raises_alert_and_one_stat_task_at_once(s, nurse, patient):
 def test_no_alert_when_item_9_is_zero(s, nurse, patient):
     intake = drafts.start_intake(s, nurse, patient.id)
     walk(s, nurse, intake)
-    assert not s.scalars(select(Task).where(Task.source_kind == "intake")).all()
+    assert not s.scalars(select(SafetyFollowUp)).all()
     assert not [x for x in summary.patient_summary(s, nurse, patient) if x.alert]
 
 

@@ -1,0 +1,156 @@
+"""My day's charts (Altair): the caseload by risk tier (a bar clicked lists who is in it),
+tasks done and overdue by week, referrals by status, and, for the team, caseloads by case
+manager. Labels are never shortened."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from components.overview.tables import pick_row
+from services.core.identity import Actor
+from services.overview import actions as overview
+from services.overview.charts import TIERS
+from services.overview.my_day import MyDayView
+
+TIER_COLORS = ["#b71c1c", "#ef6c00", "#f9a825", "#2e7d32", "#9e9e9e"]
+state = st.session_state
+
+
+def _tier_chosen(event, key: str) -> str | None:
+    """The tier of the bar clicked, acted on once per click (the selection is sticky)."""
+    picked = (event.selection.get("tier") or [{}])[0].get("Risk tier") if event else None
+    if picked != state.get(f"{key}_last"):
+        state[f"{key}_last"] = picked
+        state[f"{key}_pick"] = picked
+    return state.get(f"{key}_pick")
+
+
+def caseload_by_tier(actor: Actor, day: MyDayView) -> None:
+    st.markdown("**Caseload by risk tier**")
+    frame = pd.DataFrame(day.tiers)
+    if frame.empty or not frame["Patients"].sum():
+        st.caption("No active patients.")
+        return
+    chosen = alt.selection_point(fields=["Risk tier"], name="tier")
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("Patients:Q", title="Patients", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("Risk tier:N", sort=list(TIERS), title=None, axis=alt.Axis(labelLimit=0)),
+            color=alt.condition(
+                chosen,
+                alt.Color(
+                    "Risk tier:N",
+                    scale=alt.Scale(domain=list(TIERS), range=TIER_COLORS),
+                    legend=None,
+                ),
+                alt.value("#cfd8dc"),
+            ),
+            tooltip=["Risk tier", "Patients"],
+        )
+        .add_params(chosen)
+        .properties(height=190)
+    )
+    key = "md_tiers"
+    event = st.altair_chart(
+        chart,
+        on_select="rerun",
+        key=f"{key}_chart",
+        width="stretch",
+        alt="Bar chart of active patients by the risk tier of their latest intake.",
+    )
+    # Keyboard and screen-reader users choose the tier here; a bar clicked chooses it too.
+    state.setdefault(f"{key}_pick", None)
+    _tier_chosen(event, key)
+    tier = st.selectbox(
+        "Show the patients in",
+        list(TIERS),
+        key=f"{key}_pick",
+        placeholder="Choose a tier, or click its bar",
+        format_func=lambda t: f"the {t} tier",
+    )
+    if tier:
+        found = overview.patients_in_tier(actor, day.whose_id, tier)
+        st.caption(
+            f"{found.total} patient{'s' if found.total != 1 else ''} in the {tier} tier"
+            + (f" (first {len(found.rows)} shown)" if found.total > len(found.rows) else "")
+            + ". Select one to open the record."
+        )
+        if found.rows:
+            row = pick_row(found.rows, f"{key}_list", alt=f"Patients in the {tier} tier")
+            if row is not None and found.links[row] is not None:
+                link = found.links[row]
+                st.switch_page(link.page, query_params=link.params)
+
+
+def tasks_by_week(day: MyDayView) -> None:
+    st.markdown("**Tasks done and overdue, by week**")
+    frame = pd.DataFrame(day.tasks_by_week)
+    if frame.empty or not frame["Tasks"].sum():
+        st.caption("No tasks in the last eight weeks.")
+        return
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonthdate(Week of):O", title="Week of", axis=alt.Axis(format="%b %d")),
+            xOffset="Kind:N",
+            y=alt.Y("Tasks:Q", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                "Kind:N",
+                scale=alt.Scale(domain=["Done", "Overdue"], range=["#2e7d32", "#c62828"]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            tooltip=[alt.Tooltip("Week of:T", format="%b %d, %Y"), "Kind", "Tasks"],
+        )
+        .properties(height=220)
+    )
+    st.altair_chart(
+        chart,
+        width="stretch",
+        alt="Bar chart of tasks completed and tasks not done by their due date, per week.",
+    )
+
+
+def referrals_by_status(day: MyDayView) -> None:
+    st.markdown("**Referrals by status**")
+    frame = pd.DataFrame(day.referrals)
+    if frame.empty:
+        st.caption("No open referrals, none closed in the last 90 days.")
+        return
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(color="#1565c0")
+        .encode(
+            x=alt.X("Referrals:Q", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("Status:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
+            tooltip=["Status", "Referrals"],
+        )
+        .properties(height=alt.Step(26))
+    )
+    st.altair_chart(
+        chart,
+        width="stretch",
+        alt="Bar chart of open referrals, and those closed in the last 90 days, by status.",
+    )
+
+
+def caseload_by_manager(day: MyDayView) -> None:
+    if not day.by_manager:
+        return
+    st.markdown("**Caseload by case manager**")
+    frame = pd.DataFrame(day.by_manager)
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(color="#546e7a")
+        .encode(
+            x=alt.X("Patients:Q", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("Case manager:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
+            tooltip=["Case manager", "Patients"],
+        )
+        .properties(height=alt.Step(26))
+    )
+    st.altair_chart(chart, width="stretch", alt="Bar chart of active patients by case manager.")

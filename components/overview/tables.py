@@ -1,0 +1,52 @@
+"""Clickable worklist tables: a row chosen opens its page at its record (or, for a task,
+the task's actions). Columns are sized to their longest value so names are never cut."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+MAX_ROWS_SHOWN = 10  # taller lists scroll inside the table
+CHAR_PX, PAD_PX, NAME_MAX_PX = 8, 28, 420
+NAME_COLUMNS = ("Patient", "Owner", "Staff", "By", "Case manager")
+
+
+def column_config(frame: pd.DataFrame) -> dict:
+    """Names get a width that fits the longest one (never cut); dates read as "Nov 14,
+    2026"; the other columns size themselves."""
+    config = {}
+    for name in frame.columns:
+        values = [v for v in frame[name] if v is not None]
+        if name in NAME_COLUMNS:
+            longest = max([len(str(name)), *(len(str(v)) for v in values)])
+            width = min(NAME_MAX_PX, PAD_PX + CHAR_PX * longest)
+            config[name] = st.column_config.TextColumn(width=width)
+        elif values and all(isinstance(v, date) for v in values):
+            config[name] = st.column_config.DateColumn(format="MMM D, YYYY")
+    return config
+
+
+def pick_row(rows: list[dict], key: str, *, alt: str) -> int | None:
+    """Draw the rows; the index of the row the user selected this run, if any.
+
+    The table's key moves on after each pick, so coming back shows no stale selection."""
+    generation = st.session_state.get(f"{key}_gen", 0)
+    frame = pd.DataFrame(rows)
+    event = st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=35 * (min(len(frame), MAX_ROWS_SHOWN) + 1) + 3,
+        column_config=column_config(frame),
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"{key}_{generation}",
+        alt=alt,
+    )
+    chosen = event.selection.rows if event is not None else []
+    if not chosen:
+        return None
+    st.session_state[f"{key}_gen"] = generation + 1
+    return chosen[0]
