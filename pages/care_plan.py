@@ -29,7 +29,13 @@ if handoff and can_edit:
         actor, handoff["patient_id"], handoff.get("intake_id")
     )
     st.session_state["cp_patient"] = handoff["patient_id"]
-    st.success(f"{taken} suggestion(s) from the intake were added to the plan as proposed items.")
+    added = (
+        f"{taken} item{'s' if taken != 1 else ''} from the intake (goals, needs and tasks) "
+        f"{'was' if taken == 1 else 'were'} added to the plan as proposed."
+        if taken
+        else "Nothing from the intake was left to add to the plan."
+    )
+    st.success(f"{handoff.get('done', '')} {added}".strip())
 
 # Patient: from the Patients page (?patient=ID or session), or search here.
 if (linked := linked_patient(actor)) is not None:  # taken once; the search can move on

@@ -28,14 +28,15 @@ def goal_rows(view: PlanView) -> list[dict]:
     return [
         {
             "Rank": g.priority_rank,
-            "In their words": g.patients_words or "(not yet asked)",
-            "Said by": g.said_by_name or g.said_by,
+            "In their words": g.patients_words or "(ask the patient)",
+            "Said by": (g.said_by_name or g.said_by) if g.patients_words else "",
             "Measurable goal": g.description,
             "Target": g.target_on,
             "Status": str(g.lifecycle_status),
             "Progress": str(g.achievement_status),
             "Open tasks": open_by_goal.get(g.id, 0),
-            "From": f"{g.source_kind} #{g.source_id}" if g.source_kind else "",
+            "On patient's plan": "yes" if g.for_patient else "",
+            "From": g.source_label,
         }
         for g in view.goals
     ]

@@ -17,6 +17,7 @@ from services.care_plans.rows import PlanView
 from services.core.identity import Actor
 
 OWNER_KINDS = [k.value for k in OwnerKind]
+PLAN_LEVEL = {"care_plan": "Whole plan", "teach_back": "Teach again"}
 STATUSES = [s.value for s in TaskStatus]
 
 
@@ -36,7 +37,9 @@ def task_rows(view: PlanView, users: dict[int, str], on: date) -> list[dict]:
                     else ""
                 ),
                 "Task": t.title,
-                "Goal": goal_of[t.id].description if t.id in goal_of else f"({t.source_kind})",
+                "Goal": goal_of[t.id].description
+                if t.id in goal_of
+                else PLAN_LEVEL.get(t.source_kind, ""),
                 "Owner": users.get(t.owner_user_id, "") if t.owner_user_id else t.owner_name,
                 "Owner is": str(t.owner_kind),
                 "Status": str(t.status),

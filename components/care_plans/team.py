@@ -18,7 +18,7 @@ def needs_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
         {
             "Kind": str(c.kind),
             "What": c.text,
-            "From assessment": f"{c.source_kind} #{c.source_id}" if c.source_kind else "",
+            "From": c.source_label,
         }
         for c in view.concerns
     ]

@@ -57,6 +57,9 @@ class GoalRow:
     source_id: int | None
     template_key: str | None
     version: int
+    source_label: str = ""  # where it came from, in words ("intake of 2026-12-03: ...")
+    for_patient: bool = False  # prints on the patient's own plan
+    wording: dict = field(default_factory=dict)  # language -> the patient's wording
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class ConcernRow:
     source_kind: str | None
     source_id: int | None
     version: int
+    source_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,9 @@ class TaskRow:
     source_kind: str | None
     source_id: int | None
     version: int
+    priority: str = "routine"
+    for_patient: bool = False  # prints on the patient's own plan
+    wording: dict = field(default_factory=dict)  # language -> the patient's wording
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ is still open).
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import (
@@ -16,9 +17,11 @@ from db.models import (
     CareTransition,
     Goal,
     GoalOptionDiscussion,
+    IntakeSuggestion,
     LtcPlacement,
     Patient,
     PlanConcern,
+    PrintItem,
     Task,
     TeachBack,
 )
@@ -26,7 +29,9 @@ from services.care_plans import teaching, transitions
 from services.care_plans.common import READ, current_plan, get_plan
 from services.care_plans.concerns import concerns
 from services.care_plans.goals import goals, option_discussions
+from services.care_plans.intake_handoff import INTAKE_SOURCE
 from services.care_plans.interventions import plan_tasks
+from services.care_plans.patient_items import never_for_patient, print_items
 from services.care_plans.plans import plan_history
 from services.care_plans.reviews import reviews
 from services.care_plans.rows import (
@@ -72,11 +77,15 @@ def load_plan_view(
     if plan is None:
         return PlanView(**shared)
     plan_goals = goals(s, plan.id)
+    tasks = plan_tasks(s, plan)
+    plan_concerns = concerns(s, plan.id)
+    marks = print_items(s, [g.id for g in plan_goals], [t.id for t in tasks])
+    origins = source_labels(s, [*plan_goals, *plan_concerns])
     return PlanView(
         **shared,
-        goals=[goal_row(g) for g in plan_goals],
-        tasks=[task_row(t) for t in plan_tasks(s, plan)],
-        concerns=[concern_row(c) for c in concerns(s, plan.id)],
+        goals=[goal_row(g, marks.get(("goal", g.id)), origins) for g in plan_goals],
+        tasks=[task_row(t, marks.get(("task", t.id))) for t in tasks],
+        concerns=[concern_row(c, origins) for c in plan_concerns],
         team=[member_row(m) for m in team(s, plan.id)],
         reviews=[review_row(r) for r in reviews(s, plan.id)],
         options=[option_row(o) for o in option_discussions(s, [g.id for g in plan_goals])],
@@ -111,7 +120,24 @@ def plan_row(p: CarePlan) -> PlanRow:
     )
 
 
-def goal_row(g: Goal) -> GoalRow:
+def source_labels(s: Session, rows: list) -> dict[tuple, str]:
+    """(source_kind, source_id) -> where a goal or need came from, in words."""
+    wanted = [r.source_id for r in rows if r.source_kind == INTAKE_SOURCE and r.source_id]
+    labels: dict[tuple, str] = {}
+    if wanted:
+        for sug in s.scalars(select(IntakeSuggestion).where(IntakeSuggestion.id.in_(wanted))):
+            when = sug.decided_at.date() if sug.decided_at else ""
+            labels[(INTAKE_SOURCE, sug.id)] = f"intake of {when}: {sug.source_finding}"
+    for r in rows:
+        key = (r.source_kind, r.source_id)
+        if r.source_kind and key not in labels:
+            labels[key] = "template" if r.source_kind == "template" else r.source_kind
+    return labels
+
+
+def goal_row(
+    g: Goal, mark: PrintItem | None = None, origins: dict[tuple, str] | None = None
+) -> GoalRow:
     return GoalRow(
         id=g.id,
         plan_id=g.plan_id,
@@ -129,7 +155,16 @@ def goal_row(g: Goal) -> GoalRow:
         source_id=g.source_id,
         template_key=g.template_key,
         version=g.version,
+        source_label=_origin(g, origins),
+        for_patient=bool(mark and mark.for_patient),
+        wording=dict(mark.wording or {}) if mark else {},
     )
+
+
+def _origin(row, origins: dict[tuple, str] | None) -> str:
+    if row.source_kind:
+        return (origins or {}).get((row.source_kind, row.source_id), "")
+    return "template" if getattr(row, "template_key", None) else ""
 
 
 def option_row(o: GoalOptionDiscussion) -> OptionRow:
@@ -144,7 +179,7 @@ def option_row(o: GoalOptionDiscussion) -> OptionRow:
     )
 
 
-def concern_row(c: PlanConcern) -> ConcernRow:
+def concern_row(c: PlanConcern, origins: dict[tuple, str] | None = None) -> ConcernRow:
     return ConcernRow(
         id=c.id,
         kind=c.kind,
@@ -153,10 +188,11 @@ def concern_row(c: PlanConcern) -> ConcernRow:
         source_kind=c.source_kind,
         source_id=c.source_id,
         version=c.version,
+        source_label=_origin(c, origins),
     )
 
 
-def task_row(t: Task) -> TaskRow:
+def task_row(t: Task, mark: PrintItem | None = None) -> TaskRow:
     return TaskRow(
         id=t.id,
         title=t.title,
@@ -172,6 +208,9 @@ def task_row(t: Task) -> TaskRow:
         source_kind=t.source_kind,
         source_id=t.source_id,
         version=t.version,
+        priority=str(t.priority),
+        for_patient=bool(mark and mark.for_patient) and not never_for_patient(t),
+        wording=dict(mark.wording or {}) if mark else {},
     )
 
 

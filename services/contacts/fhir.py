@@ -112,8 +112,9 @@ def referral_resources(r: Referral) -> tuple[ServiceRequest, FhirTask]:
         "priority": r.urgency,
         "subject": {"reference": f"Patient/{r.patient_id}"},
         "code": {"concept": {"text": r.service}},
-        "performer": [{"reference": f"Organization/org-{r.organization_id}"}],
     }
+    if r.organization_id is not None:  # a draft may not have its organization yet
+        request["performer"] = [{"reference": f"Organization/org-{r.organization_id}"}]
     if r.sent_on:
         request["authoredOn"] = r.sent_on.isoformat()
     reasons = []
@@ -131,9 +132,10 @@ def referral_resources(r: Referral) -> tuple[ServiceRequest, FhirTask]:
         "intent": "order",
         "focus": {"reference": f"ServiceRequest/referral-{r.id}"},
         "for": {"reference": f"Patient/{r.patient_id}"},
-        "owner": {"reference": f"Organization/org-{r.organization_id}"},
         "priority": r.urgency,
     }
+    if r.organization_id is not None:
+        task["owner"] = {"reference": f"Organization/org-{r.organization_id}"}
     if r.status_reason:
         task["statusReason"] = {"text": r.status_reason}
     if r.outcome:
@@ -147,7 +149,8 @@ def patient_bundle(s: Session, actor: Actor, patient_id: int) -> str:
     resources = [related_person_resource(p) for p in family.family_of(s, actor, patient_id)]
     orgs = {}
     for r in referrals.referrals_of(s, actor, patient_id):
-        orgs[r.organization_id] = r.organization
+        if r.organization is not None:
+            orgs[r.organization_id] = r.organization
         resources.extend(referral_resources(r))
     resources[:0] = [organization_resource(o) for o in orgs.values()]
     bundle = Bundle.model_validate(

@@ -77,7 +77,12 @@ def test_nurse_completes_a_full_intake_with_suicide_alert(app_env):
     }
     with session_scope() as s:
         defs = {c: a.definition for c, a in instrument_store.active_instruments(s).items()}
-    for code, values in answers.items():
+    for n, (code, values) in enumerate(answers.items(), start=1):
+        # one instrument at a time, with where the nurse is
+        bars = [b.text for b in at.get("progress")]
+        assert any(b.startswith(f"Instrument {n} of 4: {defs[code].title} · 0 of") for b in bars)
+        others = [c for c in answers if c != code]
+        assert not [k for k in _keys(at) if any(f"_{c}_" in k for c in others)]
         for item, value in zip(defs[code].items, values, strict=True):
             key = next(k for k in _keys(at) if k.endswith(f"_{code}_{item.id}"))
             widget = next(w for w in [*at.radio, *at.number_input] if w.key == key)
@@ -85,7 +90,9 @@ def test_nurse_completes_a_full_intake_with_suicide_alert(app_env):
                 widget.set_value(value)
             else:
                 widget.set_value([v for _, v in item.options].index(value))
-    _continue(at)
+        _continue(at, "Save and next instrument" if n < 4 else "Save and continue")
+        if n < 4:
+            assert "Step 6 of 8" in texts(at)
     assert "Step 7 of 8" in texts(at)
     next(m for m in at.multiselect if m.label == "Services needed").select("meals")
     _continue(at, "Save and see summary")
@@ -96,20 +103,30 @@ def test_nurse_completes_a_full_intake_with_suicide_alert(app_env):
     with session_scope() as s:
         task = s.scalars(select(Task).where(Task.source_kind == "intake")).one()
         assert task.priority == TaskPriority.STAT and task.patient_id == pid
+    # merged: meals (services) and the food need (AHC) are one referral, drafted in Contacts
+    referrals = next(e for e in at.data_editor if "Send to" in e.value.columns)
+    services = referrals.value["Service"].tolist()
+    assert services.count("meals and food assistance") == 1
+    assert "A draft referral for meals and food assistance" in texts(at)
     _button(at, "Start care plan from this intake").click().run()
     assert not at.exception, at.exception
     with session_scope() as s:
         intake = s.scalars(select(Intake)).one()
         assert intake.status == IntakeStatus.COMPLETED and intake.risk_tier == "urgent"
         accepted = s.scalars(select(IntakeSuggestion.text)).all()
-    assert "Stay in my own home" in accepted and "Food insecurity." in accepted
+        words = [r.details.get("patients_words") for r in s.scalars(select(IntakeSuggestion))]
+    assert "Stay in my own home" in words and "Food insecurity." in accepted
     # The care-plan builder took them: proposed goals and needs, linked to their source.
-    from db.models import Goal
+    from db.models import Goal, Referral
 
-    assert "suggestion(s) from the intake were added to the plan" in texts(at)
+    shown = texts(at)
+    assert "Intake completed." in shown and "draft referrals wait in Contacts" in shown
+    assert "from the intake (goals, needs and tasks) were added to the plan" in shown
     with session_scope() as s:
         goals = s.scalars(select(Goal)).all()
         assert any(g.source_kind == "intake_suggestion" for g in goals)
+        assert any(g.patients_words == "Stay in my own home" for g in goals)
+        assert s.scalars(select(Referral)).all()
         assert all(
             r.handed_off_at
             for r in s.scalars(select(IntakeSuggestion)).all()
