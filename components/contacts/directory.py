@@ -8,12 +8,13 @@ import streamlit as st
 from components.contacts.common import attempt, pager, pending_prompts, pick, table
 from components.contacts.forms import ORG_LABELS, communication_form, org_form, person_form
 from components.shared.flash import flash
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, section, show_field_error
 from components.shared.text import esc, show_table
 from services.contacts.actions import communications as calls
 from services.contacts.actions import directory as directory_actions
 from services.contacts.communications import CommunicationInput
 from services.contacts.directory import ORG_TYPES, OrgInput
+from services.core.clock import clinic_tz
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
 
@@ -214,7 +215,7 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
     st.subheader("Communication log")
     table(d.communications) if d.communications else st.caption("Nothing logged yet.")
     if editor:
-        with st.expander("Log a call, e-mail or visit"):
+        with section("Log a call, e-mail or visit", "org_comm_open"):
             pending_prompts("org_comm")
             people = {p["id"]: f"{p['Name']} ({p['Role']})" for p in d.people}
             choices = {"organization": {org_id: d.name}}
@@ -225,10 +226,12 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
                 field_errors("org_comm"),
                 with_choices=choices,
                 base=CommunicationInput(organization_id=org_id),
+                tz=clinic_tz(),
             )
             if data is not None:
                 attempt(
                     "org_comm",
                     lambda ack: calls.log_communication(actor, data, acknowledged_consent=ack),
                     "Communication logged.",
+                    clear="org_comm_form",
                 )

@@ -24,3 +24,28 @@ def show_field_error(errors: dict[str, str], field: str) -> None:
     message = errors.get(field)
     if message:
         slot.error(message, icon=":material/error:")
+
+
+def form_key(name: str) -> str:
+    """The key of a form that starts empty again after a successful save (`clear_form`).
+
+    A refused save keeps the key, so everything typed stays in the form; a successful one
+    renews it, so the next entry starts clean (no double entry of the same goal or call).
+    Widgets inside take their keys from this one (or none), never a fixed key of their own.
+    """
+    return f"{name}__{st.session_state.get(f'_rev_{name}', 0)}"
+
+
+def clear_form(name: str) -> None:
+    st.session_state[f"_rev_{name}"] = st.session_state.get(f"_rev_{name}", 0) + 1
+
+
+def section(label: str, key: str, *, expanded: bool = False, icon: str | None = None):
+    """An expander that keeps its place: open or closed as the user left it across reruns
+    and saves (its state lives in session state under `key`; only an open one runs)."""
+    return st.expander(label, expanded=expanded, key=key, on_change="rerun", icon=icon)
+
+
+def open_section(key: str) -> None:
+    """Open a section on the next run (e.g. to show a refused save's messages)."""
+    st.session_state[key] = True
