@@ -29,36 +29,38 @@ mine = actor.role in ("nurse", "social_worker") and actor.id in desk.staff  # fr
 staff_id, patient_id, kinds, statuses = extras.filters_row(
     desk.staff, desk.find_patients, actor.id if mine else None
 )
-due = actions.reminder_calls_due(actor, staff_id=staff_id, tz=tz)
-todo = actions.rides_to_confirm(actor, tz=tz)
+# Keyed and stateful, with labels that never change: a logged call or a confirmed ride
+# returns to the same tab, and only the open tab runs (the calendar stays in the first).
 tab_cal, tab_calls, tab_rides, tab_ics = st.tabs(
-    [
-        "Calendar",
-        f"Reminder calls ({len(due)})",
-        f"Transport to confirm ({len(todo)})",
-        "Export .ics",
-    ]
+    ["Calendar", "Reminder calls", "Transport to confirm", "Export .ics"],
+    key="cal_tab",
+    on_change="rerun",
 )
-with tab_cal:  # the widget must stay in the first tab (DESIGN.md §3.8)
-    c1, c2 = st.columns([4, 1.2], vertical_alignment="center")
-    with c1:
-        legend()
-    if desk.can_edit and c2.button("New appointment", icon=":material/add:"):
-        state["cal_dialog"] = {"kind": "new", "patient_id": patient_id}
-    rev = state.get("cal_rev", 0)
-    events = actions.visible_events(
-        actor,
-        current_view(KEY, rev),
-        Filters(staff_id, patient_id, kinds, statuses),
-        tz=tz,
-        editable=desk.can_edit,
-    )
-    action = calendar_view(events, key=KEY, revision=rev, tz=tz, editable=desk.can_edit)
-    open_from_callback(action, desk, patient_id)
-with tab_calls:
-    calendar_tabs.reminder_calls(actor, due, desk.can_edit)
-with tab_rides:
-    calendar_tabs.rides_to_confirm(actor, todo, desk.can_edit)
-with tab_ics:
-    calendar_tabs.ics_export(actor, patient_id, staff_id)
+if tab_cal.open:
+    with tab_cal:  # the widget must stay in the first tab (DESIGN.md §3.8)
+        c1, c2 = st.columns([4, 1.2], vertical_alignment="center")
+        with c1:
+            legend()
+        if desk.can_edit and c2.button("New appointment", icon=":material/add:"):
+            state["cal_dialog"] = {"kind": "new", "patient_id": patient_id}
+        rev = state.get("cal_rev", 0)
+        events = actions.visible_events(
+            actor,
+            current_view(KEY, rev),
+            Filters(staff_id, patient_id, kinds, statuses),
+            tz=tz,
+            editable=desk.can_edit,
+        )
+        action = calendar_view(events, key=KEY, revision=rev, tz=tz, editable=desk.can_edit)
+        open_from_callback(action, desk, patient_id)
+if tab_calls.open:
+    with tab_calls:
+        due = actions.reminder_calls_due(actor, staff_id=staff_id, tz=tz)
+        calendar_tabs.reminder_calls(actor, due, desk.can_edit)
+if tab_rides.open:
+    with tab_rides:
+        calendar_tabs.rides_to_confirm(actor, actions.rides_to_confirm(actor, tz=tz), desk.can_edit)
+if tab_ics.open:
+    with tab_ics:
+        calendar_tabs.ics_export(actor, patient_id, staff_id)
 show_dialog(desk)

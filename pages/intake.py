@@ -9,7 +9,7 @@ from components.intake import summary as summary_ui
 from components.patients.register import register_form
 from components.shared.deep_link import linked_patient
 from components.shared.flash import flash
-from components.shared.forms import field_errors
+from components.shared.forms import field_errors, section
 from components.shared.guard import page_setup
 from components.shared.text import show_table
 from db import config
@@ -96,9 +96,12 @@ p, draft, summary, active = view.patient, view.draft, view.summary, view.instrum
 st.subheader(p["name"])
 if view.alert:
     st.error(view.alert, icon=":material/emergency:")
-work, past_tab = st.tabs(["Intake", "History and trends"])
-with past_tab:
-    page.history(view.intakes, view.history, view.trends)
+# Keyed and stateful: the open tab stays open across saves, and only it runs.
+work, past_tab = st.tabs(["Intake", "History and trends"], key="intake_tab", on_change="rerun")
+if past_tab.open:
+    with past_tab:
+        page.history(view.intakes, view.history, view.trends)
+    st.stop()
 if not actor.can("clinical.edit"):
     work.info("Your role can read assessments but cannot start or edit an intake.")
     st.stop()
@@ -197,7 +200,7 @@ with work:
                 step=9,
                 then_care_plan=True,
             )
-    with st.expander("Jump to another step, or discard this draft"):
+    with section("Jump to another step, or discard this draft", "intake_jump_open"):
         jump = st.selectbox(
             "Go to step",
             range(1, 9),
@@ -208,6 +211,6 @@ with work:
             st.session_state[f"intake_step_{intake_id}"] = jump
             st.session_state.pop(f"intake_seen_{intake_id}", None)
             st.rerun()
-        reason = st.text_input("Reason for discarding")
+        reason = st.text_input("Reason for discarding", max_chars=2000)
         if st.button("Discard draft"):
             save("discard", actions.discard_draft, intake_id, reason, version, step=1)

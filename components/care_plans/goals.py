@@ -7,8 +7,14 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from components.care_plans.common import opened_version, show_conflict, submit, table
-from components.shared.forms import field_errors, show_field_error
+from components.care_plans.common import (
+    opened_version,
+    patient_print_fields,
+    show_conflict,
+    submit,
+    table,
+)
+from components.shared.forms import field_errors, form_key, section, show_field_error
 from db.models import Achievement, GoalLifecycle, SaidBy
 from services.care_plans.actions import goals as goal_actions
 from services.care_plans.goals import GoalInput
@@ -128,18 +134,27 @@ def goals_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
         return
     plan = view.plan
     errors = field_errors("cp_goal_add")
+    form = form_key("cp_goal_add")
     with (
-        st.expander("Add a goal in the patient's words", expanded=bool(errors) or not view.goals),
-        st.form("cp_goal_add"),
+        section(
+            "Add a goal in the patient's words",
+            "cp_goal_add_open",
+            expanded=not view.goals,
+            open_now=bool(errors),
+        ),
+        st.form(form),
     ):
         data = _goal_fields(
-            "cp_goal_add", GoalInput(lifecycle_status=GoalLifecycle.ACTIVE), errors, plan.start_on
+            form, GoalInput(lifecycle_status=GoalLifecycle.ACTIVE), errors, plan.start_on
         )
         show_field_error(errors, "plan")
+        for_patient, wording = patient_print_fields(form, True, {})
         if st.form_submit_button("Add goal", type="primary"):
             submit(
-                "cp_goal_add", goal_actions.add_goal, actor, plan.id, data, success="Goal added."
-            )
+                "cp_goal_add", goal_actions.add_goal, actor, plan.id, data,
+                for_patient=for_patient, wording=wording, success="Goal added.",
+                clear="cp_goal_add",
+            )  # fmt: skip
     if view.goals:
         _edit_goal(actor, view)
         _options(actor, view)
@@ -148,7 +163,7 @@ def goals_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
 
 def _edit_goal(actor: Actor, view: PlanView) -> None:
     by_id = {g.id: g for g in view.goals}
-    with st.expander("Edit a goal"):
+    with section("Edit a goal", "cp_goal_edit_open"):
         goal_id = st.selectbox(
             "Goal to edit",
             list(by_id),
@@ -163,6 +178,7 @@ def _edit_goal(actor: Actor, view: PlanView) -> None:
         errors = field_errors(form)
         with st.form(form):
             data = _goal_fields(form, GoalInput.of(goal), errors, view.plan.start_on)
+            for_patient, wording = patient_print_fields(form, goal.for_patient, goal.wording)
             if st.form_submit_button("Save goal"):
                 submit(
                     form,
@@ -171,6 +187,8 @@ def _edit_goal(actor: Actor, view: PlanView) -> None:
                     goal.id,
                     data,
                     expected_version=version,
+                    for_patient=for_patient,
+                    wording=wording,
                     version_key=vkey,
                     success="Goal saved.",
                 )
@@ -178,7 +196,7 @@ def _edit_goal(actor: Actor, view: PlanView) -> None:
 
 def _options(actor: Actor, view: PlanView) -> None:
     by_id = {g.id: g for g in view.goals}
-    with st.expander("Options discussed (the patient's choice, written down)"):
+    with section("Options discussed (the patient's choice, written down)", "cp_options_open"):
         rows = [
             {
                 "On": o.discussed_on,
@@ -192,7 +210,7 @@ def _options(actor: Actor, view: PlanView) -> None:
         ]
         table(rows, "No options conversations recorded yet.")
         errors = field_errors("cp_options")
-        with st.form("cp_options"):
+        with st.form(form_key("cp_options")):
             goal_id = st.selectbox(
                 "For goal", list(by_id), format_func=lambda i: goal_label(by_id[i])
             )
@@ -213,13 +231,14 @@ def _options(actor: Actor, view: PlanView) -> None:
                     reasons=reasons,
                     decision=decision,
                     success="Options conversation recorded.",
+                    clear="cp_options",
                 )
 
 
 def _templates(actor: Actor, view: PlanView) -> None:
     plan = view.plan
     state_key = f"_cp_tpl_{plan.id}"
-    with st.expander("Start from a template", expanded=state_key in st.session_state):
+    with section("Start from a template", "cp_tpl_open", open_now=state_key in st.session_state):
         choices = goal_actions.template_choices(actor)
         key = st.selectbox(
             "Template", list(choices), format_func=lambda k: choices[k], key="cp_tpl_pick"

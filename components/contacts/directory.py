@@ -8,7 +8,7 @@ import streamlit as st
 from components.contacts.common import attempt, pager, pending_prompts, pick, table
 from components.contacts.forms import ORG_LABELS, communication_form, org_form, person_form
 from components.shared.flash import flash
-from components.shared.forms import field_errors, section, show_field_error
+from components.shared.forms import field_errors, form_key, section, show_field_error
 from components.shared.text import esc, show_table
 from services.contacts.actions import communications as calls
 from services.contacts.actions import directory as directory_actions
@@ -198,14 +198,15 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
     st.subheader("People")
     table(d.people) if d.people else st.caption("No contact people recorded.")
     if editor:
-        with st.expander("Add a person"):
+        with section("Add a person", "org_person_open"):
             errors = field_errors("person")
-            person = person_form(f"person_form_{org_id}", errors)
+            person = person_form(form_key(f"person_form_{org_id}"), errors)
             if person is not None:
                 attempt(
                     "person",
                     lambda _ack: directory_actions.add_person(actor, org_id, person, region),
                     "Person added.",
+                    clear=f"person_form_{org_id}",
                 )
     st.subheader("Coming up with them")
     if d.coming_up:

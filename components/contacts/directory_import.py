@@ -58,7 +58,7 @@ def import_view(actor: Actor, region: str) -> None:
             "\n".join(f"Line {r['Line']}: {r['Name']} - {r['Problems']}" for r in problems[:200])
             + (f"\n... and {len(problems) - 200} more" if len(problems) > 200 else "")
         )
-    with st.expander("Preview every row"):
+    with st.expander("Preview every row", key="import_preview_open"):
         table(preview.table())
     good = len(preview.rows) - preview.count("error")
     if st.button(f"Import {good} row(s)", type="primary", disabled=good == 0):

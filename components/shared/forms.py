@@ -40,12 +40,13 @@ def clear_form(name: str) -> None:
     st.session_state[f"_rev_{name}"] = st.session_state.get(f"_rev_{name}", 0) + 1
 
 
-def section(label: str, key: str, *, expanded: bool = False, icon: str | None = None):
+def section(
+    label: str, key: str, *, expanded: bool = False, icon: str | None = None, open_now=False
+):
     """An expander that keeps its place: open or closed as the user left it across reruns
-    and saves (its state lives in session state under `key`; only an open one runs)."""
+    and saves (its state lives in session state under `key`). `expanded` is how it first
+    shows; `open_now` opens it on this run (e.g. to show a refused save's messages)."""
+    if open_now:
+        st.session_state[key] = True
+        expanded = False  # the state says it; a default as well would be a conflict
     return st.expander(label, expanded=expanded, key=key, on_change="rerun", icon=icon)
-
-
-def open_section(key: str) -> None:
-    """Open a section on the next run (e.g. to show a refused save's messages)."""
-    st.session_state[key] = True

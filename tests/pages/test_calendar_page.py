@@ -97,8 +97,16 @@ def test_every_role_sees_the_calendar(clinic, username):
         assert "New appointment" not in buttons
     else:
         assert "New appointment" in buttons
-    labels = " ".join(t.label for t in at.tabs)
-    assert "Reminder calls (" in labels and "Transport to confirm (" in labels
+    # labels that never change, so a logged call keeps the tab; the counts are inside
+    assert [t.label for t in at.tabs] == [
+        "Calendar",
+        "Reminder calls",
+        "Transport to confirm",
+        "Export .ics",
+    ]
+    at.session_state["cal_tab"] = "Reminder calls"
+    at.run()
+    assert "to make: appointments in the next 48 hours" in texts(at)
 
 
 def test_repeated_sticky_event_change_writes_once(clinic):
@@ -181,11 +189,16 @@ def test_reminder_call_is_logged(clinic):
         soon = utcnow() + timedelta(hours=20)
         a.start_at, a.end_at = soon, soon + timedelta(hours=1)
     at = signed_in("scheduler", PAGE)
+    at.session_state["cal_tab"] = "Reminder calls"
+    at.run()
     line = texts(at)
     assert "Okoro, Ines" in line and "+1 617 555 0142" in line and "Yoruba" in line
+    assert "1 call to make" in line
     next(b for b in at.button if b.label == "Confirmed").click()
     at.run()
     assert not at.exception
+    assert at.session_state["cal_tab"] == "Reminder calls"  # the call returns to its tab
+    assert "No calls to make" in texts(at)
     with session_scope(clinic["url"]) as s:
         assert s.get(Appointment, clinic["appointment"]).status == "confirmed"
     assert count(clinic["url"], AuditEvent, AuditEvent.category == "reminder call") == 1
@@ -334,6 +347,8 @@ def test_ride_vendor_is_chosen_from_contacts(clinic):
             "Blue Van Medical Transport",
             ids["transport vendor"],
         )
+    at.session_state["cal_tab"] = "Transport to confirm"
+    at.run()
     assert "Blue Van Medical Transport · (617) 555-0188" in texts(at)  # rides to confirm
 
 
