@@ -22,6 +22,7 @@ class PlanPatient(PatientBrief):
     family_name: str
     preferred_name: str | None
     case_manager_name: str | None
+    case_manager_phone: str | None = None  # their direct line, for the patient's printout
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ def load_plan_view(
     if plan is not None and plan.patient_id != patient_id:
         raise NotFound("That plan belongs to another patient.")
     shared = {
-        "patient": patient_row(patient),
+        "patient": patient_row(patient, team(s, plan.id) if plan is not None else []),
         "plan": plan_row(plan) if plan is not None else None,
         "history": [plan_row(p) for p in plan_history(s, patient_id)],
         "transitions": [transition_row(t) for t in transitions.transitions_for(s, patient_id)],
@@ -93,14 +93,20 @@ def load_plan_view(
     )
 
 
-def patient_row(p: Patient) -> PlanPatient:
+def patient_row(p: Patient, members: list[CareTeamMember] | None = None) -> PlanPatient:
+    """The patient, with their case manager's name and direct line (their own, or the one
+    the care team lists for them)."""
     manager = p.primary_case_manager
+    phone = manager.phone if manager is not None else None
+    if manager is not None and not phone:
+        phone = next((m.phone for m in members or [] if m.user_id == manager.id and m.phone), None)
     return PlanPatient(
         **vars(brief(p)),
         given_name=p.given_name,
         family_name=p.family_name,
         preferred_name=p.preferred_name,
         case_manager_name=manager.display_name if manager is not None else None,
+        case_manager_phone=phone,
     )
 
 

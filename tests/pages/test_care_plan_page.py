@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from db.models import Goal, Patient, Task, TeachBack, User
+from db.models import AuditEvent, Goal, Patient, Task, TeachBack, User
 from db.session import session_scope
 from services.care_plans import concerns as plan_concerns
 from services.care_plans import goals as plan_goals
-from services.care_plans import interventions, teaching, transitions
+from services.care_plans import interventions, patient_items, teaching, transitions
 from services.care_plans import plans as care_plans
 from services.care_plans import reviews as plan_reviews
 from services.care_plans import team as care_team
@@ -54,6 +54,7 @@ def clinic(app_env):
                 target_on=date(2026, 6, 1),
             ),
         )
+        patient_items.set_for_patient(s, nurse, "goal", goal.id, for_patient=True, wording={})
         interventions.add_goal_task(
             s,
             nurse,
@@ -233,22 +234,25 @@ def test_template_preview_and_apply(clinic):
     assert len(goals) == 3
 
 
-def test_pdfs_prepared_for_download(clinic):
+def test_download_gives_the_language_chosen_in_one_click(clinic):
     url, ids = clinic
     trainee = _tab(_open("viewer"), "Print")  # a read-only trainee prints nothing
-    assert not [b for b in trainee.button if b.label.startswith("Prepare")]
+    assert not trainee.get("download_button")
     assert "no printouts or files leave CareDesk" in " ".join(c.value for c in trainee.caption)
     at = _tab(_open("nurse"), "Print")
-    next(b for b in at.button if b.label == "Prepare patient and family version").click().run()
-    next(b for b in at.button if b.label == "Prepare clinician version").click().run()
-    assert not at.exception
-    data, language = at.session_state[f"_cp_pdf_{ids['patient']}_patient"]
-    assert data[:4] == b"%PDF" and language == "en"
-    assert at.session_state[f"_cp_pdf_{ids['patient']}_clinician"][0][:4] == b"%PDF"
-    assert {b.label for b in at.get("download_button")} >= {
-        "Download patient version (PDF)",
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert labels == {
+        "Download patient version in English (PDF)",
         "Download clinician version (PDF)",
     }
+    next(r for r in at.radio if r.label == "Patient version language").set_value("es").run()
+    assert not at.exception, at.exception
+    patient = next(b for b in at.get("download_button") if "patient" in b.proto.label)
+    assert patient.proto.label == "Download patient version in Español (PDF)"
+    # the goal was added in the patient's words but has no Spanish wording: said before printing
+    assert any("no Español wording" in w.value for w in at.warning)
+    with session_scope(url) as s:  # nothing is exported until the button is pressed
+        assert not s.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
 
 
 def test_deep_link_opens_the_patients_plan(clinic):

@@ -66,6 +66,55 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("phone", sa.String(length=32), nullable=True))
     with op.batch_alter_table("referral", schema=None) as batch_op:
         batch_op.alter_column("organization_id", existing_type=sa.Integer(), nullable=True)
+    _mark_what_already_printed()
+
+
+def _mark_what_already_printed() -> None:
+    """Goals in the patient's words and the patient's or family's own tasks printed on the
+    patient's plan before marking existed: they stay on it."""
+    items = sa.table(
+        "plan_print_item",
+        sa.column("item_kind", sa.String),
+        sa.column("item_id", sa.Integer),
+        sa.column("for_patient", sa.Boolean),
+        sa.column("wording", sa.JSON),
+        sa.column("version", sa.Integer),
+    )
+    goal = sa.table(
+        "care_goal",
+        sa.column("id", sa.Integer),
+        sa.column("patients_words", sa.Text),
+        sa.column("lifecycle_status", sa.String),
+    )
+    task = sa.table(
+        "task",
+        sa.column("id", sa.Integer),
+        sa.column("owner_kind", sa.String),
+        sa.column("source_kind", sa.String),
+        sa.column("priority", sa.String),
+    )
+    columns = ["item_kind", "item_id", "for_patient", "wording", "version"]
+    marked = (sa.true(), sa.cast(sa.literal("{}"), sa.JSON), sa.literal(1))
+    op.execute(
+        items.insert().from_select(
+            columns,
+            sa.select(sa.literal("goal"), goal.c.id, *marked).where(
+                goal.c.patients_words.is_not(None),
+                goal.c.patients_words != "",
+                goal.c.lifecycle_status.not_in(("completed", "cancelled")),
+            ),
+        )
+    )
+    op.execute(
+        items.insert().from_select(
+            columns,
+            sa.select(sa.literal("task"), task.c.id, *marked).where(
+                task.c.owner_kind.in_(("patient", "family member")),
+                task.c.source_kind.in_(("goal", "care_plan", "teach_back")),
+                task.c.priority != "stat",
+            ),
+        )
+    )
 
 
 def downgrade() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from db.models import OwnerKind
 from db.session import read_scope, session_scope
 from services.care_plans import goals, interventions, patient_items, templates
 from services.care_plans.common import EDIT
@@ -103,6 +104,8 @@ def add_task(
             owner_name=owner_name,
             repeat_every_days=repeat_every_days,
         )
+        # the patient's or family's own to-do is theirs to read
+        for_patient = for_patient or owner_kind in (OwnerKind.PATIENT, OwnerKind.FAMILY)
         if for_patient or wording:
             patient_items.set_for_patient(
                 s, actor, "task", task.id, for_patient=for_patient, wording=wording or {}
