@@ -12,6 +12,7 @@ from db import config
 from services.core import actions as core_actions
 from services.scheduling import actions
 from services.scheduling.agenda import Filters
+from services.scheduling.feed import STAFF_PALETTE
 
 actor = page_setup("Calendar", "patients.read")
 state, KEY = st.session_state, "cal"
@@ -26,9 +27,12 @@ if "patient" in st.query_params and "cal_dialog" not in state:  # "schedule for 
 
 st.title("Calendar")
 mine = actor.role in ("nurse", "social_worker") and actor.id in desk.staff  # front desk: all
-staff_id, patient_id, kinds, statuses = extras.filters_row(
+staff_ids, patient_id, kinds, statuses = extras.filters_row(
     desk.staff, desk.find_patients, actor.id if mine else None
 )
+staff_id = staff_ids[0] if len(staff_ids) == 1 else None
+# The team week: a few staff members side by side, each in a colour of their own.
+by_staff = staff_ids if 1 < len(staff_ids) <= len(STAFF_PALETTE) else ()
 # Keyed and stateful, with labels that never change: a logged call or a confirmed ride
 # returns to the same tab, and only the open tab runs (the calendar stays in the first).
 tab_cal, tab_calls, tab_rides, tab_ics = st.tabs(
@@ -40,16 +44,17 @@ if tab_cal.open:
     with tab_cal:  # the widget must stay in the first tab (DESIGN.md §3.8)
         c1, c2 = st.columns([4, 1.2], vertical_alignment="center")
         with c1:
-            legend()
+            legend(by_staff, desk.staff)
         if desk.can_edit and c2.button("New appointment", icon=":material/add:"):
-            state["cal_dialog"] = {"kind": "new", "patient_id": patient_id}
+            state["cal_dialog"] = {"kind": "new", "patient_id": patient_id, "staff_id": staff_id}
         rev = state.get("cal_rev", 0)
         events = actions.visible_events(
             actor,
             current_view(KEY, rev),
-            Filters(staff_id, patient_id, kinds, statuses),
+            Filters(None, patient_id, kinds, statuses, staff_ids=staff_ids),
             tz=tz,
             editable=desk.can_edit,
+            staff_order=by_staff,
         )
         action = calendar_view(events, key=KEY, revision=rev, tz=tz, editable=desk.can_edit)
         open_from_callback(action, desk, patient_id)
