@@ -31,11 +31,15 @@ def needs_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
         st.form(form_key("cp_need")),
     ):
         kind = st.radio("Kind", [k.value for k in ConcernKind], horizontal=True)
-        text = st.text_input("What")
+        text = st.text_input("What", max_chars=2000)
         show_field_error(errors, "text")
-        c1, c2 = st.columns(2)
-        source_kind = c1.text_input("From assessment (kind, e.g. phq9)")
-        source_id = c2.number_input("Assessment result id", min_value=0, value=0)
+        source = st.selectbox(
+            "Found by an assessment (optional)",
+            list(view.findings),
+            index=None,
+            format_func=view.findings.get,
+            placeholder="Choose the assessment result behind it",
+        )
         show_field_error(errors, "source")
         if st.form_submit_button("Add"):
             submit(
@@ -45,8 +49,8 @@ def needs_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
                 view.plan.id,
                 kind,
                 text,
-                source_kind=source_kind.strip() or None,
-                source_id=int(source_id) if source_kind.strip() else None,
+                source_kind=source[0] if source else None,
+                source_id=source[1] if source else None,
                 success="Added.",
                 clear="cp_need",
             )

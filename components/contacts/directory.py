@@ -40,11 +40,13 @@ def directory_view(actor: Actor, region: str) -> None:
 
 
 def _search(actor: Actor) -> None:
-    c1, c2, c3, c4 = st.columns([4, 2, 1.3, 1.3], vertical_alignment="bottom")
+    c1, c2, c3 = st.columns([3, 1.6, 2.2], vertical_alignment="bottom")
     query = c1.text_input("Search the directory", placeholder="Name, service or type, e.g. meals")
     org_type = c2.selectbox("Type", ["any type", *ORG_TYPES])
-    stale = c3.toggle("Needs re-verifying")
-    archived = c4.toggle("Include archived")
+    # The toggles take the width their labels need (never cut off), side by side.
+    with c3, st.container(horizontal=True, gap="medium"):
+        stale = st.toggle("Needs re-verifying")
+        archived = st.toggle("Include archived")
     signature = (query, org_type, stale, archived)
     if state.get("dir_query") != signature:
         state["dir_query"], state["dir_page"] = signature, 1

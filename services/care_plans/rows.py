@@ -212,6 +212,7 @@ class PlanView:
     transitions: list[TransitionRow] = field(default_factory=list)
     placements: list[PlacementRow] = field(default_factory=list)
     history: list[PlanRow] = field(default_factory=list)
+    findings: dict[tuple[str, int], str] = field(default_factory=dict)  # assessment results
 
     def task_goal_map(self) -> dict[int, GoalRow]:
         """Each goal task's goal, by task id."""

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import (
+    AssessmentResponse,
     CarePlan,
     CarePlanReview,
     CareTeamMember,
@@ -89,6 +90,7 @@ def load_plan_view(
         team=[member_row(m) for m in team(s, plan.id)],
         reviews=[review_row(r) for r in reviews(s, plan.id)],
         options=[option_row(o) for o in option_discussions(s, [g.id for g in plan_goals])],
+        findings=assessment_choices(s, patient_id),
         teach_backs=[teach_back_row(tb) for tb in teaching.teach_backs(s, plan.id)],
     )
 
@@ -126,10 +128,29 @@ def plan_row(p: CarePlan) -> PlanRow:
     )
 
 
+def assessment_choices(s: Session, patient_id: int, limit: int = 30) -> dict[tuple, str]:
+    """The patient's scored assessments, newest first, for linking a need to one."""
+    found = s.scalars(
+        select(AssessmentResponse)
+        .where(AssessmentResponse.patient_id == patient_id)
+        .order_by(AssessmentResponse.assessed_at.desc())
+        .limit(limit)
+    )
+    return {
+        ("assessment", r.id): f"{r.instrument_title}: {r.band} ({r.total}), "
+        f"{r.assessed_at:%Y-%m-%d}"
+        for r in found
+    }
+
+
 def source_labels(s: Session, rows: list) -> dict[tuple, str]:
     """(source_kind, source_id) -> where a goal or need came from, in words."""
     wanted = [r.source_id for r in rows if r.source_kind == INTAKE_SOURCE and r.source_id]
     labels: dict[tuple, str] = {}
+    assessed = [r.source_id for r in rows if r.source_kind == "assessment" and r.source_id]
+    if assessed:
+        for a in s.scalars(select(AssessmentResponse).where(AssessmentResponse.id.in_(assessed))):
+            labels[("assessment", a.id)] = f"{a.instrument_title}: {a.band} ({a.total})"
     if wanted:
         for sug in s.scalars(select(IntakeSuggestion).where(IntakeSuggestion.id.in_(wanted))):
             when = sug.decided_at.date() if sug.decided_at else ""

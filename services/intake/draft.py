@@ -195,7 +195,9 @@ def save_identity(
     if changed:
         for key, value in changed.items():
             setattr(data, key, value)
-        patients.update_patient(s, actor, patient.id, data, patient_version)
+        patients.update_patient(
+            s, actor, patient.id, data, patient_version, region=config.load().region
+        )
     return save_step(s, actor, intake_id, "identity", {}, intake.version)
 
 
