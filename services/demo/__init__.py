@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.base import today
 from db.models import AppSetting, User
-from services.demo import care_plans, contacts, intake, people
+from services.demo import care_plans, contacts, handoffs, intake, people
 from services.demo import scheduling as demo_scheduling
 from services.demo.context import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext, Step
 
@@ -41,6 +41,7 @@ def _steps() -> list[tuple[str, Step]]:
         ("Directory of agencies and providers", contacts.seed_directory),
         ("Appointments", demo_scheduling.seed),
         ("Family, coverage and referrals", contacts.seed),
+        ("What crosses between pages", handoffs.seed),
     ]
 
 
