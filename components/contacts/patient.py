@@ -187,6 +187,7 @@ def _log(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
             refs,
             index=None,
             key="pt_comm_ref",
+            placeholder="Not about a referral",
         )
         if referral and "organization" not in choices:
             choices["organization"] = {}

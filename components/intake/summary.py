@@ -98,11 +98,18 @@ def decisions(
             ],
             f"{key}_goals",
             {
+                "In their words": st.column_config.TextColumn(width="medium"),
                 "Measurable goal": st.column_config.TextColumn(
-                    help="Empty: proposed, to finish with the patient on the care plan."
+                    width="medium",
+                    help="Empty: proposed, to finish with the patient on the care plan.",
                 ),
-                "Priority": st.column_config.NumberColumn(min_value=1, max_value=99, step=1),
-                "Target date": st.column_config.DateColumn(format="YYYY-MM-DD", min_value=on),
+                "Priority": st.column_config.NumberColumn(
+                    min_value=1, max_value=99, step=1, width="small"
+                ),
+                "Target date": st.column_config.DateColumn(
+                    format="YYYY-MM-DD", min_value=on, width="small"
+                ),
+                "Why": st.column_config.TextColumn(width="medium"),
             },
             [],
         )

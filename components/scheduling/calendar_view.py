@@ -100,6 +100,7 @@ def calendar_view(
         # month grows to show up to four a day instead of "+1 more" everywhere.
         "slotEventOverlap": False,
         "eventMaxStack": 3,
+        "eventMinHeight": 36,  # a half-hour visit still shows its patient and type
         "views": {"dayGridMonth": {"dayMaxEvents": 4}},
         "height": "auto" if view_type == "dayGridMonth" else 720,
         "eventTimeFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},

@@ -20,6 +20,7 @@ from services.care_plans.common import EDIT, clean, current_plan
 from services.care_plans.concerns import add_concern, concerns
 from services.care_plans.goals import GoalInput, add_goal, goals
 from services.care_plans.interventions import add_plan_task, plan_tasks
+from services.care_plans.patient_items import set_for_patient
 from services.care_plans.plans import start_plan
 from services.core.errors import InvalidInput
 from services.core.identity import Actor, require
@@ -59,7 +60,9 @@ def start_plan_from_suggestions(
         src = (clean(sug.get("source_kind")), sug.get("source_id"))
         link = src if src[0] else (None, None)
         if sug["kind"] == "goal" and (not link[0] or link not in have_goal):
-            add_goal(s, actor, plan.id, _goal(sug, link, plan.start_on))
+            goal = add_goal(s, actor, plan.id, _goal(sug, link, plan.start_on))
+            if goal.patients_words:  # their own words go on their own printout
+                set_for_patient(s, actor, "goal", goal.id, for_patient=True, wording={})
         elif sug["kind"] == "need" and (not link[0] or link not in have_need):
             add_concern(
                 s,

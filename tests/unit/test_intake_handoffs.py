@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from db.base import today
-from db.models import Coverage, Goal, Referral, Task, TaskPriority
+from db.models import Coverage, Goal, PrintItem, Referral, Task, TaskPriority
 from services.care_plans import intake_handoff
 from services.care_plans.interventions import plan_tasks
 from services.contacts import coverage, family, referrals
@@ -207,6 +207,8 @@ def test_the_plan_gets_words_dates_and_priorities_as_settled(s, nurse, patient):
     assert (home.said_by, home.said_by_name) == ("caregiver", "Ana Ruiz")
     assert home.description.startswith("Lives at home") and home.target_on == target
     assert home.priority_rank == 1 and home.lifecycle_status == "proposed"
+    printed = s.scalars(select(PrintItem.item_id).where(PrintItem.for_patient.is_(True))).all()
+    assert printed == [home.id]  # their own words go on their own printout, nothing else
     others = [g for g in goals.values() if g is not home]
     assert sorted(g.priority_rank for g in others) == list(range(2, len(others) + 2))
     assert all(g.target_on for g in others)
