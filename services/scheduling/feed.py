@@ -54,6 +54,10 @@ def staff_colours(staff_ids: list[int]) -> dict[int, tuple[str, str]]:
     return {ident: STAFF_PALETTE[n % len(STAFF_PALETTE)] for n, ident in enumerate(staff_ids)}
 
 
+def _plain(text: str | None) -> str:
+    return "".join(ch for ch in (text or "").lower() if ch.isalnum())
+
+
 def short_name(a: Appointment) -> str:
     """The patient as a crowded week can show them: "R. Diaz"."""
     p = a.patient
@@ -105,7 +109,11 @@ def event_for(
     type's colour, or in its staff member's colour when `colours` (the team week) is given."""
     kind = AppointmentKind(a.kind)
     muted = a.status in (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
-    label = f"{short_name(a)} · {SHORT[kind]}" if a.patient is not None else a.title
+    label = a.title
+    if a.patient is not None:
+        label = f"{short_name(a)} · {SHORT[kind]}"
+        if _plain(a.title) not in (_plain(kind.value), _plain(SHORT[kind]), ""):
+            label += f": {a.title}"  # what the booker wrote, when it says more than the type
     if muted:
         label = f"[{a.status}] {label}"
     colour = COLOURS[kind]
