@@ -1,6 +1,6 @@
 """AppTest of the Intake page: a nurse walks the whole intake; scheduler and viewer cannot edit."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -258,3 +258,50 @@ def test_register_anyway_confirms_only_the_name_that_was_warned_about(app_env):
     assert "already registered" in texts(at)
     with session_scope() as s:
         assert s.query(Patient).filter_by(family_name="Perez").count() == 1
+
+
+def test_the_summary_proposes_words_dates_and_says_what_changes_in_contacts(app_env):
+    from db.models import Coverage, Referral, RelatedPerson
+    from services.contacts.directory import OrgInput, create_organization
+
+    pid = _seed()
+    with session_scope() as s:
+        insurer = create_organization(
+            s, SYSTEM, OrgInput(name="Bay State Health Plan", org_type="insurer"), region="US"
+        )
+        intake = drafts.start_intake(s, SYSTEM, pid)
+        steps = {
+            "living": {"setting": "home", "transport": "needs transport"},
+            "insurance": {"payer_id": insurer.id, "payer": insurer.name, "member_id": "BS-100"},
+            "supports": {"caregiver_name": "Ana Ruiz", "caregiver_relationship": "daughter",
+                         "caregiver_phone": "(617) 555-0123", "involvement": "daily",
+                         "caregiver_roles": ["primary caregiver", "emergency contact"]},
+            "matters": {"what_matters": "Seguir en mi casa", "literacy": 0},
+            "screening": {"instruments": ["lace"], "answers": {"lace": [5, 1, 2, 1]}},
+            "services": {"needed": ["transportation"]},
+        }  # fmt: skip
+        drafts.save_step(s, SYSTEM, intake.id, "identity", {}, intake.version)
+        for step, values in steps.items():
+            drafts.save_step(s, SYSTEM, intake.id, step, values, intake.version)
+    at = signed_in("nurse", "pages/intake.py")
+    _pick_patient(at, pid)
+    assert "Step 8 of 8" in texts(at)
+    goals = next(e.value for e in at.data_editor if "In their words" in e.value.columns)
+    words = goals[goals["In their words"] == "Seguir en mi casa"].iloc[0]
+    assert words["Priority"] == 1 and words["Measurable goal"] == ""
+    assert words["Target date"] == date.today() + timedelta(weeks=12)
+    tasks = next(e.value for e in at.data_editor if "Due" in e.value.columns)
+    due = dict(zip(tasks["Task"], tasks["Due"], strict=True))
+    assert due["Post-discharge call within 2 business days."] == "within 2 business days"
+    shown = texts(at)
+    assert "Ana Ruiz \\(daughter\\) joins the family list in Contacts as primary caregiver" in shown
+    assert "Bay State Health Plan \\(member ID BS\\-100\\) becomes the patient's primary" in shown
+    _button(at, "Complete intake").click().run()
+    assert not at.exception, at.exception
+    assert "2 draft referrals wait in Contacts" in texts(at)  # transport, home health
+    with session_scope() as s:
+        ana = s.scalars(select(RelatedPerson)).one()
+        assert ana.primary_caregiver and ana.emergency_contact
+        cov = s.scalars(select(Coverage)).one()
+        assert (cov.payer_id, cov.member_id) == (insurer.id, "BS-100")
+        assert [r.status for r in s.scalars(select(Referral))] == ["draft", "draft"]
