@@ -15,7 +15,8 @@ from components.shared.forms import field_errors, form_key, show_field_error
 from db.base import today
 from services.contacts.actions import referrals as referral_actions
 from services.contacts.actions.referrals import OrgChoice
-from services.contacts.referrals import ReferralInput, urgencies_for
+from services.contacts.referral_services import urgencies_for
+from services.contacts.referrals import ReferralInput
 from services.core.identity import Actor
 
 state = st.session_state

@@ -1,12 +1,12 @@
-"""Which service a referral asks for, and which kinds of organization in the directory
-offer it: the topics an intake's suggestions are merged by, and where a draft referral's
-organization is looked for."""
+"""Which service a referral asks for, which kinds of organization in the directory offer
+it (the topics an intake's suggestions are merged by, where a draft referral's organization
+is looked for), and which urgencies fit a kind of organization."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.models import OrgType
+from db.models import OrgType, Urgency
 from services.core.text import fold
 
 
@@ -84,3 +84,25 @@ def org_types_for(service: str) -> tuple[str, ...]:
         named = topic_of(service)
         topic = TOPICS.get(named) if named else None
     return tuple(str(x) for x in topic.org_types) if topic else ()
+
+
+# Organizations that see patients clinically can be asked for a same-day ("stat") or
+# "asap" answer; social and community services work in days: routine or urgent.
+CLINICAL_TYPES = {
+    OrgType.HOME_HEALTH,
+    OrgType.HOSPITAL,
+    OrgType.SKILLED_NURSING,
+    OrgType.BEHAVIOURAL_HEALTH,
+    OrgType.PRIMARY_CARE,
+    OrgType.SPECIALIST,
+    OrgType.PHARMACY,
+}
+SERVICE_URGENCIES = [Urgency.ROUTINE.value, Urgency.URGENT.value]
+URGENCIES = [x.value for x in Urgency]
+
+
+def urgencies_for(org_type: str | None) -> list[str]:
+    """The urgencies that fit a referral to this kind of organization."""
+    if org_type is None or org_type in CLINICAL_TYPES:
+        return URGENCIES
+    return SERVICE_URGENCIES

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session, selectinload
 from db.base import today
 from db.models import (
     Organization,
-    OrgType,
     Patient,
     RecordStatus,
     Referral,
@@ -31,6 +30,7 @@ from services.contacts.referral_followups import close_followups
 from services.contacts.referral_followups import (
     create_due_followups as create_due_followups,  # its old home: the demo seeder imports it here
 )
+from services.contacts.referral_services import urgencies_for
 from services.contacts.referral_status import (
     AWAITING_ANSWER,
     CLOSED,
@@ -66,29 +66,10 @@ def _unreachable(org: Organization) -> bool:
     return not (org.phone or org.fax or org.email)
 
 
-# Organizations that see patients clinically can be asked for a same-day ("stat") or
-# "asap" answer; social and community services work in days: routine or urgent.
-CLINICAL_TYPES = {
-    OrgType.HOME_HEALTH,
-    OrgType.HOSPITAL,
-    OrgType.SKILLED_NURSING,
-    OrgType.BEHAVIOURAL_HEALTH,
-    OrgType.PRIMARY_CARE,
-    OrgType.SPECIALIST,
-    OrgType.PHARMACY,
-}
-SERVICE_URGENCIES = [Urgency.ROUTINE.value, Urgency.URGENT.value]
 TO_CHOOSE = "(organization to choose)"
 
 
-def urgencies_for(org_type: str | None) -> list[str]:
-    """The urgencies that fit a referral to this kind of organization."""
-    if org_type is None or org_type in CLINICAL_TYPES:
-        return URGENCIES
-    return SERVICE_URGENCIES
-
-
-def _checked(
+def checked_input(
     s: Session, data: ReferralInput, on: date, *, draft: bool = False
 ) -> Organization | None:
     """The organization, once every field is valid (a draft may leave it to choose)."""
@@ -145,7 +126,7 @@ def create_referral(
     on = on or today()
     if s.get(Patient, patient_id) is None:
         raise NotFound("No such patient.")
-    org = _checked(s, data, on, draft=organization_later and not send)
+    org = checked_input(s, data, on, draft=organization_later and not send)
     if send and not data.consent_recorded and not acknowledged_consent:
         raise ConsentNeeded(
             "The patient's consent to share with this organization is not recorded. "
@@ -192,80 +173,6 @@ def create_referral(
             on=on,
         )
     return ref
-
-
-def draft_input(ref: Referral) -> ReferralInput:
-    """A saved referral as the values its form starts from."""
-    return ReferralInput(
-        organization_id=ref.organization_id,
-        service=ref.service,
-        reason_text=ref.reason_text or "",
-        reason_kind=ref.reason_kind or "",
-        reason_id=ref.reason_id,
-        urgency=ref.urgency,
-        consent_recorded=ref.consent_recorded,
-        expected_response_by=ref.expected_response_by,
-    )
-
-
-def send_draft(
-    s: Session,
-    actor: Actor,
-    referral_id: int,
-    data: ReferralInput,
-    *,
-    expected_version: int | None,
-    acknowledged_consent: bool = False,
-    on: date | None = None,
-) -> Referral:
-    """Finish a draft (organization, service, urgency, consent, answer date) and send it."""
-    require(actor, "referrals.edit")
-    on = on or today()
-    ref = get_referral(s, actor, referral_id)
-    if ref.status != R.DRAFT:
-        raise InvalidInput({"status": f"This referral was already {ref.status}."})
-    if expected_version is not None and ref.version != expected_version:
-        raise Conflict(
-            "Someone else changed this draft since you opened it.",
-            theirs={"status": str(ref.status), "service": ref.service},
-            mine={"status": "requested", "service": data.service},
-        )
-    org = _checked(s, data, on)
-    if not data.consent_recorded and not acknowledged_consent:
-        raise ConsentNeeded(
-            "The patient's consent to share with this organization is not recorded. "
-            "Record it, or confirm that sharing is allowed without it (for treatment)."
-        )
-    before = {"organization_id": ref.organization_id, "urgency": str(ref.urgency)}
-    ref.organization_id = org.id
-    ref.service = data.service.strip()
-    ref.reason_text = data.reason_text.strip() or ref.reason_text
-    ref.urgency = data.urgency
-    ref.consent_recorded = data.consent_recorded
-    ref.expected_response_by = data.expected_response_by
-    s.flush()
-    s.refresh(ref, ["organization"])
-    audit.record(
-        s,
-        actor,
-        Action.UPDATE,
-        entity="referral",
-        entity_id=ref.id,
-        patient_id=ref.patient_id,
-        category="referral",
-        detail={
-            "changes": audit.changes(before, {"organization_id": org.id, "urgency": data.urgency})
-        },
-    )
-    return move_referral(
-        s,
-        actor,
-        ref.id,
-        R.REQUESTED,
-        expected_version=ref.version,
-        acknowledged_consent=acknowledged_consent,
-        on=on,
-    )
 
 
 def get_referral(s: Session, actor: Actor, referral_id: int) -> Referral:

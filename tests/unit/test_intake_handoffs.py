@@ -12,9 +12,10 @@ from db.base import today
 from db.models import Coverage, Goal, PrintItem, Referral, Task, TaskPriority
 from services.care_plans import intake_handoff
 from services.care_plans.interventions import plan_tasks
-from services.contacts import coverage, family, referrals
+from services.contacts import coverage, family, referral_drafts, referrals
 from services.contacts.coverage import CoverageInput
 from services.contacts.family import ConsentNeeded
+from services.contacts.referral_services import urgencies_for
 from services.contacts.referrals import ReferralInput
 from services.core.errors import InvalidInput
 from services.intake import draft as drafts
@@ -169,20 +170,20 @@ def test_a_draft_is_sent_once_its_organization_is_chosen(s, nurse, patient):
     assert draft.organization_id == meals.id or draft.organization_id is None
     with pytest.raises(InvalidInput) as err:
         referrals.move_referral(s, nurse, draft.id, "requested", acknowledged_consent=True)
-    data = referrals.draft_input(draft)
+    data = referral_drafts.draft_input(draft)
     data.organization_id, data.urgency = meals.id, "stat"
     with pytest.raises(InvalidInput) as err:  # a meals program answers in days
-        referrals.send_draft(s, nurse, draft.id, data, expected_version=draft.version)
+        referral_drafts.send_draft(s, nurse, draft.id, data, expected_version=draft.version)
     assert "routine or urgent" in err.value.errors["urgency"]
     data.urgency = "urgent"
     with pytest.raises(ConsentNeeded):
-        referrals.send_draft(s, nurse, draft.id, data, expected_version=draft.version)
+        referral_drafts.send_draft(s, nurse, draft.id, data, expected_version=draft.version)
     data.consent_recorded = True
-    referrals.send_draft(s, nurse, draft.id, data, expected_version=draft.version)
+    referral_drafts.send_draft(s, nurse, draft.id, data, expected_version=draft.version)
     assert draft.status == "requested" and draft.sent_on == today()
     assert draft.expected_response_by == today() + timedelta(days=3)
-    assert referrals.urgencies_for("food/meals") == ["routine", "urgent"]
-    assert "stat" in referrals.urgencies_for("home health agency")
+    assert urgencies_for("food/meals") == ["routine", "urgent"]
+    assert "stat" in urgencies_for("home health agency")
 
 
 def test_the_plan_gets_words_dates_and_priorities_as_settled(s, nurse, patient):

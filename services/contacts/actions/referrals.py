@@ -7,7 +7,13 @@ from typing import Any
 
 from db.base import utcnow
 from db.session import read_scope, session_scope
-from services.contacts import communications, directory_search, referral_followups, referrals
+from services.contacts import (
+    communications,
+    directory_search,
+    referral_drafts,
+    referral_followups,
+    referrals,
+)
 from services.contacts.referral_status import allowed_next
 from services.contacts.referrals import ReferralInput
 from services.core.clock import clinic_tz
@@ -138,7 +144,7 @@ def open_draft(actor: Actor, referral_id: int) -> DraftReferral:
         return DraftReferral(
             id=ref.id,
             version=ref.version,
-            data=referrals.draft_input(ref),
+            data=referral_drafts.draft_input(ref),
             choices=_choices(list(dict.fromkeys([*chosen, *suggested]))),
         )
 
@@ -154,7 +160,7 @@ def send_draft(
 ) -> None:
     """Send a draft (e.g. one the intake suggested) once its organization is chosen."""
     with session_scope() as s:
-        referrals.send_draft(
+        referral_drafts.send_draft(
             s,
             actor,
             referral_id,
