@@ -115,6 +115,12 @@ with work:
                 if page.care_plan_page():
                     st.switch_page(page.care_plan_page())
                 st.info("They are saved with the intake; the care-plan builder picks them up.")
+        st.page_link(
+            "pages/contacts.py",
+            label="Family, insurance and draft referrals in Contacts",
+            icon=":material/contacts:",
+            query_params={"patient": str(patient_id)},
+        )
         if st.button("Start a new intake", icon=":material/assignment_add:"):
             started = actions.start_intake(actor, patient_id)
             st.session_state[f"intake_step_{started.id}"] = started.current_step
