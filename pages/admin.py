@@ -22,6 +22,9 @@ sections = {
     "Settings": settings_overview,
     "Training": trainer_view,
 }
-for tab, draw in zip(st.tabs(list(sections)), sections.values(), strict=True):
-    with tab:
-        draw(actor)
+# Keyed and stateful: a save returns to the same tab, and only the open tab runs.
+tabs = st.tabs(list(sections), key="admin_tab", on_change="rerun")
+for tab, draw in zip(tabs, sections.values(), strict=True):
+    if tab.open:
+        with tab:
+            draw(actor)

@@ -15,6 +15,7 @@ from services.core import actions as core_actions
 from services.core.errors import NotFound
 from services.scheduling import actions
 from services.scheduling.agenda import Filters
+from services.scheduling.feed import STAFF_PALETTE
 
 actor = page_setup("Calendar", "patients.read")
 state, KEY = st.session_state, "cal"
@@ -36,42 +37,48 @@ if (shown := linked_id("appointment")) is not None:  # opened from My day
 
 st.title("Calendar")
 mine = actor.role in ("nurse", "social_worker") and actor.id in desk.staff  # front desk: all
-staff_id, patient_id, kinds, statuses = extras.filters_row(
+staff_ids, patient_id, kinds, statuses = extras.filters_row(
     desk.staff, desk.find_patients, actor.id if mine else None
 )
 if patient_id is not None:
     patient_header(actor, patient_id, here="pages/calendar.py")
     patient_viewed(actor, patient_id, "Calendar")  # filtered to one patient: their schedule
-due = actions.reminder_calls_due(actor, staff_id=staff_id, tz=tz)
-todo = actions.rides_to_confirm(actor, tz=tz)
+staff_id = staff_ids[0] if len(staff_ids) == 1 else None
+# The team week: a few staff members side by side, each in a colour of their own.
+by_staff = staff_ids if 1 < len(staff_ids) <= len(STAFF_PALETTE) else ()
+# Keyed and stateful, with labels that never change: a logged call or a confirmed ride
+# returns to the same tab, and only the open tab runs (the calendar stays in the first).
 tab_cal, tab_calls, tab_rides, tab_ics = st.tabs(
-    [
-        "Calendar",
-        f"Reminder calls ({len(due)})",
-        f"Transport to confirm ({len(todo)})",
-        "Export .ics",
-    ]
+    ["Calendar", "Reminder calls", "Transport to confirm", "Export .ics"],
+    key="cal_tab",
+    on_change="rerun",
 )
-with tab_cal:  # the widget must stay in the first tab (DESIGN.md §3.8)
-    c1, c2 = st.columns([4, 1.2], vertical_alignment="center")
-    with c1:
-        legend()
-    if desk.can_edit and c2.button("New appointment", icon=":material/add:"):
-        state["cal_dialog"] = {"kind": "new", "patient_id": patient_id}
-    rev = state.get("cal_rev", 0)
-    events = actions.visible_events(
-        actor,
-        current_view(KEY, rev),
-        Filters(staff_id, patient_id, kinds, statuses),
-        tz=tz,
-        editable=desk.can_edit,
-    )
-    action = calendar_view(events, key=KEY, revision=rev, tz=tz, editable=desk.can_edit)
-    open_from_callback(action, desk, patient_id)
-with tab_calls:
-    calendar_tabs.reminder_calls(actor, due, desk.can_edit)
-with tab_rides:
-    calendar_tabs.rides_to_confirm(actor, todo, desk.can_edit)
-with tab_ics:
-    calendar_tabs.ics_export(actor, patient_id, staff_id)
+if tab_cal.open:
+    with tab_cal:  # the widget must stay in the first tab (DESIGN.md §3.8)
+        c1, c2 = st.columns([4, 1.2], vertical_alignment="center")
+        with c1:
+            legend(by_staff, desk.staff)
+        if desk.can_edit and c2.button("New appointment", icon=":material/add:"):
+            state["cal_dialog"] = {"kind": "new", "patient_id": patient_id, "staff_id": staff_id}
+        rev = state.get("cal_rev", 0)
+        events = actions.visible_events(
+            actor,
+            current_view(KEY, rev),
+            Filters(None, patient_id, kinds, statuses, staff_ids=staff_ids),
+            tz=tz,
+            editable=desk.can_edit,
+            staff_order=by_staff,
+        )
+        action = calendar_view(events, key=KEY, revision=rev, tz=tz, editable=desk.can_edit)
+        open_from_callback(action, desk, patient_id)
+if tab_calls.open:
+    with tab_calls:
+        due = actions.reminder_calls_due(actor, staff_id=staff_id, tz=tz)
+        calendar_tabs.reminder_calls(actor, due, desk.can_edit)
+if tab_rides.open:
+    with tab_rides:
+        calendar_tabs.rides_to_confirm(actor, actions.rides_to_confirm(actor, tz=tz), desk.can_edit)
+if tab_ics.open:
+    with tab_ics:
+        calendar_tabs.ics_export(actor, patient_id, staff_id)
 show_dialog(desk)

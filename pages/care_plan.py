@@ -31,7 +31,13 @@ if handoff and can_edit:
         actor, handoff["patient_id"], handoff.get("intake_id")
     )
     st.session_state["cp_patient"] = handoff["patient_id"]
-    st.success(f"{taken} suggestion(s) from the intake were added to the plan as proposed items.")
+    added = (
+        f"{taken} item{'s' if taken != 1 else ''} from the intake (goals, needs and tasks) "
+        f"{'was' if taken == 1 else 'were'} added to the plan as proposed."
+        if taken
+        else "Nothing from the intake was left to add to the plan."
+    )
+    st.success(f"{handoff.get('done', '')} {added}".strip())
 
 # Patient: from the Patients page (?patient=ID or session), or search here.
 if (linked := linked_patient(actor)) is not None:  # taken once; the search can move on
@@ -74,23 +80,22 @@ if view.plan is None:
 if can_edit and view.plan.is_current:
     header_ui.edit_plan_form(actor, view)
 
-# A key keeps the chosen tab when a message above it comes and goes between runs.
-tabs = st.tabs(
-    ["Goals", "Tasks", "Needs and team", "Reviews", "Teach-back", "Transitions", "Print"],
-    key="cp_tabs",
-)
-with tabs[0]:
-    goals_ui.goals_section(actor, view, can_edit)
-with tabs[1]:
-    tasks_ui.tasks_section(actor, view, users, can_edit)
-with tabs[2]:
-    team_ui.needs_section(actor, view, can_edit)
-    team_ui.team_section(actor, view, users, can_edit)
-with tabs[3]:
-    reviews_ui.reviews_section(actor, view, users, can_edit)
-with tabs[4]:
-    teaching_ui.teaching_section(actor, view, can_edit)
-with tabs[5]:
-    transitions_ui.transitions_section(actor, view, users, can_edit)
-with tabs[6]:
-    print_ui.print_section(actor, view)
+# Keyed and stateful: a save returns to the same tab, and only the open tab's body runs.
+TABS = ["Goals", "Tasks", "Needs and team", "Reviews", "Teach-back", "Transitions", "Print"]
+tabs = st.tabs(TABS, key="cp_tabs", on_change="rerun")
+sections = [
+    lambda: goals_ui.goals_section(actor, view, can_edit),
+    lambda: tasks_ui.tasks_section(actor, view, users, can_edit),
+    lambda: (
+        team_ui.needs_section(actor, view, can_edit),
+        team_ui.team_section(actor, view, users, can_edit),
+    ),
+    lambda: reviews_ui.reviews_section(actor, view, users, can_edit),
+    lambda: teaching_ui.teaching_section(actor, view, can_edit),
+    lambda: transitions_ui.transitions_section(actor, view, users, can_edit),
+    lambda: print_ui.print_section(actor, view),
+]
+for tab, draw in zip(tabs, sections, strict=True):
+    if tab.open:
+        with tab:
+            draw()

@@ -3,15 +3,18 @@
 import streamlit as st
 
 from components.intake import page
+from components.intake import screening as screen_ui
 from components.intake import steps as ui
+from components.intake import summary as summary_ui
 from components.overview.header import patient_header
 from components.patients.register import register_form
 from components.shared.deep_link import linked_patient
 from components.shared.flash import flash
-from components.shared.forms import field_errors
+from components.shared.forms import field_errors, section
 from components.shared.guard import page_setup
 from components.shared.text import show_table
 from db import config
+from db.base import today
 from services.core.actions import staff_choices
 from services.core.errors import Conflict, InvalidInput
 from services.intake import actions
@@ -35,14 +38,14 @@ def drafts() -> list[dict]:
     return actions.intake_drafts(actor)
 
 
-def save(form: str, fn, *args, step: int, then_care_plan: bool = False) -> None:
+def save(form: str, fn, *args, step: int, then_care_plan: bool = False, then=None) -> None:
     """One save (an action, one transaction); errors go next to the fields, conflicts above.
 
     Saves name the version the form was first shown with (kept in session state), so a
     colleague's save in between is refused with both versions shown (DESIGN.md §3.5).
     """
     try:
-        fn(actor, *args)
+        result = fn(actor, *args)
     except InvalidInput as exc:
         if step < st.session_state.get(f"intake_step_{intake_id}", step):  # going back
             st.session_state[f"intake_step_{intake_id}"] = step
@@ -56,9 +59,22 @@ def save(form: str, fn, *args, step: int, then_care_plan: bool = False) -> None:
     else:
         st.session_state[f"intake_step_{intake_id}"] = step
         st.session_state.pop(f"intake_seen_{intake_id}", None)
-        flash("Intake completed." if step == 9 else "Saved.")
-        if then_care_plan:
+        if then is not None:
+            then()
+        message = "Saved."
+        if step == 9:
+            waiting = f"{result} draft referral{'s' if result != 1 else ''}" if result else ""
+            message = "Intake completed." + (
+                f" {waiting} wait{'s' if result == 1 else ''} in Contacts → Referrals, ready "
+                "to send."
+                if waiting
+                else ""
+            )
+        if then_care_plan:  # the care plan confirms both at once
+            st.session_state["care_plan_from_intake"]["done"] = message
             st.session_state["_intake_go_care_plan"] = True
+        else:
+            flash(message)
     st.rerun()
 
 
@@ -81,9 +97,12 @@ p, draft, summary, active = view.patient, view.draft, view.summary, view.instrum
 header = patient_header(actor, patient_id, here="pages/intake.py")
 if view.alert and not header.safety:  # an open follow-up's alert is in the header
     st.error(view.alert, icon=":material/emergency:")
-work, past_tab = st.tabs(["Intake", "History and trends"])
-with past_tab:
-    page.history(view.intakes, view.history, view.trends)
+# Keyed and stateful: the open tab stays open across saves, and only it runs.
+work, past_tab = st.tabs(["Intake", "History and trends"], key="intake_tab", on_change="rerun")
+if past_tab.open:
+    with past_tab:
+        page.history(view.intakes, view.history, view.trends)
+    st.stop()
 if not actor.can("clinical.edit"):
     work.info("Your role can read assessments but cannot start or edit an intake.")
     st.stop()
@@ -97,6 +116,12 @@ with work:
                 if page.care_plan_page():
                     st.switch_page(page.care_plan_page())
                 st.info("They are saved with the intake; the care-plan builder picks them up.")
+        st.page_link(
+            "pages/contacts.py",
+            label="Family, insurance and draft referrals in Contacts",
+            icon=":material/contacts:",
+            query_params={"patient": str(patient_id)},
+        )
         if st.button("Start a new intake", icon=":material/assignment_add:"):
             started = actions.start_intake(actor, patient_id)
             st.session_state[f"intake_step_{started.id}"] = started.current_step
@@ -117,28 +142,48 @@ with work:
     saved = data.get(key) or {}
     if key == "identity" and (got := ui.identity(p, errors, form)):
         save(form, actions.save_identity_step, intake_id, got.values, p["version"], version, step=2)
-    elif key in ("living", "insurance", "supports", "services"):
+    elif key in ("living", "supports", "services"):
         if got := getattr(ui, key)(saved, errors, form):
             save(form, actions.save_step, intake_id, key, got.values, version, step=step + got.move)
-    elif key == "matters" and (got := ui.matters(saved, p, errors, form)):
+    elif (
+        key == "insurance"
+        and (got := ui.insurance(saved, errors, form, view.insurers))
+        or key == "matters"
+        and (got := ui.matters(saved, p, errors, form))
+    ):
         save(form, actions.save_step, intake_id, key, got.values, version, step=step + got.move)
     elif key == "screening":
         chosen = [c for c in saved.get("instruments", []) if c in active]
         names = {c: a.definition.title for c, a in active.items() if c != "literacy"}
-        picked = ui.choose_instruments(names, chosen, f"{form}_pick")
+        picked = screen_ui.choose_instruments(names, chosen, f"{form}_pick")
         answers = saved.get("answers", {})
+        at_key = f"intake_screen_{intake_id}"
         if picked is not None:
             values = {"instruments": picked, "answers": answers}
             save(form, actions.save_step, intake_id, key, values, version, step=step)
-        defs = {c: active[c].definition for c in chosen}
-        if got := ui.screening(defs, answers, errors, form):
-            values = {"instruments": chosen, **got.values}
-            save(form, actions.save_step, intake_id, key, values, version, step=step + got.move)
+        if not chosen:
+            if move := screen_ui.no_instruments(f"{form}_none"):
+                values = {"instruments": [], "answers": {}}
+                save(form, actions.save_step, intake_id, key, values, version, step=step + move)
+        else:
+            n = min(st.session_state.get(at_key, 0), len(chosen) - 1)
+            code = chosen[n]
+            got = screen_ui.instrument_form(
+                active[code].definition, answers.get(code), errors, f"{form}_{code}", n + 1,
+                len(chosen),
+            )  # fmt: skip
+            if got:
+                values = {"instruments": chosen, "answers": {**answers, code: got.values}}
+                inside = 0 <= n + got.move < len(chosen)  # another instrument of this step
+                save(
+                    form, actions.save_step, intake_id, key, values, version,
+                    step=step if inside else step + got.move,
+                    then=lambda: st.session_state.update({at_key: n + got.move if inside else 0}),
+                )  # fmt: skip
     elif key == "summary":
-        ui.summary_view(summary)
-        if view.caregiver_note:
-            st.caption(view.caregiver_note)
-        decided = ui.decisions(summary, f"{form}_decisions")
+        summary_ui.summary_view(summary)
+        decided = summary_ui.decisions(summary, f"{form}_decisions", view.referral_orgs, today())
+        summary_ui.contacts_changes(view.contacts_changes, decided, summary)
         for message in errors.values():
             st.error(message)
         back, done, plan = st.columns(3)
@@ -162,7 +207,7 @@ with work:
                 step=9,
                 then_care_plan=True,
             )
-    with st.expander("Jump to another step, or discard this draft"):
+    with section("Jump to another step, or discard this draft", "intake_jump_open"):
         jump = st.selectbox(
             "Go to step",
             range(1, 9),
@@ -173,6 +218,6 @@ with work:
             st.session_state[f"intake_step_{intake_id}"] = jump
             st.session_state.pop(f"intake_seen_{intake_id}", None)
             st.rerun()
-        reason = st.text_input("Reason for discarding")
+        reason = st.text_input("Reason for discarding", max_chars=2000)
         if st.button("Discard draft"):
             save("discard", actions.discard_draft, intake_id, reason, version, step=1)

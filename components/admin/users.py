@@ -11,6 +11,8 @@ from components.shared.flash import flash
 from components.shared.forms import field_errors, show_field_error
 from db.models import Role
 from services.core import actions
+from services.core.clock import clinic_tz, utc_to_local
+from services.core.contact_data import display_phone
 from services.core.errors import InvalidInput
 from services.core.identity import ROLE_LABELS, Actor
 
@@ -25,18 +27,22 @@ def users_admin(actor: Actor) -> None:
     users = [
         {
             "id": u.id,
+            "phone": u.phone,
             "Username": u.username,
             "Name": u.display_name,
             "Role": _label(u.role),
             "Active": u.active,
             "Locked": u.locked,
-            "Last sign-in": f"{u.last_sign_in_at:%Y-%m-%d %H:%M} UTC"
+            "Direct phone": display_phone(u.phone),
+            "Last sign-in": f"{utc_to_local(u.last_sign_in_at, clinic_tz()):%Y-%m-%d %H:%M}"
             if u.last_sign_in_at
             else "never",
         }
         for u in actions.list_users(actor)
     ]
-    st.dataframe(pd.DataFrame(users).drop(columns="id"), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(users).drop(columns=["id", "phone"]), hide_index=True, width="stretch"
+    )
 
     left, right = st.columns(2, gap="large")
     with left, st.container(border=True):
@@ -83,6 +89,16 @@ def users_admin(actor: Actor) -> None:
         label = "Deactivate" if user["Active"] else "Reactivate"
         if c2.button(label, disabled=uid == actor.id):
             _apply(lambda: actions.set_active(actor, uid, not user["Active"]), f"{label}d.")
+        c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
+        phone = c1.text_input(
+            "Direct phone (printed on patients' plans)",
+            value=display_phone(user["phone"]),
+            key=f"phone_{uid}",
+            max_chars=32,
+        )
+        if c2.button("Save phone"):
+            _apply(lambda: actions.set_phone(actor, uid, phone), "Direct phone saved.")
+        show_field_error(errors, "phone")
         new_password = st.text_input("New password", type="password", key=f"pw_{uid}")
         show_field_error(errors, "password")
         if st.button("Reset password and unlock"):

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from components.shared.flash import flash
-from components.shared.forms import field_errors
+from components.shared.forms import clear_form, field_errors
 from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 _CONFLICT = "_conflict_{}"
@@ -35,9 +35,11 @@ def submit(
     success: str = "Saved.",
     version_key: str | None = None,
     rerun: bool = True,
+    clear: str | None = None,
     **kwargs,
 ):
-    """Run a save action; on bad input keep the messages for the fields, on conflict show both."""
+    """Run a save action; on bad input keep the messages for the fields (and everything
+    typed), on conflict show both; after a success the form named `clear` starts empty."""
     try:
         result = action(*args, **kwargs)
     except InvalidInput as exc:
@@ -51,6 +53,8 @@ def submit(
         return None
     if version_key:
         forget_version(version_key)
+    if clear:
+        clear_form(clear)
     flash(success)
     if rerun:
         st.rerun()
@@ -92,3 +96,32 @@ def table(rows: list[dict], empty: str, **kwargs) -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", **kwargs)
     else:
         st.caption(empty)
+
+
+def patient_print_fields(form: str, checked: bool, wording: dict) -> tuple[bool, dict[str, str]]:
+    """Whether it prints on the patient's own plan, and in which words per language."""
+    for_patient = st.checkbox(
+        "Print on the patient's own plan",
+        value=checked,
+        key=f"{form}_print",
+        help="The patient's version prints only what is marked for them. Urgent safety "
+        "follow-ups never print there.",
+    )
+    c1, c2 = st.columns(2)
+    words = {
+        "en": c1.text_input(
+            "For the patient, in plain English (optional)",
+            value=wording.get("en", ""),
+            key=f"{form}_en",
+            max_chars=500,
+            placeholder="e.g. Your nurse will call you on Friday",
+        ),
+        "es": c2.text_input(
+            "Para el paciente, en español (opcional)",
+            value=wording.get("es", ""),
+            key=f"{form}_es",
+            max_chars=500,
+            placeholder="p. ej. Su enfermera le llamará el viernes",
+        ),
+    }
+    return for_patient, words

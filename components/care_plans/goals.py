@@ -7,8 +7,14 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from components.care_plans.common import opened_version, show_conflict, submit, table
-from components.shared.forms import field_errors, show_field_error
+from components.care_plans.common import (
+    opened_version,
+    patient_print_fields,
+    show_conflict,
+    submit,
+    table,
+)
+from components.shared.forms import field_errors, form_key, section, show_field_error
 from db.models import Achievement, GoalLifecycle, SaidBy
 from services.care_plans.actions import goals as goal_actions
 from services.care_plans.goals import GoalInput
@@ -28,14 +34,15 @@ def goal_rows(view: PlanView) -> list[dict]:
     return [
         {
             "Rank": g.priority_rank,
-            "In their words": g.patients_words or "(not yet asked)",
-            "Said by": g.said_by_name or g.said_by,
+            "In their words": g.patients_words or "(ask the patient)",
+            "Said by": (g.said_by_name or g.said_by) if g.patients_words else "",
             "Measurable goal": g.description,
             "Target": g.target_on,
             "Status": str(g.lifecycle_status),
             "Progress": str(g.achievement_status),
             "Open tasks": open_by_goal.get(g.id, 0),
-            "From": f"{g.source_kind} #{g.source_id}" if g.source_kind else "",
+            "On patient's plan": "yes" if g.for_patient else "",
+            "From": g.source_label,
         }
         for g in view.goals
     ]
@@ -127,18 +134,27 @@ def goals_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
         return
     plan = view.plan
     errors = field_errors("cp_goal_add")
+    form = form_key("cp_goal_add")
     with (
-        st.expander("Add a goal in the patient's words", expanded=bool(errors) or not view.goals),
-        st.form("cp_goal_add"),
+        section(
+            "Add a goal in the patient's words",
+            "cp_goal_add_open",
+            expanded=not view.goals,
+            open_now=bool(errors),
+        ),
+        st.form(form),
     ):
         data = _goal_fields(
-            "cp_goal_add", GoalInput(lifecycle_status=GoalLifecycle.ACTIVE), errors, plan.start_on
+            form, GoalInput(lifecycle_status=GoalLifecycle.ACTIVE), errors, plan.start_on
         )
         show_field_error(errors, "plan")
+        for_patient, wording = patient_print_fields(form, True, {})
         if st.form_submit_button("Add goal", type="primary"):
             submit(
-                "cp_goal_add", goal_actions.add_goal, actor, plan.id, data, success="Goal added."
-            )
+                "cp_goal_add", goal_actions.add_goal, actor, plan.id, data,
+                for_patient=for_patient, wording=wording, success="Goal added.",
+                clear="cp_goal_add",
+            )  # fmt: skip
     if view.goals:
         _edit_goal(actor, view)
         _options(actor, view)
@@ -147,7 +163,7 @@ def goals_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
 
 def _edit_goal(actor: Actor, view: PlanView) -> None:
     by_id = {g.id: g for g in view.goals}
-    with st.expander("Edit a goal"):
+    with section("Edit a goal", "cp_goal_edit_open"):
         goal_id = st.selectbox(
             "Goal to edit",
             list(by_id),
@@ -162,6 +178,7 @@ def _edit_goal(actor: Actor, view: PlanView) -> None:
         errors = field_errors(form)
         with st.form(form):
             data = _goal_fields(form, GoalInput.of(goal), errors, view.plan.start_on)
+            for_patient, wording = patient_print_fields(form, goal.for_patient, goal.wording)
             if st.form_submit_button("Save goal"):
                 submit(
                     form,
@@ -170,6 +187,8 @@ def _edit_goal(actor: Actor, view: PlanView) -> None:
                     goal.id,
                     data,
                     expected_version=version,
+                    for_patient=for_patient,
+                    wording=wording,
                     version_key=vkey,
                     success="Goal saved.",
                 )
@@ -177,7 +196,7 @@ def _edit_goal(actor: Actor, view: PlanView) -> None:
 
 def _options(actor: Actor, view: PlanView) -> None:
     by_id = {g.id: g for g in view.goals}
-    with st.expander("Options discussed (the patient's choice, written down)"):
+    with section("Options discussed (the patient's choice, written down)", "cp_options_open"):
         rows = [
             {
                 "On": o.discussed_on,
@@ -191,7 +210,7 @@ def _options(actor: Actor, view: PlanView) -> None:
         ]
         table(rows, "No options conversations recorded yet.")
         errors = field_errors("cp_options")
-        with st.form("cp_options"):
+        with st.form(form_key("cp_options")):
             goal_id = st.selectbox(
                 "For goal", list(by_id), format_func=lambda i: goal_label(by_id[i])
             )
@@ -212,13 +231,14 @@ def _options(actor: Actor, view: PlanView) -> None:
                     reasons=reasons,
                     decision=decision,
                     success="Options conversation recorded.",
+                    clear="cp_options",
                 )
 
 
 def _templates(actor: Actor, view: PlanView) -> None:
     plan = view.plan
     state_key = f"_cp_tpl_{plan.id}"
-    with st.expander("Start from a template", expanded=state_key in st.session_state):
+    with section("Start from a template", "cp_tpl_open", open_now=state_key in st.session_state):
         choices = goal_actions.template_choices(actor)
         key = st.selectbox(
             "Template", list(choices), format_func=lambda k: choices[k], key="cp_tpl_pick"

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from components.care_plans.common import opened_version, show_conflict, submit
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, section, show_field_error
 from db.models import PlanStatus
 from services.care_plans.actions import plan as plan_actions
 from services.care_plans.interventions import OPEN_TASK
@@ -89,7 +89,10 @@ def edit_plan_form(actor: Actor, view: PlanView) -> None:
     show_conflict("cp_plan", vkey)
     errors = field_errors("cp_plan")
     data = PlanInput.of(plan)
-    with st.expander("Plan details and status", expanded=bool(errors)), st.form("cp_plan"):
+    with (
+        section("Plan details and status", "cp_plan_open", open_now=bool(errors)),
+        st.form("cp_plan"),
+    ):
         title = st.text_input("Plan title", value=data.title)
         statuses = [s.value for s in PlanStatus]
         status = st.selectbox("Plan status", statuses, index=statuses.index(plan.status))

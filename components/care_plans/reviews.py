@@ -9,7 +9,7 @@ import streamlit as st
 
 from components.care_plans.common import opened_version, show_conflict, submit, table
 from components.care_plans.goals import ACHIEVEMENT, goal_label
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, form_key, section, show_field_error
 from services.care_plans.actions import plan as plan_actions
 from services.care_plans.goals import CLOSED_GOALS
 from services.care_plans.rows import PlanView
@@ -25,7 +25,11 @@ def reviews_section(actor: Actor, view: PlanView, users: dict[int, str], can_edi
         version = opened_version(vkey, plan.version)
         show_conflict("cp_review", vkey)
         errors = field_errors("cp_review")
-        with st.expander("Record a review", expanded=bool(errors)), st.form("cp_review"):
+        form = form_key("cp_review")
+        with (
+            section("Record a review", "cp_review_open", open_now=bool(errors)),
+            st.form(form),
+        ):
             progress = {}
             for g in goals:
                 st.text(goal_label(g))
@@ -34,9 +38,9 @@ def reviews_section(actor: Actor, view: PlanView, users: dict[int, str], can_edi
                     "Progress",
                     ACHIEVEMENT,
                     index=ACHIEVEMENT.index(g.achievement_status),
-                    key=f"cp_rev_s_{g.id}",
+                    key=f"{form}_s_{g.id}",
                 )
-                note = c2.text_input("Note", key=f"cp_rev_n_{g.id}")
+                note = c2.text_input("Note", key=f"{form}_n_{g.id}", max_chars=2000)
                 show_field_error(errors, f"goal.{g.id}")
                 progress[g.id] = (status, note)
             if not goals:
@@ -58,6 +62,7 @@ def reviews_section(actor: Actor, view: PlanView, users: dict[int, str], can_edi
                     expected_version=version,
                     version_key=vkey,
                     success="Review saved.",
+                    clear="cp_review",
                 )
     by_goal = {g.id: g for g in view.goals}
     rows = [

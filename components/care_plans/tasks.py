@@ -7,9 +7,14 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from components.care_plans.common import opened_version, show_conflict, submit
+from components.care_plans.common import (
+    opened_version,
+    patient_print_fields,
+    show_conflict,
+    submit,
+)
 from components.care_plans.goals import goal_label
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, form_key, section, show_field_error
 from db.models import OwnerKind, TaskStatus
 from services.care_plans.actions import goals as goal_actions
 from services.care_plans.interventions import OPEN_TASK
@@ -17,6 +22,7 @@ from services.care_plans.rows import PlanView
 from services.core.identity import Actor
 
 OWNER_KINDS = [k.value for k in OwnerKind]
+PLAN_LEVEL = {"care_plan": "Whole plan", "teach_back": "Teach again"}
 STATUSES = [s.value for s in TaskStatus]
 
 
@@ -36,7 +42,9 @@ def task_rows(view: PlanView, users: dict[int, str], on: date) -> list[dict]:
                     else ""
                 ),
                 "Task": t.title,
-                "Goal": goal_of[t.id].description if t.id in goal_of else f"({t.source_kind})",
+                "Goal": goal_of[t.id].description
+                if t.id in goal_of
+                else PLAN_LEVEL.get(t.source_kind, ""),
                 "Owner": users.get(t.owner_user_id, "") if t.owner_user_id else t.owner_name,
                 "Owner is": str(t.owner_kind),
                 "Status": str(t.status),
@@ -75,6 +83,17 @@ def tasks_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit:
     _edit_task(actor, view, users)
 
 
+CLINICAL_ROLES = ("nurse", "social_worker")
+
+
+def default_owner(actor: Actor, view: PlanView, users: dict[int, str]) -> int | None:
+    """A new task is the signed-in case manager's; anyone else's go to the patient's own."""
+    if actor.role in CLINICAL_ROLES and actor.id in users:
+        return actor.id
+    manager = view.patient.primary_case_manager_id
+    return manager if manager in users else (actor.id if actor.id in users else None)
+
+
 def _owner_fields(form: str, users: dict[int, str], kind: str, user_id, name: str):
     c1, c2 = st.columns(2)
     kind = c1.selectbox("Owner is", OWNER_KINDS, index=OWNER_KINDS.index(kind), key=f"{form}_ok")
@@ -82,14 +101,16 @@ def _owner_fields(form: str, users: dict[int, str], kind: str, user_id, name: st
     user_id = c2.selectbox(
         "Staff owner",
         staff,
-        index=staff.index(user_id) if user_id in staff else 0,
+        index=staff.index(user_id) if user_id in staff else None,
         format_func=lambda i: users[i],
         key=f"{form}_ou",
+        placeholder="Choose the staff member",
     )
     name = st.text_input(
         "Owner's name (outside contact, patient or family member)",
         value=name or "",
         key=f"{form}_on",
+        max_chars=200,
     )
     return kind, user_id, name
 
@@ -97,13 +118,15 @@ def _owner_fields(form: str, users: dict[int, str], kind: str, user_id, name: st
 def _add_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
     by_id = {g.id: g for g in view.goals}
     errors = field_errors("cp_task_add")
-    with st.expander("Add a task", expanded=bool(errors)), st.form("cp_task_add"):
+    form = form_key("cp_task_add")
+    owner = default_owner(actor, view, users)
+    with section("Add a task", "cp_task_add_open", open_now=bool(errors)), st.form(form):
         goal_id = st.selectbox(
             "Under goal", list(by_id), format_func=lambda i: goal_label(by_id[i])
         )
-        title = st.text_input("What needs doing")
+        title = st.text_input("What needs doing", max_chars=200)
         show_field_error(errors, "title")
-        kind, user_id, name = _owner_fields("cp_task_add", users, OwnerKind.STAFF, None, "")
+        kind, user_id, name = _owner_fields(form, users, OwnerKind.STAFF, owner, "")
         show_field_error(errors, "owner")
         c1, c2 = st.columns(2)
         due_on = c1.date_input(
@@ -114,6 +137,8 @@ def _add_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
             "Repeat every (days, 0 = once)", min_value=0, max_value=365, value=0
         )
         show_field_error(errors, "repeat_every_days")
+        for_patient, wording = patient_print_fields(form, False, {})
+        show_field_error(errors, "for_patient")
         if st.form_submit_button("Add task", type="primary"):
             submit(
                 "cp_task_add",
@@ -126,7 +151,10 @@ def _add_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
                 owner_user_id=user_id if kind == OwnerKind.STAFF else None,
                 owner_name=name,
                 repeat_every_days=int(repeat) or None,
+                for_patient=for_patient,
+                wording=wording,
                 success="Task added.",
+                clear="cp_task_add",
             )
 
 
@@ -134,7 +162,7 @@ def _edit_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
     tasks = {t.id: t for t in view.tasks if t.status in OPEN_TASK}
     if not tasks:
         return
-    with st.expander("Update a task (done, on hold, owner, date)"):
+    with section("Update a task (done, on hold, owner, date)", "cp_task_edit_open"):
         task_id = st.selectbox(
             "Task",
             list(tasks),
@@ -168,6 +196,8 @@ def _edit_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
                 key=f"{form}_r",
             )
             show_field_error(errors, "status_reason")
+            for_patient, wording = patient_print_fields(form, task.for_patient, task.wording)
+            show_field_error(errors, "for_patient")
             if st.form_submit_button("Save task"):
                 submit(
                     form,
@@ -182,6 +212,8 @@ def _edit_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
                     status=status,
                     status_reason=reason,
                     expected_version=version,
+                    for_patient=for_patient,
+                    wording=wording,
                     version_key=vkey,
                     success="Task saved.",
                 )

@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.care_plans.common import submit, table
 from components.care_plans.goals import goal_label
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, form_key, section, show_field_error
 from db.models import SaidBy, TeachMethod, TeachResult
 from services.care_plans.actions import teaching as teaching_actions
 from services.care_plans.rows import PlanView
@@ -39,7 +39,10 @@ def teaching_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
         return
     errors = field_errors("cp_teach")
     patient = view.patient
-    with st.expander("Record teaching", expanded=bool(errors)), st.form("cp_teach"):
+    with (
+        section("Record teaching", "cp_teach_open", open_now=bool(errors)),
+        st.form(form_key("cp_teach")),
+    ):
         topic = st.text_input("Topic (e.g. daily weights, inhaler use)")
         show_field_error(errors, "topic")
         c1, c2 = st.columns(2)
@@ -86,4 +89,5 @@ def teaching_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
                 ),
                 success="Teaching recorded."
                 + (" A task to teach it again was added." if result in NEEDS_TASK else ""),
+                clear="cp_teach",
             )

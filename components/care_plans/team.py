@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.care_plans.common import submit, table
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, form_key, section, show_field_error
 from db.models import ConcernKind, TeamRole
 from services.care_plans.actions import team as team_actions
 from services.care_plans.rows import PlanView
@@ -18,7 +18,7 @@ def needs_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
         {
             "Kind": str(c.kind),
             "What": c.text,
-            "From assessment": f"{c.source_kind} #{c.source_id}" if c.source_kind else "",
+            "From": c.source_label,
         }
         for c in view.concerns
     ]
@@ -26,13 +26,20 @@ def needs_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
     if not (can_edit and view.plan.is_current):
         return
     errors = field_errors("cp_need")
-    with st.expander("Add a need, strength or barrier", expanded=bool(errors)), st.form("cp_need"):
+    with (
+        section("Add a need, strength or barrier", "cp_need_open", open_now=bool(errors)),
+        st.form(form_key("cp_need")),
+    ):
         kind = st.radio("Kind", [k.value for k in ConcernKind], horizontal=True)
-        text = st.text_input("What")
+        text = st.text_input("What", max_chars=2000)
         show_field_error(errors, "text")
-        c1, c2 = st.columns(2)
-        source_kind = c1.text_input("From assessment (kind, e.g. phq9)")
-        source_id = c2.number_input("Assessment result id", min_value=0, value=0)
+        source = st.selectbox(
+            "Found by an assessment (optional)",
+            list(view.findings),
+            index=None,
+            format_func=view.findings.get,
+            placeholder="Choose the assessment result behind it",
+        )
         show_field_error(errors, "source")
         if st.form_submit_button("Add"):
             submit(
@@ -42,13 +49,17 @@ def needs_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
                 view.plan.id,
                 kind,
                 text,
-                source_kind=source_kind.strip() or None,
-                source_id=int(source_id) if source_kind.strip() else None,
+                source_kind=source[0] if source else None,
+                source_id=source[1] if source else None,
                 success="Added.",
+                clear="cp_need",
             )
     if view.concerns:
         by_id = {c.id: c for c in view.concerns}
-        with st.expander("Take an item off the plan"), st.form("cp_need_archive"):
+        with (
+            section("Take an item off the plan", "cp_need_archive_open"),
+            st.form(form_key("cp_need_archive")),
+        ):
             cid = st.selectbox(
                 "Item", list(by_id), format_func=lambda i: f"{by_id[i].kind}: {by_id[i].text}"[:120]
             )
@@ -64,6 +75,7 @@ def needs_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
                     reason,
                     expected_version=by_id[cid].version,
                     success="Taken off the plan (kept in history).",
+                    clear="cp_need_archive",
                 )
 
 
@@ -82,7 +94,10 @@ def team_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: 
     if not (can_edit and view.plan.is_current):
         return
     errors = field_errors("cp_team")
-    with st.expander("Add a team member", expanded=bool(errors)), st.form("cp_team"):
+    with (
+        section("Add a team member", "cp_team_open", open_now=bool(errors)),
+        st.form(form_key("cp_team")),
+    ):
         role = st.selectbox("Role", [r.value for r in TeamRole])
         show_field_error(errors, "role")
         staff = [None, *users]
@@ -108,10 +123,14 @@ def team_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: 
                 organisation=organisation,
                 phone=phone,
                 success="Team member added.",
+                clear="cp_team",
             )
     if view.team:
         by_id = {m.id: m for m in view.team}
-        with st.expander("Remove a team member"), st.form("cp_team_remove"):
+        with (
+            section("Remove a team member", "cp_team_remove_open"),
+            st.form(form_key("cp_team_remove")),
+        ):
             mid = st.selectbox(
                 "Member",
                 list(by_id),
@@ -128,4 +147,5 @@ def team_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: 
                     reason,
                     expected_version=by_id[mid].version,
                     success="Removed from the team.",
+                    clear="cp_team_remove",
                 )

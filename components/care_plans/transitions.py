@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from components.care_plans.common import submit, table
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, form_key, section, show_field_error
 from components.shared.text import esc
 from db.models import ChecklistState, PlacementStatus, TransitionStatus
 from services.care_plans.actions import transitions as transition_actions
@@ -30,7 +30,9 @@ def transitions_section(
             f"{esc(t.facility)} · admitted {t.admitted_on} · {t.status} · "
             f"checklist {done}/{len(t.items)} · LACE {t.lace_score if t.lace_score is not None else '-'}"
         )
-        with st.expander(label, expanded=t.status == TransitionStatus.OPEN):
+        with st.expander(
+            label, expanded=t.status == TransitionStatus.OPEN, key=f"cp_tr_open_{t.id}"
+        ):
             st.text(f"Reason: {t.reason or '-'} · discharged {t.discharged_on or '-'}")
             form = f"cp_tr_{t.id}"
             errors = field_errors(form)
@@ -94,10 +96,10 @@ def transitions_section(
 def _new_transition(actor: Actor, patient_id: int) -> None:
     errors = field_errors("cp_tr_new")
     with (
-        st.expander("Record a hospital or facility stay", expanded=bool(errors)),
-        st.form("cp_tr_new"),
+        section("Record a hospital or facility stay", "cp_tr_new_open", open_now=bool(errors)),
+        st.form(form_key("cp_tr_new")),
     ):
-        facility = st.text_input("Hospital or facility")
+        facility = st.text_input("Hospital or facility", max_chars=200)
         show_field_error(errors, "facility")
         c1, c2 = st.columns(2)
         admitted = c1.date_input("Admitted", value=date.today(), format="YYYY-MM-DD")
@@ -129,6 +131,7 @@ def _new_transition(actor: Actor, patient_id: int) -> None:
                 lace=lace,
                 lace_source="intake" if given else "computed",
                 success="Stay recorded with its discharge checklist.",
+                clear="cp_tr_new",
             )
 
 
@@ -149,8 +152,11 @@ def _placements(actor: Actor, view: PlanView, users: dict[int, str], editable: b
         return
     statuses = [s.value for s in PlacementStatus]
     errors = field_errors("cp_ltc")
-    with st.expander("Add a placement application", expanded=bool(errors)), st.form("cp_ltc"):
-        facility = st.text_input("Facility")
+    with (
+        section("Add a placement application", "cp_ltc_open", open_now=bool(errors)),
+        st.form(form_key("cp_ltc")),
+    ):
+        facility = st.text_input("Facility", max_chars=200)
         show_field_error(errors, "facility")
         applied = st.date_input("Applied on", value=date.today(), format="YYYY-MM-DD")
         staff = list(users)
@@ -170,10 +176,11 @@ def _placements(actor: Actor, view: PlanView, users: dict[int, str], editable: b
                 status=status,
                 notes=notes,
                 success="Placement application added.",
+                clear="cp_ltc",
             )
     if view.placements:
         by_id = {p.id: p for p in view.placements}
-        with st.expander("Update a placement"), st.form("cp_ltc_upd"):
+        with section("Update a placement", "cp_ltc_upd_open"), st.form("cp_ltc_upd"):
             pid = st.selectbox(
                 "Application",
                 list(by_id),

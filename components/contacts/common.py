@@ -8,12 +8,15 @@ import pandas as pd
 import streamlit as st
 
 from components.shared.flash import flash
-from components.shared.forms import field_errors
+from components.shared.forms import clear_form, field_errors
 from components.shared.text import esc
 from services.contacts.family import ConsentNeeded
 from services.core.errors import Conflict, DomainError, InvalidInput, NotFound
 
-Action = Callable[[bool], object]  # called with acknowledged_consent
+# Called with the user's answer to a consent warning: False (not asked yet), True (go
+# ahead: consent verified, sharing allowed) or NO_PHI (logged, and nothing was shared).
+Action = Callable[[bool | str], object]
+NO_PHI = "no PHI shared"
 
 
 def table(rows: list[dict], hide: tuple[str, ...] = ("id", "next", "version")) -> None:
@@ -23,47 +26,69 @@ def table(rows: list[dict], hide: tuple[str, ...] = ("id", "next", "version")) -
         st.dataframe(frame.drop(columns=[c for c in hide if c in frame]), hide_index=True)
 
 
-def attempt(key: str, action: Action, success: str) -> None:
-    """Run a save; errors go next to their fields, a consent problem asks to confirm."""
+def attempt(
+    key: str, action: Action, success: str, *, clear: str | None = None, no_phi: bool = False
+) -> None:
+    """Run a save; errors go next to their fields, a consent problem asks to confirm.
+
+    After a successful save the form named `clear` starts empty again (forms.form_key);
+    after a refusal it keeps everything that was typed. With `no_phi`, the consent
+    warning also offers "No PHI shared" (a conversation that disclosed nothing)."""
     try:
         action(False)
     except ConsentNeeded as exc:
-        st.session_state[f"_consent_{key}"] = (str(exc), action, success)
+        st.session_state[f"_consent_{key}"] = (str(exc), action, success, clear, no_phi)
     except InvalidInput as exc:
         field_errors(key, exc.errors)
     except (Conflict, NotFound) as exc:
         st.session_state[f"_problem_{key}"] = str(exc)
     else:
         flash(success)
+        if clear:
+            clear_form(clear)
     st.rerun()
 
 
 def pending_prompts(key: str) -> None:
-    """The 'warn first' step before disclosing PHI without current consent."""
+    """The 'warn first' step before disclosing PHI without current consent.
+
+    Drawn in a slot that is always there, so the form below keeps its place (and what was
+    typed in it) whether or not a warning shows."""
+    slot = st.container()
     problem = st.session_state.pop(f"_problem_{key}", None)
     if problem:
-        st.error(esc(problem))
+        slot.error(esc(problem))
     pending = st.session_state.get(f"_consent_{key}")
     if not pending:
         return
-    message, action, success = pending
-    st.warning(esc(message), icon=":material/privacy_tip:")
-    c1, c2 = st.columns([2, 1])
-    if c1.button("Go ahead: sharing is allowed here", key=f"_consent_yes_{key}"):
+    message, action, success, clear, no_phi = pending
+    slot.warning(esc(message), icon=":material/privacy_tip:")
+    cols = slot.columns(3 if no_phi else 2)
+    verified = "Consent verified — share" if no_phi else "Go ahead: sharing is allowed here"
+    if cols[0].button(verified, key=f"_consent_yes_{key}", type="primary"):
         st.session_state.pop(f"_consent_{key}")
-        try:
-            action(True)
-        except DomainError as exc:
-            if isinstance(exc, InvalidInput):
-                field_errors(key, exc.errors)
-            else:
-                st.session_state[f"_problem_{key}"] = str(exc)
+        _confirmed(key, lambda: action(True), success, clear)
+    if no_phi and cols[1].button("No PHI shared", key=f"_consent_nophi_{key}"):
+        st.session_state.pop(f"_consent_{key}")
+        _confirmed(key, lambda: action(NO_PHI), success, clear)
+    if cols[-1].button("Cancel (keep what I typed)", key=f"_consent_no_{key}"):
+        st.session_state.pop(f"_consent_{key}")
+        st.rerun()
+
+
+def _confirmed(key: str, run: Callable[[], object], success: str, clear: str | None) -> None:
+    try:
+        run()
+    except DomainError as exc:
+        if isinstance(exc, InvalidInput):
+            field_errors(key, exc.errors)
         else:
-            flash(success)
-        st.rerun()
-    if c2.button("Cancel", key=f"_consent_no_{key}"):
-        st.session_state.pop(f"_consent_{key}")
-        st.rerun()
+            st.session_state[f"_problem_{key}"] = str(exc)
+    else:
+        flash(success)
+        if clear:
+            clear_form(clear)
+    st.rerun()
 
 
 def pager(key: str, page: int, pages: int) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.contacts.common import attempt, pending_prompts, pick, table
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, form_key, section, show_field_error
 from db.base import today
 from services.contacts.actions import insurance
 from services.contacts.actions.patient import PatientContacts
@@ -27,26 +27,29 @@ def coverage_section(actor: Actor, pid: int, d: PatientContacts) -> None:
     if not actor.can("referrals.edit"):
         return
     insurers = insurance.insurer_options(actor)
-    with st.expander("Add insurance coverage"):
+    with section("Add insurance coverage", "cov_add_open"):
         fresh = CoverageInput(start_on=today())
         data = coverage_form(
-            "coverage_form", fresh, field_errors("coverage"), insurers, "Add coverage"
+            form_key("coverage_form"), fresh, field_errors("coverage"), insurers, "Add coverage"
         )
         if data:
             attempt(
-                "coverage", lambda _a: insurance.add_coverage(actor, pid, data), "Coverage added."
+                "coverage",
+                lambda _a: insurance.add_coverage(actor, pid, data),
+                "Coverage added.",
+                clear="coverage_form",
             )
     if d.coverage:
-        with st.expander("Correct or end a coverage"):
+        with section("Correct or end a coverage", "cov_edit_open"):
             _correct_coverage(actor, d.coverage, insurers)
-        with st.expander("Request a prior authorisation"):
+        with section("Request a prior authorisation", "pa_add_open"):
             _request_prior_auth(actor, d.coverage)
     movable = [r for r in d.prior_auths if r["next"]]
     if movable:
-        with st.expander("Record a payer decision or status"):
+        with section("Record a payer decision or status", "pa_status_open"):
             _prior_auth_status(actor, movable)
     if d.prior_auths:
-        with st.expander("Correct a prior authorisation"):
+        with section("Correct a prior authorisation", "pa_edit_open"):
             _correct_prior_auth(actor, d.prior_auths)
 
 
@@ -151,7 +154,7 @@ def _prior_auth_fields(values: PriorAuthInput, errors: dict) -> PriorAuthInput:
 def _request_prior_auth(actor: Actor, rows: list[dict]) -> None:
     errors = field_errors("pa")
     covs = {r["id"]: f"{r['Payer']} · {r['Plan']}" for r in rows}
-    with st.form("pa_form"):
+    with st.form(form_key("pa_form")):
         cov = pick("Coverage", covs)
         data = _prior_auth_fields(PriorAuthInput(requested_on=today()), errors)
         if st.form_submit_button("Save request", type="primary"):
@@ -159,6 +162,7 @@ def _request_prior_auth(actor: Actor, rows: list[dict]) -> None:
                 "pa",
                 lambda _a: insurance.request_prior_auth(actor, cov, data),
                 "Prior authorisation saved.",
+                clear="pa_form",
             )
 
 

@@ -9,12 +9,13 @@ from components.contacts.common import attempt, pager, pending_prompts, pick, ta
 from components.contacts.directory_import import export_popover
 from components.contacts.forms import ORG_LABELS, communication_form, org_form, person_form
 from components.shared.flash import flash
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, form_key, section, show_field_error
 from components.shared.text import esc, show_table
 from services.contacts.actions import communications as calls
 from services.contacts.actions import directory as directory_actions
 from services.contacts.communications import CommunicationInput
 from services.contacts.directory import ORG_TYPES, OrgInput
+from services.core.clock import clinic_tz
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
 
@@ -40,11 +41,13 @@ def directory_view(actor: Actor, region: str) -> None:
 
 
 def _search(actor: Actor) -> None:
-    c1, c2, c3, c4 = st.columns([4, 2, 1.3, 1.3], vertical_alignment="bottom")
+    c1, c2, c3 = st.columns([3, 1.6, 2.2], vertical_alignment="bottom")
     query = c1.text_input("Search the directory", placeholder="Name, service or type, e.g. meals")
     org_type = c2.selectbox("Type", ["any type", *ORG_TYPES])
-    stale = c3.toggle("Needs re-verifying")
-    archived = c4.toggle("Include archived")
+    # The toggles take the width their labels need (never cut off), side by side.
+    with c3, st.container(horizontal=True, gap="medium"):
+        stale = st.toggle("Needs re-verifying")
+        archived = st.toggle("Include archived")
     signature = (query, org_type, stale, archived)
     if state.get("dir_query") != signature:
         state["dir_query"], state["dir_page"] = signature, 1
@@ -185,14 +188,15 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
     st.subheader("People")
     table(d.people) if d.people else st.caption("No contact people recorded.")
     if editor:
-        with st.expander("Add a person"):
+        with section("Add a person", "org_person_open"):
             errors = field_errors("person")
-            person = person_form(f"person_form_{org_id}", errors)
+            person = person_form(form_key(f"person_form_{org_id}"), errors)
             if person is not None:
                 attempt(
                     "person",
                     lambda _ack: directory_actions.add_person(actor, org_id, person, region),
                     "Person added.",
+                    clear=f"person_form_{org_id}",
                 )
     st.subheader("Coming up with them")
     if d.coming_up:
@@ -202,7 +206,7 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
     st.subheader("Communication log")
     table(d.communications) if d.communications else st.caption("Nothing logged yet.")
     if editor:
-        with st.expander("Log a call, e-mail or visit"):
+        with section("Log a call, e-mail or visit", "org_comm_open"):
             pending_prompts("org_comm")
             people = {p["id"]: f"{p['Name']} ({p['Role']})" for p in d.people}
             choices = {"organization": {org_id: d.name}}
@@ -213,10 +217,12 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
                 field_errors("org_comm"),
                 with_choices=choices,
                 base=CommunicationInput(organization_id=org_id),
+                tz=clinic_tz(),
             )
             if data is not None:
                 attempt(
                     "org_comm",
                     lambda ack: calls.log_communication(actor, data, acknowledged_consent=ack),
                     "Communication logged.",
+                    clear="org_comm_form",
                 )

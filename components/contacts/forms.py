@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import datetime, time, timedelta
 
 import streamlit as st
 
 from components.contacts.common import pick
-from components.shared.forms import show_field_error
+from components.shared.forms import form_key, show_field_error
+from db.base import utcnow
 from services.contacts.communications import CHANNELS, DIRECTIONS, CommunicationInput
 from services.contacts.directory import CONTACT_METHODS, ORG_TYPES, OrgInput, PersonInput
+from services.core.clock import local_to_utc, utc_to_local
 
 ORG_LABELS = {
     "name": "Name",
@@ -106,33 +108,57 @@ def communication_form(
     *,
     with_choices: dict[str, dict[int, str]],
     base: CommunicationInput,
+    tz: str,
+    consent: dict[int, str] | None = None,
 ) -> CommunicationInput | None:
-    """`with_choices`: kind -> {id: label} of whom the user may pick for that kind."""
+    """`with_choices`: kind -> {id: label} of whom the user may pick for that kind;
+    `consent`: a family member's id -> their consent to share, shown as soon as they are
+    chosen (before anything is typed). Times are the clinic's (`tz`)."""
     kinds = list(with_choices)
-    kind = st.radio("With", kinds, horizontal=True, key=f"{key}_kind")
+    c1, c2 = st.columns([1, 2])
+    kind = c1.radio("With", kinds, horizontal=True, key=f"{key}_kind")
     choices = with_choices[kind]
-    with st.form(key):
-        picked = None
-        if choices:
-            picked = pick("Who", choices, key=f"{key}_who")
-        for field in ("organization_id", "contact_person_id", "related_person_id", "patient_id"):
-            show_field_error(errors, field)
+    picked = None
+    if choices:
+        with c2:
+            picked = pick("Who", choices, key=f"{key}_who_{kind}")
+    for field in ("organization_id", "contact_person_id", "related_person_id", "patient_id"):
+        show_field_error(errors, field)
+    slot = st.empty()  # always drawn: the form below keeps its place
+    if kind == "family member" and picked is not None and consent is not None:
+        state = consent.get(picked, "")
+        if state.startswith("yes"):
+            slot.success(f"Consent to share on file: {state}.", icon=":material/verified_user:")
+        else:
+            slot.warning(
+                f"No current consent to share health information ({state}). Share nothing "
+                "about the patient unless consent is verified, or log that no PHI was shared.",
+                icon=":material/privacy_tip:",
+            )
+    now = utc_to_local(utcnow(), tz)
+    with st.form(form_key(key)):
         c1, c2, c3, c4 = st.columns(4)
         channel = c1.selectbox("How", CHANNELS)
         direction = c2.selectbox("Direction", DIRECTIONS)
-        when_date = c3.date_input("Date", format="YYYY-MM-DD")
-        when_time = c4.time_input("Time (UTC)", value=time(datetime.now(UTC).hour, 0))
+        when_date = c3.date_input("Date", now.date(), format="YYYY-MM-DD")
+        when_time = c4.time_input("Time", value=time(now.hour, 0), step=timedelta(minutes=5))
         show_field_error(errors, "occurred_at")
-        summary = st.text_area("Summary", placeholder="What was said or agreed", height=80)
+        summary = st.text_area(
+            "Summary", placeholder="What was said or agreed", height=80, max_chars=4000
+        )
         show_field_error(errors, "summary")
-        outcome = st.text_input("Outcome", placeholder="e.g. left voicemail, intake booked")
+        outcome = st.text_input(
+            "Outcome", placeholder="e.g. left voicemail, intake booked", max_chars=500
+        )
         c1, c2 = st.columns(2)
         follow_up = c1.date_input(
             "Follow-up date (becomes a task)", value=None, format="YYYY-MM-DD"
         )
         with c1:
             show_field_error(errors, "follow_up_on")
-        follow_title = c2.text_input("Follow-up task", placeholder="Call back about intake date")
+        follow_title = c2.text_input(
+            "Follow-up task", placeholder="Call back about intake date", max_chars=200
+        )
         if st.form_submit_button("Log communication", type="primary"):
             data = CommunicationInput(**{**base.__dict__})
             data.with_kind = kind
@@ -143,7 +169,7 @@ def communication_form(
             elif kind == "family member":
                 data.related_person_id = picked
             data.channel, data.direction = channel, direction
-            data.occurred_at = datetime.combine(when_date, when_time, tzinfo=UTC)
+            data.occurred_at = local_to_utc(datetime.combine(when_date, when_time), tz)
             data.summary, data.outcome = summary, outcome
             data.follow_up_on, data.follow_up_title = follow_up, follow_title
             return data

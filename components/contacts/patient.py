@@ -6,21 +6,21 @@ from datetime import timedelta
 
 import streamlit as st
 
-from components.contacts.common import attempt, pending_prompts, pick, table
+from components.contacts.common import NO_PHI, attempt, pending_prompts, pick, table
 from components.contacts.coverage import coverage_section
 from components.contacts.forms import communication_form
+from components.contacts.referral_forms import new_referral_form, send_draft_form
 from components.contacts.referrals import move_referral_form
 from components.interop.fhir import fhir_download
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, form_key, section, show_field_error
 from db.base import today
 from services.contacts.actions import communications as calls
 from services.contacts.actions import directory as directory_actions
 from services.contacts.actions import patient as patient_actions
-from services.contacts.actions import referrals as referral_actions
 from services.contacts.actions.patient import PatientContacts
 from services.contacts.communications import CommunicationInput
 from services.contacts.family import RELATIONSHIPS, SCOPES, ConsentInput, RelatedPersonInput
-from services.contacts.referrals import REASON_KINDS, URGENCIES, ReferralInput
+from services.core.clock import clinic_tz
 from services.core.identity import Actor
 from services.patients import actions as patients
 
@@ -45,22 +45,25 @@ def patient_view(actor: Actor, region: str) -> None:
     c1.text(f"{d.name} · MRN {d.mrn}")
     with c2:  # the whole patient, one FHIR version (R4) everywhere
         fhir_download(actor, pid, d.mrn, key="contacts_fhir")
-    tabs = st.tabs(
-        [
-            "Family and consent",
-            "Insurance and prior authorisations",
-            "Referrals",
-            "Communication log",
-        ]
-    )
-    with tabs[0]:
-        _family(actor, region, pid, d)
-    with tabs[1]:
-        coverage_section(actor, pid, d)
-    with tabs[2]:
-        _referrals(actor, pid, d)
-    with tabs[3]:
-        _log(actor, pid, d)
+    # Keyed and stateful: an action (send a referral, log a call) returns to this tab, and
+    # only the open tab's body runs.
+    tabs = st.tabs(TABS, key="contacts_patient_tab", on_change="rerun")
+    for tab, draw in zip(tabs, (_family, _coverage, _referrals, _log), strict=True):
+        if tab.open:
+            with tab:
+                draw(actor, region, pid, d)
+
+
+TABS = [
+    "Family and consent",
+    "Insurance and prior authorisations",
+    "Referrals",
+    "Communication log",
+]
+
+
+def _coverage(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
+    coverage_section(actor, pid, d)
 
 
 def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
@@ -74,9 +77,9 @@ def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
         )
     if not actor.can("referrals.edit"):
         return
-    with st.expander("Add a family member or caregiver"):
+    with section("Add a family member or caregiver", "family_open"):
         errors = field_errors("family")
-        with st.form("family_form"):
+        with st.form(form_key("family_form")):
             c1, c2, c3 = st.columns(3)
             name = c1.text_input("Name")
             with c1:
@@ -110,12 +113,13 @@ def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
                     "family",
                     lambda _a: patient_actions.add_family(actor, pid, data, region),
                     "Family member added.",
+                    clear="family_form",
                 )
     if d.family:
-        with st.expander("Record consent to share (signed authorisation)"):
+        with section("Record consent to share (signed authorisation)", "consent_open"):
             errors = field_errors("consent")
             people = {r["id"]: r["Name"] for r in d.family}
-            with st.form("consent_form"):
+            with st.form(form_key("consent_form")):
                 who = pick("Family member", people)
                 scope = st.selectbox("What may be shared", SCOPES)
                 c1, c2 = st.columns(2)
@@ -135,67 +139,31 @@ def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
                         "consent",
                         lambda _a: patient_actions.add_consent(actor, who, data),
                         "Consent recorded.",
+                        clear="consent_form",
                     )
 
 
-def _referrals(actor: Actor, pid: int, d: PatientContacts) -> None:
+def _referrals(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
     table(d.referrals) if d.referrals else st.caption("No referrals yet.")
     if not actor.can("referrals.edit"):
         return
-    with st.expander("New referral", expanded=not d.referrals):
-        pending_prompts("referral")
-        errors = field_errors("referral")
-        find = st.text_input(
-            "Find the organization", key="ref_org_query", placeholder="Name, service or type"
-        )
-        orgs = directory_actions.org_options(actor, find) if find else {}
-        with st.form("referral_form"):
-            org = pick("Refer to", orgs, index=None, placeholder="Search above, then choose")
-            show_field_error(errors, "organization_id")
-            c1, c2 = st.columns(2)
-            service = c1.text_input("Service requested")
-            with c1:
-                show_field_error(errors, "service")
-            urgency = c2.selectbox("Urgency", URGENCIES)
-            reason = st.text_area("Reason", height=68)
-            show_field_error(errors, "reason_text")
-            c1, c2 = st.columns(2)
-            kind = c1.selectbox("Answers (optional)", REASON_KINDS, index=None)
-            reason_id = c2.number_input("Finding or goal number", min_value=1, value=None)
-            with c2:
-                show_field_error(errors, "reason_id")
-            c1, c2 = st.columns(2)
-            consent = c1.checkbox("Patient consented to share with this organization")
-            expected = c2.date_input(
-                "Answer expected by (blank: by urgency)", None, format="YYYY-MM-DD"
-            )
-            with c2:
-                show_field_error(errors, "expected_response_by")
-            b1, b2 = st.columns(2)
-            send = b1.form_submit_button("Send referral", type="primary")
-            draft = b2.form_submit_button("Save as draft")
-            if send or draft:
-                data = ReferralInput(
-                    org, service, reason, kind or "", reason_id, urgency, consent, expected
-                )
-                attempt(
-                    "referral",
-                    lambda ack: referral_actions.create_referral(
-                        actor, pid, data, send=send, acknowledged_consent=ack
-                    ),
-                    "Referral sent." if send else "Draft saved.",
-                )
+    drafts = [r for r in d.referrals if r["Status"] == "draft"]
+    if drafts:
+        with section("Send a draft referral", "ref_send_open", expanded=True):
+            send_draft_form(actor, drafts)
+    with section("New referral", "ref_new_open", expanded=not d.referrals):
+        new_referral_form(actor, pid, d.reasons)
     open_refs = [r for r in d.referrals if r["next"]]
     if open_refs:
-        with st.expander("Move a referral along"):
+        with section("Move a referral along", "ref_move_open"):
             move_referral_form(actor, open_refs, "pt")
 
 
-def _log(actor: Actor, pid: int, d: PatientContacts) -> None:
+def _log(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
     table(d.communications) if d.communications else st.caption("Nothing logged yet.")
     if not actor.can("contacts.edit"):
         return
-    with st.expander("Log a call, e-mail or visit", expanded=not d.communications):
+    with section("Log a call, e-mail or visit", "pt_comm_open", expanded=not d.communications):
         pending_prompts("pt_comm")
         choices = {"patient": {pid: d.name}}
         fam = {r["id"]: f"{r['Name']} ({r['Relationship']})" for r in d.family}
@@ -210,6 +178,7 @@ def _log(actor: Actor, pid: int, d: PatientContacts) -> None:
             refs,
             index=None,
             key="pt_comm_ref",
+            placeholder="Not about a referral",
         )
         if referral and "organization" not in choices:
             choices["organization"] = {}
@@ -218,10 +187,16 @@ def _log(actor: Actor, pid: int, d: PatientContacts) -> None:
             field_errors("pt_comm"),
             with_choices=choices,
             base=CommunicationInput(patient_id=pid, referral_id=referral),
+            tz=clinic_tz(),
+            consent={r["id"]: r["Consent to share"] for r in d.family},
         )
         if data is not None:
             attempt(
                 "pt_comm",
-                lambda ack: calls.log_communication(actor, data, acknowledged_consent=ack),
+                lambda ack: calls.log_communication(
+                    actor, data, acknowledged_consent=ack is True, no_phi_shared=ack == NO_PHI
+                ),
                 "Communication logged.",
+                clear="pt_comm_form",
+                no_phi=True,
             )

@@ -7,11 +7,12 @@ import streamlit as st
 
 from components.contacts.common import attempt, pending_prompts, pick, table
 from components.contacts.forms import communication_form
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, section, show_field_error
 from services.contacts.actions import communications as calls
 from services.contacts.actions import referrals as referral_actions
 from services.contacts.communications import CommunicationInput
 from services.contacts.referral_status import OPEN
+from services.core.clock import clinic_tz
 from services.core.identity import Actor
 
 state = st.session_state
@@ -79,20 +80,22 @@ def board_view(actor: Actor) -> None:
     table(d.history)
     if d.communications:
         table(d.communications)
-    if actor.can("contacts.edit"):
-        with st.expander("Log a call or message about this referral"):
+    if actor.can("contacts.edit") and d.org_id:
+        with section("Log a call or message about this referral", "board_comm_open"):
             pending_prompts("board_comm")
             data = communication_form(
                 "board_comm_form",
                 field_errors("board_comm"),
-                with_choices={"organization": {d.org_id: d.org}},
+                with_choices={"organization": {d.org_id: d.org}} if d.org_id else {},
                 base=CommunicationInput(referral_id=d.id, organization_id=d.org_id),
+                tz=clinic_tz(),
             )
             if data is not None:
                 attempt(
                     "board_comm",
                     lambda ack: calls.log_communication(actor, data, acknowledged_consent=ack),
                     "Communication logged.",
+                    clear="board_comm_form",
                 )
     if actor.can("referrals.edit") and d.next:
         move_referral_form(

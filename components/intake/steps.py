@@ -12,20 +12,18 @@ import pandas as pd
 import streamlit as st
 
 from components.shared.forms import show_field_error
-from components.shared.text import esc, show_table
+from components.shared.text import show_table
 from services.contacts.family import RELATIONSHIPS
-from services.intake.instruments import Definition, Item
 from services.intake.steps import (
+    CAREGIVER_ROLES,
     INVOLVEMENT,
     LITERACY_OPTIONS,
     SERVICES,
     SETTINGS,
     STEPS,
+    TEXT_LIMIT,
     TRANSPORT,
 )
-from services.intake.summary import IntakeSummary
-
-TIER_STYLE = {"urgent": st.error, "high": st.warning, "moderate": st.info, "low": st.success}
 
 
 @dataclass(frozen=True)
@@ -76,15 +74,19 @@ def identity(patient: dict, errors: dict, key: str) -> Submitted | None:
     with st.form(key):
         a, b = st.columns(2)
         values = {
-            "phone": a.text_input("Phone", value=patient["phone"] or ""),
-            "email": b.text_input("Email", value=patient["email"] or ""),
-            "address_line": st.text_input("Street address", value=patient["address_line"] or ""),
+            "phone": a.text_input("Phone", value=patient["phone"] or "", max_chars=32),
+            "email": b.text_input("Email", value=patient["email"] or "", max_chars=254),
+            "address_line": st.text_input(
+                "Street address", value=patient["address_line"] or "", max_chars=200
+            ),
         }
         c, d, e = st.columns([2, 1, 1])
-        values["city"] = c.text_input("City", value=patient["city"] or "")
-        values["state"] = d.text_input("State", value=patient["state"] or "")
-        values["postal_code"] = e.text_input("ZIP code", value=patient["postal_code"] or "")
-        for name in ("phone", "email", "postal_code"):
+        values["city"] = c.text_input("City", value=patient["city"] or "", max_chars=100)
+        values["state"] = d.text_input("State", value=patient["state"] or "", max_chars=50)
+        values["postal_code"] = e.text_input(
+            "ZIP code", value=patient["postal_code"] or "", max_chars=20
+        )
+        for name in ("phone", "email", "state", "postal_code"):
             show_field_error(errors, name)
         move = _buttons(1)
     return Submitted(values, move) if move else None
@@ -99,12 +101,16 @@ def living(saved: dict, errors: dict, key: str) -> Submitted | None:
             horizontal=True,
         )
         show_field_error(errors, "setting")
-        other = st.text_input("If other, where?", value=saved.get("setting_other", ""))
+        other = st.text_input(
+            "If other, where?", value=saved.get("setting_other", ""), max_chars=TEXT_LIMIT
+        )
         show_field_error(errors, "setting_other")
         a, b = st.columns(2)
         lives_alone = a.checkbox("Lives alone", value=saved.get("lives_alone", False))
         stairs = b.checkbox("Stairs at or inside the home", value=saved.get("stairs", False))
-        household = st.text_input("Who else is at home?", value=saved.get("household", ""))
+        household = st.text_input(
+            "Who else is at home?", value=saved.get("household", ""), max_chars=TEXT_LIMIT
+        )
         distance = st.number_input(
             "Distance to the clinic (miles)",
             min_value=0.0,
@@ -136,17 +142,39 @@ def living(saved: dict, errors: dict, key: str) -> Submitted | None:
     )
 
 
-def insurance(saved: dict, errors: dict, key: str) -> Submitted | None:
+def insurance(saved: dict, errors: dict, key: str, insurers: dict[int, str]) -> Submitted | None:
+    """The insurer from the Contacts directory (or typed, when it is not there yet)."""
     with st.form(key):
         uninsured = st.checkbox("No insurance", value=saved.get("uninsured", False))
-        payer = st.text_input("Payer (insurer)", value=saved.get("payer", ""))
+        names = {i: label.rsplit(" (", 1)[0] for i, label in insurers.items()}
+        options: list = list(names)
+        current = saved.get("payer_id") if saved.get("payer_id") in names else saved.get("payer")
+        if isinstance(current, str) and current:
+            options.append(current)
+        payer = st.selectbox(
+            "Insurer",
+            options,
+            index=options.index(current) if current in options else None,
+            format_func=lambda v: names.get(v, str(v)),
+            accept_new_options=True,
+            placeholder="Choose from Contacts, or type the name",
+        )
         show_field_error(errors, "payer")
-        a, b = st.columns(2)
-        member_id = a.text_input("Member ID", value=saved.get("member_id", ""))
-        group = b.text_input("Group number (optional)", value=saved.get("group", ""))
+        a, b, c = st.columns(3)
+        plan = a.text_input("Plan (optional)", value=saved.get("plan_name", ""), max_chars=200)
+        member_id = b.text_input("Member ID", value=saved.get("member_id", ""), max_chars=60)
+        group = c.text_input("Group number (optional)", value=saved.get("group", ""), max_chars=60)
         show_field_error(errors, "member_id")
+        st.caption("On completing the intake this becomes the patient's coverage in Contacts.")
         move = _buttons(3)
-    values = {"uninsured": uninsured, "payer": payer, "member_id": member_id, "group": group}
+    values = {
+        "uninsured": uninsured,
+        "payer_id": payer if isinstance(payer, int) else None,
+        "payer": names.get(payer, payer) if payer is not None else "",
+        "plan_name": plan,
+        "member_id": member_id,
+        "group": group,
+    }
     return Submitted(values, move) if move else None
 
 
@@ -154,14 +182,16 @@ def supports(saved: dict, errors: dict, key: str) -> Submitted | None:
     with st.form(key):
         st.caption("Main family member or caregiver")
         a, b, c = st.columns(3)
-        name = a.text_input("Caregiver name", value=saved.get("caregiver_name", ""))
+        name = a.text_input("Caregiver name", value=saved.get("caregiver_name", ""), max_chars=200)
         relationship = b.selectbox(
             "Relationship",
             RELATIONSHIPS,
             index=_index(RELATIONSHIPS, saved.get("caregiver_relationship")),
             placeholder="Choose",
         )
-        phone = c.text_input("Caregiver phone", value=saved.get("caregiver_phone", "") or "")
+        phone = c.text_input(
+            "Caregiver phone", value=saved.get("caregiver_phone", "") or "", max_chars=32
+        )
         for field in ("caregiver_name", "caregiver_relationship", "caregiver_phone"):
             show_field_error(errors, field)
         involvement = st.radio(
@@ -171,16 +201,29 @@ def supports(saved: dict, errors: dict, key: str) -> Submitted | None:
             horizontal=True,
         )
         show_field_error(errors, "involvement")
-        other = st.text_area(
-            "Other supports (neighbours, church, friends)", value=saved.get("other_supports", "")
+        roles = st.multiselect(
+            "Their role in the family list in Contacts",
+            CAREGIVER_ROLES,
+            default=saved.get("caregiver_roles")
+            or ([] if saved.get("caregiver_name") else ["primary caregiver"]),
+            help="A new primary caregiver takes over from anyone listed as primary before.",
         )
-        st.caption("On completing the intake the caregiver joins the family list in Contacts.")
+        other = st.text_area(
+            "Other supports (neighbours, church, friends)",
+            value=saved.get("other_supports", ""),
+            max_chars=TEXT_LIMIT,
+        )
+        st.caption(
+            "On completing the intake the caregiver joins the family list in Contacts with "
+            "these roles; the summary says what changes before you complete."
+        )
         move = _buttons(4)
     values = {
         "caregiver_name": name,
         "caregiver_relationship": relationship,
         "caregiver_phone": phone,
         "involvement": involvement,
+        "caregiver_roles": roles,
         "other_supports": other,
     }
     return Submitted(values, move) if move else None
@@ -189,19 +232,37 @@ def supports(saved: dict, errors: dict, key: str) -> Submitted | None:
 def matters(saved: dict, patient: dict, errors: dict, key: str) -> Submitted | None:
     with st.form(key):
         what = st.text_area(
-            "What matters most to you right now? (the patient's own words)",
+            "What matters most to you right now? (their own words)",
             value=saved.get("what_matters", ""),
+            max_chars=TEXT_LIMIT,
         )
         show_field_error(errors, "what_matters")
+        a, b = st.columns([1, 2])
+        said_by = a.radio(
+            "Who said it",
+            ["patient", "caregiver"],
+            index=["patient", "caregiver"].index(saved.get("said_by") or "patient"),
+            horizontal=True,
+        )
+        said_by_name = b.text_input(
+            "Caregiver's name (when the caregiver said it)",
+            value=saved.get("said_by_name", ""),
+            max_chars=200,
+        )
+        show_field_error(errors, "said_by_name")
         prefs = st.text_area(
-            "Preferences for treatment and care", value=saved.get("preferences", "")
+            "Preferences for treatment and care",
+            value=saved.get("preferences", ""),
+            max_chars=TEXT_LIMIT,
         )
         culture = st.text_input(
-            "Cultural or religious needs", value=saved.get("cultural_needs", "")
+            "Cultural or religious needs", value=saved.get("cultural_needs", ""), max_chars=500
         )
         a, b = st.columns(2)
         language = a.text_input(
-            "Preferred language", value=saved.get("language") or patient["preferred_language"]
+            "Preferred language",
+            value=saved.get("language") or patient["preferred_language"],
+            max_chars=40,
         )
         interpreter = b.checkbox(
             "Needs an interpreter", value=saved.get("interpreter", patient["interpreter_needed"])
@@ -217,6 +278,8 @@ def matters(saved: dict, patient: dict, errors: dict, key: str) -> Submitted | N
         move = _buttons(5)
     values = {
         "what_matters": what,
+        "said_by": said_by,
+        "said_by_name": said_by_name,
         "preferences": prefs,
         "cultural_needs": culture,
         "language": language,
@@ -226,131 +289,11 @@ def matters(saved: dict, patient: dict, errors: dict, key: str) -> Submitted | N
     return Submitted(values, move) if move else None
 
 
-def choose_instruments(available: dict[str, str], chosen: list[str], key: str) -> list[str] | None:
-    with st.form(key):
-        picked = st.multiselect(
-            "Instruments for this patient",
-            list(available),
-            default=chosen,
-            format_func=lambda c: available[c],
-        )
-        use = st.form_submit_button("Use these instruments")
-    return picked if use else None
-
-
-def _item_widget(item: Item, value, key: str):
-    label = esc(item.text)
-    if item.number:
-        low, high, unit = item.number
-        return st.number_input(
-            f"{label} ({esc(unit)})" if unit and unit not in item.text else label,
-            min_value=low,
-            max_value=high,
-            step=1,
-            value=value,
-            key=key,
-        )
-    values = [v for _, v in item.options]
-    labels = dict(enumerate(lab for lab, _ in item.options))
-    if value is None:
-        value = item.default
-    idx = next((n for n, v in enumerate(values) if v == value), None)
-    picked = st.radio(
-        label, list(labels), index=idx, format_func=lambda n: labels[n], horizontal=True, key=key
-    )
-    return None if picked is None else values[picked]
-
-
-def screening(defs: dict[str, Definition], answers: dict, errors: dict, key: str):
-    with st.form(key):
-        collected = {}
-        for code, definition in defs.items():
-            st.subheader(definition.title)
-            if definition.data.get("instructions"):
-                st.caption(esc(definition.data["instructions"]))
-            show_field_error(errors, code)
-            saved = answers.get(code) or []
-            group = None
-            values = []
-            for n, item in enumerate(definition.items):
-                if item.group and item.group != group:
-                    st.markdown(f"**{esc(item.group)}**")
-                group = item.group
-                value = saved[n] if n < len(saved) else None
-                values.append(_item_widget(item, value, f"{key}_{code}_{item.id}"))
-            collected[code] = values
-        move = _buttons(6)
-    return Submitted({"answers": collected}, move) if move else None
-
-
 def services(saved: dict, errors: dict, key: str) -> Submitted | None:
     with st.form(key):
         needed = st.multiselect("Services needed", SERVICES, default=saved.get("needed", []))
         show_field_error(errors, "needed")
-        other = st.text_input("Other service", value=saved.get("other", ""))
+        other = st.text_input("Other service", value=saved.get("other", ""), max_chars=200)
         show_field_error(errors, "other")
         move = _buttons(7)
     return Submitted({"needed": needed, "other": other}, move) if move else None
-
-
-def summary_view(summary: IntakeSummary) -> None:
-    """Alerts, risk tier and scores (no decisions)."""
-    for alert in summary.alerts:
-        st.error(
-            f"URGENT: {esc(alert)} It stays on My day until someone completes it.",
-            icon=":material/emergency:",
-        )
-    TIER_STYLE[summary.tier.tier](
-        f"Risk tier: **{summary.tier.tier.upper()}** — " + esc("; ".join(summary.tier.reasons)),
-        icon=":material/monitor_heart:",
-    )
-    for code, missing in summary.incomplete.items():
-        st.warning(f"{esc(summary.titles[code])}: {len(missing)} item(s) not answered yet.")
-    if summary.results:
-        st.table(
-            pd.DataFrame(
-                [
-                    {
-                        "Instrument": summary.titles[c],
-                        "Score": r.total,
-                        "Result": r.band,
-                        "Screen": "positive" if r.positive else "negative",
-                        "Flags": ", ".join(r.flags),
-                    }
-                    for c, r in summary.results.items()
-                ]
-            ).set_index("Instrument")
-        )
-
-
-def decisions(summary: IntakeSummary, key: str) -> dict[str, dict]:
-    """Accept (tick), edit (change the text) or dismiss (untick) each suggestion."""
-    if not summary.suggestions:
-        st.caption("No suggestions from this intake.")
-        return {}
-    st.subheader("Suggested needs, goals, referrals and tasks")
-    st.caption("Untick to dismiss; edit the wording in place.")
-    frame = pd.DataFrame(
-        [
-            {
-                "Accept": True,
-                "Kind": x.kind,
-                "Suggestion": x.text,
-                "Why": x.source_finding,
-                "key": x.key,
-            }
-            for x in summary.suggestions
-        ]
-    )
-    edited = st.data_editor(
-        frame,
-        key=key,
-        hide_index=True,
-        width="stretch",
-        disabled=["Kind", "Why"],
-        column_config={"key": None, "Accept": st.column_config.CheckboxColumn(width="small")},
-    )
-    return {
-        r["key"]: {"accepted": bool(r["Accept"]), "text": r["Suggestion"]}
-        for r in edited.to_dict("records")
-    }

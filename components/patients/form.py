@@ -110,11 +110,19 @@ def patient_form(
         st.markdown("**Where the patient lives**")
         c1, c2, c3, c4 = st.columns([3, 2, 1, 1])
         address = c1.text_input(
-            "Street address", value=initial.address_line, key=f"{form_key}_address"
+            "Street address", value=initial.address_line, key=f"{form_key}_address", max_chars=200
         )
-        city = c2.text_input("City", value=initial.city, key=f"{form_key}_city")
-        state = c3.text_input("State", value=initial.state, key=f"{form_key}_state")
-        postal = c4.text_input("ZIP code", value=initial.postal_code, key=f"{form_key}_zip")
+        city = c2.text_input("City", value=initial.city, key=f"{form_key}_city", max_chars=100)
+        state = c3.text_input(
+            "State", value=initial.state, key=f"{form_key}_state", max_chars=50, placeholder="MA"
+        )
+        with c3:
+            show_field_error(errors, "state")
+        postal = c4.text_input(
+            "ZIP code", value=initial.postal_code, key=f"{form_key}_zip", max_chars=20
+        )
+        with c4:
+            show_field_error(errors, "postal_code")
         c1, c2 = st.columns(2)
         with c1:
             living = _select(

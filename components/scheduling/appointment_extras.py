@@ -32,7 +32,7 @@ def scope_choice(key: str, in_series: bool, verb: str = "Change") -> Scope:
 
 
 def cancel_box(key: str, in_series: bool, errors: dict[str, str]) -> tuple[str, Scope] | None:
-    with st.expander("Cancel this appointment"):
+    with st.expander("Cancel this appointment", key=f"{key}_open"):
         reason = st.text_input(
             "Reason for cancelling", key=f"{key}_reason", placeholder="e.g. patient in hospital"
         )
@@ -50,7 +50,10 @@ def ride_form(
     ride = ride or {}
     pickup = clock.utc_to_local(ride.get("pickup_at") or start - timedelta(hours=1), tz)
     back = ride.get("return_pickup_at")
-    with st.expander("Transport", expanded=bool(ride)), st.form(key, border=False):
+    with (
+        st.expander("Transport", expanded=bool(ride), key=f"{key}_open"),
+        st.form(key, border=False),
+    ):
         c1, c2 = st.columns(2)
         at = c1.time_input("Pick-up time", pickup.time(), step=timedelta(minutes=5))
         show_field_error(errors, "pickup_at")
@@ -60,7 +63,11 @@ def ride_form(
                 "Choose from Contacts, or type a name",
             )  # fmt: skip
             show_field_error(errors, "vendor")
-        address = st.text_input("Pick-up address", ride.get("pickup_address") or "")
+        address = st.text_input(
+            "Pick-up address (the patient's home)",
+            ride.get("pickup_address") or "",
+            max_chars=300,
+        )
         c1, c2, c3 = st.columns(3)
         return_trip = c1.checkbox("Return trip", ride.get("return_trip", True))
         back_local = clock.utc_to_local(back, tz).time() if back else None
@@ -156,16 +163,18 @@ def export_choice(today: date) -> tuple[str, date, IcsOptions, bool]:
 
 def filters_row(
     staff: dict[int, str], find: Callable[[str, int | None], dict[int, str]], default_staff
-) -> tuple[int | None, int | None, tuple[str, ...], tuple[str, ...]]:
-    """Staff (default: me), patient (searched by name or MRN), types and statuses."""
+) -> tuple[tuple[int, ...], int | None, tuple[str, ...], tuple[str, ...]]:
+    """Staff (several at once: the team week; default: me for a case manager, everyone for
+    the front desk), patient (searched by name or MRN), types and statuses."""
     state = st.session_state
-    f = st.columns([1.2, 1, 1.2, 1, 1])
-    state.setdefault("cal_staff", default_staff)
-    staff_id = f[0].selectbox(
-        "Staff member",
-        [None, *staff],
-        key="cal_staff",
-        format_func=lambda i: staff.get(i, "Everyone"),
+    f = st.columns([1.6, 1, 1.2, 1, 1])
+    state.setdefault("cal_staff_ids", [default_staff] if default_staff in staff else [])
+    staff_ids = f[0].multiselect(
+        "Staff",
+        list(staff),
+        key="cal_staff_ids",
+        format_func=lambda i: staff.get(i, str(i)),
+        placeholder="Everyone",
     )
     query = f[1].text_input("Find patient", key="cal_patient_q", placeholder="Name or MRN")
     patients = find(query, state.get("cal_patient"))
@@ -177,4 +186,4 @@ def filters_row(
     )
     kinds = f[3].multiselect("Type", [k.value for k in AppointmentKind], placeholder="All types")
     statuses = f[4].multiselect("Status", [x.value for x in AppointmentStatus], placeholder="All")
-    return staff_id, patient_id, tuple(kinds), tuple(statuses)
+    return tuple(staff_ids), patient_id, tuple(kinds), tuple(statuses)

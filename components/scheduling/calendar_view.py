@@ -10,16 +10,25 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 from streamlit_calendar import calendar
 
-from services.scheduling.feed import PALETTE, change_signature
+from components.shared.text import esc
+from services.core import clock
+from services.scheduling.feed import PALETTE, change_signature, staff_colours
 
 VIEWS = "timeGridDay,timeGridWeek,dayGridMonth,listWeek,multiMonthYear"
 CALLBACKS = ["dateClick", "eventClick", "eventChange", "eventsSet", "select"]
 CSS = """
 .fc-event-title, .fc-list-event-title { white-space: normal; }
 .fc .fc-toolbar-title { font-size: 1.2rem; }
+.fc-timegrid-event .fc-event-main { font-size: 0.78rem; line-height: 1.15; padding: 1px 2px; }
+.fc-timegrid-event .fc-event-time { font-size: 0.72rem; }
+.fc-daygrid-event { font-size: 0.78rem; white-space: normal; }
+.fc .fc-toolbar { flex-wrap: wrap; gap: 0.4rem; }
+.fc .fc-button { padding: 0.25rem 0.5rem; font-size: 0.85rem; }
 """
 
 
@@ -38,6 +47,18 @@ def current_view(key: str, revision: int = 0) -> dict | None:
     return st.session_state.get(f"{key}__view")
 
 
+def initial_date(view: dict | None, today: date) -> str | None:
+    """Where the widget opens: today while today is in the range last shown (so switching
+    from this week to Month opens this month), else the start of that range."""
+    if not view or not view.get("currentStart"):
+        return None
+    first = view.get("activeStart", view["currentStart"])[:10]
+    last = view.get("activeEnd", view.get("currentEnd", first))[:10]
+    if first <= today.isoformat() < last:
+        return today.isoformat()
+    return view["currentStart"][:10]
+
+
 def calendar_view(
     events: list[dict],
     *,
@@ -48,10 +69,11 @@ def calendar_view(
     initial_view: str = "timeGridWeek",
 ) -> dict | None:
     """Draw the calendar; return a callback ({"callback": name, name: {...}}) once, or None."""
+    shown = st.session_state.get(f"{key}__view")
+    view_type = (shown or {}).get("type", initial_view)
     options = {
-        "initialView": st.session_state.get(f"{key}__view", {}).get("type", initial_view),
-        "initialDate": (st.session_state.get(f"{key}__view") or {}).get("currentStart", "")[:10]
-        or None,
+        "initialView": view_type,
+        "initialDate": initial_date(shown, clock_today(tz)),
         "timeZone": tz,
         "headerToolbar": {"left": "today prev,next", "center": "title", "right": VIEWS},
         "buttonText": {
@@ -74,7 +96,13 @@ def calendar_view(
         "eventDurationEditable": editable,
         "selectMirror": True,
         "dayMaxEvents": True,
-        "height": 720,
+        # A crowded team week stacks at most three events side by side (+N more), and the
+        # month grows to show up to four a day instead of "+1 more" everywhere.
+        "slotEventOverlap": False,
+        "eventMaxStack": 3,
+        "eventMinHeight": 36,  # a half-hour visit still shows its patient and type
+        "views": {"dayGridMonth": {"dayMaxEvents": 4}},
+        "height": "auto" if view_type == "dayGridMonth" else 720,
         "eventTimeFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
         "slotLabelFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
     }
@@ -96,6 +124,17 @@ def calendar_view(
     return value
 
 
-def legend() -> None:
-    """One badge per appointment type in its colour (fixed labels, no user text)."""
+def clock_today(tz: str) -> date:
+    return clock.utc_to_local(clock.utcnow(), tz).date()
+
+
+def legend(staff_order: tuple[int, ...] = (), staff: dict[int, str] | None = None) -> None:
+    """One badge per appointment type in its colour; in the team week (several staff
+    members shown), one per staff member in theirs (names escaped: they are user text)."""
+    if staff_order and staff:
+        colours = staff_colours(list(staff_order))
+        st.markdown(
+            " ".join(f":{colours[i][0]}-badge[{esc(staff.get(i, ''))}]" for i in staff_order)
+        )
+        return
     st.markdown(" ".join(f":{badge}-badge[{kind.value}]" for kind, (badge, _) in PALETTE.items()))

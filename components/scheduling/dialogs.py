@@ -25,7 +25,7 @@ from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
 from services.scheduling import actions
 from services.scheduling import feed as calendar_feed
-from services.scheduling.validation import AppointmentInput, DoubleBooking
+from services.scheduling.validation import RIDE_KINDS, AppointmentInput, DoubleBooking
 
 state = st.session_state
 
@@ -42,9 +42,10 @@ class Desk:
     def can_edit(self) -> bool:
         return self.actor.can("schedule.edit")
 
-    def find_patients(self, query: str, chosen: int | None) -> dict[int, str]:
-        """Patients matching the search, keeping the one already chosen."""
-        return actions.patient_choices(self.actor, query, include=(chosen,))
+    def find_patients(self, query: str, chosen: int | None, mine: bool = False) -> dict[int, str]:
+        """Patients matching the search, keeping the one already chosen; with `mine` and no
+        search, the signed-in case manager's caseload."""
+        return actions.patient_choices(self.actor, query, include=(chosen,), mine=mine)
 
 
 def close_dialog() -> None:
@@ -74,12 +75,14 @@ def _pickers(
 ) -> tuple[dict[int, str], dict[int, str]]:
     """Search boxes for the patient and the provider; their matches feed the form's pickers."""
     c1, c2 = st.columns(2)
-    who = c1.text_input("Find patient", key=f"{key}_q", placeholder="Name or MRN")
+    who = c1.text_input(
+        "Find another patient", key=f"{key}_q", placeholder="Name or MRN (not in your caseload)"
+    )
     where = c2.text_input(
         "Find provider or facility in Contacts", key=f"{key}_org_q", placeholder="Name or service"
     )
     found = actions.provider_choices(desk.actor, where, include=(initial.provider_contact_id,))
-    return desk.find_patients(who, initial.patient_id), found
+    return desk.find_patients(who, initial.patient_id, mine=True), found
 
 
 @st.dialog("New appointment", width="large", on_dismiss=close_dialog)
@@ -94,27 +97,32 @@ def _new(desk: Desk, d: dict) -> None:
         tz,
     )
     end = calendar_feed.parse_calendar_time(d["end"], tz, coerced=True) if d.get("end") else None
+    mine = desk.actor.id if desk.actor.id in desk.staff else None
     initial = AppointmentInput(
         patient_id=d.get("patient_id"),
         start=start,
         end=end if end and end > start else start + timedelta(hours=1),
-        staff_id=state.get("cal_staff") or (desk.actor.id if desk.actor.id in desk.staff else None),
+        staff_id=d.get("staff_id") or mine,
         source_kind="task" if d.get("task") else None,
         source_id=int(d["task"]) if d.get("task") else None,
     )
-    patients, places = _pickers(desk, "cal_new", initial)
+    rev = state.get("cal_rev", 0)  # a new dialog starts from fresh fields
+    patients, places = _pickers(desk, f"cal_new_{rev}", initial)
     result = appointment_form(
-        "cal_new_form", initial, tz=tz, staff=desk.staff, patients=patients, providers=places,
-        errors=field_errors("cal_new"), conflicts=state.get("cal_conflicts"),
+        f"cal_new_form_{rev}", initial, tz=tz, staff=desk.staff, patients=patients,
+        providers=places, errors=field_errors("cal_new"), conflicts=state.get("cal_conflicts"),
         allow_repeat=True, submit_label="Book appointment",
+        vendors=actions.vendor_choices(desk.actor),
     )  # fmt: skip
     if result:
         _save(
             lambda: actions.book_appointment(
                 desk.actor, result.data, repeat=result.repeat,
-                override_reason=result.override_reason, tz=tz,
+                override_reason=result.override_reason, tz=tz, ride=result.ride,
             ),
-            "Appointment booked.", "cal_new",
+            "Appointment booked." + (" Ride confirmed." if result.ride and result.ride.confirmed
+                                     else " Ride to confirm." if result.ride else ""),
+            "cal_new",
         )  # fmt: skip
 
 
@@ -137,13 +145,16 @@ def _edit(desk: Desk, d: dict) -> None:
             f"Marked {status}.", "cal_status",
         )  # fmt: skip
     errors, conflicts = field_errors("cal_edit"), state.get("cal_conflicts")
-    with st.expander("Change details or time", expanded=bool(errors or conflicts)):
+    rev = state.get("cal_rev", 0)
+    with st.expander(
+        "Change details or time", expanded=bool(errors or conflicts), key=f"cal_edit_open_{rev}"
+    ):
         scope = extras.scope_choice("cal_edit_scope", view.in_series)
-        patients, places = _pickers(desk, "cal_edit", initial)
+        patients, places = _pickers(desk, f"cal_edit_{rev}", initial)
         result = appointment_form(
-            "cal_edit_form", initial, tz=tz, staff=desk.staff, patients=patients,
-            providers=places, errors=errors, conflicts=conflicts, allow_repeat=False,
-            submit_label="Save changes",
+            f"cal_edit_form_{d['id']}_{rev}", initial, tz=tz, staff=desk.staff,
+            patients=patients, providers=places, errors=errors, conflicts=conflicts,
+            allow_repeat=False, submit_label="Save changes",
         )  # fmt: skip
     if result:
         _save(
@@ -153,9 +164,11 @@ def _edit(desk: Desk, d: dict) -> None:
             ),
             "Appointment saved.", "cal_edit",
         )  # fmt: skip
-    ride_data = extras.ride_form(
-        "cal_ride", view.ride, initial.start, tz, field_errors("cal_ride"), view.vendors
-    )
+    ride_data = None
+    if initial.kind in RIDE_KINDS and initial.patient_id is not None:
+        ride_data = extras.ride_form(
+            f"cal_ride_{rev}", view.ride, initial.start, tz, field_errors("cal_ride"), view.vendors
+        )
     if ride_data:
         _save(lambda: actions.save_ride(actor, d["id"], ride_data), "Ride saved.", "cal_ride")
     if cancel := extras.cancel_box("cal_cancel", view.in_series, field_errors("cal_cancel")):

@@ -13,7 +13,10 @@ from services.scheduling import actions
 
 
 def reminder_calls(actor: Actor, due: list[dict], can_edit: bool) -> None:
-    st.caption("Appointments in the next 48 hours not yet confirmed with the patient.")
+    calls = f"{len(due)} call{'s' if len(due) != 1 else ''}" if due else "No calls"
+    st.caption(
+        f"{calls} to make: appointments in the next 48 hours not yet confirmed with the patient."
+    )
 
     def log_call(outcome: str):
         def _log(appointment_id: int) -> None:
@@ -29,7 +32,11 @@ def reminder_calls(actor: Actor, due: list[dict], can_edit: bool) -> None:
 
 
 def rides_to_confirm(actor: Actor, todo: list[dict], can_edit: bool) -> None:
-    st.caption("Rides in the next two weeks the vendor has not confirmed, with its phone.")
+    rides = f"{len(todo)} ride{'s' if len(todo) != 1 else ''}" if todo else "No rides"
+    st.caption(
+        f"{rides} to confirm: rides in the next two weeks the vendor has not confirmed, "
+        "with its phone."
+    )
 
     def confirm_ride(booking_id: int) -> None:
         actions.confirm_ride(actor, booking_id)

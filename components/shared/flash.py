@@ -1,8 +1,8 @@
-"""A success message that survives st.rerun(): set it, rerun, and it shows.
+"""A success message that survives st.rerun(): set it, rerun, it shows once.
 
-It stays for a few seconds rather than for exactly one run: some widgets (the calendar)
-rerun the page by themselves right after they draw, which would otherwise wipe the
-confirmation before anyone could read it.
+"Once" is the user's once: a widget that reruns the page by itself right after it draws
+(the calendar does, DESIGN.md §3.19) would otherwise wipe the message before anyone reads
+it, so it stays for the reruns of the next few seconds.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import time
 import streamlit as st
 
 _KEY = "_flash"
-SHOWN_FOR = 4.0  # seconds after it first appears
+KEEP_SECONDS = 3.0
 
 
 def flash(message: str, icon: str = "✅") -> None:
@@ -26,11 +26,11 @@ def show_flash() -> None:
     item = st.session_state.get(_KEY)
     if not item:
         return
-    message, icon, first = item
+    message, icon, shown_at = item
     now = time.monotonic()
-    if first is None:
+    if shown_at is None:
         st.session_state[_KEY] = (message, icon, now)
-    elif now - first > SHOWN_FOR:
-        del st.session_state[_KEY]
+    elif now - shown_at > KEEP_SECONDS:
+        st.session_state.pop(_KEY, None)
         return
     slot.success(message, icon=icon)

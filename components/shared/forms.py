@@ -24,3 +24,29 @@ def show_field_error(errors: dict[str, str], field: str) -> None:
     message = errors.get(field)
     if message:
         slot.error(message, icon=":material/error:")
+
+
+def form_key(name: str) -> str:
+    """The key of a form that starts empty again after a successful save (`clear_form`).
+
+    A refused save keeps the key, so everything typed stays in the form; a successful one
+    renews it, so the next entry starts clean (no double entry of the same goal or call).
+    Widgets inside take their keys from this one (or none), never a fixed key of their own.
+    """
+    return f"{name}__{st.session_state.get(f'_rev_{name}', 0)}"
+
+
+def clear_form(name: str) -> None:
+    st.session_state[f"_rev_{name}"] = st.session_state.get(f"_rev_{name}", 0) + 1
+
+
+def section(
+    label: str, key: str, *, expanded: bool = False, icon: str | None = None, open_now=False
+):
+    """An expander that keeps its place: open or closed as the user left it across reruns
+    and saves (its state lives in session state under `key`). `expanded` is how it first
+    shows; `open_now` opens it on this run (e.g. to show a refused save's messages)."""
+    if open_now:
+        st.session_state[key] = True
+        expanded = False  # the state says it; a default as well would be a conflict
+    return st.expander(label, expanded=expanded, key=key, on_change="rerun", icon=icon)

@@ -25,6 +25,9 @@ from services.core.errors import DatabaseTrouble
 from services.core.identity import ROLE_LABELS, Actor
 
 AUTH_KEY = "_auth"
+HOME, HOME_TITLE = "app.py", "My day"
+ENTRY = "_entry_page"  # the page this browser session first asked for (a deep link)
+RESUME = "_resume_page"  # the page an idle timeout interrupted
 TRAINING_BANNER = (
     "TRAINING — synthetic patients. Nothing here is a real person; do not enter real patient data."
 )
@@ -38,27 +41,43 @@ def current_actor() -> Actor | None:
 def sign_in_as(actor: Actor) -> None:
     previous = st.session_state.get("_last_user")
     if previous is not None and previous != actor.username:
-        # Another person at this browser: drop the previous user's drafts and choices.
+        # Another person at this browser: drop the previous user's drafts and choices
+        # (and the page the previous one was on: they land on My day).
         for key in list(st.session_state.keys()):
             del st.session_state[key]
     st.session_state[AUTH_KEY] = {"actor": actor, "last": utcnow()}
     st.session_state["_last_user"] = actor.username
+    st.session_state["_land"] = True
 
 
-def sign_out(reason: str = "signed out") -> None:
+def _landing(title: str, actor: Actor, permission: str) -> None:
+    """Just signed in: stay on the page asked for by a link (or the one an idle timeout
+    interrupted, for the same person) when the role may use it; otherwise My day."""
+    if not st.session_state.pop("_land", False):
+        return
+    wanted = {st.session_state.pop(ENTRY, None), st.session_state.pop(RESUME, None)}
+    if title != HOME_TITLE and not (title in wanted and actor.can(permission)):
+        st.switch_page(HOME)
+
+
+def sign_out(reason: str = "signed out", resume: str | None = None) -> None:
+    """Sign out; `resume` is the page to come back to after signing in again as the same
+    person (an idle timeout), otherwise the next sign-in starts on My day."""
     actor = current_actor()
     if actor is not None:
         actions.sign_out(actor, reason)
     st.session_state.pop(AUTH_KEY, None)
+    st.session_state.pop(ENTRY, None)
+    st.session_state[RESUME] = resume
 
 
-def _check_idle(settings: config.Settings) -> None:
+def _check_idle(settings: config.Settings, title: str) -> None:
     state = st.session_state.get(AUTH_KEY)
     if not state:
         return
     now = utcnow()
     if now - state["last"] > timedelta(minutes=settings.idle_minutes):
-        sign_out(reason="idle timeout")
+        sign_out(reason="idle timeout", resume=title)
         st.session_state["_idle_notice"] = (
             f"You were signed out after {settings.idle_minutes} minutes without activity. "
             "Sign in to carry on where you left off."
@@ -119,13 +138,16 @@ def page_setup(title: str, permission: str = "patients.read") -> Actor:
         st.session_state.pop(AUTH_KEY, None)
         first_run_setup(settings, on_signed_in=sign_in_as)
         st.stop()
-    _check_idle(settings)
+    _check_idle(settings, title)
     actor = current_actor()
     if actor is not None:
         actor = _recheck(actor)
     if actor is None:
+        if "_page" not in st.session_state and "_last_user" not in st.session_state:
+            st.session_state.setdefault(ENTRY, title)  # a fresh visit: the page asked for
         sign_in_form(settings, on_signed_in=sign_in_as)
         st.stop()
+    _landing(title, actor, permission)
     # Pages may start fresh when a user arrives from another page (e.g. via the nav).
     st.session_state["_arrived"] = st.session_state.get("_page") != title
     st.session_state["_page"] = title

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, true
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, Timestamps, Versioned, utcnow
@@ -316,3 +316,21 @@ class CarePlanTemplateVersion(Base):
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
     saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class PrintItem(Versioned, Timestamps, Base):
+    """Whether a goal or task prints on the patient's own plan, and how it reads there.
+
+    Nothing prints for the patient unless marked; `wording` holds the nurse's plain words
+    per language code ("en", "es"), so the family reads their own language.
+    """
+
+    __tablename__ = "plan_print_item"
+    __table_args__ = (UniqueConstraint("item_kind", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_kind: Mapped[str] = mapped_column(String(20))  # "goal" or "task"
+    item_id: Mapped[int]
+    for_patient: Mapped[bool] = mapped_column(Boolean, default=False)
+    wording: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

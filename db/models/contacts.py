@@ -235,7 +235,8 @@ class Referral(Versioned, Timestamps, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    # None only on a draft (e.g. from an intake) whose organization is still to be chosen.
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
     service: Mapped[str] = mapped_column(String(200))
     reason_text: Mapped[str | None] = mapped_column(Text)
     # What the referral answers, by kind + id: "intake finding", "care-plan goal".
@@ -252,7 +253,7 @@ class Referral(Versioned, Timestamps, Base):
     closed_on: Mapped[date | None]
     owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
-    organization: Mapped[Organization] = relationship()
+    organization: Mapped[Organization | None] = relationship()
     history: Mapped[list[ReferralEvent]] = relationship(
         back_populates="referral", order_by="ReferralEvent.id"
     )
@@ -298,6 +299,14 @@ class WithKind(StrEnum):
     STAFF = "staff member"  # a colleague, e.g. the supervisor told of a safety concern
 
 
+class ConsentBasis(StrEnum):
+    """What covered a conversation with a family member about the patient."""
+
+    ON_FILE = "consent on file"
+    VERIFIED = "consent verified at contact"
+    NO_PHI = "no PHI shared"
+
+
 class Communication(Timestamps, Base):
     """One call, e-mail, fax, letter or visit (FHIR Communication)."""
 
@@ -324,4 +333,5 @@ class Communication(Timestamps, Base):
     follow_up_on: Mapped[date | None]
     follow_up_task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"))
     disclosed_without_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_basis: Mapped[str | None] = mapped_column(String(40))  # a ConsentBasis, family only
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

@@ -105,6 +105,10 @@ class IntakeSuggestion(Timestamps, Base):
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
     care_plan_id: Mapped[int | None]  # plain id: set by the care-plan builder
     handed_off_at: Mapped[datetime | None]
+    # What the nurse settled in the summary's preview: the goal's words and who said them,
+    # priority and target date, a task's due date, a referral's urgency and organization,
+    # every finding behind a merged suggestion, and where it went (the draft referral).
+    details: Mapped[dict | None] = mapped_column(JSON)
 
 
 class ClinicDefinition(Timestamps, Base):

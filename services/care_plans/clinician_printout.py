@@ -11,6 +11,8 @@ from services.care_plans.rows import PlanView, TaskRow
 from services.core.contact_data import display_phone
 from services.core.pdf_document import OPEN, Document
 
+PLAN_LEVEL = {"care_plan": "whole plan", "teach_back": "teach again"}
+
 
 def _owner(task: TaskRow, users: dict[int, str]) -> str:
     if task.owner_kind == OwnerKind.STAFF:
@@ -52,7 +54,7 @@ def clinician_pdf(
                 g.target_on or "",
                 g.lifecycle_status,
                 g.achievement_status,
-                f"{g.source_kind} #{g.source_id}" if g.source_kind else "",
+                (g.source_label or "") + (" · on patient's plan" if g.for_patient else ""),
             )
             for g in view.goals
         ],
@@ -80,10 +82,7 @@ def clinician_pdf(
     pdf.heading("Needs, strengths and barriers", 13)
     pdf.rows(
         ("Kind", "Text", "From"),
-        [
-            (c.kind, c.text, f"{c.source_kind} #{c.source_id}" if c.source_kind else "")
-            for c in view.concerns
-        ]
+        [(c.kind, c.text, c.source_label or "") for c in view.concerns]
         or [("-", "None recorded", "")],
         size,
         widths=(15, 60, 25),
@@ -96,7 +95,9 @@ def clinician_pdf(
             (
                 f"{t.due_on}{' OVERDUE' if t.status in OPEN and t.due_on < on else ''}",
                 t.title,
-                goal_of[t.id].description[:50] if t.id in goal_of else t.source_kind,
+                goal_of[t.id].description[:50]
+                if t.id in goal_of
+                else PLAN_LEVEL.get(t.source_kind or "", ""),
                 f"{_owner(t, users)} ({t.owner_kind})",
                 f"{t.status}{': ' + t.status_reason if t.status_reason else ''}",
                 f"every {t.repeat_every_days} d" if t.repeat_every_days else "",

@@ -19,18 +19,20 @@ from services.core.identity import Actor, require
 from services.scheduling import appointments as scheduling
 
 
-def _appointments(s: Session | None, patient_id: int) -> list[tuple[datetime, str, str]]:
-    """Upcoming appointments from the calendar as (when, what, where), in clinic time."""
+def _appointments(s: Session | None, patient_id: int) -> list[tuple[datetime, str, str, str]]:
+    """Upcoming appointments from the calendar as (when, kind, title, where), clinic time."""
     if s is None:
         return []
     tz = clock.clinic_tz()
     return [
         (
             clock.utc_to_local(a.start_at, tz),
-            a.title or str(a.kind),
+            str(a.kind),
+            a.title or "",
             a.location or a.provider or "",
         )
         for a in scheduling.upcoming_for_patient(s, patient_id, limit=10)
+        if a.kind != "case conference"
     ]
 
 
@@ -44,9 +46,7 @@ def export_plan_pdf(
     view = load_plan_view(s, actor, patient_id)
     users = {u.id: u.display_name for u in s.query(User).all()}
     if version == "patient":
-        data = patient_pdf(
-            view, language=language, users=users, appointments=_appointments(s, patient_id)
-        )
+        data = patient_pdf(view, language=language, appointments=_appointments(s, patient_id))
     else:
         data = clinician_pdf(view, users=users)
     audit.record(

@@ -22,6 +22,7 @@ class PlanPatient(PatientBrief):
     family_name: str
     preferred_name: str | None
     case_manager_name: str | None
+    case_manager_phone: str | None = None  # their direct line, for the patient's printout
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,9 @@ class GoalRow:
     source_id: int | None
     template_key: str | None
     version: int
+    source_label: str = ""  # where it came from, in words ("intake of 2026-12-03: ...")
+    for_patient: bool = False  # prints on the patient's own plan
+    wording: dict = field(default_factory=dict)  # language -> the patient's wording
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class ConcernRow:
     source_kind: str | None
     source_id: int | None
     version: int
+    source_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,9 @@ class TaskRow:
     source_kind: str | None
     source_id: int | None
     version: int
+    priority: str = "routine"
+    for_patient: bool = False  # prints on the patient's own plan
+    wording: dict = field(default_factory=dict)  # language -> the patient's wording
 
 
 @dataclass(frozen=True)
@@ -204,6 +212,7 @@ class PlanView:
     transitions: list[TransitionRow] = field(default_factory=list)
     placements: list[PlacementRow] = field(default_factory=list)
     history: list[PlanRow] = field(default_factory=list)
+    findings: dict[tuple[str, int], str] = field(default_factory=dict)  # assessment results
 
     def task_goal_map(self) -> dict[int, GoalRow]:
         """Each goal task's goal, by task id."""

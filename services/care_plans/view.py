@@ -7,18 +7,22 @@ is still open).
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import (
+    AssessmentResponse,
     CarePlan,
     CarePlanReview,
     CareTeamMember,
     CareTransition,
     Goal,
     GoalOptionDiscussion,
+    IntakeSuggestion,
     LtcPlacement,
     Patient,
     PlanConcern,
+    PrintItem,
     Task,
     TeachBack,
 )
@@ -26,7 +30,9 @@ from services.care_plans import teaching, transitions
 from services.care_plans.common import READ, current_plan, get_plan
 from services.care_plans.concerns import concerns
 from services.care_plans.goals import goals, option_discussions
+from services.care_plans.intake_handoff import INTAKE_SOURCE
 from services.care_plans.interventions import plan_tasks
+from services.care_plans.patient_items import never_for_patient, print_items
 from services.care_plans.plans import plan_history
 from services.care_plans.reviews import reviews
 from services.care_plans.rows import (
@@ -63,7 +69,7 @@ def load_plan_view(
     if plan is not None and plan.patient_id != patient_id:
         raise NotFound("That plan belongs to another patient.")
     shared = {
-        "patient": patient_row(patient),
+        "patient": patient_row(patient, team(s, plan.id) if plan is not None else []),
         "plan": plan_row(plan) if plan is not None else None,
         "history": [plan_row(p) for p in plan_history(s, patient_id)],
         "transitions": [transition_row(t) for t in transitions.transitions_for(s, patient_id)],
@@ -72,26 +78,37 @@ def load_plan_view(
     if plan is None:
         return PlanView(**shared)
     plan_goals = goals(s, plan.id)
+    tasks = plan_tasks(s, plan)
+    plan_concerns = concerns(s, plan.id)
+    marks = print_items(s, [g.id for g in plan_goals], [t.id for t in tasks])
+    origins = source_labels(s, [*plan_goals, *plan_concerns])
     return PlanView(
         **shared,
-        goals=[goal_row(g) for g in plan_goals],
-        tasks=[task_row(t) for t in plan_tasks(s, plan)],
-        concerns=[concern_row(c) for c in concerns(s, plan.id)],
+        goals=[goal_row(g, marks.get(("goal", g.id)), origins) for g in plan_goals],
+        tasks=[task_row(t, marks.get(("task", t.id))) for t in tasks],
+        concerns=[concern_row(c, origins) for c in plan_concerns],
         team=[member_row(m) for m in team(s, plan.id)],
         reviews=[review_row(r) for r in reviews(s, plan.id)],
         options=[option_row(o) for o in option_discussions(s, [g.id for g in plan_goals])],
+        findings=assessment_choices(s, patient_id),
         teach_backs=[teach_back_row(tb) for tb in teaching.teach_backs(s, plan.id)],
     )
 
 
-def patient_row(p: Patient) -> PlanPatient:
+def patient_row(p: Patient, members: list[CareTeamMember] | None = None) -> PlanPatient:
+    """The patient, with their case manager's name and direct line (their own, or the one
+    the care team lists for them)."""
     manager = p.primary_case_manager
+    phone = manager.phone if manager is not None else None
+    if manager is not None and not phone:
+        phone = next((m.phone for m in members or [] if m.user_id == manager.id and m.phone), None)
     return PlanPatient(
         **vars(brief(p)),
         given_name=p.given_name,
         family_name=p.family_name,
         preferred_name=p.preferred_name,
         case_manager_name=manager.display_name if manager is not None else None,
+        case_manager_phone=phone,
     )
 
 
@@ -111,7 +128,43 @@ def plan_row(p: CarePlan) -> PlanRow:
     )
 
 
-def goal_row(g: Goal) -> GoalRow:
+def assessment_choices(s: Session, patient_id: int, limit: int = 30) -> dict[tuple, str]:
+    """The patient's scored assessments, newest first, for linking a need to one."""
+    found = s.scalars(
+        select(AssessmentResponse)
+        .where(AssessmentResponse.patient_id == patient_id)
+        .order_by(AssessmentResponse.assessed_at.desc())
+        .limit(limit)
+    )
+    return {
+        ("assessment", r.id): f"{r.instrument_title}: {r.band} ({r.total}), "
+        f"{r.assessed_at:%Y-%m-%d}"
+        for r in found
+    }
+
+
+def source_labels(s: Session, rows: list) -> dict[tuple, str]:
+    """(source_kind, source_id) -> where a goal or need came from, in words."""
+    wanted = [r.source_id for r in rows if r.source_kind == INTAKE_SOURCE and r.source_id]
+    labels: dict[tuple, str] = {}
+    assessed = [r.source_id for r in rows if r.source_kind == "assessment" and r.source_id]
+    if assessed:
+        for a in s.scalars(select(AssessmentResponse).where(AssessmentResponse.id.in_(assessed))):
+            labels[("assessment", a.id)] = f"{a.instrument_title}: {a.band} ({a.total})"
+    if wanted:
+        for sug in s.scalars(select(IntakeSuggestion).where(IntakeSuggestion.id.in_(wanted))):
+            when = sug.decided_at.date() if sug.decided_at else ""
+            labels[(INTAKE_SOURCE, sug.id)] = f"intake of {when}: {sug.source_finding}"
+    for r in rows:
+        key = (r.source_kind, r.source_id)
+        if r.source_kind and key not in labels:
+            labels[key] = "template" if r.source_kind == "template" else r.source_kind
+    return labels
+
+
+def goal_row(
+    g: Goal, mark: PrintItem | None = None, origins: dict[tuple, str] | None = None
+) -> GoalRow:
     return GoalRow(
         id=g.id,
         plan_id=g.plan_id,
@@ -129,7 +182,16 @@ def goal_row(g: Goal) -> GoalRow:
         source_id=g.source_id,
         template_key=g.template_key,
         version=g.version,
+        source_label=_origin(g, origins),
+        for_patient=bool(mark and mark.for_patient),
+        wording=dict(mark.wording or {}) if mark else {},
     )
+
+
+def _origin(row, origins: dict[tuple, str] | None) -> str:
+    if row.source_kind:
+        return (origins or {}).get((row.source_kind, row.source_id), "")
+    return "template" if getattr(row, "template_key", None) else ""
 
 
 def option_row(o: GoalOptionDiscussion) -> OptionRow:
@@ -144,7 +206,7 @@ def option_row(o: GoalOptionDiscussion) -> OptionRow:
     )
 
 
-def concern_row(c: PlanConcern) -> ConcernRow:
+def concern_row(c: PlanConcern, origins: dict[tuple, str] | None = None) -> ConcernRow:
     return ConcernRow(
         id=c.id,
         kind=c.kind,
@@ -153,10 +215,11 @@ def concern_row(c: PlanConcern) -> ConcernRow:
         source_kind=c.source_kind,
         source_id=c.source_id,
         version=c.version,
+        source_label=_origin(c, origins),
     )
 
 
-def task_row(t: Task) -> TaskRow:
+def task_row(t: Task, mark: PrintItem | None = None) -> TaskRow:
     return TaskRow(
         id=t.id,
         title=t.title,
@@ -172,6 +235,9 @@ def task_row(t: Task) -> TaskRow:
         source_kind=t.source_kind,
         source_id=t.source_id,
         version=t.version,
+        priority=str(t.priority),
+        for_patient=bool(mark and mark.for_patient) and not never_for_patient(t),
+        wording=dict(mark.wording or {}) if mark else {},
     )
 
 

@@ -16,6 +16,7 @@ from db.base import today, utcnow
 from db.models import (
     Channel,
     Communication,
+    ConsentBasis,
     ContactPerson,
     Direction,
     Organization,
@@ -28,6 +29,7 @@ from db.models import (
 from services.contacts.family import ConsentNeeded, consent_problem
 from services.core import audit
 from services.core.audit import Action
+from services.core.clock import utc_to_local
 from services.core.errors import InvalidInput, NotFound
 from services.core.identity import Actor, require
 from services.tasks.tasks import create_task
@@ -63,8 +65,12 @@ def log_communication(
     data: CommunicationInput,
     *,
     acknowledged_consent: bool = False,
+    no_phi_shared: bool = False,
     on: date | None = None,
 ) -> Communication:
+    """Log one contact. With a family member who has no current consent on file the user
+    says first what covered it: consent verified at contact (`acknowledged_consent`) or no
+    PHI shared; either is recorded with the entry and in the audit trail."""
     require(actor, "contacts.edit")
     on = on or today()
     errors: dict[str, str] = {}
@@ -131,8 +137,13 @@ def log_communication(
         raise InvalidInput(errors)
     # Any conversation about the patient with a family member may disclose PHI.
     problem = consent_problem(s, related.id, on=on) if related is not None else None
-    if problem and not acknowledged_consent:
+    if problem and not (acknowledged_consent or no_phi_shared):
         raise ConsentNeeded(problem)
+    basis = None
+    if related is not None:
+        basis = ConsentBasis.ON_FILE if not problem else ConsentBasis.VERIFIED
+        if problem and no_phi_shared:
+            basis = ConsentBasis.NO_PHI
     comm = Communication(
         patient_id=patient.id if patient else None,
         with_kind=kind,
@@ -147,7 +158,8 @@ def log_communication(
         summary=data.summary.strip(),
         outcome=data.outcome.strip() or None,
         follow_up_on=data.follow_up_on,
-        disclosed_without_consent=bool(problem),
+        disclosed_without_consent=basis == ConsentBasis.VERIFIED and bool(problem),
+        consent_basis=basis,
         by_user_id=actor.id,
     )
     s.add(comm)
@@ -179,7 +191,8 @@ def log_communication(
             "with": kind,
             "channel": data.channel,
             "follow_up_on": data.follow_up_on,
-            **({"consent_warning_overridden": problem} if problem else {}),
+            **({"consent": str(basis)} if basis else {}),
+            **({"consent_warning_overridden": problem} if problem and not no_phi_shared else {}),
         },
     )
     return comm
@@ -211,16 +224,18 @@ def communications(
     )
 
 
-def communication_rows(comms: list[Communication]) -> list[dict]:
+def communication_rows(comms: list[Communication], tz: str) -> list[dict]:
+    """The log as table rows, times in the clinic's time zone."""
     return [
         {
-            "When": c.occurred_at.strftime("%Y-%m-%d %H:%M UTC"),
+            "When": f"{utc_to_local(c.occurred_at, tz):%Y-%m-%d %H:%M}",
             "With": c.with_name,
             "How": c.channel,
             "Direction": c.direction,
             "Summary": c.summary,
             "Outcome": c.outcome or "",
             "Follow-up": c.follow_up_on,
+            "Consent": c.consent_basis or "",
             "id": c.id,
         }
         for c in comms

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.base import today
 from db.models import Organization, RecordStatus
 from services.contacts.directory import STALE_AFTER, is_stale
+from services.contacts.referral_services import org_types_for
 from services.core.contact_data import display_phone
 from services.core.identity import Actor, require
 from services.core.text import fold
@@ -86,6 +87,39 @@ def organization_choices(
         )
     stmt = stmt.order_by(Organization.name_key).limit(limit)
     return {i: f"{n} ({t})" for i, n, t in s.execute(stmt)}
+
+
+def organizations_by_id(s: Session, ids: list[int]) -> list[Organization]:
+    if not ids:
+        return []
+    return list(s.scalars(select(Organization).where(Organization.id.in_(ids))))
+
+
+def organizations_for_service(s: Session, service: str, *, limit: int = 25) -> list[Organization]:
+    """Active organizations that can take a referral for this service: those of the kinds
+    that offer it, else those whose name, type or services hold its words; reachable ones
+    (a phone, fax or e-mail) first."""
+    org_types = org_types_for(service)
+    base = select(Organization).where(Organization.status == RecordStatus.ACTIVE)
+    reachable = (
+        Organization.phone.is_not(None)
+        | Organization.fax.is_not(None)
+        | Organization.email.is_not(None)
+    )
+    order = (reachable.desc(), Organization.name_key, Organization.id)
+    if org_types:
+        found = list(
+            s.scalars(
+                base.where(Organization.org_type.in_(org_types)).order_by(*order).limit(limit)
+            )
+        )
+        if found:
+            return found
+    words = [w for w in fold(service).split() if len(w) > 3][:3]
+    if not words:
+        return []
+    matches = or_(*(Organization.search_text.contains(w, autoescape=True) for w in words))
+    return list(s.scalars(base.where(matches).order_by(*order).limit(limit)))
 
 
 def org_rows(orgs: list[Organization], on: date | None = None) -> list[dict]:

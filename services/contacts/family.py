@@ -43,6 +43,14 @@ SCOPES = [
     "emergencies only",
 ]
 ALL_SCOPE = SCOPES[0]
+# The roles a family member can hold for the patient, as the page words them.
+ROLES = {
+    "primary caregiver": "primary_caregiver",
+    "emergency contact": "emergency_contact",
+    "health-care proxy": "health_care_proxy",
+    "power of attorney": "power_of_attorney",
+    "lives with patient": "lives_with_patient",
+}
 
 
 class ConsentNeeded(DomainError):
@@ -194,6 +202,44 @@ def archive_related_person(s: Session, actor: Actor, person_id: int, reason: str
         patient_id=person.patient_id,
         category="family",
         detail={"reason": reason.strip()},
+    )
+
+
+def give_roles(s: Session, actor: Actor, person: RelatedPerson, roles: list[str]) -> list[str]:
+    """Add roles to a family member (none are taken away). There is one primary caregiver:
+    whoever held it before stops; their names are returned."""
+    require(actor, "referrals.edit")
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise InvalidInput({"roles": f"Unknown role: {', '.join(unknown)}."})
+    replaced = []
+    if "primary caregiver" in roles:
+        for other in family_of(s, actor, person.patient_id):
+            if other.id != person.id and other.primary_caregiver:
+                before = _snapshot(other)
+                other.primary_caregiver = False
+                replaced.append(other.name)
+                _audit_change(s, actor, other, before)
+    before = _snapshot(person)
+    for role in roles:
+        setattr(person, ROLES[role], True)
+    if _snapshot(person) != before:
+        _audit_change(s, actor, person, before)
+    s.flush()
+    return replaced
+
+
+def _audit_change(s: Session, actor: Actor, person: RelatedPerson, before: dict) -> None:
+    s.flush()
+    audit.record(
+        s,
+        actor,
+        Action.UPDATE,
+        entity="related_person",
+        entity_id=person.id,
+        patient_id=person.patient_id,
+        category="family",
+        detail={"changes": audit.changes(before, _snapshot(person))},
     )
 
 

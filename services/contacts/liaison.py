@@ -18,6 +18,7 @@ from db.models import Patient, Referral
 from services.contacts import communications, coverage, family, prior_auths, referrals
 from services.contacts.referral_followups import create_due_followups
 from services.contacts.referral_status import AWAITING_ANSWER, OPEN
+from services.core.clock import clinic_tz
 from services.core.identity import Actor
 from services.core.sections import SummarySection, WorklistSection
 
@@ -75,7 +76,7 @@ def referrals_unanswered_section(s: Session, actor: Actor, on: date) -> Worklist
         {
             "Answer was due": r.expected_response_by,
             "Patient": p.display_name,
-            "To": r.organization.name,
+            "To": r.organization.name if r.organization else "",
             "Service": r.service,
             "Status": r.status,
         }
@@ -138,7 +139,7 @@ def communications_section(s: Session, actor: Actor, patient: Patient) -> Summar
     comms = communications.communications(s, actor, patient_id=patient.id, limit=5)
     return SummarySection(
         "Recent communications",
-        communications.communication_rows(comms),
+        communications.communication_rows(comms, clinic_tz()),
         empty_text="No calls or messages logged.",
         order=65,
     )

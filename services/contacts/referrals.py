@@ -30,6 +30,7 @@ from services.contacts.referral_followups import close_followups
 from services.contacts.referral_followups import (
     create_due_followups as create_due_followups,  # its old home: the demo seeder imports it here
 )
+from services.contacts.referral_services import urgencies_for
 from services.contacts.referral_status import (
     AWAITING_ANSWER,
     CLOSED,
@@ -40,6 +41,7 @@ from services.contacts.referral_status import (
 )
 from services.core import audit
 from services.core.audit import Action
+from services.core.clock import utc_to_local
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
 
@@ -64,6 +66,49 @@ def _unreachable(org: Organization) -> bool:
     return not (org.phone or org.fax or org.email)
 
 
+TO_CHOOSE = "(organization to choose)"
+
+
+def checked_input(
+    s: Session, data: ReferralInput, on: date, *, draft: bool = False
+) -> Organization | None:
+    """The organization, once every field is valid (a draft may leave it to choose)."""
+    errors = {}
+    org = s.get(Organization, data.organization_id) if data.organization_id else None
+    if org is None:
+        if not draft:
+            errors["organization_id"] = "Choose the organization to refer to."
+    elif org.status != RecordStatus.ACTIVE:
+        errors["organization_id"] = "This organization is archived; choose an active one."
+    elif _unreachable(org) and not draft:
+        errors["organization_id"] = (
+            f"{org.name} has no phone, fax or e-mail in the directory, so the referral "
+            "could not reach them. Add a way to contact them first."
+        )
+    if not data.service.strip():
+        errors["service"] = "Say which service the patient is referred for."
+    elif len(data.service.strip()) > 200:
+        errors["service"] = "Keep the service under 200 characters."
+    if data.urgency not in URGENCIES:
+        errors["urgency"] = "Choose an urgency."
+    elif org is not None and data.urgency not in urgencies_for(org.org_type):
+        errors["urgency"] = (
+            f"A {org.org_type} answers in days: choose routine or urgent. "
+            "Same-day answers are for clinical services."
+        )
+    if data.reason_kind and data.reason_kind not in REASON_KINDS:
+        errors["reason_kind"] = "Choose what the referral answers."
+    if data.reason_kind and data.reason_id is None:
+        errors["reason_id"] = "Choose the finding or goal it answers."
+    if not data.reason_kind and not data.reason_text.strip():
+        errors["reason_text"] = "Say why the patient is referred."
+    if data.expected_response_by is not None and data.expected_response_by < on:
+        errors["expected_response_by"] = "The expected answer date cannot be in the past."
+    if errors:
+        raise InvalidInput(errors)
+    return org
+
+
 def create_referral(
     s: Session,
     actor: Actor,
@@ -72,38 +117,16 @@ def create_referral(
     *,
     send: bool = False,
     acknowledged_consent: bool = False,
+    organization_later: bool = False,
     on: date | None = None,
 ) -> Referral:
-    """Draft (or draft and send) a referral. Refused to an organization nobody can reach."""
+    """Draft (or draft and send) a referral. Refused to an organization nobody can reach;
+    a draft made for the nurse (from an intake) may leave the organization to choose."""
     require(actor, "referrals.edit")
     on = on or today()
     if s.get(Patient, patient_id) is None:
         raise NotFound("No such patient.")
-    errors = {}
-    org = s.get(Organization, data.organization_id) if data.organization_id else None
-    if org is None:
-        errors["organization_id"] = "Choose the organization to refer to."
-    elif org.status != RecordStatus.ACTIVE:
-        errors["organization_id"] = "This organization is archived; choose an active one."
-    elif _unreachable(org):
-        errors["organization_id"] = (
-            f"{org.name} has no phone, fax or e-mail in the directory, so the referral "
-            "could not reach them. Add a way to contact them first."
-        )
-    if not data.service.strip():
-        errors["service"] = "Say which service the patient is referred for."
-    if data.urgency not in URGENCIES:
-        errors["urgency"] = "Choose an urgency."
-    if data.reason_kind and data.reason_kind not in REASON_KINDS:
-        errors["reason_kind"] = "Choose what the referral answers."
-    if data.reason_kind and data.reason_id is None:
-        errors["reason_id"] = "Give the number of the finding or goal."
-    if not data.reason_kind and not data.reason_text.strip():
-        errors["reason_text"] = "Say why the patient is referred."
-    if data.expected_response_by is not None and data.expected_response_by < on:
-        errors["expected_response_by"] = "The expected answer date cannot be in the past."
-    if errors:
-        raise InvalidInput(errors)
+    org = checked_input(s, data, on, draft=organization_later and not send)
     if send and not data.consent_recorded and not acknowledged_consent:
         raise ConsentNeeded(
             "The patient's consent to share with this organization is not recorded. "
@@ -111,7 +134,7 @@ def create_referral(
         )
     ref = Referral(
         patient_id=patient_id,
-        organization_id=org.id,
+        organization_id=org.id if org is not None else None,
         service=data.service.strip(),
         reason_text=data.reason_text.strip() or None,
         reason_kind=data.reason_kind or None,
@@ -133,7 +156,11 @@ def create_referral(
         entity_id=ref.id,
         patient_id=patient_id,
         category="referral",
-        detail={"organization": org.name, "service": ref.service, "urgency": ref.urgency},
+        detail={
+            "organization": org.name if org is not None else None,
+            "service": ref.service,
+            "urgency": ref.urgency,
+        },
     )
     if send:
         move_referral(
@@ -192,7 +219,9 @@ def move_referral(
         errors["reason"] = f"Say why the referral is {new}."
     if new in CLOSED and not outcome.strip():
         errors["outcome"] = "Record the outcome (what happened for the patient)."
-    if new == R.REQUESTED and _unreachable(ref.organization):
+    if new == R.REQUESTED and ref.organization is None:
+        errors["status"] = "Choose the organization first (send the draft from its form)."
+    elif new == R.REQUESTED and _unreachable(ref.organization):
         errors["status"] = f"{ref.organization.name} has no phone, fax or e-mail; add one first."
     if errors:
         raise InvalidInput(errors)
@@ -297,7 +326,7 @@ def board(s: Session, actor: Actor, *, owner_user_id: int | None = None) -> dict
         out[ref.status].append(
             {
                 "Patient": f"{family}, {given} ({mrn})",
-                "To": ref.organization.name,
+                "To": ref.organization.name if ref.organization else TO_CHOOSE,
                 "Service": ref.service,
                 "Urgency": ref.urgency,
                 "Sent": ref.sent_on,
@@ -323,7 +352,7 @@ def board_counts(s: Session) -> dict[str, int]:
 def referral_rows(refs: list[Referral], on: date) -> list[dict]:
     return [
         {
-            "To": r.organization.name,
+            "To": r.organization.name if r.organization else TO_CHOOSE,
             "Service": r.service,
             "Status": r.status,
             "Urgency": r.urgency,
@@ -337,10 +366,11 @@ def referral_rows(refs: list[Referral], on: date) -> list[dict]:
     ]
 
 
-def history_rows(ref: Referral) -> list[dict]:
+def history_rows(ref: Referral, tz: str) -> list[dict]:
+    """Each status change, its time in the clinic's time zone."""
     return [
         {
-            "When": e.at.strftime("%Y-%m-%d %H:%M"),
+            "When": f"{utc_to_local(e.at, tz):%Y-%m-%d %H:%M}",
             "From": e.from_status or "",
             "To": e.to_status,
             "Why / outcome": e.reason or "",

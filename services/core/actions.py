@@ -92,6 +92,7 @@ class UserRow:
     active: bool
     locked: bool
     last_sign_in_at: datetime | None
+    phone: str | None = None  # direct line (E.164)
 
 
 @user_action("patients.read")
@@ -115,6 +116,7 @@ def list_users(actor: Actor) -> list[UserRow]:
                 active=bool(u.active),
                 locked=bool(u.locked_until),
                 last_sign_in_at=u.last_sign_in_at,
+                phone=u.phone,
             )
             for u in auth.list_users(s)
         ]
@@ -131,6 +133,13 @@ def create_user(actor: Actor, username: str, display_name: str, role: str, passw
 def change_role(actor: Actor, user_id: int, role: str) -> None:
     with session_scope() as s:
         auth.change_role(s, actor, user_id, role)
+
+
+@user_action("admin")
+def set_phone(actor: Actor, user_id: int, phone: str) -> None:
+    """A colleague's direct line, printed on their patients' plans."""
+    with session_scope() as s:
+        auth.set_phone(s, actor, user_id, phone, config.load().region)
 
 
 @user_action("admin")

@@ -275,9 +275,11 @@ def verify(s: Session, key: bytes | None = None) -> ChainReport:
 
 
 def _rollback_words(e: AuditEvent) -> str:
+    from services.core import clock
+
     d = json.loads(e.detail)
     return (
-        f"{e.at:%Y-%m-%d %H:%M} UTC: {e.username} restored {d.get('backup')}, rolling the "
+        f"{clock.utc_to_local(e.at, clock.clinic_tz()):%Y-%m-%d %H:%M}: {e.username} restored {d.get('backup')}, rolling the "
         f"trail back from {d.get('events_before')} to {d.get('events_after')} events"
     )
 
@@ -312,13 +314,14 @@ def report(
     patient_mrn: str | None = None,
     action: str | None = None,
     limit: int = 5000,
+    tz: str | None = None,
 ) -> list[dict]:
     """Audit events as plain rows, newest first, for the Admin report and its CSV.
 
-    The patient is named by MRN, the number staff see; an unknown MRN is refused."""
-    from datetime import UTC, time, timedelta
-
+    The patient is named by MRN, the number staff see; an unknown MRN is refused. Times
+    and the date filters are the clinic's (`tz`, default the configured zone)."""
     from db.models import Patient
+    from services.core import clock
     from services.core.errors import InvalidInput
     from services.core.identity import require
 
@@ -329,10 +332,11 @@ def report(
         if s.scalar(select(Patient.id).where(Patient.mrn == mrn)) is None:
             raise InvalidInput({"patient_mrn": f"No patient has MRN {mrn}."})
         stmt = stmt.where(Patient.mrn == mrn)
+    tz = tz or clock.clinic_tz()
     if start:
-        stmt = stmt.where(AuditEvent.at >= datetime.combine(start, time.min, UTC))
+        stmt = stmt.where(AuditEvent.at >= clock.day_bounds_utc(start, tz)[0])
     if end:
-        stmt = stmt.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), time.min, UTC))
+        stmt = stmt.where(AuditEvent.at < clock.day_bounds_utc(end, tz)[1])
     if username:
         stmt = stmt.where(AuditEvent.username == username)
     if action:
@@ -341,7 +345,7 @@ def report(
     return [
         {
             "id": e.id,
-            "when (UTC)": e.at.replace(tzinfo=None),
+            "when": clock.utc_to_local(e.at, tz),
             "user": e.username,
             "action": e.action,
             "entity": e.entity or "",

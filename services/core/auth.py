@@ -17,6 +17,7 @@ from db.base import utcnow
 from db.models import Role, User
 from services.core import audit
 from services.core.audit import Action
+from services.core.contact_data import normalize_phone
 from services.core.errors import InvalidInput, NotFound
 from services.core.identity import ROLE_LABELS, Actor, require
 
@@ -317,6 +318,25 @@ def change_role(s: Session, actor: Actor, user_id: int, role: str) -> None:
         entity="user",
         entity_id=user.id,
         detail={"role": {"before": str(before), "after": str(role)}},
+    )
+
+
+def set_phone(s: Session, actor: Actor, user_id: int, phone: str, region: str) -> None:
+    """A staff member's direct line (checked, stored E.164; blank removes it)."""
+    require(actor, "admin")
+    user = _get(s, user_id)
+    try:
+        number = normalize_phone(phone, region)
+    except ValueError as exc:
+        raise InvalidInput({"phone": str(exc)}) from None
+    before, user.phone = user.phone, number
+    audit.record(
+        s,
+        actor,
+        Action.USER_CHANGE,
+        entity="user",
+        entity_id=user.id,
+        detail={"phone": {"before": before, "after": number}},
     )
 
 

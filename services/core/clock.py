@@ -12,6 +12,10 @@ from zoneinfo import ZoneInfo
 from db import config
 
 
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
 def clinic_tz() -> str:
     return config.load().timezone
 

@@ -7,6 +7,8 @@ dials (`tel:+1-617-555-0100;ext=12`).
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
@@ -107,3 +109,48 @@ def normalize_email(raw: str | None) -> str | None:
         return validate_email(raw.strip(), check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise ValueError(f"This e-mail address is not valid: {exc}") from None
+
+
+# US states, the District of Columbia and the territories, as USPS writes them.
+US_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan",
+    "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana",
+    "NE": "Nebraska", "NV": "Nevada", "NH": "New Hampshire", "NJ": "New Jersey",
+    "NM": "New Mexico", "NY": "New York", "NC": "North Carolina", "ND": "North Dakota",
+    "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
+    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee",
+    "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington",
+    "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming", "AS": "American Samoa",
+    "GU": "Guam", "MP": "Northern Mariana Islands", "PR": "Puerto Rico",
+    "VI": "U.S. Virgin Islands",
+}  # fmt: skip
+_ZIP = re.compile(r"[0-9]{5}(-[0-9]{4})?")
+
+
+def normalize_state(raw: str | None, region: str) -> str | None:
+    """A US state as its two-letter code ("ma", "Massachusetts" -> "MA"); other regions'
+    states or provinces as typed. Raises ValueError with a plain message."""
+    value = (raw or "").strip()
+    if not value or region != "US":
+        return value or None
+    code = value.upper().replace(".", "")
+    if code in US_STATES:
+        return code
+    by_name = {name.lower(): c for c, name in US_STATES.items()}
+    if value.lower() in by_name:
+        return by_name[value.lower()]
+    raise ValueError("Enter the state as its two-letter code, e.g. MA or NY.")
+
+
+def normalize_postal_code(raw: str | None, region: str) -> str | None:
+    """A US ZIP code (12345 or 12345-6789); other regions' postal codes as typed."""
+    value = (raw or "").strip()
+    if not value or region != "US":
+        return value or None
+    if not _ZIP.fullmatch(value):
+        raise ValueError("A ZIP code is 5 digits, or 5 digits, a dash and 4 more (12345-6789).")
+    return value

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from db.base import today
 from db.models import User
 from services.core.training_mode import is_training_database, mark_training_database
-from services.demo import care_plans, contacts, intake, people, safety, trainees
+from services.demo import care_plans, contacts, handoffs, intake, people, safety, trainees
 from services.demo import interop as demo_interop
 from services.demo import scheduling as demo_scheduling
 from services.demo.context import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext, Step
@@ -41,6 +41,7 @@ def _steps() -> list[tuple[str, Step]]:
         ("Care plans", care_plans.seed),
         ("Appointments", demo_scheduling.seed),
         ("Family, coverage and referrals", contacts.seed),
+        ("What crosses between pages", handoffs.seed),
         ("Urgent safety follow-ups", safety.seed),
         ("Records from other systems", demo_interop.seed),
         ("Trainee accounts", trainees.seed_trainees),

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from db import config
+from db.models import OrgType
 from db.session import read_scope, session_scope
+from services.contacts import directory_search
 from services.core.clock import utc_to_local
 from services.core.identity import Actor, require, user_action
 from services.intake import draft as drafts
-from services.intake import history, instrument_store, instruments, intake, risk
+from services.intake import handoffs, history, instrument_store, instruments, intake, risk
 from services.intake.instrument_store import ActiveDefinition
 from services.intake.steps import PATIENT_FIELDS
 from services.intake.summary import IntakeSummary, summarize
@@ -44,7 +46,9 @@ class IntakePage:
     patient: dict  # PATIENT_FIELDS plus "name"
     draft: DraftView | None
     summary: IntakeSummary | None
-    caregiver_note: str | None
+    contacts_changes: list[str]  # what completing changes in Contacts (family, insurance)
+    insurers: dict[int, str]  # the directory's insurers, for the insurance step
+    referral_orgs: dict[str, dict[int, str]]  # a referral proposal's key -> where it can go
     instruments: dict[str, ActiveDefinition]
     intakes: list[dict]
     history: list[dict]
@@ -88,11 +92,30 @@ def open_intake(actor: Actor, patient_id: int) -> IntakePage:
             )
         past = history.history(s, actor, patient_id)
         accepted = intake.accepted_suggestions(s, actor, patient_id=patient_id)
+        summary = summarize(s, actor, found) if found else None
+        changes = []
+        if found is not None:
+            for change in (
+                handoffs.caregiver_change(s, actor, found),
+                handoffs.coverage_change(s, actor, found),
+            ):
+                if change is not None:
+                    changes.append(change.message)
         return IntakePage(
             patient=shown,
             draft=draft,
-            summary=summarize(s, actor, found) if found else None,
-            caregiver_note=intake.caregiver_outcome(s, actor, found)[0] if found else None,
+            summary=summary,
+            contacts_changes=changes,
+            insurers=directory_search.organization_choices(s, OrgType.INSURER, limit=500),
+            referral_orgs={
+                p.key: {
+                    o.id: o.name
+                    for o in directory_search.organizations_for_service(s, p.service)
+                    if o.reachable
+                }
+                for p in (summary.suggestions if summary else [])
+                if p.kind == "referral"
+            },
             instruments=instrument_store.active_instruments(s),
             intakes=history.patient_intakes(s, actor, patient_id),
             history=history.history_rows(past),
@@ -133,10 +156,12 @@ def save_step(actor: Actor, intake_id: int, step: str, values: dict, expected_ve
 @user_action("clinical.edit")
 def complete_intake(
     actor: Actor, intake_id: int, decisions: dict[str, dict], expected_version: int
-) -> None:
-    """Close the intake with the nurse's decision on each suggestion."""
+) -> int:
+    """Close the intake with the nurse's decision on each suggestion and update Contacts;
+    how many draft referrals now wait in Contacts."""
     with session_scope() as s:
-        intake.complete_intake(s, actor, intake_id, decisions, expected_version)
+        done = intake.complete_intake(s, actor, intake_id, decisions, expected_version)
+        return len(intake.draft_referrals_of(s, done))
 
 
 @user_action("clinical.edit")

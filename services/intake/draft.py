@@ -115,7 +115,8 @@ def editable_draft(
         who = intake.updated_by.display_name if intake.updated_by else "someone else"
         raise Conflict(
             f"{who} saved this intake while you were working on it "
-            f"(at {intake.updated_at:%H:%M} UTC). Nothing of yours was saved: compare below, "
+            f"(at {utc_to_local(intake.updated_at, config.load().timezone):%H:%M}). Nothing of "
+            "yours was saved: compare below, "
             "then reopen the step.",
             theirs={"step": intake.current_step, **intake.data},
             mine=mine or {},
@@ -194,7 +195,9 @@ def save_identity(
     if changed:
         for key, value in changed.items():
             setattr(data, key, value)
-        patients.update_patient(s, actor, patient.id, data, patient_version)
+        patients.update_patient(
+            s, actor, patient.id, data, patient_version, region=config.load().region
+        )
     return save_step(s, actor, intake_id, "identity", {}, intake.version)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.base import utcnow
 from db.models import AssessmentResponse, Intake, IntakeStatus, Patient
+from services.core.clock import clinic_tz, utc_to_local
 from services.core.identity import Actor, require
 from services.core.sections import SummarySection, WorklistSection
 from services.intake.draft import draft_rows, open_draft
@@ -22,12 +23,15 @@ def patient_intakes(s: Session, actor: Actor, patient_id: int) -> list[dict]:
     rows = s.scalars(
         select(Intake).where(Intake.patient_id == patient_id).order_by(Intake.created_at.desc())
     ).all()
+    tz = clinic_tz()
     return [
         {
-            "Started": f"{i.created_at:%Y-%m-%d %H:%M} UTC",
+            "Started": f"{utc_to_local(i.created_at, tz):%Y-%m-%d %H:%M}",
             "Status": str(i.status),
             "Risk tier": i.risk_tier or "",
-            "Completed": f"{i.completed_at:%Y-%m-%d %H:%M} UTC" if i.completed_at else "",
+            "Completed": f"{utc_to_local(i.completed_at, tz):%Y-%m-%d %H:%M}"
+            if i.completed_at
+            else "",
             "By": i.started_by.display_name if i.started_by else "",
             "id": i.id,
         }

@@ -1,18 +1,20 @@
 """Completing an intake and what it hands on.
 
 Completing scores the chosen instruments, stores the responses and the nurse's decisions
-on each suggestion, and closes the draft; the caregiver it names joins the patient's
-family in Contacts. The care-plan builder then takes the accepted suggestions
-(`accepted_suggestions`) and stamps them handed off (`mark_handed_off`).
+on each suggestion, closes the draft and updates Contacts (`services.intake.handoffs`:
+the caregiver, the coverage, draft referrals). The care-plan builder then takes the
+accepted goals, needs and tasks (`accepted_suggestions`) and stamps them handed off
+(`mark_handed_off`).
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db import config
-from db.base import utcnow
+from db.base import today, utcnow
 from db.models import (
     AssessmentResponse,
     Intake,
@@ -20,17 +22,16 @@ from db.models import (
     IntakeSuggestion,
     SuggestionStatus,
 )
-from services.contacts import family
-from services.contacts.family import RELATIONSHIPS
+from services.contacts.referrals import URGENCIES
 from services.core import audit
 from services.core.audit import Action
 from services.core.errors import InvalidInput
 from services.core.identity import Actor, require
-from services.core.text import fold
-from services.intake import instrument_store
+from services.intake import handoffs, instrument_store
 from services.intake.alerts import raise_urgent_alerts
 from services.intake.draft import editable_draft
 from services.intake.steps import STEPS, TEXT_LIMIT, answers_of
+from services.intake.suggestions import DUE, Proposal, due_on
 from services.intake.summary import summarize
 
 
@@ -41,11 +42,13 @@ def complete_intake(
     decisions: dict[str, dict],
     expected_version: int,
 ) -> Intake:
-    """Score, store responses and the nurse's decisions, and close the intake.
+    """Score, store responses and the nurse's decisions, close the intake and hand on.
 
-    `decisions` maps a suggestion key to {"accepted": bool, "text": str}; suggestions not
-    named are accepted as suggested. Refused (nothing saved) while any chosen instrument
-    has unanswered items.
+    `decisions` maps a suggestion key to {"accepted": bool, "text": str, "details": {...}}
+    (the goal's words, priority and target, a task's due, a referral's urgency and
+    organization); suggestions not named are accepted as proposed. Refused (nothing saved)
+    while any chosen instrument has unanswered items. Completing also updates Contacts:
+    the caregiver, the insurance coverage and a draft referral per accepted referral.
     """
     intake = editable_draft(s, actor, intake_id, expected_version)
     summary = summarize(s, actor, intake)
@@ -60,15 +63,21 @@ def complete_intake(
     active = instrument_store.active_instruments(s)
     answers = answers_of(intake.data or {}, {c: a.definition for c, a in active.items()})
     now = utcnow()
+    on = today()
     errors = {}
     chosen = []
     for sug in summary.suggestions:
         decision = decisions.get(sug.key, {})
-        accepted = bool(decision.get("accepted", True))
-        text = str(decision.get("text") or "").strip() or (sug.text if accepted else "")
+        accepted = bool(decision.get("accepted", sug.preselected)) or sug.covered_by_alert
+        text = str(decision.get("text") or "").strip() or sug.text
         if accepted and len(text) > TEXT_LIMIT:
             errors[sug.key] = f"Keep this under {TEXT_LIMIT} characters."
-        chosen.append((sug, accepted, text or sug.text))
+        try:
+            details = settled_details(sug, decision.get("details") or {}, on)
+        except InvalidInput as exc:
+            errors |= {f"{sug.key}|{k}": v for k, v in exc.errors.items()}
+            details = {}
+        chosen.append((sug, accepted, text, details))
     if errors:
         raise InvalidInput(errors)
     for code, result in summary.results.items():
@@ -89,21 +98,26 @@ def complete_intake(
                 assessed_by_id=actor.id,
             )
         )
-    for sug, accepted, text in chosen:
-        s.add(
-            IntakeSuggestion(
-                intake_id=intake.id,
-                patient_id=intake.patient_id,
-                kind=sug.kind,
-                text=text,
-                suggested_text=sug.text,
-                source_instrument=sug.source_instrument,
-                source_finding=sug.source_finding[:300],
-                status=SuggestionStatus.ACCEPTED if accepted else SuggestionStatus.DISMISSED,
-                decided_by_id=actor.id,
-                decided_at=now,
-            )
+    referral_rows = []
+    for sug, accepted, text, details in chosen:
+        row = IntakeSuggestion(
+            intake_id=intake.id,
+            patient_id=intake.patient_id,
+            kind=sug.kind,
+            text=text,
+            suggested_text=sug.text or sug.patients_words,
+            source_instrument=sug.source_instrument,
+            source_finding=sug.source_finding,
+            status=SuggestionStatus.ACCEPTED if accepted else SuggestionStatus.DISMISSED,
+            decided_by_id=actor.id,
+            decided_at=now,
+            details=details,
+            # the same-day alert already put this on a list: never a routine plan task
+            handed_off_at=now if sug.covered_by_alert else None,
         )
+        s.add(row)
+        if accepted and sug.kind == "referral":
+            referral_rows.append(row)
     intake.status = IntakeStatus.COMPLETED
     intake.completed_at = now
     intake.completed_by_id = actor.id
@@ -113,7 +127,9 @@ def complete_intake(
     intake.risk_reasons = "; ".join(summary.tier.reasons)
     s.flush()
     raise_urgent_alerts(s, actor, intake)
-    caregiver_to_family(s, actor, intake)
+    handoffs.apply_caregiver(s, actor, intake)
+    handoffs.apply_coverage(s, actor, intake)
+    drafts_made = handoffs.draft_referrals(s, actor, referral_rows)
     audit.record(
         s,
         actor,
@@ -126,49 +142,69 @@ def complete_intake(
             "status": "completed",
             "risk_tier": summary.tier.tier,
             "instruments": {c: [r.total, r.band] for c, r in summary.results.items()},
-            "accepted": sum(1 for d in decisions.values() if d.get("accepted", True)),
+            "accepted": sum(1 for _, accepted, _, _ in chosen if accepted),
+            "draft_referrals": drafts_made,
         },
     )
     return intake
 
 
-def _relationship(text: str | None) -> str:
-    """The family-list relationship for what the supports step holds (drafts saved before
-    the step used the list hold free text: "Daughter" still finds "daughter")."""
-    wanted = fold(text or "")
-    return next((r for r in RELATIONSHIPS if fold(r) == wanted), "other")
+def settled_details(sug: Proposal, chosen: dict, on: date) -> dict:
+    """What the preview settled for a suggestion (its proposal where the nurse left it)."""
+    errors: dict[str, str] = {}
+    details: dict = {"findings": list(sug.findings)}
+    if sug.kind == "goal":
+        words = str(chosen.get("patients_words", sug.patients_words) or "").strip()
+        said_by = chosen.get("said_by") or sug.said_by
+        if said_by not in ("patient", "caregiver"):
+            errors["said_by"] = "Choose patient or caregiver."
+        priority = chosen.get("priority", sug.priority) or sug.priority or 1
+        if not isinstance(priority, int) or not 1 <= priority <= 99:
+            errors["priority"] = "Rank the goal 1 (matters most) to 99."
+        target = chosen.get("target_on") or on + timedelta(weeks=sug.target_weeks or 12)
+        if isinstance(target, str):
+            target = date.fromisoformat(target)
+        if target < on:
+            errors["target_on"] = "The target date cannot be in the past."
+        details |= {
+            "patients_words": words,
+            "said_by": said_by,
+            "said_by_name": str(chosen.get("said_by_name", sug.said_by_name) or "").strip(),
+            "priority": priority,
+            "target_on": target.isoformat(),
+        }
+    elif sug.kind == "task":
+        due = chosen.get("due") or sug.due or "7_days"
+        if due not in DUE:
+            errors["due"] = "Choose when it is due."
+        details |= {
+            "due": due,
+            "due_on": due_on(due, on).isoformat(),
+            "covered_by_alert": sug.covered_by_alert,
+        }
+    elif sug.kind == "referral":
+        urgency = chosen.get("urgency") or sug.urgency
+        if urgency not in URGENCIES:
+            errors["urgency"] = "Choose an urgency."
+        org = chosen.get("organization_id")
+        details |= {
+            "service": str(chosen.get("service") or sug.service or sug.text)[:200],
+            "urgency": urgency,
+            "organization_id": int(org) if org else None,
+        }
+    if errors:
+        raise InvalidInput(errors)
+    return details
 
 
-def caregiver_outcome(
-    s: Session, actor: Actor, intake: Intake
-) -> tuple[str | None, family.RelatedPersonInput | None]:
-    """What completing the intake does with the caregiver it names, in words for the summary,
-    and the family-list entry to add (None when there is nothing to add)."""
-    supports = (intake.data or {}).get("supports") or {}
-    name = (supports.get("caregiver_name") or "").strip()
-    if not name:
-        return None, None
-    people = family.family_of(s, actor, intake.patient_id)
-    if any(fold(p.name) == fold(name) for p in people):
-        return f"{name} is already in the family list in Contacts.", None
-    primary = next((p.name for p in people if p.primary_caregiver), None)
-    entry = family.RelatedPersonInput(
-        name=name,
-        relationship=_relationship(supports.get("caregiver_relationship")),
-        phone=supports.get("caregiver_phone") or "",
-        primary_caregiver=primary is None,
+def draft_referrals_of(s: Session, done: Intake) -> list[int]:
+    """The draft referrals completing this intake made in Contacts."""
+    rows = s.scalars(
+        select(IntakeSuggestion).where(
+            IntakeSuggestion.intake_id == done.id, IntakeSuggestion.kind == "referral"
+        )
     )
-    if primary is None:
-        return f"{name} joins the family list in Contacts as primary caregiver.", entry
-    return f"{name} joins the family list in Contacts ({primary} stays primary caregiver).", entry
-
-
-def caregiver_to_family(s: Session, actor: Actor, intake: Intake) -> None:
-    """The caregiver named at intake joins the patient's family in Contacts: no double
-    entry, and never a second primary caregiver."""
-    _, entry = caregiver_outcome(s, actor, intake)
-    if entry is not None:
-        family.add_related_person(s, actor, intake.patient_id, entry, region=config.load().region)
+    return [r.details["referral_id"] for r in rows if (r.details or {}).get("referral_id")]
 
 
 # ---------------------------------------------------------------- hand-off to the care plan

@@ -144,6 +144,10 @@ class Suggestion:
     text: str
     source_instrument: str
     source_finding: str  # e.g. "band moderate", "flag suicide_risk", "total 12"
+    urgent: bool = False  # raised by an urgent flag (the same-day alert covers its task)
+    positive: bool = True  # the screen behind it was positive (or it came from the talk)
+    topic: str | None = None  # what it is about, when the definition says (merging)
+    due: str | None = None  # a task's due as the definition says: same_day, 2_business_days...
 
     @property
     def key(self) -> str:
@@ -184,6 +188,10 @@ def suggestions_for(
                     sug["text"],
                     definition.code,
                     _finding(sug["when"], result, definition),
+                    urgent=sug["when"].get("flag") in definition.urgent_flags,
+                    positive=result.positive,
+                    topic=sug.get("topic"),
+                    due=sug.get("due"),
                 )
             )
     return found

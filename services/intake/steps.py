@@ -6,7 +6,9 @@ raises InvalidInput naming every wrong field; nothing of a step is saved when an
 
 from __future__ import annotations
 
-from services.contacts.family import RELATIONSHIPS
+from db import config
+from services.contacts.family import RELATIONSHIPS, ROLES
+from services.core.contact_data import normalize_phone
 from services.core.errors import InvalidInput
 from services.intake.instruments import Definition
 
@@ -24,6 +26,7 @@ STEP_KEYS = [k for k, _ in STEPS]
 SETTINGS = ["home", "assisted living", "skilled nursing", "homeless", "other"]
 TRANSPORT = ["has own transport", "family or friends drive", "public transport", "needs transport"]
 INVOLVEMENT = ["daily", "weekly", "occasionally", "not involved"]
+CAREGIVER_ROLES = list(ROLES)  # the roles the caregiver takes in the family list
 SERVICES = [
     "home health nurse",
     "personal care aide",
@@ -94,16 +97,27 @@ def _clean_living(v: dict) -> dict:
 
 
 def _clean_insurance(v: dict) -> dict:
+    """The insurer is picked from the directory (payer_id, with its name in payer) or typed
+    when it is not there yet; completing the intake turns this into the coverage."""
     errors: dict[str, str] = {}
     uninsured = bool(v.get("uninsured"))
+    payer_id = v.get("payer_id")
+    if payer_id is not None and (isinstance(payer_id, bool) or not isinstance(payer_id, int)):
+        errors["payer"] = "Choose the insurer from the list, or type its name."
+        payer_id = None
     out = {
         "uninsured": uninsured,
+        "payer_id": None if uninsured else payer_id,
         "payer": _text(v, "payer", errors, required=None if uninsured else "Enter the payer."),
+        "plan_name": _text(v, "plan_name", errors),
         "member_id": _text(
             v, "member_id", errors, required=None if uninsured else "Enter the member ID."
         ),
         "group": _text(v, "group", errors),
     }
+    for key, limit in (("payer", 200), ("plan_name", 200), ("member_id", 60), ("group", 60)):
+        if len(out[key]) > limit:
+            errors[key] = f"Keep this under {limit} characters."
     if errors:
         raise InvalidInput(errors)
     return out
@@ -116,10 +130,16 @@ def _clean_supports(v: dict) -> dict:
         "caregiver_relationship": _text(v, "caregiver_relationship", errors),
         "caregiver_phone": _text(v, "caregiver_phone", errors),
         "involvement": v.get("involvement") or "",
+        # None: not asked (the family list then decides: primary only if nobody else is)
+        "caregiver_roles": None
+        if v.get("caregiver_roles") is None
+        else [r for r in v["caregiver_roles"] if r in CAREGIVER_ROLES],
         "other_supports": _text(v, "other_supports", errors),
     }
     if len(out["caregiver_name"]) > 200:  # the family list's limit
         errors["caregiver_name"] = "Keep the name under 200 characters."
+    if not out["caregiver_name"]:
+        out["caregiver_roles"] = None
     if out["caregiver_name"]:
         _choice(v, "involvement", INVOLVEMENT, errors, "Say how involved the caregiver is.")
         # The family list's relationships, so the caregiver can go to Contacts as they are.
@@ -127,11 +147,11 @@ def _clean_supports(v: dict) -> dict:
             errors["caregiver_relationship"] = "Choose how the caregiver is related to the patient."
     if out["caregiver_phone"]:
         try:
-            from services.core.contact_data import normalize_phone
-
-            out["caregiver_phone"] = normalize_phone(out["caregiver_phone"], "US")
+            out["caregiver_phone"] = normalize_phone(out["caregiver_phone"], config.load().region)
         except ValueError as exc:
             errors["caregiver_phone"] = str(exc)
+    elif "emergency contact" in (out["caregiver_roles"] or []):
+        errors["caregiver_phone"] = "An emergency contact needs a phone number."
     if errors:
         raise InvalidInput(errors)
     return out
@@ -146,12 +166,18 @@ def _clean_matters(v: dict) -> dict:
             errors,
             required="Write down what matters most to the patient, in their own words.",
         ),
+        "said_by": v.get("said_by") or "patient",
+        "said_by_name": _text(v, "said_by_name", errors),
         "preferences": _text(v, "preferences", errors),
         "cultural_needs": _text(v, "cultural_needs", errors),
         "language": _text(v, "language", errors) or "English",
         "interpreter": bool(v.get("interpreter")),
         "literacy": v.get("literacy"),
     }
+    if out["said_by"] not in ("patient", "caregiver"):
+        errors["said_by"] = "Choose who said it."
+    elif out["said_by"] == "caregiver" and not out["said_by_name"]:
+        errors["said_by_name"] = "Name the caregiver who said it."
     if out["literacy"] is not None and out["literacy"] not in range(len(LITERACY_OPTIONS)):
         errors["literacy"] = "Choose one answer."
     if errors:

@@ -12,7 +12,8 @@ from services.core.identity import Actor, require
 from services.intake import instrument_store, scoring
 from services.intake.risk import RiskTier, risk_tier
 from services.intake.scoring import Score, Suggestion
-from services.intake.steps import answers_of
+from services.intake.steps import STEPS, answers_of
+from services.intake.suggestions import Proposal, merge
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class IntakeSummary:
     titles: dict[str, str]
     incomplete: dict[str, list[str]]  # code -> texts of unanswered items
     tier: RiskTier
-    suggestions: list[Suggestion]
+    suggestions: list[Proposal]  # merged: one per service, goal, need or task
     alerts: list[str] = field(default_factory=list)
 
 
@@ -34,25 +35,29 @@ def step_suggestions(data: dict) -> list[Suggestion]:
 
     living = data.get("living") or {}
     if living.get("transport") == "needs transport":
-        add("referral", "Arrange transport to appointments.", "living", "Needs transport")
+        add("referral", "Arrange transport to appointments.", "living", "needs transport")
     if living.get("lives_alone") and living.get("stairs"):
-        add("task", "Home safety check (lives alone with stairs).", "living", "Lives alone, stairs")
+        add("task", "Home safety check (lives alone with stairs).", "living", "lives alone, stairs")
     insurance = data.get("insurance") or {}
     if insurance.get("uninsured"):
-        add("referral", "Help applying for health coverage.", "insurance", "No insurance")
+        add("referral", "Help applying for health coverage.", "insurance", "no insurance")
     supports = data.get("supports") or {}
     if not supports.get("caregiver_name") and not supports.get("other_supports"):
-        add("need", "No family or caregiver support identified.", "supports", "No supports")
+        add("need", "No family or caregiver support identified.", "supports", "no supports")
     matters = data.get("matters") or {}
     if matters.get("what_matters"):
-        add("goal", matters["what_matters"], "matters", "What matters most (patient's own words)")
+        said = "the caregiver's words" if matters.get("said_by") == "caregiver" else "own words"
+        add("goal", matters["what_matters"], "matters", f"what matters most ({said})")
     if matters.get("interpreter"):
         lang = matters.get("language") or "the patient's language"
-        add("task", f"Book an interpreter ({lang}) for every visit.", "matters", "Interpreter")
+        add("task", f"Book an interpreter ({lang}) for every visit.", "matters", "interpreter")
     for service in (data.get("services") or {}).get("needed", []):
         name = (data["services"].get("other") or "other service") if service == "other" else service
-        add("referral", f"Referral: {name}.", "services", "Service needed")
+        add("referral", f"Referral: {name}.", "services", name)
     return found
+
+
+STEP_TITLES = {f"intake:{key}": label for key, label in STEPS}
 
 
 def summarize(s: Session, actor: Actor, intake: Intake) -> IntakeSummary:
@@ -75,16 +80,17 @@ def summarize(s: Session, actor: Actor, intake: Intake) -> IntakeSummary:
         results[code] = scoring.evaluate(definition, answers)
         suggestions.extend(scoring.suggestions_for(definition, answers))
     suggestions.extend(step_suggestions(intake.data or {}))
-    unique = list({sug.key: sug for sug in suggestions}.values())
+    titles = {c: defs[c].title for c in answered}
+    merged = merge(suggestions, STEP_TITLES | titles, (intake.data or {}).get("matters"))
     rules = instrument_store.active_risk_rules(s)
     tier = risk_tier(results, rules)
     if alerts and tier.tier != "urgent":
         tier = RiskTier("urgent", tuple(alerts) + tier.reasons)
     return IntakeSummary(
         results=results,
-        titles={c: defs[c].title for c in answered},
+        titles=titles,
         incomplete=incomplete,
         tier=tier,
-        suggestions=unique,
+        suggestions=merged,
         alerts=list(dict.fromkeys(alerts)),
     )

@@ -76,6 +76,12 @@ def referral_resources(r: Referral, refs: Refs) -> list[dict]:
     if r.reason_kind == "care-plan goal" and refs.has("Goal", r.reason_id):
         supporting.append(refs.ref("Goal", r.reason_id))
     requester = refs.ref("Practitioner", r.owner_user_id) if r.owner_user_id else None
+    # A draft from the intake may not have its organization yet: then no performer/owner.
+    performer = (
+        refs.ref("Organization", r.organization_id, r.organization.name)
+        if r.organization_id is not None
+        else None
+    )
     request = _base("ServiceRequest", refs.url("ServiceRequest", r.id)) | {
         "status": REQUEST_STATUS[r.status],
         "intent": "order",
@@ -85,7 +91,7 @@ def referral_resources(r: Referral, refs: Refs) -> list[dict]:
         "subject": refs.ref("Patient", r.patient_id),
         "authoredOn": day(r.sent_on),
         "requester": requester,
-        "performer": [refs.ref("Organization", r.organization_id, r.organization.name)],
+        "performer": [performer] if performer else None,
         "reasonCode": [{"text": r.reason_text}] if r.reason_text else None,
         "supportingInfo": supporting,
         "note": [{"text": "The patient consented to the referral."}]
@@ -105,7 +111,7 @@ def referral_resources(r: Referral, refs: Refs) -> list[dict]:
         "authoredOn": day(r.sent_on),
         "executionPeriod": {"end": day(r.closed_on)} if r.closed_on else None,
         "requester": requester,
-        "owner": refs.ref("Organization", r.organization_id, r.organization.name),
+        "owner": performer,
         "restriction": {"period": {"end": day(r.expected_response_by)}}
         if r.expected_response_by
         else None,

@@ -13,7 +13,12 @@ from db.base import today, utcnow
 from db.models import LivingSituation, Patient, RecordStatus, User
 from services.core import audit
 from services.core.audit import Action
-from services.core.contact_data import normalize_email, normalize_phone
+from services.core.contact_data import (
+    normalize_email,
+    normalize_phone,
+    normalize_postal_code,
+    normalize_state,
+)
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
 from services.core.text import fold
@@ -117,6 +122,11 @@ def _clean(data: PatientInput, s: Session, region: str, now: date) -> dict:
         values["email"] = normalize_email(values["email"])
     except ValueError as exc:
         errors["email"] = str(exc)
+    for field, check in (("state", normalize_state), ("postal_code", normalize_postal_code)):
+        try:
+            values[field] = check(values[field], region) or ""
+        except ValueError as exc:
+            errors[field] = str(exc)
     if values["living_situation"] and values["living_situation"] not in LIVING_SITUATIONS:
         errors["living_situation"] = "Choose a living situation from the list."
     if (

@@ -27,7 +27,7 @@ from services.scheduling.agenda import Filters
 from services.scheduling.appointments import Scope
 from services.scheduling.ics import IcsOptions
 from services.scheduling.recurrence import Repeat
-from services.scheduling.transport import TransportInput
+from services.scheduling.transport import RideRequest, TransportInput
 from services.scheduling.validation import AppointmentInput
 
 READ = "patients.read"
@@ -54,11 +54,16 @@ class AppointmentView:
 
 @user_action("patients.read")
 def patient_choices(
-    actor: Actor, query: str = "", *, include: tuple[int | None, ...] = ()
+    actor: Actor, query: str = "", *, include: tuple[int | None, ...] = (), mine: bool = False
 ) -> dict[int, str]:
-    """Active patients matching a name or MRN: id -> "Family, Given · MRN"."""
+    """Active patients matching a name or MRN: id -> "Family, Given · MRN"; with no words
+    and `mine`, the signed-in case manager's caseload (else the first ones by name)."""
     require(actor, READ)
     with read_scope() as s:
+        if mine and not query.strip():
+            found = agenda.patient_choices(s, include=include, caseload_of=actor.id)
+            if len(found) > len([i for i in include if i is not None]):
+                return found
         return agenda.patient_choices(s, query, include=include)
 
 
@@ -77,14 +82,22 @@ def provider_choices(
 
 @user_action("patients.read")
 def visible_events(
-    actor: Actor, view: dict | None, filters: Filters, *, tz: str, editable: bool
+    actor: Actor,
+    view: dict | None,
+    filters: Filters,
+    *,
+    tz: str,
+    editable: bool,
+    staff_order: tuple[int, ...] = (),
 ) -> list[dict]:
-    """The widget's events for the range it shows (`view` as it last reported it)."""
+    """The widget's events for the range it shows (`view` as it last reported it); with
+    `staff_order` (the team week) each staff member's events in their own colour."""
     require(actor, READ)
     start, end = feed.visible_range(view, tz, today())
+    colours = feed.staff_colours(list(staff_order)) if staff_order else None
     with read_scope() as s:
         items = agenda.appointments_between(s, start, end, filters)
-        return feed.events(items, tz, editable=editable)
+        return feed.events(items, tz, editable=editable, colours=colours)
 
 
 @user_action("patients.read")
@@ -150,13 +163,22 @@ def book_appointment(
     repeat: Repeat | None = None,
     override_reason: str | None = None,
     tz: str | None = None,
+    ride: RideRequest | None = None,
 ) -> int:
-    """Book one appointment or a series; the id of the (first) appointment."""
+    """Book one appointment or a series (with its ride when asked); the id of the first."""
     with session_scope() as s:
         booked = appointments.book_appointment(
-            s, actor, data, repeat=repeat, override_reason=override_reason, tz=tz
+            s, actor, data, repeat=repeat, override_reason=override_reason, tz=tz, ride=ride
         )
         return booked.appointment.id
+
+
+@user_action("patients.read")
+def vendor_choices(actor: Actor) -> dict[int, str]:
+    """Transport vendors from Contacts, the clinic's usual one first."""
+    require(actor, READ)
+    with read_scope() as s:
+        return providers.vendor_choices(s, usual_first=True)
 
 
 @user_action("schedule.edit")

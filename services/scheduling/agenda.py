@@ -36,6 +36,7 @@ class Filters:
     patient_id: int | None = None
     kinds: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
+    staff_ids: tuple[int, ...] = ()  # several staff members (the team week); empty: all
 
 
 def overlapping(start: datetime, end: datetime) -> tuple:
@@ -70,6 +71,8 @@ def appointments_between(
     )
     if filters.staff_id is not None:
         q = q.where(Appointment.staff_id == filters.staff_id)
+    if filters.staff_ids:
+        q = q.where(Appointment.staff_id.in_(filters.staff_ids))
     if filters.patient_id is not None:
         q = q.where(Appointment.patient_id == filters.patient_id)
     if filters.kinds:
@@ -101,14 +104,23 @@ def series_of(s: Session, a: Appointment) -> AppointmentSeries | None:
 
 
 def patient_choices(
-    s: Session, query: str = "", *, limit: int = 50, include: tuple[int | None, ...] = ()
+    s: Session,
+    query: str = "",
+    *,
+    limit: int = 50,
+    include: tuple[int | None, ...] = (),
+    caseload_of: int | None = None,
 ) -> dict[int, str]:
     """Active patients matching a name or MRN, for pickers: id -> "Family, Given · MRN".
 
-    `include` keeps already-chosen patients in the list whatever the query.
+    With no words and `caseload_of`, that case manager's patients (the picker then finds
+    one by typing, in one step). `include` keeps already-chosen patients in the list.
     """
     cols = (Patient.id, Patient.family_name, Patient.given_name, Patient.mrn)
     q = select(*cols).where(Patient.status == RecordStatus.ACTIVE)
+    if caseload_of is not None and not (query or "").strip():
+        q = q.where(Patient.primary_case_manager_id == caseload_of)
+        limit = max(limit, 1000)
     for token in fold(query or "").split():
         q = q.where(
             or_(Patient.search_name.contains(token, autoescape=True), Patient.mrn == query.strip())

@@ -64,8 +64,10 @@ def book_appointment(
     override_reason: str | None = None,
     tz: str | None = None,
     pickup_minutes: int = 60,
+    ride: transport.RideRequest | None = None,
 ) -> Booked:
-    """Book one appointment, or a recurring series of them (expanded into rows)."""
+    """Book one appointment, or a recurring series of them (expanded into rows); with
+    `ride`, each gets its ride from the patient's home with that vendor, confirmed or not."""
     require(actor, "schedule.edit")
     tz = tz or clinic_tz()
     values = clean(s, data)
@@ -113,7 +115,9 @@ def book_appointment(
     s.flush()
     if values["needs_transport"]:
         for a in rows:
-            transport.ensure_transport(s, a, pickup_minutes=pickup_minutes)
+            booking = transport.ensure_transport(s, a, pickup_minutes=pickup_minutes)
+            if ride is not None:
+                transport.arrange_ride(s, booking, ride)
     audit.record(
         s,
         actor,
@@ -128,6 +132,9 @@ def book_appointment(
             "occurrences": len(rows),
             "rule": series.rrule if series else None,
             "double_booking_reason": override_reason if conflicts else None,
+            "ride": None
+            if ride is None
+            else {"vendor": ride.vendor_contact_id or ride.vendor, "confirmed": ride.confirmed},
         },
     )
     return Booked(rows[0], rows, series)

@@ -26,6 +26,45 @@ PALETTE = {
 }
 COLOURS = {kind: strong for kind, (_, strong) in PALETTE.items()}
 MUTED = "#b0bec5"  # cancelled and no-show
+# One colour per staff member when several are shown (Streamlit badge name, strong colour).
+STAFF_PALETTE = [
+    ("blue", "#1c6fc4"),
+    ("orange", "#d46a00"),
+    ("green", "#1e8e4a"),
+    ("violet", "#7a3de0"),
+    ("red", "#c62828"),
+    ("primary", "#0b7285"),
+    ("gray", "#5f6673"),
+    ("yellow", "#a07d00"),
+]
+# What an event says it is, short enough for a narrow column.
+SHORT = {
+    AppointmentKind.MEDICAL: "appt",
+    AppointmentKind.HOME_VISIT: "home visit",
+    AppointmentKind.TRANSPORT: "ride",
+    AppointmentKind.TELEHEALTH: "telehealth",
+    AppointmentKind.FOLLOW_UP_CALL: "call",
+    AppointmentKind.CASE_CONFERENCE: "conference",
+    AppointmentKind.OTHER: "other",
+}
+
+
+def staff_colours(staff_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Each staff member shown gets a colour of their own, in the order given."""
+    return {ident: STAFF_PALETTE[n % len(STAFF_PALETTE)] for n, ident in enumerate(staff_ids)}
+
+
+def _plain(text: str | None) -> str:
+    return "".join(ch for ch in (text or "").lower() if ch.isalnum())
+
+
+def short_name(a: Appointment) -> str:
+    """The patient as a crowded week can show them: "R. Diaz"."""
+    p = a.patient
+    if p is None:
+        return ""
+    first = (p.preferred_name or p.given_name or "").strip()
+    return f"{first[:1]}. {p.family_name}" if first else p.family_name
 
 
 def parse_calendar_time(value: str, tz: str, *, coerced: bool = False) -> datetime:
@@ -63,21 +102,30 @@ def visible_range(view: dict | None, tz: str, today: date) -> tuple[datetime, da
     return clock.day_bounds_utc(first, tz)[0], clock.day_bounds_utc(last, tz)[0]
 
 
-def event_for(a: Appointment, tz: str, *, editable: bool) -> dict:
+def event_for(
+    a: Appointment, tz: str, *, editable: bool, colours: dict[int, tuple[str, str]] | None = None
+) -> dict:
+    """The event: the patient's short name and the type ("R. Diaz · home visit"), in the
+    type's colour, or in its staff member's colour when `colours` (the team week) is given."""
     kind = AppointmentKind(a.kind)
     muted = a.status in (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
     label = a.title
     if a.patient is not None:
-        label = f"{a.patient.family_name}, {a.patient.given_name} · {a.title}"
+        label = f"{short_name(a)} · {SHORT[kind]}"
+        if _plain(a.title) not in (_plain(kind.value), _plain(SHORT[kind]), ""):
+            label += f": {a.title}"  # what the booker wrote, when it says more than the type
     if muted:
         label = f"[{a.status}] {label}"
+    colour = COLOURS[kind]
+    if colours is not None:
+        colour = colours.get(a.staff_id, ("gray", "#5f6673"))[1]
     return {
         "id": str(a.id),
         "title": label,
         "start": wall_string(a.start_at, tz),
         "end": wall_string(a.end_at, tz),
-        "backgroundColor": MUTED if muted else COLOURS[kind],
-        "borderColor": COLOURS[kind],
+        "backgroundColor": MUTED if muted else colour,
+        "borderColor": colour,
         "editable": editable and not muted and a.status != AppointmentStatus.COMPLETED,
         "extendedProps": {
             "version": a.version,
@@ -93,10 +141,10 @@ def transport_event(a: Appointment, tz: str) -> dict | None:
     t = a.transport
     if t is None or not a.needs_transport or a.status == AppointmentStatus.CANCELLED:
         return None
-    mark = "✓" if t.confirmed else "?"
+    mark = "confirmed" if t.confirmed else "to confirm"
     return {
         "id": f"t{t.id}",
-        "title": f"Ride {mark} {t.vendor or 'vendor not set'}",
+        "title": f"Ride {short_name(a)} · {t.vendor or 'vendor not set'} ({mark})",
         "start": wall_string(t.pickup_at, tz),
         "end": wall_string(a.start_at, tz),
         "backgroundColor": COLOURS[AppointmentKind.TRANSPORT],
@@ -106,10 +154,16 @@ def transport_event(a: Appointment, tz: str) -> dict | None:
     }
 
 
-def events(items: list[Appointment], tz: str, *, editable: bool) -> list[dict]:
+def events(
+    items: list[Appointment],
+    tz: str,
+    *,
+    editable: bool,
+    colours: dict[int, tuple[str, str]] | None = None,
+) -> list[dict]:
     out = []
     for a in items:
-        out.append(event_for(a, tz, editable=editable))
+        out.append(event_for(a, tz, editable=editable, colours=colours))
         ride = transport_event(a, tz)
         if ride:
             out.append(ride)

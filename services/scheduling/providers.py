@@ -77,8 +77,9 @@ def provider_choices(s: Session, query: str = "", *, include: tuple = ()) -> dic
     return _with_included(s, found, include)
 
 
-def vendor_choices(s: Session, *, include: tuple = ()) -> dict[int, str]:
-    """Active transport vendors (a clinic works with a handful), by name."""
+def vendor_choices(s: Session, *, include: tuple = (), usual_first: bool = False) -> dict[int, str]:
+    """Active transport vendors (a clinic works with a handful), by name; `usual_first`
+    puts the one most rides were booked with in the last 90 days first."""
     q = (
         select(Organization.id, Organization.name, Organization.org_type)
         .where(
@@ -88,7 +89,22 @@ def vendor_choices(s: Session, *, include: tuple = ()) -> dict[int, str]:
         .order_by(Organization.name_key, Organization.id)
         .limit(200)
     )
-    return _with_included(s, {i: n for i, n, _ in s.execute(q)}, include)
+    found = _with_included(s, {i: n for i, n, _ in s.execute(q)}, include)
+    if usual_first and found:
+        since = utcnow() - timedelta(days=90)
+        usual = s.scalar(
+            select(TransportBooking.vendor_contact_id)
+            .where(
+                TransportBooking.vendor_contact_id.in_(list(found)),
+                TransportBooking.created_at >= since,
+            )
+            .group_by(TransportBooking.vendor_contact_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        )
+        if usual is not None:
+            found = {usual: found[usual]} | found
+    return found
 
 
 def is_provider(org_type: str) -> bool:

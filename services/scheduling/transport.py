@@ -35,6 +35,35 @@ class TransportInput:
     notes: str | None = None
 
 
+@dataclass
+class RideRequest:
+    """The ride asked for while booking: its vendor and whether the vendor confirmed it.
+
+    It starts at the patient's home an hour before, with a return trip (change either
+    afterwards in the appointment's Transport section)."""
+
+    vendor_contact_id: int | None = None  # a transport vendor from Contacts
+    vendor: str | None = None  # or one typed by hand
+    confirmed: bool = False
+
+
+def arrange_ride(s: Session, booking: TransportBooking, request: RideRequest) -> None:
+    """Give a new ride its vendor and confirmation (InvalidInput names the field)."""
+    vendor, vendor_id = (request.vendor or "").strip() or None, None
+    if request.vendor_contact_id is not None:
+        entry = providers.linked_entry(
+            s, request.vendor_contact_id, current=None, field="vendor", fits=providers.is_vendor
+        )
+        vendor, vendor_id = entry.name, entry.id
+    if vendor and len(vendor) > 200:
+        raise InvalidInput({"vendor": "Keep the vendor's name under 200 characters."})
+    if request.confirmed and not vendor:
+        raise InvalidInput({"vendor": "Choose the vendor who confirmed the ride."})
+    booking.vendor, booking.vendor_contact_id = vendor, vendor_id
+    booking.confirmed = request.confirmed
+    s.flush()
+
+
 def ensure_transport(s: Session, a: Appointment, *, pickup_minutes: int = 60) -> TransportBooking:
     """The appointment's booking, created with sensible defaults when missing."""
     existing = s.scalar(select(TransportBooking).where(TransportBooking.appointment_id == a.id))

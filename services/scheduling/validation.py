@@ -28,6 +28,9 @@ NOT_AT_PROVIDER = (
     AppointmentKind.TELEHEALTH,
     AppointmentKind.FOLLOW_UP_CALL,
 )
+# A ride takes the patient from home to an appointment somewhere else: never to a visit
+# that comes to them (home health), a video or phone visit, or a meeting about them.
+RIDE_KINDS = (AppointmentKind.MEDICAL, AppointmentKind.OTHER)
 _LOCK_STAFF, _LOCK_PATIENT = 5401, 5402  # advisory-lock namespaces on PostgreSQL
 
 EDITABLE = (
@@ -137,6 +140,13 @@ def clean(s: Session, data: AppointmentInput, current: Appointment | None = None
             errors["end"] = "An appointment can last at most 12 hours."
     if status == AppointmentStatus.CANCELLED and not (data.status_reason or "").strip():
         errors["status_reason"] = "Say why it was cancelled."
+    if data.needs_transport and kind not in RIDE_KINDS:
+        errors["needs_transport"] = (
+            f"A {kind.value} needs no ride: rides take the patient from home to an "
+            "appointment somewhere else."
+        )
+    elif data.needs_transport and patient is None:
+        errors["needs_transport"] = "A ride is for a patient: choose the patient."
     if errors:
         raise InvalidInput(errors)
     location = (data.location or "").strip() or None

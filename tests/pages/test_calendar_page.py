@@ -97,8 +97,16 @@ def test_every_role_sees_the_calendar(clinic, username):
         assert "New appointment" not in buttons
     else:
         assert "New appointment" in buttons
-    labels = " ".join(t.label for t in at.tabs)
-    assert "Reminder calls (" in labels and "Transport to confirm (" in labels
+    # labels that never change, so a logged call keeps the tab; the counts are inside
+    assert [t.label for t in at.tabs] == [
+        "Calendar",
+        "Reminder calls",
+        "Transport to confirm",
+        "Export .ics",
+    ]
+    at.session_state["cal_tab"] = "Reminder calls"
+    at.run()
+    assert "to make: appointments in the next 48 hours" in texts(at)
 
 
 def test_repeated_sticky_event_change_writes_once(clinic):
@@ -181,11 +189,16 @@ def test_reminder_call_is_logged(clinic):
         soon = utcnow() + timedelta(hours=20)
         a.start_at, a.end_at = soon, soon + timedelta(hours=1)
     at = signed_in("scheduler", PAGE)
+    at.session_state["cal_tab"] = "Reminder calls"
+    at.run()
     line = texts(at)
     assert "Okoro, Ines" in line and "+1 617 555 0142" in line and "Yoruba" in line
+    assert "1 call to make" in line
     next(b for b in at.button if b.label == "Confirmed").click()
     at.run()
     assert not at.exception
+    assert at.session_state["cal_tab"] == "Reminder calls"  # the call returns to its tab
+    assert "No calls to make" in texts(at)
     with session_scope(clinic["url"]) as s:
         assert s.get(Appointment, clinic["appointment"]).status == "confirmed"
     assert count(clinic["url"], AuditEvent, AuditEvent.category == "reminder call") == 1
@@ -315,6 +328,8 @@ def test_new_appointment_picks_the_provider_from_contacts(clinic):
 
 def test_ride_vendor_is_chosen_from_contacts(clinic):
     ids = _directory(clinic["url"])
+    with session_scope(clinic["url"]) as s:  # a ride is for an appointment away from home
+        s.get(Appointment, clinic["appointment"]).kind = "medical appointment"
     at = signed_in("scheduler", PAGE)
     at.session_state[WIDGET] = {
         "callback": "eventClick",
@@ -334,6 +349,8 @@ def test_ride_vendor_is_chosen_from_contacts(clinic):
             "Blue Van Medical Transport",
             ids["transport vendor"],
         )
+    at.session_state["cal_tab"] = "Transport to confirm"
+    at.run()
     assert "Blue Van Medical Transport · (617) 555-0188" in texts(at)  # rides to confirm
 
 
@@ -393,3 +410,55 @@ def test_filtering_the_calendar_to_a_patient_records_one_view(clinic):
     assert count(clinic["url"], *views, AuditEvent.patient_id == clinic["patient"]) == 1
     at.run()  # a rerun on the same patient is not another opening
     assert count(clinic["url"], *views) == 1
+
+
+def test_a_home_visit_has_no_ride_and_an_outside_appointment_books_a_confirmed_one(clinic):
+    """Book from a slot: a home visit in four steps (slot, type, patient, book), an
+    outside appointment with its ride confirmed by the usual vendor in four (slot,
+    patient, ride, book; the place is optional)."""
+    ids = _directory(clinic["url"])
+    at = signed_in("nurse", PAGE)
+    day = clinic["day"] + timedelta(days=1)
+    at.session_state[WIDGET] = {
+        "callback": "select",
+        "select": {"allDay": False, "start": f"{day}T14:00:00.000Z",
+                   "end": f"{day}T15:00:00.000Z", "view": {"type": "timeGridWeek"}},
+    }  # fmt: skip
+    at.run()  # 1: the slot
+    next(x for x in at.selectbox if x.label == "Type").set_value("home-health visit").run()
+    assert not [c for c in at.get("button_group") if c.proto.label == "Ride"]  # none for a visit
+    assert not [x for x in at.selectbox if x.label == "Transport vendor"]
+    assert not [x for x in at.number_input if x.label == "Number of times"]  # not repeating
+    next(x for x in at.selectbox if x.label == "Type").set_value("medical appointment").run()
+    [x for x in at.selectbox if x.label == "Patient"][-1].set_value(clinic["patient"])  # 2
+    at.session_state[next(k for k in at.session_state if str(k).endswith("_ride"))] = (
+        "Ride confirmed"  # 3: the segmented control (AppTest cannot click it)
+    )
+    at.run()
+    vendor = next(x for x in at.selectbox if x.label == "Transport vendor")
+    assert vendor.value == ids["transport vendor"]  # the clinic's vendor, already chosen
+    next(b for b in at.button if b.label == "Book appointment").click().run()  # 4
+    assert not at.exception, at.exception
+    assert "Appointment booked. Ride confirmed." in texts(at)
+    with session_scope(clinic["url"]) as s:
+        a = s.scalar(select(Appointment).where(Appointment.kind == "medical appointment"))
+        assert a.needs_transport and a.transport.confirmed
+        assert a.transport.vendor_contact_id == ids["transport vendor"]
+        assert a.transport.pickup_at == a.start_at - timedelta(hours=1)
+
+
+def test_a_ride_is_refused_for_a_home_visit(clinic):
+    from services.core.errors import InvalidInput
+
+    with session_scope(clinic["url"]) as s:
+        nurse = s.scalar(select(User).where(User.username == "nurse"))
+        actor = Actor(nurse.id, nurse.username, nurse.display_name, nurse.role)
+        start = utcnow() + timedelta(days=3)
+        with pytest.raises(InvalidInput) as err:
+            scheduling.book_appointment(
+                s, actor,
+                AppointmentInput(kind="home-health visit", patient_id=clinic["patient"],
+                                 start=start, end=start + timedelta(hours=1),
+                                 needs_transport=True),
+            )  # fmt: skip
+        assert "needs no ride" in err.value.errors["needs_transport"]

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from db.models import Goal, Patient, Task, TeachBack, User
+from db.models import AuditEvent, Goal, Patient, Task, TeachBack, User
 from db.session import session_scope
 from services.care_plans import concerns as plan_concerns
 from services.care_plans import goals as plan_goals
-from services.care_plans import interventions, teaching, transitions
+from services.care_plans import interventions, patient_items, teaching, transitions
 from services.care_plans import plans as care_plans
 from services.care_plans import reviews as plan_reviews
 from services.care_plans import team as care_team
@@ -54,6 +54,7 @@ def clinic(app_env):
                 target_on=date(2026, 6, 1),
             ),
         )
+        patient_items.set_for_patient(s, nurse, "goal", goal.id, for_patient=True, wording={})
         interventions.add_goal_task(
             s,
             nurse,
@@ -111,10 +112,26 @@ def _frames(at) -> str:
     return "\n".join(df.value.to_string() for df in at.dataframe)
 
 
+TABS = ["Goals", "Tasks", "Needs and team", "Reviews", "Teach-back", "Transitions", "Print"]
+
+
+def _tab(at, label):
+    """Open a tab (stateful tabs: only the open one runs)."""
+    at.session_state["cp_tabs"] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 @pytest.mark.parametrize("username", ["admin", "nurse", "socialworker", "scheduler", "viewer"])
 def test_every_role_reads_the_plan(clinic, username):
     at = _open(username)
-    frames = _frames(at)
+    frames, buttons, areas = "", set(), 0
+    for label in TABS:
+        _tab(at, label)
+        frames += _frames(at)
+        buttons |= {b.label for b in at.button}
+        areas += len(at.text_area)
     for shown in (
         WORDS,
         "OVERDUE",
@@ -125,26 +142,31 @@ def test_every_role_reads_the_plan(clinic, username):
         "Casa de la Paz",
     ):
         assert shown in frames, shown
-    buttons = {b.label for b in at.button}
     editors = {"admin", "nurse", "socialworker"}
     assert ("Add goal" in buttons) == (username in editors)
     assert ("Save review" in buttons) == (username in editors)
     if username not in editors:
         assert "Read only for your role." in texts(at)
-        assert not at.text_area  # no forms at all
+        assert not areas  # no forms at all
 
 
 def test_nurse_adds_a_goal_in_the_patients_words(clinic):
     url, ids = clinic
     at = _open("nurse")
-    at.text_area(key="cp_goal_add_words").input("Quiero volver a cocinar para mi familia")
-    at.text_input(key="cp_goal_add_desc").input("Cooks one meal a week by March")
+    at.session_state["cp_goal_add_open"] = True  # the nurse opens "Add a goal"
+    at.run()
+    at.text_area(key="cp_goal_add__0_words").input("Quiero volver a cocinar para mi familia")
+    at.text_input(key="cp_goal_add__0_desc").input("Cooks one meal a week by March")
     next(b for b in at.button if b.label == "Add goal").click().run()
     assert not at.exception
     with session_scope(url) as s:
         goal = s.scalar(select(Goal).where(Goal.description == "Cooks one meal a week by March"))
         assert goal.patients_words == "Quiero volver a cocinar para mi familia"
     assert "Goal added." in texts(at)
+    # the form starts empty again (no double entry), the section and the tab stay open
+    assert at.text_area(key="cp_goal_add__1_words").value == ""
+    assert at.session_state["cp_goal_add_open"] is True
+    assert at.session_state["cp_tabs"] == "Goals"
 
 
 def test_empty_goal_refused_at_the_field(clinic):
@@ -179,7 +201,7 @@ def test_second_save_refused_with_both_versions(clinic):
 
 def test_teach_back_needing_reinforcement_makes_a_task(clinic):
     url, ids = clinic
-    at = _open("nurse")
+    at = _tab(_open("nurse"), "Teach-back")
     form_inputs = {t.label: t for t in at.text_input}
     form_inputs["Topic (e.g. daily weights, inhaler use)"].input("Inhaler technique")
     next(s for s in at.selectbox if s.label == "Teach-back result").set_value("needs reinforcement")
@@ -189,7 +211,8 @@ def test_teach_back_needing_reinforcement_makes_a_task(clinic):
         tb = s.scalar(select(TeachBack).where(TeachBack.topic == "Inhaler technique"))
         task = s.get(Task, tb.task_id)
         assert task.title == "Teach again: Inhaler technique"
-    assert "Teach again: Inhaler technique" in _frames(at)
+    assert at.session_state["cp_tabs"] == "Teach-back"  # the save returned to the same tab
+    assert "Teach again: Inhaler technique" in _frames(_tab(at, "Tasks"))
 
 
 def test_template_preview_and_apply(clinic):
@@ -211,22 +234,25 @@ def test_template_preview_and_apply(clinic):
     assert len(goals) == 3
 
 
-def test_pdfs_prepared_for_download(clinic):
+def test_download_gives_the_language_chosen_in_one_click(clinic):
     url, ids = clinic
-    trainee = _open("viewer")  # a read-only trainee reads on screen but prints nothing
-    assert not [b for b in trainee.button if b.label.startswith("Prepare")]
+    trainee = _tab(_open("viewer"), "Print")  # a read-only trainee prints nothing
+    assert not trainee.get("download_button")
     assert "no printouts or files leave CareDesk" in " ".join(c.value for c in trainee.caption)
-    at = _open("nurse")
-    next(b for b in at.button if b.label == "Prepare patient and family version").click().run()
-    next(b for b in at.button if b.label == "Prepare clinician version").click().run()
-    assert not at.exception
-    data, language = at.session_state[f"_cp_pdf_{ids['patient']}_patient"]
-    assert data[:4] == b"%PDF" and language == "en"
-    assert at.session_state[f"_cp_pdf_{ids['patient']}_clinician"][0][:4] == b"%PDF"
-    assert {b.label for b in at.get("download_button")} >= {
-        "Download patient version (PDF)",
+    at = _tab(_open("nurse"), "Print")
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert labels == {
+        "Download patient version in English (PDF)",
         "Download clinician version (PDF)",
     }
+    next(r for r in at.radio if r.label == "Patient version language").set_value("es").run()
+    assert not at.exception, at.exception
+    patient = next(b for b in at.get("download_button") if "patient" in b.proto.label)
+    assert patient.proto.label == "Download patient version in Español (PDF)"
+    # the goal was added in the patient's words but has no Spanish wording: said before printing
+    assert any("no Español wording" in w.value for w in at.warning)
+    with session_scope(url) as s:  # nothing is exported until the button is pressed
+        assert not s.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
 
 
 def test_deep_link_opens_the_patients_plan(clinic):

@@ -47,6 +47,13 @@ def _buttons(at):
     return {b.label for b in at.button}
 
 
+def _tab(at, label):
+    """Open a tab of the patient's contacts (stateful tabs: only the open one runs)."""
+    at.session_state["contacts_patient_tab"] = label
+    at.run()
+    assert not at.exception, at.exception
+
+
 @pytest.mark.parametrize("user", ROLES)
 def test_every_role_opens_the_directory(seeded, user):
     at = signed_in(user, PAGE)
@@ -70,8 +77,11 @@ def test_every_role_opens_board_and_patient_view(seeded, user):
     next(b for b in at.selectbox if b.label == "Patient").select_index(0).run()
     assert not at.exception, at.exception
     assert "MRN M1" in texts(at)
+    _tab(at, "Referrals")
     labels = {e.label for e in at.expander}
     assert ("New referral" in labels) is (user in ("admin", "nurse", "socialworker"))
+    _tab(at, "Communication log")
+    labels = {e.label for e in at.expander}
     assert ("Log a call, e-mail or visit" in labels) is (user != "viewer")
 
 
@@ -160,6 +170,7 @@ def _insurance_tab(url):
     next(t for t in at.text_input if t.label == "Find a patient").input("perez").run()
     next(b for b in at.selectbox if b.label == "Patient").select_index(0).run()
     assert not at.exception, at.exception
+    _tab(at, "Insurance and prior authorisations")
     return at
 
 

@@ -1,6 +1,6 @@
 """AppTest of the Intake page: a nurse walks the whole intake; scheduler and viewer cannot edit."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -77,7 +77,12 @@ def test_nurse_completes_a_full_intake_with_suicide_alert(app_env):
     }
     with session_scope() as s:
         defs = {c: a.definition for c, a in instrument_store.active_instruments(s).items()}
-    for code, values in answers.items():
+    for n, (code, values) in enumerate(answers.items(), start=1):
+        # one instrument at a time, with where the nurse is
+        bars = [b.text for b in at.get("progress")]
+        assert any(b.startswith(f"Instrument {n} of 4: {defs[code].title} · 0 of") for b in bars)
+        others = [c for c in answers if c != code]
+        assert not [k for k in _keys(at) if any(f"_{c}_" in k for c in others)]
         for item, value in zip(defs[code].items, values, strict=True):
             key = next(k for k in _keys(at) if k.endswith(f"_{code}_{item.id}"))
             widget = next(w for w in [*at.radio, *at.number_input] if w.key == key)
@@ -85,7 +90,9 @@ def test_nurse_completes_a_full_intake_with_suicide_alert(app_env):
                 widget.set_value(value)
             else:
                 widget.set_value([v for _, v in item.options].index(value))
-    _continue(at)
+        _continue(at, "Save and next instrument" if n < 4 else "Save and continue")
+        if n < 4:
+            assert "Step 6 of 8" in texts(at)
     assert "Step 7 of 8" in texts(at)
     next(m for m in at.multiselect if m.label == "Services needed").select("meals")
     _continue(at, "Save and see summary")
@@ -96,20 +103,30 @@ def test_nurse_completes_a_full_intake_with_suicide_alert(app_env):
     with session_scope() as s:
         follow_up = s.scalars(select(SafetyFollowUp)).one()  # the urgent safety follow-up
         assert follow_up.status == "open" and follow_up.patient_id == pid
+    # merged: meals (services) and the food need (AHC) are one referral, drafted in Contacts
+    referrals = next(e for e in at.data_editor if "Send to" in e.value.columns)
+    services = referrals.value["Service"].tolist()
+    assert services.count("meals and food assistance") == 1
+    assert "A draft referral for meals and food assistance" in texts(at)
     _button(at, "Start care plan from this intake").click().run()
     assert not at.exception, at.exception
     with session_scope() as s:
         intake = s.scalars(select(Intake)).one()
         assert intake.status == IntakeStatus.COMPLETED and intake.risk_tier == "urgent"
         accepted = s.scalars(select(IntakeSuggestion.text)).all()
-    assert "Stay in my own home" in accepted and "Food insecurity." in accepted
+        words = [r.details.get("patients_words") for r in s.scalars(select(IntakeSuggestion))]
+    assert "Stay in my own home" in words and "Food insecurity." in accepted
     # The care-plan builder took them: proposed goals and needs, linked to their source.
-    from db.models import Goal
+    from db.models import Goal, Referral
 
-    assert "suggestion(s) from the intake were added to the plan" in texts(at)
+    shown = texts(at)
+    assert "Intake completed." in shown and "draft referrals wait in Contacts" in shown
+    assert "from the intake (goals, needs and tasks) were added to the plan" in shown
     with session_scope() as s:
         goals = s.scalars(select(Goal)).all()
         assert any(g.source_kind == "intake_suggestion" for g in goals)
+        assert any(g.patients_words == "Stay in my own home" for g in goals)
+        assert s.scalars(select(Referral)).all()
         assert all(
             r.handed_off_at
             for r in s.scalars(select(IntakeSuggestion)).all()
@@ -241,3 +258,50 @@ def test_register_anyway_confirms_only_the_name_that_was_warned_about(app_env):
     assert "already registered" in texts(at)
     with session_scope() as s:
         assert s.query(Patient).filter_by(family_name="Perez").count() == 1
+
+
+def test_the_summary_proposes_words_dates_and_says_what_changes_in_contacts(app_env):
+    from db.models import Coverage, Referral, RelatedPerson
+    from services.contacts.directory import OrgInput, create_organization
+
+    pid = _seed()
+    with session_scope() as s:
+        insurer = create_organization(
+            s, SYSTEM, OrgInput(name="Bay State Health Plan", org_type="insurer"), region="US"
+        )
+        intake = drafts.start_intake(s, SYSTEM, pid)
+        steps = {
+            "living": {"setting": "home", "transport": "needs transport"},
+            "insurance": {"payer_id": insurer.id, "payer": insurer.name, "member_id": "BS-100"},
+            "supports": {"caregiver_name": "Ana Ruiz", "caregiver_relationship": "daughter",
+                         "caregiver_phone": "(617) 555-0123", "involvement": "daily",
+                         "caregiver_roles": ["primary caregiver", "emergency contact"]},
+            "matters": {"what_matters": "Seguir en mi casa", "literacy": 0},
+            "screening": {"instruments": ["lace"], "answers": {"lace": [5, 1, 2, 1]}},
+            "services": {"needed": ["transportation"]},
+        }  # fmt: skip
+        drafts.save_step(s, SYSTEM, intake.id, "identity", {}, intake.version)
+        for step, values in steps.items():
+            drafts.save_step(s, SYSTEM, intake.id, step, values, intake.version)
+    at = signed_in("nurse", "pages/intake.py")
+    _pick_patient(at, pid)
+    assert "Step 8 of 8" in texts(at)
+    goals = next(e.value for e in at.data_editor if "In their words" in e.value.columns)
+    words = goals[goals["In their words"] == "Seguir en mi casa"].iloc[0]
+    assert words["Priority"] == 1 and words["Measurable goal"] == ""
+    assert words["Target date"] == date.today() + timedelta(weeks=12)
+    tasks = next(e.value for e in at.data_editor if "Due" in e.value.columns)
+    due = dict(zip(tasks["Task"], tasks["Due"], strict=True))
+    assert due["Post-discharge call within 2 business days."] == "within 2 business days"
+    shown = texts(at)
+    assert "Ana Ruiz \\(daughter\\) joins the family list in Contacts as primary caregiver" in shown
+    assert "Bay State Health Plan \\(member ID BS\\-100\\) becomes the patient's primary" in shown
+    _button(at, "Complete intake").click().run()
+    assert not at.exception, at.exception
+    assert "2 draft referrals wait in Contacts" in texts(at)  # transport, home health
+    with session_scope() as s:
+        ana = s.scalars(select(RelatedPerson)).one()
+        assert ana.primary_caregiver and ana.emergency_contact
+        cov = s.scalars(select(Coverage)).one()
+        assert (cov.payer_id, cov.member_id) == (insurer.id, "BS-100")
+        assert [r.status for r in s.scalars(select(Referral))] == ["draft", "draft"]

@@ -91,3 +91,41 @@ def test_signature_distinguishes_changes_and_repeats():
         },
     }
     assert calendar_feed.change_signature(moved_back) != sig
+
+
+def test_an_event_says_the_patients_short_name_and_the_type():
+    from types import SimpleNamespace
+
+    from services.scheduling.feed import event_for, staff_colours, transport_event
+
+    patient = SimpleNamespace(given_name="Rosa", preferred_name=None, family_name="Diaz")
+    visit = SimpleNamespace(
+        id=1, kind="home-health visit", status="booked", title="Home health visit",
+        patient=patient, staff_id=7, start_at=datetime(2026, 12, 3, 15, tzinfo=UTC),
+        end_at=datetime(2026, 12, 3, 16, tzinfo=UTC), version=1, series_id=None,
+        transport=None, needs_transport=False,
+    )  # fmt: skip
+    assert event_for(visit, "America/New_York", editable=False)["title"] == "R. Diaz · home visit"
+    visit.kind, visit.title = "medical appointment", "Cardiology follow-up"
+    event = event_for(visit, "America/New_York", editable=False, colours=staff_colours([3, 7]))
+    assert event["title"] == "R. Diaz · appt: Cardiology follow-up"
+    assert event["backgroundColor"] == staff_colours([3, 7])[7][1]  # the staff member's colour
+    visit.transport = SimpleNamespace(
+        id=5, confirmed=True, vendor="Bellchester Rides",
+        pickup_at=datetime(2026, 12, 3, 14, tzinfo=UTC),
+    )  # fmt: skip
+    visit.needs_transport = True
+    ride = transport_event(visit, "America/New_York")
+    assert ride["title"] == "Ride R. Diaz · Bellchester Rides (confirmed)"
+
+
+def test_month_view_opens_on_this_month_from_this_week():
+    from datetime import date
+
+    from components.scheduling.calendar_view import initial_date
+
+    week = {"activeStart": "2026-11-30", "activeEnd": "2026-12-07", "currentStart": "2026-11-30"}
+    assert initial_date(week, date(2026, 12, 1)) == "2026-12-01"  # not November
+    later = {"activeStart": "2027-01-04", "activeEnd": "2027-01-11", "currentStart": "2027-01-04"}
+    assert initial_date(later, date(2026, 12, 1)) == "2027-01-04"
+    assert initial_date(None, date(2026, 12, 1)) is None

@@ -451,6 +451,7 @@ def test_intake_suggestions_arrive_linked_and_not_twice(s, nurse):
             "text": "Arrange transport for visits",
             "source_kind": "intake_finding",
             "source_id": 3,
+            "origin": "From the intake of 2026-12-03: needs transport",
         },
     ]
     plan = intake_handoff.start_plan_from_suggestions(s, nurse, patient.id, suggestions)
@@ -461,7 +462,8 @@ def test_intake_suggestions_arrive_linked_and_not_twice(s, nurse):
     [need] = plan_concerns.concerns(s, plan.id)
     assert (need.source_kind, need.source_id) == ("intake_finding", 2)
     [task] = interventions.plan_tasks(s, plan)
-    assert task.owner_user_id == nurse.id and task.description == "From intake_finding #3"
+    assert task.owner_user_id == nurse.id
+    assert task.description == "From the intake of 2026-12-03: needs transport"
     with pytest.raises(InvalidInput) as err:
         intake_handoff.start_plan_from_suggestions(
             s, nurse, patient.id, [{"kind": "goal", "text": ""}]

@@ -97,11 +97,16 @@ def test_logging_a_call_with_family_without_consent_warns_first(s, nurse):
         log_communication(s, nurse, data)
     comm = log_communication(s, nurse, data, acknowledged_consent=True)
     assert comm.disclosed_without_consent and comm.patient_id == p.id
+    assert comm.consent_basis == "consent verified at contact"
+    # a call that shared nothing about the patient is logged as such, no disclosure
+    quiet = log_communication(s, nurse, data, no_phi_shared=True)
+    assert quiet.consent_basis == "no PHI shared" and not quiet.disclosed_without_consent
     family.record_consent(
         s, nurse, d.id, ConsentInput(given_on=date(2026, 1, 1), document_reference="chart")
     )
     s.refresh(d)
-    assert not log_communication(s, nurse, data).disclosed_without_consent
+    covered = log_communication(s, nurse, data)
+    assert not covered.disclosed_without_consent and covered.consent_basis == "consent on file"
 
 
 def test_scheduler_cannot_edit_family(s, nurse, make_actor):

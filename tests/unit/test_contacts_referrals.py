@@ -89,7 +89,7 @@ def test_full_loop_to_completed_with_history(s, nurse):
     assert "outcome" in exc.value.errors
     referrals.move_referral(s, nurse, ref.id, "completed", outcome="Meals started 5 days a week")
     assert ref.status == "completed" and ref.closed_on is not None
-    assert [h["To"] for h in referrals.history_rows(ref)] == [
+    assert [h["To"] for h in referrals.history_rows(ref, "America/New_York")] == [
         "draft",
         "requested",
         "received",

@@ -20,6 +20,7 @@ from db.models import (
 )
 from services.core.errors import Conflict, InvalidInput, PermissionDenied
 from services.intake import draft as drafts
+from services.intake import handoffs
 from services.intake import history as records
 from services.intake import intake as svc
 from services.intake import summary as summaries
@@ -168,10 +169,13 @@ def test_summary_tier_and_suggestions(s, nurse, patient):
     }
     assert result.tier.tier == "high" and "High readmission risk" in result.tier.reasons
     texts = {x.text for x in result.suggestions}
-    assert "Getting back to my garden" in texts  # the patient's own words become a goal
-    assert "Referral: home health nurse." in texts
+    words = next(x for x in result.suggestions if x.key == "goal|what matters")
+    assert words.patients_words == "Getting back to my garden" and words.priority == 1
     assert "Food insecurity." in texts
     assert "Post-discharge call within 2 business days." in texts
+    # LACE's home health visit and "services needed: home health nurse" are one referral
+    [home] = [x for x in result.suggestions if x.topic == "home_health"]
+    assert home.kind == "referral" and len(home.findings) == 2
     assert len({x.key for x in result.suggestions}) == len(result.suggestions)
 
 
@@ -191,12 +195,13 @@ def test_incomplete_instrument_blocks_completion(s, nurse, patient):
 def test_complete_stores_results_decisions_and_hand_off(s, nurse, patient):
     intake = walk(s, nurse, drafts.start_intake(s, nurse, patient.id))
     found = summaries.summarize(s, nurse, intake).suggestions
-    goal = next(x for x in found if x.text == "Getting back to my garden")
+    goal = next(x for x in found if x.patients_words == "Getting back to my garden")
     food = next(x for x in found if x.text == "Food insecurity.")
     decisions = {
         goal.key: {"accepted": True, "text": "Back in the garden twice a week by spring"},
         food.key: {"accepted": False},
     }
+    preselected = [x for x in found if x.preselected or x.covered_by_alert]
     svc.complete_intake(s, nurse, intake.id, decisions, intake.version)
     assert intake.status == IntakeStatus.COMPLETED and intake.risk_tier == "high"
     responses = records.history(s, nurse, patient.id)
@@ -207,15 +212,19 @@ def test_complete_stores_results_decisions_and_hand_off(s, nurse, patient):
         "lace",
         "literacy",
     }
-    accepted = svc.accepted_suggestions(s, nurse, patient_id=patient.id)
-    assert len(accepted) == len(found) - 1
+    accepted = svc.accepted_suggestions(s, nurse, patient_id=patient.id, not_handed_off=False)
+    assert len(accepted) == len(preselected) - 1
     edited = next(a for a in accepted if a.source_instrument == "intake:matters")
     assert edited.kind == "goal" and edited.text == "Back in the garden twice a week by spring"
-    assert edited.suggested_text == "Getting back to my garden"
+    assert edited.details["patients_words"] == "Getting back to my garden"
+    # referrals went to Contacts as drafts: the care plan takes goals, needs and tasks
+    accepted = svc.accepted_suggestions(s, nurse, patient_id=patient.id)
+    assert accepted and {a.kind for a in accepted} <= {"goal", "need", "task"}
     dismissed = s.scalars(
         select(IntakeSuggestion).where(IntakeSuggestion.status == "dismissed")
     ).all()
-    assert [d.text for d in dismissed] == ["Food insecurity."]
+    # unticked by the nurse, or left unticked because the screen behind it was negative
+    assert [d.text for d in dismissed] == ["Food insecurity.", "Repeat GAD-7 at the next visit."]
     assert svc.mark_handed_off(s, nurse, [a.id for a in accepted], care_plan_id=7) == len(accepted)
     assert svc.accepted_suggestions(s, nurse, patient_id=patient.id) == []
     with pytest.raises(InvalidInput):
@@ -303,9 +312,10 @@ def test_the_caregiver_never_becomes_a_second_primary_and_old_drafts_still_count
     # a draft saved before the step used the family list holds free text
     intake.data = intake.data | {"supports": SUPPORTS | {"caregiver_relationship": "Daughter"}}
     s.flush()
-    note, entry = svc.caregiver_outcome(s, nurse, intake)
-    assert (
-        note == "Ana Ruiz joins the family list in Contacts (Luis Ortiz stays primary caregiver)."
+    change = handoffs.caregiver_change(s, nurse, intake)
+    assert change.message == (
+        "Ana Ruiz (daughter) joins the family list in Contacts (no role chosen). "
+        "Luis Ortiz stays primary caregiver."
     )
     svc.complete_intake(s, nurse, intake.id, {}, intake.version)
     people = {p.name: p for p in family.family_of(s, nurse, patient.id)}

@@ -38,6 +38,9 @@ def test_register_normalises_contact_data_and_audits(s, nurse):
         ({"phone": "12"}, "phone"),
         ({"phone": "+1 555 0000"}, "phone"),
         ({"email": "not-an-email"}, "email"),
+        ({"postal_code": "ABCDE"}, "postal_code"),
+        ({"postal_code": "0213"}, "postal_code"),
+        ({"state": "Massachussets"}, "state"),
         ({"email": "a@b"}, "email"),
         ({"living_situation": "castle"}, "living_situation"),
         ({"mrn": "bad mrn!"}, "mrn"),
@@ -147,3 +150,14 @@ def test_viewing_a_patient_is_audited(s, nurse):
     p = patients.register_patient(s, nurse, _input())
     patients.get_patient(s, nurse, p.id)
     assert s.query(AuditEvent).filter_by(action="view patient", patient_id=p.id).count() == 1
+
+
+def test_state_and_zip_are_written_the_way_the_post_office_does(s, nurse):
+    p = patients.register_patient(
+        s, nurse, _input(state="massachusetts", postal_code="02139-4307", city="Cambridge")
+    )
+    assert (p.state, p.postal_code) == ("MA", "02139-4307")
+    abroad = patients.register_patient(
+        s, nurse, _input(given_name="Ana", state="Ontario", postal_code="M5V 2T6"), region="CA"
+    )
+    assert (abroad.state, abroad.postal_code) == ("Ontario", "M5V 2T6")

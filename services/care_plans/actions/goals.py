@@ -5,25 +5,51 @@ from __future__ import annotations
 
 from datetime import date
 
+from db.models import OwnerKind
 from db.session import read_scope, session_scope
-from services.care_plans import goals, interventions, templates
+from services.care_plans import goals, interventions, patient_items, templates
 from services.care_plans.common import EDIT
 from services.care_plans.goals import GoalInput
 from services.core.identity import Actor, require, user_action
 
 
 @user_action("clinical.edit")
-def add_goal(actor: Actor, plan_id: int, data: GoalInput) -> int:
+def add_goal(
+    actor: Actor,
+    plan_id: int,
+    data: GoalInput,
+    *,
+    for_patient: bool = False,
+    wording: dict[str, str] | None = None,
+) -> int:
+    """A goal in the patient's words; `for_patient` prints it on the patient's own plan."""
     with session_scope() as s:
-        return goals.add_goal(s, actor, plan_id, data).id
+        goal = goals.add_goal(s, actor, plan_id, data)
+        if for_patient or wording:
+            patient_items.set_for_patient(
+                s, actor, "goal", goal.id, for_patient=for_patient, wording=wording or {}
+            )
+        return goal.id
 
 
 @user_action("clinical.edit")
 def save_goal(
-    actor: Actor, goal_id: int, data: GoalInput, expected_version: int | None = None
+    actor: Actor,
+    goal_id: int,
+    data: GoalInput,
+    expected_version: int | None = None,
+    *,
+    for_patient: bool | None = None,
+    wording: dict[str, str] | None = None,
 ) -> int:
+    """Save a goal; with `for_patient`, also how it prints on the patient's own plan."""
     with session_scope() as s:
-        return goals.update_goal(s, actor, goal_id, data, expected_version=expected_version).id
+        goal = goals.update_goal(s, actor, goal_id, data, expected_version=expected_version)
+        if for_patient is not None:
+            patient_items.set_for_patient(
+                s, actor, "goal", goal.id, for_patient=for_patient, wording=wording or {}
+            )
+        return goal.id
 
 
 @user_action("clinical.edit")
@@ -61,8 +87,11 @@ def add_task(
     owner_user_id: int | None,
     owner_name: str | None,
     repeat_every_days: int | None,
+    for_patient: bool = False,
+    wording: dict[str, str] | None = None,
 ) -> int:
-    """An intervention under a goal."""
+    """An intervention under a goal; `for_patient` prints it on the patient's own plan,
+    in `wording` (language code -> the patient's words) when given."""
     with session_scope() as s:
         task = interventions.add_goal_task(
             s,
@@ -75,7 +104,31 @@ def add_task(
             owner_name=owner_name,
             repeat_every_days=repeat_every_days,
         )
+        # the patient's or family's own to-do is theirs to read
+        for_patient = for_patient or owner_kind in (OwnerKind.PATIENT, OwnerKind.FAMILY)
+        if for_patient or wording:
+            patient_items.set_for_patient(
+                s, actor, "task", task.id, for_patient=for_patient, wording=wording or {}
+            )
         return task.id
+
+
+@user_action("clinical.edit")
+def mark_for_patient(
+    actor: Actor,
+    kind: str,
+    item_id: int,
+    *,
+    for_patient: bool,
+    wording: dict[str, str],
+    expected_version: int | None = None,
+) -> None:
+    """Put a goal or task on the patient's own plan (or take it off), in their words."""
+    with session_scope() as s:
+        patient_items.set_for_patient(
+            s, actor, kind, item_id,
+            for_patient=for_patient, wording=wording, expected_version=expected_version,
+        )  # fmt: skip
 
 
 @user_action("clinical.edit")
@@ -91,8 +144,11 @@ def save_task(
     status: str,
     status_reason: str | None,
     expected_version: int | None = None,
+    for_patient: bool | None = None,
+    wording: dict[str, str] | None = None,
 ) -> int:
-    """A plan task's what, who, when and status in one save."""
+    """A plan task's what, who, when and status in one save; with `for_patient`, also
+    whether (and in which words) it prints on the patient's own plan."""
     with session_scope() as s:
         task = interventions.update_task(
             s,
@@ -107,6 +163,10 @@ def save_task(
             status_reason=status_reason,
             expected_version=expected_version,
         )
+        if for_patient is not None:
+            patient_items.set_for_patient(
+                s, actor, "task", task.id, for_patient=for_patient, wording=wording or {}
+            )
         return task.id
 
 

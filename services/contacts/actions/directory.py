@@ -105,7 +105,8 @@ def org_detail(actor: Actor, org_id: int, region: str) -> OrgDetail:
                 for p in o.people
             ],
             communications=communications.communication_rows(
-                communications.communications(s, actor, organization_id=o.id, limit=20)
+                communications.communications(s, actor, organization_id=o.id, limit=20),
+                config.load().timezone,
             ),
             coming_up=providers.coming_up_with(s, o.id, config.load().timezone),
             dial=dial_uri(o.phone),

@@ -8,9 +8,17 @@ from typing import Any
 
 from db.base import today
 from db.session import session_scope
-from services.contacts import communications, coverage, family, prior_auths, referrals
+from services.contacts import (
+    communications,
+    coverage,
+    family,
+    prior_auths,
+    referral_reasons,
+    referrals,
+)
 from services.contacts.family import ConsentInput, RelatedPersonInput
 from services.contacts.referral_status import allowed_next
+from services.core.clock import clinic_tz
 from services.core.identity import Actor, user_action
 from services.patients import registry as patients
 
@@ -26,6 +34,7 @@ class PatientContacts:
     prior_auths: list[dict[str, Any]]  # each with "next": the statuses it may move to
     referrals: list[dict[str, Any]]  # each with "next" and "version"
     communications: list[dict[str, Any]]
+    reasons: dict[tuple[str, int], str]  # what a referral may answer: goals, intake findings
 
 
 @user_action("patients.read")
@@ -50,7 +59,8 @@ def patient_contacts(actor: Actor, patient_id: int) -> PatientContacts:
                 r | {"next": allowed_next(ref.status), "version": ref.version}
                 for r, ref in zip(referrals.referral_rows(refs, on), refs, strict=True)
             ],
-            communications=communications.communication_rows(comms),
+            communications=communications.communication_rows(comms, clinic_tz()),
+            reasons=referral_reasons.reason_choices(s, patient_id),
         )
 
 
