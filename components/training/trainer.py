@@ -16,7 +16,8 @@ from services.core.identity import Actor
 from services.training import actions
 from services.training.runs import RunState
 
-KEEP_ON_RESET = ("_auth", "_last_user")  # signed in as before: the accounts keep their passwords
+# Signed in as before (the accounts keep their passwords), and back on the Training tab.
+KEEP_ON_RESET = ("_auth", "_last_user", "_page", "admin_tab")
 
 
 def _rows(found: list[RunState]) -> list[dict]:

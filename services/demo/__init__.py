@@ -41,10 +41,10 @@ def _steps() -> list[tuple[str, Step]]:
         ("Care plans", care_plans.seed),
         ("Appointments", demo_scheduling.seed),
         ("Family, coverage and referrals", contacts.seed),
+        ("Trainee accounts", trainees.seed_trainees),
         ("What crosses between pages", handoffs.seed),
         ("Urgent safety follow-ups", safety.seed),
         ("Records from other systems", demo_interop.seed),
-        ("Trainee accounts", trainees.seed_trainees),
     ]
 
 

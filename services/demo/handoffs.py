@@ -28,6 +28,7 @@ from db.models import (
 )
 from services.contacts.referral_services import TOPICS, topic_of
 from services.demo.context import DemoContext
+from services.demo.region import current_region
 
 SPANISH = {  # the demo templates' patient-facing goals, as a nurse would write them
     "walk": "Caminar todos los días un poco más",
@@ -112,10 +113,12 @@ def seed(ctx: DemoContext) -> None:
 
 
 def _direct_lines(ctx: DemoContext) -> None:
-    """Every staff member gets a direct line in the clinic's fictional 555 range."""
+    """Every staff member gets a direct line: the clinic's own area code (its region's first
+    town), in the fictional 555-0100..0199 range."""
     s = ctx.s
-    for n, user in enumerate(s.scalars(select(User).order_by(User.id)), start=100):
-        user.phone = f"+1617555{n:04d}"
+    code = current_region().towns[0].area_codes[0]
+    for n, user in enumerate(s.scalars(select(User).order_by(User.id))):
+        user.phone = f"+1{code}55501{n % 100:02d}"
     s.flush()
 
 

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from db.models import AuditEvent, SafetyFollowUp, Task, TaskStatus, User
+from db.models import AuditEvent, Referral, SafetyFollowUp, Task, TaskStatus, User
 from db.session import session_scope
 from services.care_plans.actions import plan as plan_actions
 from services.core.identity import SYSTEM, Actor
@@ -156,22 +156,22 @@ def test_it_is_not_a_routine_task_nor_on_the_family_printout(app_env):
         draft = drafts.open_draft(s, pid)
         intakes.complete_intake(s, nurse, draft.id, {}, draft.version)
     _, taken = plan_actions.start_plan_from_intake(nurse, pid, None)
-    assert taken >= 1  # the urgent referral went over, as a task to refer
+    assert taken >= 1  # the urgent referral went over, as a draft referral in Contacts
     with session_scope() as s:
         titles = s.scalars(select(Task.title).where(Task.patient_id == pid)).all()
+        drafted = s.scalars(select(Referral.service).where(Referral.patient_id == pid)).all()
     follow_up = ("Same-day", "Assess safety", "safety plan", "afety follow-up")
-    assert titles and not [x for x in titles for w in follow_up if w in x]
+    assert drafted and not [x for x in titles for w in follow_up if w in x]
     at = signed_in("nurse")
     at.session_state["cp_patient"] = pid
     at.switch_page("pages/care_plan.py").run()
     assert not at.exception, at.exception
     listed = [str(v) for f in at.dataframe for v in f.value.to_numpy().ravel()]
-    assert any("Refer" in v for v in listed)  # the plan's tasks are listed...
-    assert not [v for v in listed for w in follow_up if w in v]  # ...the follow-up is not
+    assert not [v for v in listed for w in follow_up if w in v]  # not among the plan's lists
     assert "URGENT SAFETY FOLLOW-UP" in texts(at)  # it is in the patient header instead
     data = plan_actions.print_plan(nurse, pid, version="patient")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
-    assert "Refer" in text and not [w for w in follow_up if w in text]
+    assert "988" in text and not [w for w in follow_up if w in text]
 
 
 @pytest.fixture

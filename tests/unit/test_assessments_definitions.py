@@ -148,5 +148,6 @@ def test_a_clinic_instrument_with_a_number_item_scores():
 def test_suggestions_name_their_source():
     d = assessments.shipped()["phq9"]
     found = scoring.suggestions_for(d, [0, 0, 0, 0, 0, 0, 0, 0, 2])
-    assert {s.kind for s in found} == {"task", "referral"}
+    # the same-day assessment is the urgent safety follow-up's, never a suggested plan task
+    assert {s.kind for s in found} == {"referral"}
     assert all(s.source_instrument == "phq9" and "item 9" in s.source_finding for s in found)

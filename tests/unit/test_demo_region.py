@@ -101,7 +101,9 @@ def test_names_and_preferred_names_people_really_use(s):
 def test_calls_use_a_channel_that_fits_their_note_and_the_right_person(s):
     seed_demo(s, patients=150, seed=2)
     fits = {summary: (channel, with_) for summary, _, channel, _, with_ in CALLS}
-    comms = s.scalars(select(Communication)).all()
+    # the calls the demo logs with patients, family and organizations (a safety follow-up's
+    # "told the supervisor" is logged with a colleague and has its own test)
+    comms = [c for c in s.scalars(select(Communication)) if c.with_kind != "staff member"]
     assert len(comms) > 50
     for c in comms:
         channel, with_ = fits[c.summary]

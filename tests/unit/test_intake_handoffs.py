@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from db.base import today
-from db.models import Coverage, Goal, PrintItem, Referral, Task, TaskPriority
+from db.models import Coverage, Goal, PrintItem, Referral, SafetyFollowUp, Task
 from services.care_plans import intake_handoff
 from services.care_plans.interventions import plan_tasks
 from services.contacts import coverage, family, referral_drafts, referrals
@@ -123,8 +123,8 @@ def test_task_due_dates_follow_their_urgency(s, nurse, patient):
     due = {p.text: p.due for p in found.values() if p.kind == "task"}
     assert due["Post-discharge call within 2 business days."] == "2_business_days"
     assert due["Follow-up appointment with primary care within 7 days of discharge."] == "7_days"
-    safety = next(p for p in found.values() if p.text.startswith("Same-day suicide risk"))
-    assert safety.covered_by_alert and not safety.preselected
+    # the same-day safety assessment is the urgent safety follow-up's, never a suggestion
+    assert not any(p.text.startswith("Same-day suicide risk") for p in found.values())
     friday = date(2026, 12, 4)
     assert add_business_days(friday, 2) == date(2026, 12, 8)
     assert due_on("same_day", friday) == friday
@@ -219,11 +219,10 @@ def test_the_plan_gets_words_dates_and_priorities_as_settled(s, nurse, patient):
     assert follow.due_on == today() + timedelta(days=7)
     assert follow.description.startswith("From the intake of")
     assert len({t.due_on for t in tasks.values()}) > 1
-    # the urgent safety follow-up is the alert's STAT task, never a routine plan task
+    # the urgent safety follow-up is its own record, never a routine plan task
     assert not any(t.startswith("Same-day suicide") for t in tasks)
-    stat = s.scalars(select(Task).where(Task.source_kind == "intake")).all()
-    assert stat and all(t.priority == TaskPriority.STAT for t in stat)
-    assert not {t.id for t in stat} & {t.id for t in plan_tasks(s, plan)}
+    assert s.scalars(select(SafetyFollowUp).where(SafetyFollowUp.patient_id == patient.id)).all()
+    assert not s.scalars(select(Task).where(Task.source_kind == "intake")).all()
 
 
 def test_a_goal_left_unfinished_is_proposed_for_the_nurse_to_finish(s, nurse, patient):
