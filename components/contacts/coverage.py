@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.contacts.common import attempt, pending_prompts, pick, table
+from components.shared.conflict import seen_version
 from components.shared.forms import field_errors, form_key, section, show_field_error
 from db.base import today
 from services.contacts.actions import insurance
@@ -188,7 +189,9 @@ def _prior_auth_status(actor: Actor, movable: list[dict]) -> None:
     errors = field_errors("pa_status")
     pas = {r["id"]: f"{r['Service']} ({r['Status']})" for r in movable}
     pa_id = pick("Authorisation", pas)
-    nexts = next(r["next"] for r in movable if r["id"] == pa_id)
+    row = next(r for r in movable if r["id"] == pa_id)
+    nexts = row["next"]
+    shown = seen_version(f"pa_{pa_id}", row["version"])  # the status this form was opened on
     with st.form("pa_status_form"):
         status = st.selectbox("New status", nexts)
         show_field_error(errors, "status")
@@ -209,7 +212,7 @@ def _prior_auth_status(actor: Actor, movable: list[dict]) -> None:
                 lambda _a: _saved("pa", pa_id, lambda: insurance.set_prior_auth(
                     actor, pa_id, status, decision_on=decided,
                     approved_units=int(units) or None, expires_on=expires,
-                    reference_number=ref or None,
+                    reference_number=ref or None, version=shown,
                 )),
                 "Status saved.",
             )  # fmt: skip

@@ -12,6 +12,7 @@ from components.contacts.forms import communication_form
 from components.contacts.referral_forms import new_referral_form, send_draft_form
 from components.contacts.referrals import move_referral_form
 from components.interop.fhir import fhir_download
+from components.shared.conflict import seen_version
 from components.shared.forms import field_errors, form_key, section, show_field_error
 from db.base import today
 from services.contacts.actions import communications as calls
@@ -141,6 +142,32 @@ def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
                         "Consent recorded.",
                         clear="consent_form",
                     )
+        _archive_family(actor, d)
+
+
+def _archive_family(actor: Actor, d: PatientContacts) -> None:
+    """Someone who no longer belongs on the list (moved away, died, entered twice) is
+    archived with the reason, never deleted: calls logged with them keep their name."""
+    with section("Take someone off the list", "family_archive_open"):
+        pending_prompts("family_archive")
+        errors = field_errors("family_archive")
+        people = {r["id"]: f"{r['Name']} ({r['Relationship']})" for r in d.family}
+        who = pick("Family member or caregiver", people, key="family_archive_pick")
+        shown = seen_version(
+            f"family_{who}", next(r["version"] for r in d.family if r["id"] == who)
+        )
+        with st.form(form_key("family_archive_form")):
+            why = st.text_input(
+                "Reason", placeholder="e.g. moved away, entered twice", max_chars=500
+            )
+            show_field_error(errors, "reason")
+            if st.form_submit_button("Take off the list"):
+                attempt(
+                    "family_archive",
+                    lambda _a: patient_actions.archive_family(actor, who, why, shown),
+                    "Taken off the list. Nothing was deleted.",
+                    clear="family_archive_form",
+                )
 
 
 def _referrals(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:

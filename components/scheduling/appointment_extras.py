@@ -107,18 +107,20 @@ def ics_options(key: str) -> IcsOptions:
 
 
 def call_list(
-    rows: list[dict], actions: dict[str, Callable[[int], None]], key: str, can_act: bool
+    rows: list[dict], actions: dict[str, Callable[[dict], None]], key: str, can_act: bool
 ) -> None:
-    """One line per row (plain text: names and phones are PHI) with one-click actions."""
+    """One line per row (plain text: names and phones are PHI) with one-click actions. An
+    action gets the row as it was drawn (its version included: what the user saw)."""
     for row in rows:
         cols = st.columns([5, *([1.3] * len(actions))], vertical_alignment="center")
-        cols[0].text(" · ".join(str(v) for k, v in row.items() if k != "id" and v != ""))
+        shown = (str(v) for k, v in row.items() if k not in ("id", "version") and v != "")
+        cols[0].text(" · ".join(shown))
         for col, (label, act) in zip(cols[1:], actions.items(), strict=True):
             col.button(
                 label,
                 key=f"{key}_{label}_{row['id']}",
                 on_click=act,
-                args=(row["id"],),
+                args=(row,),
                 disabled=not can_act,
             )
 

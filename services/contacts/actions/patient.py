@@ -71,6 +71,14 @@ def add_family(actor: Actor, patient_id: int, data: RelatedPersonInput, region: 
 
 
 @user_action("referrals.edit")
+def archive_family(actor: Actor, person_id: int, reason: str, version: int | None = None) -> None:
+    """Take someone off the patient's family list (archived with the reason, never deleted),
+    as the screen showed them."""
+    with session_scope() as s:
+        family.archive_related_person(s, actor, person_id, reason, version=version)
+
+
+@user_action("referrals.edit")
 def add_consent(actor: Actor, person_id: int, data: ConsentInput) -> None:
     with session_scope() as s:
         family.record_consent(s, actor, person_id, data)
