@@ -43,7 +43,9 @@ def directory_view(actor: Actor, region: str) -> None:
 
 def _search(actor: Actor) -> None:
     c1, c2, c3 = st.columns([3, 1.6, 2.2], vertical_alignment="bottom")
-    query = c1.text_input("Search the directory", placeholder="Name, service or type, e.g. meals")
+    query = c1.text_input(
+        "Search the directory", placeholder="Name, service or type, e.g. meals", max_chars=100
+    )
     org_type = c2.selectbox("Type", ["any type", *ORG_TYPES])
     # The toggles take the width their labels need (never cut off), side by side.
     with c3, st.container(horizontal=True, gap="medium"):
@@ -187,7 +189,7 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
                     "Entries that referrals, calls, insurance or appointments point at are "
                     "archived, never deleted."
                 )
-                why = st.text_input("Reason for removing")
+                why = st.text_input("Reason for removing", max_chars=1000)
                 show_field_error(errors, "reason")
                 if st.button("Remove"):
                     try:

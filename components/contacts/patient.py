@@ -29,7 +29,7 @@ state = st.session_state
 
 
 def patient_view(actor: Actor, region: str) -> None:
-    query = st.text_input("Find a patient", placeholder="Name, date of birth or MRN")
+    query = st.text_input("Find a patient", placeholder="Name, date of birth or MRN", max_chars=100)
     if query:
         found = {p.id: p.label for p in patients.find_patients(actor, query).rows}
         if not found:
@@ -82,19 +82,19 @@ def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
         errors = field_errors("family")
         with st.form(form_key("family_form")):
             c1, c2, c3 = st.columns(3)
-            name = c1.text_input("Name")
+            name = c1.text_input("Name", max_chars=200)
             with c1:
                 show_field_error(errors, "name")
             relationship = c2.selectbox("Relationship", RELATIONSHIPS)
-            language = c3.text_input("Language", "English")
+            language = c3.text_input("Language", "English", max_chars=40)
             c1, c2, c3 = st.columns(3)
-            phone = c1.text_input("Phone")
+            phone = c1.text_input("Phone", max_chars=40)
             with c1:
                 show_field_error(errors, "phone")
-            mobile = c2.text_input("Mobile phone")
+            mobile = c2.text_input("Mobile phone", max_chars=40)
             with c2:
                 show_field_error(errors, "mobile_phone")
-            email = c3.text_input("Email")
+            email = c3.text_input("Email", max_chars=254)
             with c3:
                 show_field_error(errors, "email")
             flags = st.columns(5)
@@ -132,7 +132,9 @@ def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
                 )
                 with c2:
                     show_field_error(errors, "expires_on")
-                doc = st.text_input("Where the signed form is", placeholder="Scan name or file no.")
+                doc = st.text_input(
+                    "Where the signed form is", placeholder="Scan name or file no.", max_chars=200
+                )
                 show_field_error(errors, "document_reference")
                 if st.form_submit_button("Record consent", type="primary"):
                     data = ConsentInput(scope, given, expires, doc)
@@ -197,7 +199,7 @@ def _log(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
         if fam:
             choices["family member"] = fam
         refs = {r["id"]: r["To"] for r in d.referrals}
-        find = st.text_input("Organization (search)", key="pt_comm_org_query")
+        find = st.text_input("Organization (search)", key="pt_comm_org_query", max_chars=100)
         if find:
             choices["organization"] = directory_actions.org_options(actor, find)
         referral = pick(
