@@ -14,6 +14,7 @@ from components.contacts.referrals import move_referral_form
 from components.interop.fhir import fhir_download
 from components.shared.conflict import seen_version
 from components.shared.forms import field_errors, form_key, section, show_field_error
+from components.shared.viewed import patient_viewed
 from db.base import today
 from services.contacts.actions import communications as calls
 from services.contacts.actions import directory as directory_actions
@@ -42,6 +43,7 @@ def patient_view(actor: Actor, region: str) -> None:
         st.caption("Find a patient to see their family, insurance, referrals and calls.")
         return
     d = patient_actions.patient_contacts(actor, pid)
+    patient_viewed(actor, pid, "Contacts")
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
     c1.text(f"{d.name} · MRN {d.mrn}")
     with c2:  # the whole patient, one FHIR version (R4) everywhere

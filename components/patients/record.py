@@ -15,6 +15,7 @@ from components.safety.panel import safety_panel
 from components.shared.conflict import both_versions, seen_version
 from components.shared.flash import flash
 from components.shared.forms import field_errors, show_field_error
+from components.shared.viewed import patient_viewed
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
 from services.overview import actions as overview
@@ -35,6 +36,7 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
         return
     # Only this view of the record is audited; the edit form reads the details.
     page = overview.open_record(actor, pid)
+    patient_viewed(actor, pid, "Patients")
     p = page.record
     patient_header(actor, pid, here="pages/patients.py")
     if p.archived:

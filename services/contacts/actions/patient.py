@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from db.base import today
-from db.session import session_scope
+from db.session import read_scope, session_scope
 from services.contacts import (
     communications,
     coverage,
@@ -39,10 +39,11 @@ class PatientContacts:
 
 @user_action("patients.read")
 def patient_contacts(actor: Actor, patient_id: int) -> PatientContacts:
-    """A write: opening a patient's contacts records that their record was viewed."""
+    """Everything the patient view shows. Reads only: the page records its view once per
+    opening (components.shared.viewed)."""
     on = today()
-    with session_scope() as s:
-        p = patients.get_patient(s, actor, patient_id)
+    with read_scope() as s:
+        p = patients.get_patient(s, actor, patient_id, record_view=False)
         pas = prior_auths.prior_auths_of(s, actor, patient_id)
         refs = referrals.referrals_of(s, actor, patient_id)
         comms = communications.communications(s, actor, patient_id=patient_id, limit=50)
