@@ -42,7 +42,7 @@ if handoff and can_edit:
 # Patient: from the Patients page (?patient=ID or session), or search here.
 if (linked := linked_patient(actor)) is not None:  # taken once; the search can move on
     st.session_state["cp_patient"] = linked
-query = st.text_input("Find a patient (name, MRN or date of birth)", key="cp_query")
+query = st.text_input("Find a patient (name, MRN or date of birth)", key="cp_query", max_chars=100)
 found = find_patients(actor, query, page_size=25).rows
 current = st.session_state.get("cp_patient")
 current = patient_brief(actor, current) if current else None

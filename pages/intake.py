@@ -13,6 +13,7 @@ from components.shared.flash import flash
 from components.shared.forms import field_errors, section
 from components.shared.guard import page_setup
 from components.shared.text import show_table
+from components.shared.viewed import patient_viewed
 from db import config
 from db.base import today
 from services.core.actions import staff_choices
@@ -92,6 +93,7 @@ patient_id = page.patient_picker(search, drafts, register if can_register else N
 if patient_id is None:
     st.stop()
 view = actions.open_intake(actor, patient_id)
+patient_viewed(actor, patient_id, "Intake assessment")
 p, draft, summary, active = view.patient, view.draft, view.summary, view.instruments
 
 header = patient_header(actor, patient_id, here="pages/intake.py")

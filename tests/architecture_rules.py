@@ -383,3 +383,30 @@ def plain_result_violations(modules, is_mapped) -> list[str]:
             for cls in _mapped_in(hints["return"], is_mapped, set()):
                 out.append(f"{module.__name__}.{name} hands back the ORM class {cls}")
     return out
+
+
+TEXT_FIELDS = ("text_input", "text_area")
+
+
+def unlimited_text_fields(root: Path) -> list[str]:
+    """Every text field is limited to its column's length (max_chars); one that shows a saved
+    value uses forms.fit, so a longer saved value is shown whole, never cut short."""
+    out = []
+    for path in source_files(root, "app.py", "pages", "components"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in TEXT_FIELDS
+            ):
+                continue
+            where = f"{path.relative_to(root)}:{node.lineno}"
+            kw = {k.arg: k.value for k in node.keywords}
+            value = node.args[1] if len(node.args) > 1 else kw.get("value")
+            limit = kw.get("max_chars")
+            fitted = isinstance(limit, ast.Call) and getattr(limit.func, "id", "") == "fit"
+            if limit is None:
+                out.append(f"{where} has no max_chars")
+            elif value is not None and not isinstance(value, ast.Constant) and not fitted:
+                out.append(f"{where} shows a saved value: use max_chars=fit(limit, value)")
+    return out

@@ -232,6 +232,29 @@ def test_no_shared_caches_anywhere():
     assert "cache_" not in (ROOT / "app.py").read_text()
 
 
+def test_every_text_field_is_limited_to_its_column():
+    assert rules.unlimited_text_fields(ROOT) == []
+
+
+def test_an_unlimited_or_cutting_text_field_is_caught(tmp_path):
+    root = _tree(
+        tmp_path,
+        {
+            "components/shared/a.py": """
+                import streamlit as st
+                st.text_input("Name")
+                st.text_area("Notes", value=saved, max_chars=200)
+                st.text_input("City", value=saved, max_chars=fit(100, saved))
+                st.text_input("Search", max_chars=100)
+            """,
+        },
+    )
+    assert [v.split(" ", 1)[1] for v in rules.unlimited_text_fields(root)] == [
+        "has no max_chars",
+        "shows a saved value: use max_chars=fit(limit, value)",
+    ]
+
+
 def test_no_unsafe_html():
     for path in [ROOT / "app.py", *_python_files("pages"), *_python_files("components")]:
         assert "unsafe_allow_html" not in path.read_text(), path.name

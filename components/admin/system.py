@@ -22,8 +22,8 @@ def audit_report(actor: Actor) -> None:
     c1, c2, c3, c4, c5 = st.columns(5)
     start = c1.date_input("From", value=today() - timedelta(days=7), format="YYYY-MM-DD")
     end = c2.date_input("To", value=today(), format="YYYY-MM-DD")
-    user = c3.text_input("User (username)")
-    patient = c4.text_input("Patient MRN")
+    user = c3.text_input("User (username)", max_chars=64)
+    patient = c4.text_input("Patient MRN", max_chars=32)
     action = c5.selectbox("Action", ["(any)", *audit.ACTIONS])
     try:
         found = actions.audit_report(

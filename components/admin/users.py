@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components.shared.flash import flash
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, fit, show_field_error
 from db.models import Role
 from services.core import actions
 from services.core.clock import clinic_tz, utc_to_local
@@ -49,13 +49,15 @@ def users_admin(actor: Actor) -> None:
         st.subheader("Add a colleague")
         errors = field_errors("new_user")
         with st.form("new_user", clear_on_submit=False):
-            username = st.text_input("New username", placeholder="e.g. jsmith")
+            username = st.text_input("New username", placeholder="e.g. jsmith", max_chars=64)
             show_field_error(errors, "username")
-            name = st.text_input("Their display name")
+            name = st.text_input("Their display name", max_chars=120)
             show_field_error(errors, "display_name")
             role = st.selectbox("Their role", ROLES, format_func=_label, index=ROLES.index("nurse"))
             password = st.text_input(
-                "First password (they can be given a new one any time)", type="password"
+                "First password (they can be given a new one any time)",
+                type="password",
+                max_chars=200,
             )
             show_field_error(errors, "password")
             if st.form_submit_button("Create account", type="primary"):
@@ -94,12 +96,14 @@ def users_admin(actor: Actor) -> None:
             "Direct phone (printed on patients' plans)",
             value=display_phone(user["phone"]),
             key=f"phone_{uid}",
-            max_chars=32,
+            max_chars=fit(32, display_phone(user["phone"])),
         )
         if c2.button("Save phone"):
             _apply(lambda: actions.set_phone(actor, uid, phone), "Direct phone saved.")
         show_field_error(errors, "phone")
-        new_password = st.text_input("New password", type="password", key=f"pw_{uid}")
+        new_password = st.text_input(
+            "New password", type="password", key=f"pw_{uid}", max_chars=200
+        )
         show_field_error(errors, "password")
         if st.button("Reset password and unlock"):
             _apply(

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from components.shared.flash import flash
-from components.shared.forms import clear_form, field_errors
+from components.shared.forms import clear_form, field_errors, fit
 from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 _CONFLICT = "_conflict_{}"
@@ -113,14 +113,14 @@ def patient_print_fields(form: str, checked: bool, wording: dict) -> tuple[bool,
             "For the patient, in plain English (optional)",
             value=wording.get("en", ""),
             key=f"{form}_en",
-            max_chars=500,
+            max_chars=fit(500, wording.get("en", "")),
             placeholder="e.g. Your nurse will call you on Friday",
         ),
         "es": c2.text_input(
             "Para el paciente, en español (opcional)",
             value=wording.get("es", ""),
             key=f"{form}_es",
-            max_chars=500,
+            max_chars=fit(500, wording.get("es", "")),
             placeholder="p. ej. Su enfermera le llamará el viernes",
         ),
     }

@@ -14,7 +14,7 @@ from components.care_plans.common import (
     submit,
     table,
 )
-from components.shared.forms import field_errors, form_key, section, show_field_error
+from components.shared.forms import field_errors, fit, form_key, section, show_field_error
 from db.models import Achievement, GoalLifecycle, SaidBy
 from services.care_plans.actions import goals as goal_actions
 from services.care_plans.goals import GoalInput
@@ -59,6 +59,7 @@ def _goal_fields(form: str, data: GoalInput, errors: dict, plan_start: date) -> 
         value=data.patients_words,
         help="Write it the way they said it, e.g. “I want to walk my dog again”.",
         key=f"{form}_words",
+        max_chars=fit(2000, data.patients_words),
     )
     show_field_error(errors, "patients_words")
     c1, c2 = st.columns(2)
@@ -70,13 +71,17 @@ def _goal_fields(form: str, data: GoalInput, errors: dict, plan_start: date) -> 
         key=f"{form}_said_by",
     )
     said_by_name = c2.text_input(
-        "Caregiver's name (if a caregiver said it)", value=data.said_by_name, key=f"{form}_name"
+        "Caregiver's name (if a caregiver said it)",
+        value=data.said_by_name,
+        key=f"{form}_name",
+        max_chars=fit(200, data.said_by_name),
     )
     show_field_error(errors, "said_by_name")
     description = st.text_input(
         "Measurable goal: what will be different, and how will you know?",
         value=data.description,
         key=f"{form}_desc",
+        max_chars=fit(2000, data.description),
     )
     show_field_error(errors, "description")
     c1, c2, c3 = st.columns(3)
@@ -109,7 +114,10 @@ def _goal_fields(form: str, data: GoalInput, errors: dict, plan_start: date) -> 
         key=f"{form}_ach",
     )
     reason = st.text_input(
-        "Reason (needed when cancelling)", value=data.status_reason, key=f"{form}_reason"
+        "Reason (needed when cancelling)",
+        value=data.status_reason,
+        key=f"{form}_reason",
+        max_chars=fit(1000, data.status_reason),
     )
     show_field_error(errors, "status_reason")
     return GoalInput(
@@ -214,12 +222,12 @@ def _options(actor: Actor, view: PlanView) -> None:
             goal_id = st.selectbox(
                 "For goal", list(by_id), format_func=lambda i: goal_label(by_id[i])
             )
-            options = st.text_area("Options discussed (one per line)")
+            options = st.text_area("Options discussed (one per line)", max_chars=2000)
             show_field_error(errors, "options_discussed")
-            preference = st.text_input("What the patient prefers")
-            reasons = st.text_area("Their reasons")
+            preference = st.text_input("What the patient prefers", max_chars=2000)
+            reasons = st.text_area("Their reasons", max_chars=2000)
             show_field_error(errors, "reasons")
-            decision = st.text_input("Decision")
+            decision = st.text_input("Decision", max_chars=2000)
             if st.form_submit_button("Record the conversation"):
                 submit(
                     "cp_options",

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from components.care_plans.common import opened_version, show_conflict, submit
-from components.shared.forms import field_errors, section, show_field_error
+from components.shared.forms import field_errors, fit, section, show_field_error
 from db.models import PlanStatus
 from services.care_plans.actions import plan as plan_actions
 from services.care_plans.interventions import OPEN_TASK
@@ -66,7 +66,7 @@ def start_plan_form(actor: Actor, patient_id: int) -> None:
     errors = field_errors("cp_start")
     with st.form("cp_start"):
         st.write("This patient has no living care plan yet.")
-        title = st.text_input("Plan title", value="Care plan")
+        title = st.text_input("Plan title", value="Care plan", max_chars=200)
         start_on = st.date_input("Start date", value=date.today(), format="YYYY-MM-DD")
         show_field_error(errors, "plan")
         show_field_error(errors, "next_review_on")
@@ -93,11 +93,15 @@ def edit_plan_form(actor: Actor, view: PlanView) -> None:
         section("Plan details and status", "cp_plan_open", open_now=bool(errors)),
         st.form("cp_plan"),
     ):
-        title = st.text_input("Plan title", value=data.title)
+        title = st.text_input("Plan title", value=data.title, max_chars=fit(200, data.title))
         statuses = [s.value for s in PlanStatus]
         status = st.selectbox("Plan status", statuses, index=statuses.index(plan.status))
         show_field_error(errors, "status")
-        reason = st.text_input("Reason (needed for on hold or revoked)", value=data.status_reason)
+        reason = st.text_input(
+            "Reason (needed for on hold or revoked)",
+            value=data.status_reason,
+            max_chars=fit(1000, data.status_reason),
+        )
         show_field_error(errors, "status_reason")
         c1, c2, c3 = st.columns(3)
         start_on = c1.date_input("Start date", value=data.start_on, format="YYYY-MM-DD")

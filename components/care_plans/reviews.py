@@ -45,7 +45,7 @@ def reviews_section(actor: Actor, view: PlanView, users: dict[int, str], can_edi
                 progress[g.id] = (status, note)
             if not goals:
                 st.caption("No open goals to review.")
-            note = st.text_area("Review note")
+            note = st.text_area("Review note", max_chars=4000)
             next_review = st.date_input(
                 "Next review", value=date.today() + timedelta(days=30), format="YYYY-MM-DD"
             )

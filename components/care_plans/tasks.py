@@ -14,7 +14,7 @@ from components.care_plans.common import (
     submit,
 )
 from components.care_plans.goals import goal_label
-from components.shared.forms import field_errors, form_key, section, show_field_error
+from components.shared.forms import field_errors, fit, form_key, section, show_field_error
 from db.models import OwnerKind, TaskStatus
 from services.care_plans.actions import goals as goal_actions
 from services.care_plans.interventions import OPEN_TASK
@@ -110,7 +110,7 @@ def _owner_fields(form: str, users: dict[int, str], kind: str, user_id, name: st
         "Owner's name (outside contact, patient or family member)",
         value=name or "",
         key=f"{form}_on",
-        max_chars=200,
+        max_chars=fit(200, name or ""),
     )
     return kind, user_id, name
 
@@ -176,7 +176,12 @@ def _edit_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
         show_conflict(form, vkey)
         errors = field_errors(form)
         with st.form(form):
-            title = st.text_input("What needs doing", value=task.title, key=f"{form}_t")
+            title = st.text_input(
+                "What needs doing",
+                value=task.title,
+                key=f"{form}_t",
+                max_chars=fit(200, task.title),
+            )
             show_field_error(errors, "title")
             kind, user_id, name = _owner_fields(
                 form, users, task.owner_kind, task.owner_user_id, task.owner_name
@@ -194,6 +199,7 @@ def _edit_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
                 "Reason (needed for on hold or cancelled)",
                 value=task.status_reason or "",
                 key=f"{form}_r",
+                max_chars=fit(1000, task.status_reason or ""),
             )
             show_field_error(errors, "status_reason")
             for_patient, wording = patient_print_fields(form, task.for_patient, task.wording)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.care_plans.common import submit, table
 from components.care_plans.goals import goal_label
-from components.shared.forms import field_errors, form_key, section, show_field_error
+from components.shared.forms import field_errors, fit, form_key, section, show_field_error
 from db.models import SaidBy, TeachMethod, TeachResult
 from services.care_plans.actions import teaching as teaching_actions
 from services.care_plans.rows import PlanView
@@ -43,18 +43,22 @@ def teaching_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
         section("Record teaching", "cp_teach_open", open_now=bool(errors)),
         st.form(form_key("cp_teach")),
     ):
-        topic = st.text_input("Topic (e.g. daily weights, inhaler use)")
+        topic = st.text_input("Topic (e.g. daily weights, inhaler use)", max_chars=200)
         show_field_error(errors, "topic")
         c1, c2 = st.columns(2)
         learner = c1.radio("Who was taught", [s.value for s in SaidBy], horizontal=True)
-        learner_name = c2.text_input("Caregiver's name")
+        learner_name = c2.text_input("Caregiver's name", max_chars=200)
         show_field_error(errors, "learner_name")
         c1, c2 = st.columns(2)
-        language = c1.text_input("Language", value=patient.preferred_language)
+        language = c1.text_input(
+            "Language",
+            value=patient.preferred_language,
+            max_chars=fit(40, patient.preferred_language),
+        )
         show_field_error(errors, "language")
         interpreter = c2.checkbox("Interpreter used", value=patient.interpreter_needed)
         method = st.selectbox("Method", [m.value for m in TeachMethod])
-        materials = st.text_input("Materials given")
+        materials = st.text_input("Materials given", max_chars=2000)
         result = st.selectbox("Teach-back result", [r.value for r in TeachResult])
         c1, c2 = st.columns(2)
         follow_up = c1.date_input(
@@ -67,7 +71,7 @@ def teaching_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
         goal_id = c2.selectbox(
             "Linked goal", goals, format_func=lambda i: "—" if i is None else goal_label(by_goal[i])
         )
-        note = st.text_input("Note")
+        note = st.text_input("Note", max_chars=4000)
         if st.form_submit_button("Save teaching", type="primary"):
             submit(
                 "cp_teach",

@@ -63,7 +63,7 @@ def needs_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
             cid = st.selectbox(
                 "Item", list(by_id), format_func=lambda i: f"{by_id[i].kind}: {by_id[i].text}"[:120]
             )
-            reason = st.text_input("Why is it no longer on the plan?")
+            reason = st.text_input("Why is it no longer on the plan?", max_chars=1000)
             errs = field_errors("cp_need_archive")
             show_field_error(errs, "reason")
             if st.form_submit_button("Take off the plan"):
@@ -107,9 +107,9 @@ def team_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: 
             format_func=lambda i: "—" if i is None else users[i],
         )
         c1, c2, c3 = st.columns(3)
-        name = c1.text_input("Outside person's name")
-        organisation = c2.text_input("Organisation")
-        phone = c3.text_input("Phone")
+        name = c1.text_input("Outside person's name", max_chars=200)
+        organisation = c2.text_input("Organisation", max_chars=200)
+        phone = c3.text_input("Phone", max_chars=40)
         show_field_error(errors, "member")
         if st.form_submit_button("Add to team"):
             submit(
@@ -136,7 +136,7 @@ def team_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: 
                 list(by_id),
                 format_func=lambda i: f"{by_id[i].role}: {by_id[i].label}",
             )
-            reason = st.text_input("Reason")
+            reason = st.text_input("Reason", max_chars=1000)
             show_field_error(field_errors("cp_team_remove"), "reason")
             if st.form_submit_button("Remove"):
                 submit(

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from components.care_plans.common import opened_version, show_conflict, submit
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, fit, show_field_error
 from services.care_plans.actions import templates as template_actions
 from services.core.actions import staff_choices
 from services.core.identity import Actor
@@ -43,9 +43,15 @@ def template_admin(actor: Actor) -> None:
         "and keeps every earlier version."
     )
     with st.form(form):
-        text = st.text_area("Template (YAML)", value=body, height=420, key=f"{form}_body")
+        text = st.text_area(
+            "Template (YAML)",
+            value=body,
+            height=420,
+            key=f"{form}_body",
+            max_chars=fit(65536, body),
+        )
         show_field_error(errors, "body")
-        note = st.text_input("What changed (for the history)", key=f"{form}_note")
+        note = st.text_input("What changed (for the history)", key=f"{form}_note", max_chars=1000)
         if st.form_submit_button("Save new version", type="primary"):
             submit(
                 form,

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from components.care_plans.common import submit, table
-from components.shared.forms import field_errors, form_key, section, show_field_error
+from components.shared.forms import field_errors, fit, form_key, section, show_field_error
 from components.shared.text import esc
 from db.models import ChecklistState, PlacementStatus, TransitionStatus
 from services.care_plans.actions import transitions as transition_actions
@@ -63,6 +63,7 @@ def transitions_section(
                         key=f"{form}_r_{item.id}",
                         label_visibility="collapsed",
                         placeholder="Reason if not applicable",
+                        max_chars=fit(1000, item.reason or ""),
                     )
                     show_field_error(errors, f"item.{item.item_key}")
                     choices[item.id] = (item, state, reason)
@@ -106,7 +107,7 @@ def _new_transition(actor: Actor, patient_id: int) -> None:
         show_field_error(errors, "admitted_on")
         discharged = c2.date_input("Discharged (if known)", value=None, format="YYYY-MM-DD")
         show_field_error(errors, "discharged_on")
-        reason = st.text_input("Reason for the stay")
+        reason = st.text_input("Reason for the stay", max_chars=2000)
         st.caption("LACE readmission score: enter it from the intake, or let CareDesk compute it.")
         c1, c2, c3, c4 = st.columns(4)
         los = c1.number_input("Length of stay (days)", min_value=0, value=0)
@@ -163,7 +164,7 @@ def _placements(actor: Actor, view: PlanView, users: dict[int, str], editable: b
         worker = st.selectbox("Social worker responsible", staff, format_func=lambda i: users[i])
         show_field_error(errors, "social_worker_id")
         status = st.selectbox("Status", statuses)
-        notes = st.text_area("Notes")
+        notes = st.text_area("Notes", max_chars=4000)
         if st.form_submit_button("Add application"):
             submit(
                 "cp_ltc",
@@ -187,7 +188,12 @@ def _placements(actor: Actor, view: PlanView, users: dict[int, str], editable: b
                 format_func=lambda i: f"{by_id[i].facility} ({by_id[i].status})",
             )
             status = st.selectbox("New status", statuses, key="cp_ltc_upd_s")
-            notes = st.text_area("Notes", value=by_id[pid].notes or "", key="cp_ltc_upd_n")
+            notes = st.text_area(
+                "Notes",
+                value=by_id[pid].notes or "",
+                key="cp_ltc_upd_n",
+                max_chars=fit(4000, by_id[pid].notes or ""),
+            )
             if st.form_submit_button("Save"):
                 submit(
                     "cp_ltc_upd",

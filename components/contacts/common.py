@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from components.shared.conflict import both_versions
 from components.shared.flash import flash
 from components.shared.forms import clear_form, field_errors
 from components.shared.text import esc
@@ -40,8 +41,10 @@ def attempt(
         st.session_state[f"_consent_{key}"] = (str(exc), action, success, clear, no_phi)
     except InvalidInput as exc:
         field_errors(key, exc.errors)
-    except (Conflict, NotFound) as exc:
-        st.session_state[f"_problem_{key}"] = str(exc)
+    except Conflict as exc:
+        st.session_state[f"_problem_{key}"] = (str(exc), exc.theirs, exc.mine)
+    except NotFound as exc:
+        st.session_state[f"_problem_{key}"] = (str(exc), {}, {})
     else:
         flash(success)
         if clear:
@@ -57,7 +60,8 @@ def pending_prompts(key: str) -> None:
     slot = st.container()
     problem = st.session_state.pop(f"_problem_{key}", None)
     if problem:
-        slot.error(esc(problem))
+        with slot:
+            both_versions(*problem)
     pending = st.session_state.get(f"_consent_{key}")
     if not pending:
         return
@@ -83,7 +87,11 @@ def _confirmed(key: str, run: Callable[[], object], success: str, clear: str | N
         if isinstance(exc, InvalidInput):
             field_errors(key, exc.errors)
         else:
-            st.session_state[f"_problem_{key}"] = str(exc)
+            st.session_state[f"_problem_{key}"] = (
+                str(exc),
+                getattr(exc, "theirs", {}),
+                getattr(exc, "mine", {}),
+            )
     else:
         flash(success)
         if clear:
@@ -108,9 +116,10 @@ def pick(label: str, options: dict, *, host=st, **kw):
     """
     texts: dict[str, object] = {}
     for key, text in options.items():
-        shown = str(text)
-        if shown in texts:
-            shown = f"{shown} #{key}"
+        shown = base = str(text)
+        n = 2
+        while shown in texts:  # two entries with one name: number them, never show an id
+            shown, n = f"{base} ({n})", n + 1
         texts[shown] = key
     choice = host.selectbox(label, list(texts), **kw)
     return None if choice is None else texts[choice]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from components.contacts.common import attempt, pending_prompts, pick, table
-from components.shared.forms import field_errors, form_key, section, show_field_error
+from components.shared.conflict import seen_version
+from components.shared.forms import field_errors, fit, form_key, section, show_field_error
 from db.base import today
 from services.contacts.actions import insurance
 from services.contacts.actions.patient import PatientContacts
@@ -64,13 +65,13 @@ def coverage_form(
         )  # fmt: skip
         show_field_error(errors, "payer_id")
         c1, c2, c3 = st.columns(3)
-        plan = c1.text_input("Plan", values.plan_name)
+        plan = c1.text_input("Plan", values.plan_name, max_chars=fit(200, values.plan_name))
         with c1:
             show_field_error(errors, "plan_name")
-        member = c2.text_input("Member id", values.member_id)
+        member = c2.text_input("Member id", values.member_id, max_chars=fit(60, values.member_id))
         with c2:
             show_field_error(errors, "member_id")
-        group = c3.text_input("Group", values.group_number)
+        group = c3.text_input("Group", values.group_number, max_chars=fit(60, values.group_number))
         c1, c2, c3 = st.columns(3)
         start = c1.date_input("Effective from", values.start_on, format="YYYY-MM-DD")
         end = c2.date_input("Until", values.end_on, format="YYYY-MM-DD")
@@ -140,14 +141,23 @@ def _correct_coverage(actor: Actor, rows: list[dict], insurers: dict[int, str]) 
 
 
 def _prior_auth_fields(values: PriorAuthInput, errors: dict) -> PriorAuthInput:
-    service = st.text_input("Service", values.service, placeholder="e.g. home health visits")
+    service = st.text_input(
+        "Service",
+        values.service,
+        placeholder="e.g. home health visits",
+        max_chars=fit(200, values.service),
+    )
     show_field_error(errors, "service")
     c1, c2 = st.columns(2)
     requested = c1.date_input("Requested on", values.requested_on, format="YYYY-MM-DD")
     with c1:
         show_field_error(errors, "requested_on")
-    ref = c2.text_input("Payer reference number (once submitted)", values.reference_number)
-    notes = st.text_area("Notes", values.notes, height=68)
+    ref = c2.text_input(
+        "Payer reference number (once submitted)",
+        values.reference_number,
+        max_chars=fit(60, values.reference_number),
+    )
+    notes = st.text_area("Notes", values.notes, height=68, max_chars=fit(4000, values.notes))
     return PriorAuthInput(service, requested, ref, notes)
 
 
@@ -188,7 +198,9 @@ def _prior_auth_status(actor: Actor, movable: list[dict]) -> None:
     errors = field_errors("pa_status")
     pas = {r["id"]: f"{r['Service']} ({r['Status']})" for r in movable}
     pa_id = pick("Authorisation", pas)
-    nexts = next(r["next"] for r in movable if r["id"] == pa_id)
+    row = next(r for r in movable if r["id"] == pa_id)
+    nexts = row["next"]
+    shown = seen_version(f"pa_{pa_id}", row["version"])  # the status this form was opened on
     with st.form("pa_status_form"):
         status = st.selectbox("New status", nexts)
         show_field_error(errors, "status")
@@ -200,7 +212,7 @@ def _prior_auth_status(actor: Actor, movable: list[dict]) -> None:
         expires = c3.date_input("Expires on", None, format="YYYY-MM-DD")
         with c3:
             show_field_error(errors, "expires_on")
-        ref = c4.text_input("Reference number")
+        ref = c4.text_input("Reference number", max_chars=60)
         with c4:
             show_field_error(errors, "reference_number")
         if st.form_submit_button("Save status"):
@@ -209,7 +221,7 @@ def _prior_auth_status(actor: Actor, movable: list[dict]) -> None:
                 lambda _a: _saved("pa", pa_id, lambda: insurance.set_prior_auth(
                     actor, pa_id, status, decision_on=decided,
                     approved_units=int(units) or None, expires_on=expires,
-                    reference_number=ref or None,
+                    reference_number=ref or None, version=shown,
                 )),
                 "Status saved.",
             )  # fmt: skip

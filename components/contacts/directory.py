@@ -8,6 +8,7 @@ import streamlit as st
 from components.contacts.common import attempt, pager, pending_prompts, pick, table
 from components.contacts.directory_import import export_popover
 from components.contacts.forms import ORG_LABELS, communication_form, org_form, person_form
+from components.shared.conflict import both_versions, seen_version
 from components.shared.flash import flash
 from components.shared.forms import field_errors, form_key, section, show_field_error
 from components.shared.text import esc, show_table
@@ -42,7 +43,9 @@ def directory_view(actor: Actor, region: str) -> None:
 
 def _search(actor: Actor) -> None:
     c1, c2, c3 = st.columns([3, 1.6, 2.2], vertical_alignment="bottom")
-    query = c1.text_input("Search the directory", placeholder="Name, service or type, e.g. meals")
+    query = c1.text_input(
+        "Search the directory", placeholder="Name, service or type, e.g. meals", max_chars=100
+    )
     org_type = c2.selectbox("Type", ["any type", *ORG_TYPES])
     # The toggles take the width their labels need (never cut off), side by side.
     with c3, st.container(horizontal=True, gap="medium"):
@@ -127,6 +130,17 @@ def _edit(actor: Actor, region: str, org_id: int | None) -> None:
     st.rerun()
 
 
+def _one_click(act, success: str) -> None:
+    """Verify or restore the entry the screen showed; a change made meanwhile is shown."""
+    try:
+        act()
+    except Conflict as exc:
+        state["_org_stale"] = (str(exc), exc.theirs, exc.mine)
+    else:
+        flash(success)
+    st.rerun()
+
+
 def _detail(actor: Actor, region: str, org_id: int) -> None:
     d = directory_actions.org_detail(actor, org_id, region)
     st.button("← Back to search", on_click=open_org, args=(None, "search"))
@@ -156,31 +170,34 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
         st.link_button(f"Call {d.shown['phone']}", d.dial, icon=":material/call:")
     editor = actor.can("contacts.edit")
     if editor:
+        shown = seen_version(f"org_{org_id}", d.version)  # what this screen showed
+        if problem := state.pop("_org_stale", None):
+            both_versions(*problem)
         c1, c2, c3 = st.columns([1, 1, 3])
         c1.button("Edit", type="primary", on_click=open_org, args=(org_id, "edit"))
         if c2.button("Verified today", help="The details were checked with the organization"):
-            directory_actions.mark_verified(actor, org_id)
-            flash("Marked as verified today.")
-            st.rerun()
+            _one_click(lambda: directory_actions.mark_verified(actor, org_id, shown),
+                       "Marked as verified today.")  # fmt: skip
         with c3.popover("Restore" if d.status == "archived" else "Remove"):
             if d.status == "archived":
                 if st.button("Restore this organization"):
-                    directory_actions.restore_org(actor, org_id)
-                    flash("Organization restored.")
-                    st.rerun()
+                    _one_click(lambda: directory_actions.restore_org(actor, org_id, shown),
+                               "Organization restored.")  # fmt: skip
             else:
                 errors = field_errors("remove_org")
                 st.caption(
                     "Entries that referrals, calls, insurance or appointments point at are "
                     "archived, never deleted."
                 )
-                why = st.text_input("Reason for removing")
+                why = st.text_input("Reason for removing", max_chars=1000)
                 show_field_error(errors, "reason")
                 if st.button("Remove"):
                     try:
-                        outcome = directory_actions.remove_org(actor, org_id, why)
+                        outcome = directory_actions.remove_org(actor, org_id, why, shown)
                     except InvalidInput as exc:
                         field_errors("remove_org", exc.errors)
+                    except Conflict as exc:
+                        state["_org_stale"] = (str(exc), exc.theirs, exc.mine)
                     else:
                         flash(f"Organization {outcome}.")
                         open_org(None, "search")

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 import streamlit as st
 
 from components.contacts.common import pick
-from components.shared.forms import form_key, show_field_error
+from components.shared.forms import fit, form_key, show_field_error
 from db.base import utcnow
 from services.contacts.communications import CHANNELS, DIRECTIONS, CommunicationInput
 from services.contacts.directory import CONTACT_METHODS, ORG_TYPES, OrgInput, PersonInput
@@ -33,7 +33,7 @@ ORG_LABELS = {
 def org_form(key: str, values: OrgInput, errors: dict, submit: str) -> OrgInput | None:
     with st.form(key):
         c1, c2 = st.columns(2)
-        name = c1.text_input("Name", values.name, max_chars=200)
+        name = c1.text_input("Name", values.name, max_chars=fit(200, values.name))
         show_field_error(errors, "name")
         org_type = c2.selectbox(
             "Type",
@@ -41,26 +41,44 @@ def org_form(key: str, values: OrgInput, errors: dict, submit: str) -> OrgInput 
             index=ORG_TYPES.index(values.org_type) if values.org_type in ORG_TYPES else 0,
         )
         show_field_error(errors, "org_type")
-        services = st.text_area("Services offered", values.services, height=80)
+        services = st.text_area(
+            "Services offered", values.services, height=80, max_chars=fit(2000, values.services)
+        )
         c1, c2, c3 = st.columns(3)
-        phone = c1.text_input("Phone", values.phone)
+        phone = c1.text_input("Phone", values.phone, max_chars=fit(40, values.phone))
         with c1:
             show_field_error(errors, "phone")
-        fax = c2.text_input("Fax", values.fax)
+        fax = c2.text_input("Fax", values.fax, max_chars=fit(40, values.fax))
         with c2:
             show_field_error(errors, "fax")
-        email = c3.text_input("Email", values.email)
+        email = c3.text_input("Email", values.email, max_chars=fit(254, values.email))
         with c3:
             show_field_error(errors, "email")
         c1, c2 = st.columns(2)
-        address = c1.text_input("Address", values.address)
-        website = c2.text_input("Website", values.website)
+        address = c1.text_input("Address", values.address, max_chars=fit(300, values.address))
+        website = c2.text_input("Website", values.website, max_chars=fit(300, values.website))
         show_field_error(errors, "website")
         c1, c2 = st.columns(2)
-        hours = c1.text_input("Hours", values.hours, placeholder="Mon-Fri 9-5")
-        languages = c2.text_input("Languages", values.languages, placeholder="English; Spanish")
-        eligibility = st.text_area("Eligibility notes", values.eligibility_notes, height=68)
-        insurers = st.text_input("Accepted insurers", values.accepted_insurers)
+        hours = c1.text_input(
+            "Hours", values.hours, placeholder="Mon-Fri 9-5", max_chars=fit(200, values.hours)
+        )
+        languages = c2.text_input(
+            "Languages",
+            values.languages,
+            placeholder="English; Spanish",
+            max_chars=fit(200, values.languages),
+        )
+        eligibility = st.text_area(
+            "Eligibility notes",
+            values.eligibility_notes,
+            height=68,
+            max_chars=fit(2000, values.eligibility_notes),
+        )
+        insurers = st.text_input(
+            "Accepted insurers",
+            values.accepted_insurers,
+            max_chars=fit(2000, values.accepted_insurers),
+        )
         verified = st.date_input("Last verified on", values.last_verified_on, format="YYYY-MM-DD")
         show_field_error(errors, "last_verified_on")
         if st.form_submit_button(submit, type="primary"):
@@ -85,15 +103,15 @@ def org_form(key: str, values: OrgInput, errors: dict, submit: str) -> OrgInput 
 def person_form(key: str, errors: dict) -> PersonInput | None:
     with st.form(key, clear_on_submit=False):
         c1, c2 = st.columns(2)
-        name = c1.text_input("Person's name")
+        name = c1.text_input("Person's name", max_chars=200)
         with c1:
             show_field_error(errors, "person_name")
-        role = c2.text_input("Role", placeholder="Intake coordinator")
+        role = c2.text_input("Role", placeholder="Intake coordinator", max_chars=120)
         c1, c2, c3 = st.columns(3)
-        phone = c1.text_input("Direct phone")
+        phone = c1.text_input("Direct phone", max_chars=40)
         with c1:
             show_field_error(errors, "person_phone")
-        email = c2.text_input("Person's email")
+        email = c2.text_input("Person's email", max_chars=254)
         with c2:
             show_field_error(errors, "person_email")
         method = c3.selectbox("Preferred contact", CONTACT_METHODS, index=None)

@@ -12,7 +12,9 @@ from components.contacts.forms import communication_form
 from components.contacts.referral_forms import new_referral_form, send_draft_form
 from components.contacts.referrals import move_referral_form
 from components.interop.fhir import fhir_download
+from components.shared.conflict import seen_version
 from components.shared.forms import field_errors, form_key, section, show_field_error
+from components.shared.viewed import patient_viewed
 from db.base import today
 from services.contacts.actions import communications as calls
 from services.contacts.actions import directory as directory_actions
@@ -28,7 +30,7 @@ state = st.session_state
 
 
 def patient_view(actor: Actor, region: str) -> None:
-    query = st.text_input("Find a patient", placeholder="Name, date of birth or MRN")
+    query = st.text_input("Find a patient", placeholder="Name, date of birth or MRN", max_chars=100)
     if query:
         found = {p.id: p.label for p in patients.find_patients(actor, query).rows}
         if not found:
@@ -41,6 +43,7 @@ def patient_view(actor: Actor, region: str) -> None:
         st.caption("Find a patient to see their family, insurance, referrals and calls.")
         return
     d = patient_actions.patient_contacts(actor, pid)
+    patient_viewed(actor, pid, "Contacts")
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
     c1.text(f"{d.name} · MRN {d.mrn}")
     with c2:  # the whole patient, one FHIR version (R4) everywhere
@@ -81,19 +84,19 @@ def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
         errors = field_errors("family")
         with st.form(form_key("family_form")):
             c1, c2, c3 = st.columns(3)
-            name = c1.text_input("Name")
+            name = c1.text_input("Name", max_chars=200)
             with c1:
                 show_field_error(errors, "name")
             relationship = c2.selectbox("Relationship", RELATIONSHIPS)
-            language = c3.text_input("Language", "English")
+            language = c3.text_input("Language", "English", max_chars=40)
             c1, c2, c3 = st.columns(3)
-            phone = c1.text_input("Phone")
+            phone = c1.text_input("Phone", max_chars=40)
             with c1:
                 show_field_error(errors, "phone")
-            mobile = c2.text_input("Mobile phone")
+            mobile = c2.text_input("Mobile phone", max_chars=40)
             with c2:
                 show_field_error(errors, "mobile_phone")
-            email = c3.text_input("Email")
+            email = c3.text_input("Email", max_chars=254)
             with c3:
                 show_field_error(errors, "email")
             flags = st.columns(5)
@@ -131,7 +134,9 @@ def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
                 )
                 with c2:
                     show_field_error(errors, "expires_on")
-                doc = st.text_input("Where the signed form is", placeholder="Scan name or file no.")
+                doc = st.text_input(
+                    "Where the signed form is", placeholder="Scan name or file no.", max_chars=200
+                )
                 show_field_error(errors, "document_reference")
                 if st.form_submit_button("Record consent", type="primary"):
                     data = ConsentInput(scope, given, expires, doc)
@@ -141,6 +146,32 @@ def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
                         "Consent recorded.",
                         clear="consent_form",
                     )
+        _archive_family(actor, d)
+
+
+def _archive_family(actor: Actor, d: PatientContacts) -> None:
+    """Someone who no longer belongs on the list (moved away, died, entered twice) is
+    archived with the reason, never deleted: calls logged with them keep their name."""
+    with section("Take someone off the list", "family_archive_open"):
+        pending_prompts("family_archive")
+        errors = field_errors("family_archive")
+        people = {r["id"]: f"{r['Name']} ({r['Relationship']})" for r in d.family}
+        who = pick("Family member or caregiver", people, key="family_archive_pick")
+        shown = seen_version(
+            f"family_{who}", next(r["version"] for r in d.family if r["id"] == who)
+        )
+        with st.form(form_key("family_archive_form")):
+            why = st.text_input(
+                "Reason", placeholder="e.g. moved away, entered twice", max_chars=500
+            )
+            show_field_error(errors, "reason")
+            if st.form_submit_button("Take off the list"):
+                attempt(
+                    "family_archive",
+                    lambda _a: patient_actions.archive_family(actor, who, why, shown),
+                    "Taken off the list. Nothing was deleted.",
+                    clear="family_archive_form",
+                )
 
 
 def _referrals(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
@@ -170,7 +201,7 @@ def _log(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
         if fam:
             choices["family member"] = fam
         refs = {r["id"]: r["To"] for r in d.referrals}
-        find = st.text_input("Organization (search)", key="pt_comm_org_query")
+        find = st.text_input("Organization (search)", key="pt_comm_org_query", max_chars=100)
         if find:
             choices["organization"] = directory_actions.org_options(actor, find)
         referral = pick(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.contacts.common import attempt, pending_prompts, pick
-from components.shared.forms import field_errors, form_key, show_field_error
+from components.shared.forms import field_errors, fit, form_key, show_field_error
 from db.base import today
 from services.contacts.actions import referrals as referral_actions
 from services.contacts.actions.referrals import OrgChoice
@@ -42,7 +42,7 @@ def _organization(label: str, choices: list[OrgChoice], chosen: int | None, key:
 def _details(data: ReferralInput, errors: dict, org: OrgChoice | None):
     """Service, urgency (fitting the organization), reason, consent and answer date."""
     c1, c2 = st.columns(2)
-    service = c1.text_input("Service requested", data.service, max_chars=200)
+    service = c1.text_input("Service requested", data.service, max_chars=fit(200, data.service))
     with c1:
         show_field_error(errors, "service")
     urgencies = urgencies_for(org.org_type if org else None)
@@ -55,7 +55,9 @@ def _details(data: ReferralInput, errors: dict, org: OrgChoice | None):
     )
     with c2:
         show_field_error(errors, "urgency")
-    reason = st.text_area("Reason", data.reason_text, height=68, max_chars=2000)
+    reason = st.text_area(
+        "Reason", data.reason_text, height=68, max_chars=fit(2000, data.reason_text)
+    )
     show_field_error(errors, "reason_text")
     c1, c2 = st.columns(2)
     consent = c1.checkbox(
@@ -80,7 +82,10 @@ def send_draft_form(actor: Actor, drafts: list[dict]) -> None:
     ref_id = pick("Draft", labels, key="ref_send_pick")
     draft = referral_actions.open_draft(actor, ref_id)
     find = st.text_input(
-        "Find another organization", key="ref_send_query", placeholder="Name, service or type"
+        "Find another organization",
+        key="ref_send_query",
+        placeholder="Name, service or type",
+        max_chars=100,
     )
     choices = draft.choices
     if find:
@@ -112,7 +117,10 @@ def new_referral_form(actor: Actor, pid: int, reasons: dict[tuple[str, int], str
     errors = field_errors("referral")
     rev = form_key("referral")
     find = st.text_input(
-        "Find the organization", key=f"ref_org_query_{rev}", placeholder="Name, service or type"
+        "Find the organization",
+        key=f"ref_org_query_{rev}",
+        placeholder="Name, service or type",
+        max_chars=100,
     )
     choices = referral_actions.referral_targets(actor, find) if find else []
     org = _organization("Refer to", choices, None, f"ref_org_{rev}")

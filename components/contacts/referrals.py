@@ -28,9 +28,9 @@ def move_referral_form(actor: Actor, refs: list[dict], key: str) -> None:
     with st.form(f"{key}_move_form"):
         status = st.selectbox("New status", row["next"])
         show_field_error(errors, "status")
-        reason = st.text_input("Why (needed to hold, reject, cancel or reopen)")
+        reason = st.text_input("Why (needed to hold, reject, cancel or reopen)", max_chars=1000)
         show_field_error(errors, "reason")
-        outcome = st.text_area("Outcome (needed to close)", height=68)
+        outcome = st.text_area("Outcome (needed to close)", height=68, max_chars=2000)
         show_field_error(errors, "outcome")
         if st.form_submit_button("Save status", type="primary"):
             attempt(

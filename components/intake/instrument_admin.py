@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components.shared.flash import flash
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, fit, show_field_error
 from services.core.errors import InvalidInput, NotFound
 from services.core.identity import Actor
 from services.intake import actions
@@ -43,9 +43,11 @@ def _editor(actor: Actor, kind: str, code: str, starting_text: str) -> None:
     )
     text = upload.getvalue().decode("utf-8", errors="replace") if upload else starting_text
     with st.form(form):
-        edited = st.text_area("Definition (YAML)", value=text, height=360)
+        edited = st.text_area(
+            "Definition (YAML)", value=text, height=360, max_chars=fit(65536, text)
+        )
         show_field_error(errors, "definition")
-        note = st.text_input("What changed and why")
+        note = st.text_input("What changed and why", max_chars=1000)
         check, save = st.columns(2)
         checking = check.form_submit_button("Check only")
         saving = save.form_submit_button("Save as a new revision", type="primary")
@@ -71,7 +73,7 @@ def _editor(actor: Actor, kind: str, code: str, starting_text: str) -> None:
 
 def _withdraw(actor: Actor, kind: str, code: str) -> None:
     with st.form(f"withdraw_{kind}_{code}"):
-        reason = st.text_input("Reason for going back to the shipped version")
+        reason = st.text_input("Reason for going back to the shipped version", max_chars=1000)
         go = st.form_submit_button("Use the shipped version again")
     if go:
         try:

@@ -34,7 +34,9 @@ def patient_picker(
             st.session_state.pop(PATIENT_KEY, None)
             st.rerun()
         return chosen
-    query = st.text_input("Find a patient", placeholder="Name, date of birth (YYYY-MM-DD) or MRN")
+    query = st.text_input(
+        "Find a patient", placeholder="Name, date of birth (YYYY-MM-DD) or MRN", max_chars=100
+    )
     if query.strip():
         found = search(query)
         if found:

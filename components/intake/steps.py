@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from components.shared.forms import show_field_error
+from components.shared.forms import fit, show_field_error
 from components.shared.text import show_table
 from services.contacts.family import RELATIONSHIPS
 from services.intake.steps import (
@@ -74,17 +74,29 @@ def identity(patient: dict, errors: dict, key: str) -> Submitted | None:
     with st.form(key):
         a, b = st.columns(2)
         values = {
-            "phone": a.text_input("Phone", value=patient["phone"] or "", max_chars=32),
-            "email": b.text_input("Email", value=patient["email"] or "", max_chars=254),
+            "phone": a.text_input(
+                "Phone", value=patient["phone"] or "", max_chars=fit(32, patient["phone"] or "")
+            ),
+            "email": b.text_input(
+                "Email", value=patient["email"] or "", max_chars=fit(254, patient["email"] or "")
+            ),
             "address_line": st.text_input(
-                "Street address", value=patient["address_line"] or "", max_chars=200
+                "Street address",
+                value=patient["address_line"] or "",
+                max_chars=fit(200, patient["address_line"] or ""),
             ),
         }
         c, d, e = st.columns([2, 1, 1])
-        values["city"] = c.text_input("City", value=patient["city"] or "", max_chars=100)
-        values["state"] = d.text_input("State", value=patient["state"] or "", max_chars=50)
+        values["city"] = c.text_input(
+            "City", value=patient["city"] or "", max_chars=fit(100, patient["city"] or "")
+        )
+        values["state"] = d.text_input(
+            "State", value=patient["state"] or "", max_chars=fit(50, patient["state"] or "")
+        )
         values["postal_code"] = e.text_input(
-            "ZIP code", value=patient["postal_code"] or "", max_chars=20
+            "ZIP code",
+            value=patient["postal_code"] or "",
+            max_chars=fit(20, patient["postal_code"] or ""),
         )
         for name in ("phone", "email", "state", "postal_code"):
             show_field_error(errors, name)
@@ -102,14 +114,18 @@ def living(saved: dict, errors: dict, key: str) -> Submitted | None:
         )
         show_field_error(errors, "setting")
         other = st.text_input(
-            "If other, where?", value=saved.get("setting_other", ""), max_chars=TEXT_LIMIT
+            "If other, where?",
+            value=saved.get("setting_other", ""),
+            max_chars=fit(TEXT_LIMIT, saved.get("setting_other", "")),
         )
         show_field_error(errors, "setting_other")
         a, b = st.columns(2)
         lives_alone = a.checkbox("Lives alone", value=saved.get("lives_alone", False))
         stairs = b.checkbox("Stairs at or inside the home", value=saved.get("stairs", False))
         household = st.text_input(
-            "Who else is at home?", value=saved.get("household", ""), max_chars=TEXT_LIMIT
+            "Who else is at home?",
+            value=saved.get("household", ""),
+            max_chars=fit(TEXT_LIMIT, saved.get("household", "")),
         )
         distance = st.number_input(
             "Distance to the clinic (miles)",
@@ -161,9 +177,21 @@ def insurance(saved: dict, errors: dict, key: str, insurers: dict[int, str]) -> 
         )
         show_field_error(errors, "payer")
         a, b, c = st.columns(3)
-        plan = a.text_input("Plan (optional)", value=saved.get("plan_name", ""), max_chars=200)
-        member_id = b.text_input("Member ID", value=saved.get("member_id", ""), max_chars=60)
-        group = c.text_input("Group number (optional)", value=saved.get("group", ""), max_chars=60)
+        plan = a.text_input(
+            "Plan (optional)",
+            value=saved.get("plan_name", ""),
+            max_chars=fit(200, saved.get("plan_name", "")),
+        )
+        member_id = b.text_input(
+            "Member ID",
+            value=saved.get("member_id", ""),
+            max_chars=fit(60, saved.get("member_id", "")),
+        )
+        group = c.text_input(
+            "Group number (optional)",
+            value=saved.get("group", ""),
+            max_chars=fit(60, saved.get("group", "")),
+        )
         show_field_error(errors, "member_id")
         st.caption("On completing the intake this becomes the patient's coverage in Contacts.")
         move = _buttons(3)
@@ -182,7 +210,11 @@ def supports(saved: dict, errors: dict, key: str) -> Submitted | None:
     with st.form(key):
         st.caption("Main family member or caregiver")
         a, b, c = st.columns(3)
-        name = a.text_input("Caregiver name", value=saved.get("caregiver_name", ""), max_chars=200)
+        name = a.text_input(
+            "Caregiver name",
+            value=saved.get("caregiver_name", ""),
+            max_chars=fit(200, saved.get("caregiver_name", "")),
+        )
         relationship = b.selectbox(
             "Relationship",
             RELATIONSHIPS,
@@ -190,7 +222,9 @@ def supports(saved: dict, errors: dict, key: str) -> Submitted | None:
             placeholder="Choose",
         )
         phone = c.text_input(
-            "Caregiver phone", value=saved.get("caregiver_phone", "") or "", max_chars=32
+            "Caregiver phone",
+            value=saved.get("caregiver_phone", "") or "",
+            max_chars=fit(32, saved.get("caregiver_phone", "") or ""),
         )
         for field in ("caregiver_name", "caregiver_relationship", "caregiver_phone"):
             show_field_error(errors, field)
@@ -211,7 +245,7 @@ def supports(saved: dict, errors: dict, key: str) -> Submitted | None:
         other = st.text_area(
             "Other supports (neighbours, church, friends)",
             value=saved.get("other_supports", ""),
-            max_chars=TEXT_LIMIT,
+            max_chars=fit(TEXT_LIMIT, saved.get("other_supports", "")),
         )
         st.caption(
             "On completing the intake the caregiver joins the family list in Contacts with "
@@ -234,7 +268,7 @@ def matters(saved: dict, patient: dict, errors: dict, key: str) -> Submitted | N
         what = st.text_area(
             "What matters most to you right now? (their own words)",
             value=saved.get("what_matters", ""),
-            max_chars=TEXT_LIMIT,
+            max_chars=fit(TEXT_LIMIT, saved.get("what_matters", "")),
         )
         show_field_error(errors, "what_matters")
         a, b = st.columns([1, 2])
@@ -247,22 +281,24 @@ def matters(saved: dict, patient: dict, errors: dict, key: str) -> Submitted | N
         said_by_name = b.text_input(
             "Caregiver's name (when the caregiver said it)",
             value=saved.get("said_by_name", ""),
-            max_chars=200,
+            max_chars=fit(200, saved.get("said_by_name", "")),
         )
         show_field_error(errors, "said_by_name")
         prefs = st.text_area(
             "Preferences for treatment and care",
             value=saved.get("preferences", ""),
-            max_chars=TEXT_LIMIT,
+            max_chars=fit(TEXT_LIMIT, saved.get("preferences", "")),
         )
         culture = st.text_input(
-            "Cultural or religious needs", value=saved.get("cultural_needs", ""), max_chars=500
+            "Cultural or religious needs",
+            value=saved.get("cultural_needs", ""),
+            max_chars=fit(500, saved.get("cultural_needs", "")),
         )
         a, b = st.columns(2)
         language = a.text_input(
             "Preferred language",
             value=saved.get("language") or patient["preferred_language"],
-            max_chars=40,
+            max_chars=fit(40, saved.get("language") or patient["preferred_language"]),
         )
         interpreter = b.checkbox(
             "Needs an interpreter", value=saved.get("interpreter", patient["interpreter_needed"])
@@ -293,7 +329,11 @@ def services(saved: dict, errors: dict, key: str) -> Submitted | None:
     with st.form(key):
         needed = st.multiselect("Services needed", SERVICES, default=saved.get("needed", []))
         show_field_error(errors, "needed")
-        other = st.text_input("Other service", value=saved.get("other", ""), max_chars=200)
+        other = st.text_input(
+            "Other service",
+            value=saved.get("other", ""),
+            max_chars=fit(200, saved.get("other", "")),
+        )
         show_field_error(errors, "other")
         move = _buttons(7)
     return Submitted({"needed": needed, "other": other}, move) if move else None

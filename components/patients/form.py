@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from components.shared.forms import show_field_error
+from components.shared.forms import fit, show_field_error
 from services.patients.registry import LIVING_SITUATIONS, MAX_AGE_YEARS, SEXES, PatientInput
 
 LANGUAGES = [
@@ -50,19 +50,25 @@ def patient_form(
         st.markdown("**Name and identity**")
         c1, c2, c3 = st.columns(3)
         given = c1.text_input(
-            "Given name", value=initial.given_name, max_chars=100, key=f"{form_key}_given"
+            "Given name",
+            value=initial.given_name,
+            max_chars=fit(100, initial.given_name),
+            key=f"{form_key}_given",
         )
         with c1:
             show_field_error(errors, "given_name")
         family = c2.text_input(
-            "Family name", value=initial.family_name, max_chars=100, key=f"{form_key}_family"
+            "Family name",
+            value=initial.family_name,
+            max_chars=fit(100, initial.family_name),
+            key=f"{form_key}_family",
         )
         with c2:
             show_field_error(errors, "family_name")
         preferred = c3.text_input(
             "Preferred name (optional)",
             value=initial.preferred_name,
-            max_chars=100,
+            max_chars=fit(100, initial.preferred_name),
             key=f"{form_key}_preferred",
         )
         with c3:
@@ -82,9 +88,17 @@ def patient_form(
         with c2:
             sex = _select("Sex", ["", *SEXES], initial.sex, f"{form_key}_sex")
         pronouns = c3.text_input(
-            "Pronouns (optional)", value=initial.pronouns, key=f"{form_key}_pronouns"
+            "Pronouns (optional)",
+            value=initial.pronouns,
+            key=f"{form_key}_pronouns",
+            max_chars=fit(40, initial.pronouns),
         )
-        mrn = c4.text_input("MRN (blank: assign one)", value=initial.mrn, key=f"{form_key}_mrn")
+        mrn = c4.text_input(
+            "MRN (blank: assign one)",
+            value=initial.mrn,
+            key=f"{form_key}_mrn",
+            max_chars=fit(32, initial.mrn),
+        )
         with c4:
             show_field_error(errors, "mrn")
 
@@ -100,26 +114,42 @@ def patient_form(
         interpreter = c2.checkbox(
             "Needs an interpreter", value=initial.interpreter_needed, key=f"{form_key}_interpreter"
         )
-        phone = c3.text_input("Phone", value=initial.phone, key=f"{form_key}_phone")
+        phone = c3.text_input(
+            "Phone", value=initial.phone, key=f"{form_key}_phone", max_chars=fit(40, initial.phone)
+        )
         with c3:
             show_field_error(errors, "phone")
-        email = c4.text_input("Email", value=initial.email, key=f"{form_key}_email")
+        email = c4.text_input(
+            "Email", value=initial.email, key=f"{form_key}_email", max_chars=fit(254, initial.email)
+        )
         with c4:
             show_field_error(errors, "email")
 
         st.markdown("**Where the patient lives**")
         c1, c2, c3, c4 = st.columns([3, 2, 1, 1])
         address = c1.text_input(
-            "Street address", value=initial.address_line, key=f"{form_key}_address", max_chars=200
+            "Street address",
+            value=initial.address_line,
+            key=f"{form_key}_address",
+            max_chars=fit(200, initial.address_line),
         )
-        city = c2.text_input("City", value=initial.city, key=f"{form_key}_city", max_chars=100)
+        city = c2.text_input(
+            "City", value=initial.city, key=f"{form_key}_city", max_chars=fit(100, initial.city)
+        )
         state = c3.text_input(
-            "State", value=initial.state, key=f"{form_key}_state", max_chars=50, placeholder="MA"
+            "State",
+            value=initial.state,
+            key=f"{form_key}_state",
+            max_chars=fit(50, initial.state),
+            placeholder="MA",
         )
         with c3:
             show_field_error(errors, "state")
         postal = c4.text_input(
-            "ZIP code", value=initial.postal_code, key=f"{form_key}_zip", max_chars=20
+            "ZIP code",
+            value=initial.postal_code,
+            key=f"{form_key}_zip",
+            max_chars=fit(20, initial.postal_code),
         )
         with c4:
             show_field_error(errors, "postal_code")

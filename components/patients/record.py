@@ -12,8 +12,10 @@ from components.patients import views
 from components.patients.form import patient_form
 from components.patients.views import open_patient
 from components.safety.panel import safety_panel
+from components.shared.conflict import both_versions, seen_version
 from components.shared.flash import flash
 from components.shared.forms import field_errors, show_field_error
+from components.shared.viewed import patient_viewed
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
 from services.overview import actions as overview
@@ -34,13 +36,16 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
         return
     # Only this view of the record is audited; the edit form reads the details.
     page = overview.open_record(actor, pid)
+    patient_viewed(actor, pid, "Patients")
     p = page.record
     patient_header(actor, pid, here="pages/patients.py")
     if p.archived:
         st.warning("This patient is archived.")
         st.text(f"Reason: {p.status_reason}")
     if can_edit:
-        _edit_and_archive(actor, pid, p.archived, page.record.sections)
+        # the version this screen drew: archive/restore act on what the nurse looked at
+        shown = seen_version(f"patient_{pid}", p.version)
+        _edit_and_archive(actor, pid, p.archived, page.record.sections, shown)
     safety_panel(actor, pid)
     st.subheader("What needs doing")
     views.summary_sections(page.needs_doing)
@@ -92,14 +97,20 @@ def _edit(actor: Actor, staff, region: str, pid: int, values, version: int) -> N
         st.rerun()
 
 
-def _edit_and_archive(actor: Actor, pid: int, archived: bool, sections) -> None:
+def _edit_and_archive(actor: Actor, pid: int, archived: bool, sections, shown: int) -> None:
+    if problem := state.pop("_archive_conflict", None):
+        both_versions(*problem)
     c1, c2, _ = st.columns([1, 1, 4])
     c1.button("Edit details", on_click=open_patient, args=(pid, "edit"), icon=":material/edit:")
     with c2.popover("Restore" if archived else "Archive"):
         if archived:
             if st.button("Restore this patient"):
-                patients.restore_patient(actor, pid)
-                flash("Patient restored.")
+                try:
+                    patients.restore_patient(actor, pid, shown)
+                except Conflict as exc:
+                    state["_archive_conflict"] = (str(exc), exc.theirs, exc.mine)
+                else:
+                    flash("Patient restored.")
                 st.rerun()
             return
         errors = field_errors("archive")
@@ -114,9 +125,11 @@ def _edit_and_archive(actor: Actor, pid: int, archived: bool, sections) -> None:
         show_field_error(errors, "reason")
         if st.button("Archive this patient"):
             try:
-                patients.archive_patient(actor, pid, why)
+                patients.archive_patient(actor, pid, why, shown)
             except InvalidInput as exc:
                 field_errors("archive", exc.errors)
+            except Conflict as exc:
+                state["_archive_conflict"] = (str(exc), exc.theirs, exc.mine)
             else:
                 flash("Patient archived. Nothing was deleted; restore it any time.")
             st.rerun()

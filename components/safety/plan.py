@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, fit, show_field_error
 from components.shared.text import esc
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
@@ -38,7 +38,7 @@ def plan_form(actor: Actor, panel: SafetyPanel, key: str, on_saved) -> None:
             typed[name] = st.text_area(
                 label + ("" if name in REQUIRED else " (optional)"),
                 value=getattr(values, name),
-                max_chars=FIELD_MAX,
+                max_chars=fit(FIELD_MAX, getattr(values, name)),
                 help=hint,
                 height=80,
                 key=f"{key}_plan_{name}_{version}",

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components.scheduling.appointment_form import directory_picker
-from components.shared.forms import show_field_error
+from components.shared.forms import fit, show_field_error
 from components.shared.text import show_table
 from db.models import AppointmentKind, AppointmentStatus
 from services.core import clock
@@ -34,7 +34,10 @@ def scope_choice(key: str, in_series: bool, verb: str = "Change") -> Scope:
 def cancel_box(key: str, in_series: bool, errors: dict[str, str]) -> tuple[str, Scope] | None:
     with st.expander("Cancel this appointment", key=f"{key}_open"):
         reason = st.text_input(
-            "Reason for cancelling", key=f"{key}_reason", placeholder="e.g. patient in hospital"
+            "Reason for cancelling",
+            key=f"{key}_reason",
+            placeholder="e.g. patient in hospital",
+            max_chars=1000,
         )
         show_field_error(errors, "reason")
         scope = scope_choice(f"{key}_scope", in_series, "Cancel")
@@ -66,7 +69,7 @@ def ride_form(
         address = st.text_input(
             "Pick-up address (the patient's home)",
             ride.get("pickup_address") or "",
-            max_chars=300,
+            max_chars=fit(300, ride.get("pickup_address") or ""),
         )
         c1, c2, c3 = st.columns(3)
         return_trip = c1.checkbox("Return trip", ride.get("return_trip", True))
@@ -107,18 +110,20 @@ def ics_options(key: str) -> IcsOptions:
 
 
 def call_list(
-    rows: list[dict], actions: dict[str, Callable[[int], None]], key: str, can_act: bool
+    rows: list[dict], actions: dict[str, Callable[[dict], None]], key: str, can_act: bool
 ) -> None:
-    """One line per row (plain text: names and phones are PHI) with one-click actions."""
+    """One line per row (plain text: names and phones are PHI) with one-click actions. An
+    action gets the row as it was drawn (its version included: what the user saw)."""
     for row in rows:
         cols = st.columns([5, *([1.3] * len(actions))], vertical_alignment="center")
-        cols[0].text(" · ".join(str(v) for k, v in row.items() if k != "id" and v != ""))
+        shown = (str(v) for k, v in row.items() if k not in ("id", "version") and v != "")
+        cols[0].text(" · ".join(shown))
         for col, (label, act) in zip(cols[1:], actions.items(), strict=True):
             col.button(
                 label,
                 key=f"{key}_{label}_{row['id']}",
                 on_click=act,
-                args=(row["id"],),
+                args=(row,),
                 disabled=not can_act,
             )
 
@@ -136,7 +141,7 @@ def move_question(
     scope = scope_choice("cal_move_scope", in_series, "Move")
     if conflicts:
         conflict_table(conflicts)
-    reason = st.text_input("Reason to book anyway") if conflicts else None
+    reason = st.text_input("Reason to book anyway", max_chars=1000) if conflicts else None
     c1, c2 = st.columns(2)
     if c1.button("Move it", type="primary"):
         return "move", scope, reason
@@ -176,7 +181,9 @@ def filters_row(
         format_func=lambda i: staff.get(i, str(i)),
         placeholder="Everyone",
     )
-    query = f[1].text_input("Find patient", key="cal_patient_q", placeholder="Name or MRN")
+    query = f[1].text_input(
+        "Find patient", key="cal_patient_q", placeholder="Name or MRN", max_chars=100
+    )
     patients = find(query, state.get("cal_patient"))
     patient_id = f[2].selectbox(
         "Patient",

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from components.shared.forms import show_field_error
+from components.shared.forms import fit, show_field_error
 from components.shared.text import show_table
 from db.models import AppointmentKind, AppointmentStatus
 from services.core import clock
@@ -100,17 +100,27 @@ def appointment_form(
     ride = _ride_fields(key, kind, initial, vendors, errors)
     with st.expander("Title, place, notes and status", key=f"{key}_more"):
         title = st.text_input(
-            "Title", initial.title, placeholder="Empty: the type", max_chars=200, key=f"{key}_t"
+            "Title",
+            initial.title,
+            placeholder="Empty: the type",
+            max_chars=fit(200, initial.title),
+            key=f"{key}_t",
         )
         show_field_error(errors, "title")
         location = st.text_input(
             "Location or address",
             initial.location or "",
             placeholder="Empty: the provider's address, or the patient's for a home visit",
-            max_chars=300,
+            max_chars=fit(300, initial.location or ""),
             key=f"{key}_loc",
         )
-        notes = st.text_area("Notes", initial.notes or "", height=80, key=f"{key}_notes")
+        notes = st.text_area(
+            "Notes",
+            initial.notes or "",
+            height=80,
+            key=f"{key}_notes",
+            max_chars=fit(4000, initial.notes or ""),
+        )
         statuses = [x.value for x in AppointmentStatus if x != AppointmentStatus.CANCELLED]
         status = st.selectbox(
             "Status",

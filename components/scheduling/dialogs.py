@@ -76,10 +76,16 @@ def _pickers(
     """Search boxes for the patient and the provider; their matches feed the form's pickers."""
     c1, c2 = st.columns(2)
     who = c1.text_input(
-        "Find another patient", key=f"{key}_q", placeholder="Name or MRN (not in your caseload)"
+        "Find another patient",
+        key=f"{key}_q",
+        placeholder="Name or MRN (not in your caseload)",
+        max_chars=100,
     )
     where = c2.text_input(
-        "Find provider or facility in Contacts", key=f"{key}_org_q", placeholder="Name or service"
+        "Find provider or facility in Contacts",
+        key=f"{key}_org_q",
+        placeholder="Name or service",
+        max_chars=100,
     )
     found = actions.provider_choices(desk.actor, where, include=(initial.provider_contact_id,))
     return desk.find_patients(who, initial.patient_id, mine=True), found

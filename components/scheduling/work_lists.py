@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from components.scheduling import appointment_extras as extras
+from components.shared.conflict import both_versions
 from components.shared.flash import flash
 from db.base import today
-from services.core.errors import DomainError, InvalidInput
+from services.core.errors import Conflict, DomainError, InvalidInput
 from services.core.identity import Actor
 from services.scheduling import actions
 
@@ -19,8 +20,8 @@ def reminder_calls(actor: Actor, due: list[dict], can_edit: bool) -> None:
     )
 
     def log_call(outcome: str):
-        def _log(appointment_id: int) -> None:
-            actions.record_reminder_call(actor, appointment_id, outcome)
+        def _log(row: dict) -> None:
+            actions.record_reminder_call(actor, row["id"], outcome)
             flash(f"Call logged: {outcome}.")
 
         return _log
@@ -38,10 +39,16 @@ def rides_to_confirm(actor: Actor, todo: list[dict], can_edit: bool) -> None:
         "with its phone."
     )
 
-    def confirm_ride(booking_id: int) -> None:
-        actions.confirm_ride(actor, booking_id)
-        flash("Ride marked as confirmed.")
+    def confirm_ride(row: dict) -> None:
+        try:  # the ride as this list showed it: someone may have changed it since
+            actions.confirm_ride(actor, row["id"], row["version"])
+        except Conflict as exc:
+            st.session_state["_ride_conflict"] = (str(exc), exc.theirs, exc.mine)
+        else:
+            flash("Ride marked as confirmed.")
 
+    if problem := st.session_state.pop("_ride_conflict", None):
+        both_versions(*problem)
     extras.call_list(todo, {"Vendor confirmed": confirm_ride}, "ride", can_edit)
     if not todo:
         st.info("Every ride in the next two weeks is confirmed.")

@@ -54,17 +54,19 @@ def first_run_setup(settings: config.Settings, on_signed_in: Callable[[Actor], N
         st.write("Create the first administrator account. You can add your colleagues afterwards.")
         errors = field_errors("first_admin")
         with st.form("first_admin"):
-            username = st.text_input("Username", placeholder="e.g. jsmith")
+            username = st.text_input("Username", placeholder="e.g. jsmith", max_chars=64)
             show_field_error(errors, "username")
-            display_name = st.text_input("Display name", placeholder="e.g. Jordan Smith, RN")
+            display_name = st.text_input(
+                "Display name", placeholder="e.g. Jordan Smith, RN", max_chars=120
+            )
             show_field_error(errors, "display_name")
-            password = st.text_input("Password", type="password")
+            password = st.text_input("Password", type="password", max_chars=200)
             show_field_error(errors, "password")
             st.caption(
                 f"At least {auth.MIN_PASSWORD_LENGTH} characters, letters mixed with numbers "
                 "or symbols, not your username."
             )
-            again = st.text_input("Password again", type="password")
+            again = st.text_input("Password again", type="password", max_chars=200)
             show_field_error(errors, "password_again")
             submitted = st.form_submit_button("Create administrator", type="primary")
         if submitted:

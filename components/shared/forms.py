@@ -50,3 +50,11 @@ def section(
         st.session_state[key] = True
         expanded = False  # the state says it; a default as well would be a conflict
     return st.expander(label, expanded=expanded, key=key, on_change="rerun", icon=icon)
+
+
+def fit(limit: int, value: str | None) -> int:
+    """A field's max_chars: its column's length, or more when the saved value is already
+    longer (an import, older data). Streamlit cuts a value down to max_chars without a word,
+    and a save would then lose the rest; this way the field shows it whole and the save is
+    refused at the field instead (services.core.lengths)."""
+    return max(limit, len(value or ""))

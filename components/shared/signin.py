@@ -26,8 +26,10 @@ def _form(settings: config.Settings, on_signed_in: Callable[[Actor], None]) -> N
     if notice:
         st.info(notice, icon=":material/timer:")
     with st.form("sign_in", enter_to_submit=True):
-        username = st.text_input("Username", autocomplete="username")
-        password = st.text_input("Password", type="password", autocomplete="current-password")
+        username = st.text_input("Username", autocomplete="username", max_chars=64)
+        password = st.text_input(
+            "Password", type="password", autocomplete="current-password", max_chars=200
+        )
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         outcome = actions.sign_in(username, password)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.shared.flash import flash
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, fit, show_field_error
 from components.shared.text import show_table
 from services.core.definitions import MAX_BYTES
 from services.core.errors import Conflict, InvalidInput
@@ -58,7 +58,7 @@ def scenario_admin(actor: Actor) -> None:
             "Scenario (YAML)",
             value=opened.body,
             height=420,
-            max_chars=MAX_BYTES,
+            max_chars=fit(MAX_BYTES, opened.body),
             key=f"{form}_body",
         )
         show_field_error(errors, "body")

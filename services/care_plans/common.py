@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from db.models import CarePlan
 from services.core import audit
 from services.core.audit import Action
-from services.core.errors import Conflict, InvalidInput, NotFound
+from services.core.errors import InvalidInput, NotFound
 from services.core.identity import Actor, require
+from services.core.versions import check_version as check_version
 
 EDIT = "clinical.edit"
 READ = "clinical.read"
@@ -21,18 +22,6 @@ CATEGORY = "care plan"
 def clean(value: str | None) -> str | None:
     value = (value or "").strip()
     return value or None
-
-
-def check_version(row, expected_version: int | None, what: str, mine: dict, fields_: list[str]):
-    """Refuse a save made on an older copy (DESIGN.md §3.5), showing both versions."""
-    if expected_version is not None and row.version != expected_version:
-        theirs = {f: getattr(row, f) for f in fields_}
-        raise Conflict(
-            f"Someone else saved this {what} while you were editing. "
-            "Their version is shown next to yours; reload to edit theirs.",
-            theirs={k: audit.plain_value(v) for k, v in theirs.items()},
-            mine={k: audit.plain_value(v) for k, v in mine.items() if k in fields_},
-        )
 
 
 def record(s, actor, action, entity, row, patient_id, detail=None):

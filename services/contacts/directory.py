@@ -31,6 +31,7 @@ from services.core.contact_data import normalize_email, normalize_phone
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
 from services.core.text import fold
+from services.core.versions import check_version
 
 STALE_AFTER = timedelta(days=365)  # entries not verified for 12 months are flagged
 ORG_TYPES = [t.value for t in OrgType]
@@ -234,9 +235,17 @@ def update_organization(
     return org
 
 
-def mark_verified(s: Session, actor: Actor, org_id: int, on: date | None = None) -> Organization:
+# What a stale one-click action shows the user changed (name, phone, address, status).
+_SHOWN = ["name", "phone", "address", "status", "last_verified_on"]
+
+
+def mark_verified(
+    s: Session, actor: Actor, org_id: int, on: date | None = None, *, version: int | None = None
+) -> Organization:
+    """The details were checked with the organization, as the screen showed them."""
     require(actor, "contacts.edit")
     org = get_organization(s, actor, org_id)
+    check_version(org, version, "entry", {}, _SHOWN, editing=False)
     before = org.last_verified_on
     org.last_verified_on = on or today()
     s.flush()
@@ -268,7 +277,9 @@ def has_history(s: Session, org_id: int) -> bool:
     )
 
 
-def remove_organization(s: Session, actor: Actor, org_id: int, reason: str) -> str:
+def remove_organization(
+    s: Session, actor: Actor, org_id: int, reason: str, *, version: int | None = None
+) -> str:
     """Delete an entry nobody used; archive one that anything points at (has_history).
 
     Returns "deleted" or "archived".
@@ -277,6 +288,7 @@ def remove_organization(s: Session, actor: Actor, org_id: int, reason: str) -> s
     if not (reason or "").strip():
         raise InvalidInput({"reason": "Say why this organization is being removed."})
     org = get_organization(s, actor, org_id)
+    check_version(org, version, "entry", {"status": "removed"}, _SHOWN, editing=False)
     if has_history(s, org_id):
         org.status = RecordStatus.ARCHIVED
         org.status_reason = reason.strip()
@@ -309,9 +321,12 @@ def remove_organization(s: Session, actor: Actor, org_id: int, reason: str) -> s
     return "deleted"
 
 
-def restore_organization(s: Session, actor: Actor, org_id: int) -> Organization:
+def restore_organization(
+    s: Session, actor: Actor, org_id: int, *, version: int | None = None
+) -> Organization:
     require(actor, "contacts.edit")
     org = get_organization(s, actor, org_id)
+    check_version(org, version, "entry", {"status": "active"}, _SHOWN, editing=False)
     org.status, org.status_reason, org.archived_at = RecordStatus.ACTIVE, None, None
     s.flush()
     audit.record(

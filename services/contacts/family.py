@@ -19,6 +19,7 @@ from services.core.audit import Action
 from services.core.contact_data import normalize_email, normalize_phone
 from services.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from services.core.identity import Actor, require
+from services.core.versions import check_version
 
 RELATIONSHIPS = [
     "spouse/partner",
@@ -186,11 +187,17 @@ def update_related_person(
     return person
 
 
-def archive_related_person(s: Session, actor: Actor, person_id: int, reason: str) -> None:
+def archive_related_person(
+    s: Session, actor: Actor, person_id: int, reason: str, *, version: int | None = None
+) -> None:
     require(actor, "referrals.edit")
     if not (reason or "").strip():
-        raise InvalidInput({"reason": "Give a reason."})
+        raise InvalidInput({"reason": "Say why they no longer belong on the list."})
     person = get_related_person(s, person_id)
+    check_version(
+        person, version, "family member", {"status": "archived"},
+        ["name", "relationship_", "status"], editing=False,
+    )  # fmt: skip
     person.status, person.status_reason = RecordStatus.ARCHIVED, reason.strip()
     s.flush()
     audit.record(
@@ -406,6 +413,7 @@ def family_rows(people: list[RelatedPerson], on: date) -> list[dict]:
                 "Roles": ", ".join(roles),
                 "Consent to share": consent_state(p, on),
                 "id": p.id,
+                "version": p.version,
             }
         )
     return rows

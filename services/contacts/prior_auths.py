@@ -14,6 +14,7 @@ from services.core import audit
 from services.core.audit import Action
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
+from services.core.versions import check_version
 
 EXPIRY_WARNING = timedelta(days=14)
 PA_STATUSES = [x.value for x in PriorAuthStatus]
@@ -132,11 +133,17 @@ def set_prior_auth_status(
     approved_units: int | None = None,
     expires_on: date | None = None,
     reference_number: str | None = None,
+    version: int | None = None,
 ) -> PriorAuthorization:
+    """Record the payer's move, on the authorization as the screen showed it (`version`)."""
     require(actor, "referrals.edit")
     pa = s.get(PriorAuthorization, pa_id)
     if pa is None:
         raise NotFound("No such prior authorisation.")
+    check_version(
+        pa, version, "prior authorization", {"status": status, "expires_on": expires_on},
+        ["status", "decision_on", "expires_on", "reference_number"], editing=False,
+    )  # fmt: skip
     new = PriorAuthStatus(status)
     errors = {}
     if new not in PA_TRANSITIONS[PriorAuthStatus(pa.status)]:
@@ -231,6 +238,7 @@ def prior_auth_rows(pas: list[PriorAuthorization], on: date) -> list[dict]:
                 "Expires": p.expires_on,
                 "Check": "EXPIRES SOON - renew" if soon else "",
                 "id": p.id,
+                "version": p.version,
             }
         )
     return rows

@@ -72,12 +72,10 @@ def intake_drafts(actor: Actor) -> list[dict]:
 
 @user_action("clinical.read")
 def open_intake(actor: Actor, patient_id: int) -> IntakePage:
-    """The patient, their draft (with its summary so far), history and hand-offs.
-
-    A write: opening the patient records a view in the audit trail.
-    """
-    with session_scope() as s:
-        patient = patients.get_patient(s, actor, patient_id)
+    """The patient, their draft (with its summary so far), history and hand-offs. Reads
+    only: the page records its view once per opening (components.shared.viewed)."""
+    with read_scope() as s:
+        patient = patients.get_patient(s, actor, patient_id, record_view=False)
         shown = {c: getattr(patient, c) for c in PATIENT_FIELDS} | {"name": patient.display_name}
         found = drafts.open_draft(s, patient_id)
         draft = None

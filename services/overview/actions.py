@@ -63,10 +63,10 @@ def patient_header(actor: Actor, patient_id: int) -> PatientHeader:
 
 @user_action("patients.read")
 def open_record(actor: Actor, patient_id: int) -> RecordPage:
-    """The record as the Patients page shows it, leading with what needs doing; the view
-    is recorded in the audit trail."""
-    with session_scope() as s:
-        p = registry.get_patient(s, actor, patient_id, record_view=True)
+    """The record as the Patients page shows it, leading with what needs doing. Reads only:
+    the page records its view once per opening (components.shared.viewed)."""
+    with read_scope() as s:
+        p = registry.get_patient(s, actor, patient_id, record_view=False)
         lead, rest = summary.needs_doing(s, actor, p), summary.more(s, actor, p)
         return RecordPage(
             record=record(p, lead + rest),

@@ -141,13 +141,14 @@ def update_patient(
 
 
 @user_action("patients.edit")
-def archive_patient(actor: Actor, patient_id: int, reason: str) -> None:
-    """Archive (never delete); raises InvalidInput (field `reason`)."""
+def archive_patient(actor: Actor, patient_id: int, reason: str, version: int | None = None) -> None:
+    """Archive (never delete) the patient as the screen showed them; raises InvalidInput
+    (field `reason`), or Conflict when someone changed the record meanwhile."""
     with session_scope() as s:
-        registry.archive_patient(s, actor, patient_id, reason)
+        registry.archive_patient(s, actor, patient_id, reason, version=version)
 
 
 @user_action("patients.edit")
-def restore_patient(actor: Actor, patient_id: int) -> None:
+def restore_patient(actor: Actor, patient_id: int, version: int | None = None) -> None:
     with session_scope() as s:
-        registry.restore_patient(s, actor, patient_id)
+        registry.restore_patient(s, actor, patient_id, version=version)

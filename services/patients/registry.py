@@ -22,6 +22,7 @@ from services.core.contact_data import (
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
 from services.core.text import fold
+from services.core.versions import check_version
 
 MAX_AGE_YEARS = 130
 PAGE_SIZE = 25
@@ -297,13 +298,19 @@ def update_patient(
     return patient
 
 
-def archive_patient(s: Session, actor: Actor, patient_id: int, reason: str) -> Patient:
+def archive_patient(
+    s: Session, actor: Actor, patient_id: int, reason: str, *, version: int | None = None
+) -> Patient:
     require(actor, "patients.edit")
     if not reason or not reason.strip():
         raise InvalidInput(
             {"reason": "Say why this patient is archived (e.g. moved away, deceased, duplicate)."}
         )
     patient = get_patient(s, actor, patient_id, record_view=False)
+    check_version(
+        patient, version, "patient", {"status": "archived"},
+        ["status", "status_reason", "family_name", "given_name"], editing=False,
+    )  # fmt: skip
     if patient.status == RecordStatus.ARCHIVED:
         raise InvalidInput({"reason": "This patient is already archived."})
     patient.status = RecordStatus.ARCHIVED
@@ -322,9 +329,15 @@ def archive_patient(s: Session, actor: Actor, patient_id: int, reason: str) -> P
     return patient
 
 
-def restore_patient(s: Session, actor: Actor, patient_id: int) -> Patient:
+def restore_patient(
+    s: Session, actor: Actor, patient_id: int, *, version: int | None = None
+) -> Patient:
     require(actor, "patients.edit")
     patient = get_patient(s, actor, patient_id, record_view=False)
+    check_version(
+        patient, version, "patient", {"status": "active"},
+        ["status", "status_reason", "family_name", "given_name"], editing=False,
+    )  # fmt: skip
     patient.status = RecordStatus.ACTIVE
     patient.status_reason = None
     patient.archived_at = None

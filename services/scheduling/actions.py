@@ -257,10 +257,10 @@ def save_ride(actor: Actor, appointment_id: int, data: TransportInput) -> int:
 
 
 @user_action("schedule.edit")
-def confirm_ride(actor: Actor, booking_id: int) -> None:
-    """The vendor confirmed the ride on the phone."""
+def confirm_ride(actor: Actor, booking_id: int, version: int | None = None) -> None:
+    """The vendor confirmed the ride on the phone (the ride as the list showed it)."""
     with session_scope() as s:
-        transport.set_confirmed(s, actor, booking_id, True)
+        transport.set_confirmed(s, actor, booking_id, True, version=version)
 
 
 @user_action("schedule.edit")

@@ -15,6 +15,7 @@ from services.core.audit import Action
 from services.core.clock import utc_to_local
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor, require
+from services.core.versions import check_version
 from services.patients.registry import home_address
 from services.scheduling import providers
 from services.scheduling.agenda import get_appointment
@@ -152,11 +153,18 @@ def save_transport(
     return booking
 
 
-def set_confirmed(s: Session, actor: Actor, booking_id: int, confirmed: bool) -> TransportBooking:
+def set_confirmed(
+    s: Session, actor: Actor, booking_id: int, confirmed: bool, *, version: int | None = None
+) -> TransportBooking:
+    """The vendor confirmed (or un-confirmed) the ride, as the list showed it (`version`)."""
     require(actor, "schedule.edit")
     booking = s.get(TransportBooking, booking_id)
     if booking is None:
         raise InvalidInput({"transport": "No such ride."})
+    check_version(
+        booking, version, "ride", {"confirmed": confirmed},
+        ["pickup_at", "vendor", "confirmed"], editing=False,
+    )  # fmt: skip
     booking.confirmed = confirmed
     s.flush()
     audit.record(
@@ -222,4 +230,5 @@ def ride_row(t: TransportBooking, tz: str) -> dict:
         "To": a.title,
         "Vendor": providers.with_phone(t.vendor, t.vendor_org) or "vendor not set",
         "Return": "with return" if t.return_trip else "one way",
+        "version": t.version,  # what the list showed, for a one-click confirmation
     }

@@ -47,7 +47,7 @@ CORPUS = [
 REGISTER = """
 import json, sys
 from datetime import date
-from sqlalchemy import select
+from sqlalchemy import select, text
 from db import config
 from db.models import Patient, User
 from db.session import session_scope
@@ -74,8 +74,9 @@ with session_scope(url) as s:
         refused = False
     except InvalidInput as exc:
         refused = "given_name" in exc.errors
-    p = s.get(Patient, out[-1][0])
-    p.given_name = long_name
+    # as a hand edit of the database file would: past the app's own checks
+    s.execute(text("UPDATE patient SET given_name = :n WHERE id = :i"),
+              {"n": long_name, "i": out[-1][0]})
     out[-1][2] = long_name
 print(json.dumps({"patients": out, "long_refused": refused}))
 """

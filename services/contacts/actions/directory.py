@@ -128,22 +128,22 @@ def save_org(
 
 
 @user_action("contacts.edit")
-def mark_verified(actor: Actor, org_id: int) -> None:
+def mark_verified(actor: Actor, org_id: int, version: int | None = None) -> None:
     with session_scope() as s:
-        directory.mark_verified(s, actor, org_id)
+        directory.mark_verified(s, actor, org_id, version=version)
 
 
 @user_action("contacts.edit")
-def remove_org(actor: Actor, org_id: int, reason: str) -> str:
+def remove_org(actor: Actor, org_id: int, reason: str, version: int | None = None) -> str:
     """ "deleted" or "archived" (when anything points at it)."""
     with session_scope() as s:
-        return directory.remove_organization(s, actor, org_id, reason)
+        return directory.remove_organization(s, actor, org_id, reason, version=version)
 
 
 @user_action("contacts.edit")
-def restore_org(actor: Actor, org_id: int) -> None:
+def restore_org(actor: Actor, org_id: int, version: int | None = None) -> None:
     with session_scope() as s:
-        directory.restore_organization(s, actor, org_id)
+        directory.restore_organization(s, actor, org_id, version=version)
 
 
 @user_action("contacts.edit")

@@ -77,7 +77,9 @@ def set_prior_auth(
     approved_units: int | None = None,
     expires_on: date | None = None,
     reference_number: str | None = None,
+    version: int | None = None,
 ) -> None:
+    """The payer's decision on the authorization the screen showed (`version`)."""
     with session_scope() as s:
         prior_auths.set_prior_auth_status(
             s,
@@ -88,4 +90,5 @@ def set_prior_auth(
             approved_units=approved_units,
             expires_on=expires_on,
             reference_number=reference_number,
+            version=version,
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from db.base import today
-from db.session import session_scope
+from db.session import read_scope, session_scope
 from services.contacts import (
     communications,
     coverage,
@@ -39,10 +39,11 @@ class PatientContacts:
 
 @user_action("patients.read")
 def patient_contacts(actor: Actor, patient_id: int) -> PatientContacts:
-    """A write: opening a patient's contacts records that their record was viewed."""
+    """Everything the patient view shows. Reads only: the page records its view once per
+    opening (components.shared.viewed)."""
     on = today()
-    with session_scope() as s:
-        p = patients.get_patient(s, actor, patient_id)
+    with read_scope() as s:
+        p = patients.get_patient(s, actor, patient_id, record_view=False)
         pas = prior_auths.prior_auths_of(s, actor, patient_id)
         refs = referrals.referrals_of(s, actor, patient_id)
         comms = communications.communications(s, actor, patient_id=patient_id, limit=50)
@@ -68,6 +69,14 @@ def patient_contacts(actor: Actor, patient_id: int) -> PatientContacts:
 def add_family(actor: Actor, patient_id: int, data: RelatedPersonInput, region: str) -> None:
     with session_scope() as s:
         family.add_related_person(s, actor, patient_id, data, region=region)
+
+
+@user_action("referrals.edit")
+def archive_family(actor: Actor, person_id: int, reason: str, version: int | None = None) -> None:
+    """Take someone off the patient's family list (archived with the reason, never deleted),
+    as the screen showed them."""
+    with session_scope() as s:
+        family.archive_related_person(s, actor, person_id, reason, version=version)
 
 
 @user_action("referrals.edit")
