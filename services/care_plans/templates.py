@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import jsonschema
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.base import today
@@ -26,7 +26,12 @@ from services.care_plans.goals import CLOSED_GOALS, GoalInput, add_goal, goals
 from services.care_plans.interventions import add_goal_task
 from services.core import audit
 from services.core.audit import Action
-from services.core.definitions import DefinitionTextError, load_definition_yaml
+from services.core.definitions import (
+    DefinitionTextError,
+    load_definition_yaml,
+    newest_versions,
+    shipped_definitions,
+)
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
 from services.core.text import fold
@@ -64,30 +69,11 @@ def validate(doc: object) -> dict[str, str]:
 @cache
 def file_templates() -> dict[str, dict]:
     """The shipped templates (static definitions, safe to cache: no patient data)."""
-    out = {}
-    for path in sorted(TEMPLATE_DIR.glob("*.yaml")):
-        doc = load_definition_yaml(path.read_text(encoding="utf-8"))
-        problems = validate(doc)
-        if problems:
-            raise ValueError(f"{path.name}: {problems}")
-        out[doc["key"]] = doc
-    return out
+    return shipped_definitions(TEMPLATE_DIR, validate)
 
 
 def _latest_rows(s: Session) -> dict[str, CarePlanTemplateVersion]:
-    newest = (
-        select(CarePlanTemplateVersion.key, func.max(CarePlanTemplateVersion.version).label("v"))
-        .group_by(CarePlanTemplateVersion.key)
-        .subquery()
-    )
-    rows = s.scalars(
-        select(CarePlanTemplateVersion).join(
-            newest,
-            (CarePlanTemplateVersion.key == newest.c.key)
-            & (CarePlanTemplateVersion.version == newest.c.v),
-        )
-    )
-    return {r.key: r for r in rows}
+    return newest_versions(s, CarePlanTemplateVersion)
 
 
 def templates(s: Session) -> dict[str, tuple[dict, int]]:

@@ -59,3 +59,27 @@ def load_definition_yaml(text: str | bytes) -> object:
             loader.dispose()
     except yaml.YAMLError as exc:
         raise DefinitionTextError(f"This is not valid YAML: {exc}") from exc
+
+
+def shipped_definitions(folder, validate) -> dict[str, dict]:
+    """Every *.yaml in `folder`, by its `key`, each checked by `validate` (a shipped file
+    that fails is a bug: say which)."""
+    out = {}
+    for path in sorted(folder.glob("*.yaml")):
+        doc = load_definition_yaml(path.read_text(encoding="utf-8"))
+        problems = validate(doc)
+        if problems:
+            raise ValueError(f"{path.name}: {problems}")
+        out[doc["key"]] = doc
+    return out
+
+
+def newest_versions(s, model) -> dict:
+    """The newest saved row per key of a versioned definition table (key, version)."""
+    from sqlalchemy import func, select
+
+    newest = select(model.key, func.max(model.version).label("v")).group_by(model.key).subquery()
+    rows = s.scalars(
+        select(model).join(newest, (model.key == newest.c.key) & (model.version == newest.c.v))
+    )
+    return {r.key: r for r in rows}

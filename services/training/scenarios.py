@@ -13,13 +13,18 @@ from functools import cache
 from pathlib import Path
 
 import jsonschema
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import TrainingScenarioVersion
 from services.core import audit
 from services.core.audit import Action
-from services.core.definitions import DefinitionTextError, load_definition_yaml
+from services.core.definitions import (
+    DefinitionTextError,
+    load_definition_yaml,
+    newest_versions,
+    shipped_definitions,
+)
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
 from services.training.checks import CHECKS
@@ -85,30 +90,11 @@ def parse(text: str) -> dict:
 @cache
 def file_scenarios() -> dict[str, dict]:
     """The shipped scenarios (static definitions, safe to cache: no patient data)."""
-    out = {}
-    for path in sorted(SCENARIO_DIR.glob("*.yaml")):
-        doc = load_definition_yaml(path.read_text(encoding="utf-8"))
-        problems = validate(doc)
-        if problems:
-            raise ValueError(f"{path.name}: {problems}")
-        out[doc["key"]] = doc
-    return out
+    return shipped_definitions(SCENARIO_DIR, validate)
 
 
 def _latest_rows(s: Session) -> dict[str, TrainingScenarioVersion]:
-    newest = (
-        select(TrainingScenarioVersion.key, func.max(TrainingScenarioVersion.version).label("v"))
-        .group_by(TrainingScenarioVersion.key)
-        .subquery()
-    )
-    rows = s.scalars(
-        select(TrainingScenarioVersion).join(
-            newest,
-            (TrainingScenarioVersion.key == newest.c.key)
-            & (TrainingScenarioVersion.version == newest.c.v),
-        )
-    )
-    return {r.key: r for r in rows}
+    return newest_versions(s, TrainingScenarioVersion)
 
 
 def scenarios(s: Session) -> dict[str, tuple[dict, int]]:
