@@ -19,7 +19,7 @@ WORDS = "Quiero seguir en mi casa y cocinar para mis nietos"
 PREPARE = """
 import json, sys
 from sqlalchemy import select
-from db.models import Organization, Patient, User
+from db.models import Coverage, Organization, Patient, User
 from db.session import session_scope
 from services.core.identity import Actor
 from services.intake import draft as drafts
@@ -32,7 +32,15 @@ with session_scope() as s:
     old = drafts.open_draft(s, p.id)
     if old is not None:
         drafts.discard_draft(s, actor, old.id, "journey", old.version)
-    insurer = s.scalar(select(Organization).where(Organization.org_type == "insurer"))
+    # An insurer new to the patient: the summary says it becomes their primary coverage
+    # (one the patient already has would be a correction of the member ID instead).
+    held = select(Coverage.payer_id).where(Coverage.patient_id == p.id)
+    insurer = s.scalar(
+        select(Organization)
+        .where(Organization.org_type == "insurer", Organization.status == "active",
+               Organization.id.not_in(held))
+        .order_by(Organization.id)
+    )
     intake = drafts.start_intake(s, actor, p.id)
     steps = json.load(sys.stdin)
     steps["insurance"] |= {"payer_id": insurer.id, "payer": insurer.name}
@@ -92,7 +100,7 @@ def test_intake_to_plan_referral_ride_and_printout(page, demo_app):
     assert (
         "Lucía Journey (daughter) joins the family list in Contacts as primary caregiver" in shown
     )
-    assert f"{patient['insurer']} (member ID JRNY-4471)" in shown
+    assert f"{patient['insurer']} (member ID JRNY-4471) becomes" in shown
     assert shown.count("A draft referral for transportation to appointments") == 1
     _shot(pg, app, "1-intake-summary")
     pg.get_by_role("button", name="Start care plan from this intake").click()
@@ -103,7 +111,13 @@ def test_intake_to_plan_referral_ride_and_printout(page, demo_app):
             "SELECT said_by FROM care_goal WHERE patient_id = ? AND patients_words = ?",
             (patient["id"], WORDS),
         ).fetchone()
+        coverage = c.execute(
+            'SELECT o.name, c."order" FROM coverage c JOIN organization o ON o.id = c.payer_id '
+            "WHERE c.patient_id = ? AND c.member_id = 'JRNY-4471' AND c.status = 'active'",
+            (patient["id"],),
+        ).fetchall()
     assert said == "patient"
+    assert coverage == [(patient["insurer"], 1)]  # completing did what the summary said
     _shot(pg, app, "2-care-plan")
 
     # Contacts: the transport draft goes out; the Referrals tab stays open.
