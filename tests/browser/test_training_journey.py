@@ -50,7 +50,7 @@ def test_a_trainee_works_through_the_first_morning(page, demo_app):
 
     _go(pg, "My day")  # step 1 ticks as the page opens
     _steps_done(pg, 1)
-    until_shown(pg, "1 need attention today.")  # Walter's overdue task (drawn on a canvas)
+    until_shown(pg, "Overdue tasks (1)")  # Walter's water-pill task (the rows are on a canvas)
 
     _go(pg, "Go to Patients")  # the next step's link
     _open(pg, "walter brooks")
