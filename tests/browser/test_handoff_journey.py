@@ -13,7 +13,13 @@ import sqlite3
 from pypdf import PdfReader
 
 from tests.browser.conftest import go_to, sign_in, wait_ready
-from tests.browser.helpers import assert_no_app_error, run_with_app_env, until_shown
+from tests.browser.helpers import (
+    after_rerun,
+    assert_no_app_error,
+    open_tab,
+    run_with_app_env,
+    until_shown,
+)
 
 WORDS = "Quiero seguir en mi casa y cocinar para mis nietos"
 PREPARE = """
@@ -79,11 +85,13 @@ def _shot(pg, app, name: str) -> None:
     pg.screenshot(path=str(app.data_dir.parent / f"handoff-{name}.png"), full_page=True)
 
 
-def _pick(pg, label: str, text: str, scope=None) -> None:
-    """A selectbox: open it, type to filter, take the first match."""
+def _pick(pg, label: str, text: str, scope=None, reruns: bool = False) -> None:
+    """A selectbox: open it, type to filter, take the first match. `reruns`: the choice
+    (a new one, outside a form) runs the page again; wait for that run."""
     (scope or pg).get_by_role("combobox", name=label).click()
     pg.keyboard.type(text)
-    pg.get_by_role("option").filter(has_text=text).first.click()
+    pick = pg.get_by_role("option").filter(has_text=text).first.click
+    after_rerun(pg, pick) if reruns else pick()
     wait_ready(pg)
 
 
@@ -122,14 +130,11 @@ def test_intake_to_plan_referral_ride_and_printout(page, demo_app):
 
     # Contacts: the transport draft goes out; the Referrals tab stays open.
     go_to(pg, "Contacts")
-    pg.get_by_test_id("stButtonGroup").get_by_text("Patient contacts").click()
-    wait_ready(pg)
+    after_rerun(pg, pg.get_by_test_id("stButtonGroup").get_by_text("Patient contacts").click)
     pg.get_by_label("Find a patient").fill(patient["mrn"])
-    pg.get_by_label("Find a patient").press("Enter")
-    wait_ready(pg)
-    _pick(pg, "Patient", patient["mrn"])
-    pg.get_by_role("tab", name="Referrals").click()
-    wait_ready(pg)
+    after_rerun(pg, lambda: pg.get_by_label("Find a patient").press("Enter"))
+    _pick(pg, "Patient", patient["mrn"], reruns=True)
+    open_tab(pg, "Referrals")
     _pick(pg, "Draft", "transportation to appointments")
     pg.get_by_text("Patient consented to share with this organization").first.click()
     pg.get_by_role("button", name="Send referral").click()
@@ -167,8 +172,7 @@ def test_intake_to_plan_referral_ride_and_printout(page, demo_app):
 
     # The printout in Spanish, in one click.
     go_to(pg, "Care plan")
-    pg.get_by_role("tab", name="Print").click()
-    wait_ready(pg)
+    open_tab(pg, "Print")
     pg.get_by_text("Español").click()
     wait_ready(pg)
     button = pg.get_by_test_id("stDownloadButton").filter(has_text="in Español")

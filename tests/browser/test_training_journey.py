@@ -9,6 +9,7 @@ from tests.browser.helpers import (
     assert_no_app_error,
     choose_patient,
     demo_db,
+    open_tab,
     query,
     search,
     until_shown,
@@ -61,7 +62,7 @@ def test_a_trainee_works_through_the_first_morning(page, demo_app):
 
     _go(pg, "Go to Contacts")  # opens Contacts on the trainee's own Walter
     until_shown(pg, "Brooks · trainee1, Walter")
-    pg.get_by_role("tab", name="Communication log").click()
+    open_tab(pg, "Communication log")
     pg.get_by_label("Summary").fill("Takes furosemide every morning; weighs himself daily")
     pg.get_by_role("button", name="Log communication").click()
     wait_ready(pg)
