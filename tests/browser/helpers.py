@@ -7,6 +7,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -64,6 +65,57 @@ def until_shown(pg, text: str, shown: bool = True) -> None:
         arg=[text, shown],
         timeout=45_000,
     )
+
+
+# Counts the script runs that start in this browser tab (the app root's run state leaving
+# "notRunning"); installed afresh when the page was reloaded.
+_WATCH_RUNS = """() => {
+    const app = document.querySelector('[data-testid=stApp]');
+    if (window.__caredeskApp !== app) {
+        window.__caredeskApp = app;
+        new MutationObserver(records => {
+            for (const r of records) if (r.oldValue === 'notRunning') window.__caredeskRuns += 1;
+        }).observe(app, {
+            attributes: true, attributeOldValue: true,
+            attributeFilter: ['data-test-script-state'],
+        });
+    }
+    window.__caredeskRuns = 0;
+}"""
+_RUN_DONE = """() => window.__caredeskRuns > 0 && document.querySelector(
+    '[data-testid=stApp]').getAttribute('data-test-script-state') === 'notRunning'"""
+
+
+def after_rerun(pg, act: Callable[[], object]) -> None:
+    """Do `act` (a click or key press that makes Streamlit run the page again: a tab or a
+    keyed section opened, a widget outside a form changed) and wait until that run is over.
+    For a moment after the click the page still reads idle (the run starts a round trip
+    later), so wait_ready alone can return before it, and the next step then acts on
+    elements the run replaces ("Element is not attached to the DOM"). Only for an act that
+    surely reruns: otherwise this waits in vain."""
+    wait_ready(pg)
+    pg.evaluate(_WATCH_RUNS)
+    act()
+    pg.wait_for_function(_RUN_DONE, timeout=60_000)
+    wait_ready(pg)
+
+
+def open_tab(pg, name: str) -> None:
+    """Select a keyed tab (on_change="rerun": only the open tab's body runs), and wait for
+    its body to be drawn. A tab already open is left as it is."""
+    tab = pg.get_by_role("tab", name=name, exact=True)
+    if tab.get_attribute("aria-selected") != "true":
+        after_rerun(pg, tab.click)
+    expect(tab).to_have_attribute("aria-selected", "true")
+
+
+def open_section(pg, label: str) -> None:
+    """Open a keyed expander (components/shared/forms.section, on_change="rerun") unless it
+    is open already, and wait for the run its opening starts."""
+    details = pg.locator("details").filter(has=pg.get_by_text(label, exact=True)).first
+    if details.get_attribute("open") is None:
+        after_rerun(pg, pg.get_by_text(label, exact=True).first.click)
+    expect(details).to_have_attribute("open", "")
 
 
 def open_patients(pg) -> None:

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import go_to, sign_in, wait_ready
-from tests.browser.helpers import assert_no_app_error, demo_db, open_patients, query, until_shown
+from tests.browser.helpers import (
+    assert_no_app_error,
+    demo_db,
+    open_patients,
+    open_tab,
+    query,
+    until_shown,
+)
 
 
 @pytest.fixture
@@ -24,7 +31,7 @@ def test_deactivation_takes_effect_on_the_next_click_of_an_open_session(two_peop
     open_patients(nurse)
     sign_in(admin, demo_app, "admin")
     go_to(admin, "Admin")
-    admin.get_by_role("tab", name="Users").click()
+    open_tab(admin, "Users")
     account = admin.get_by_test_id("stSelectbox").filter(has_text="Account")
     account.click()
     admin.get_by_role("option").filter(has_text="(nurse.okafor)").first.click()

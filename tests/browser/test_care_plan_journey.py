@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.browser.conftest import go_to, sign_in, wait_ready
+from tests.browser.helpers import after_rerun, open_section, open_tab
 
 WORDS = "I want to plant tomatoes with my grandson"
 
@@ -38,8 +39,7 @@ def _open_plan(pg, app, username, mrn):
     sign_in(pg, app, username)
     go_to(pg, "Care plan")
     pg.get_by_label("Find a patient (name, MRN or date of birth)").fill(mrn)
-    pg.keyboard.press("Enter")
-    wait_ready(pg)
+    after_rerun(pg, lambda: pg.keyboard.press("Enter"))
     pg.get_by_text(f"MRN {mrn}").first.wait_for()
 
 
@@ -48,18 +48,15 @@ def _field(pg, label, nth=0):
     return pg.locator(f'input[aria-label="{label}"], textarea[aria-label="{label}"]').nth(nth)
 
 
-def _tab(pg, name):
-    pg.get_by_role("tab", name=name).click()
-    wait_ready(pg)
-
-
-def _choose(pg, label, option):
+def _choose(pg, label, option, reruns=False):
+    """A selectbox; `reruns`: outside a form, the choice runs the page again."""
     box = pg.get_by_label(label, exact=True).first
     box.wait_for()
     box.click()
     # Type to filter the list, then take the match (the list can close on a re-render).
     pg.keyboard.type(option)
-    pg.get_by_role("option", name=option, exact=True).click()
+    pick = pg.get_by_role("option", name=option, exact=True).click
+    after_rerun(pg, pick) if reruns else pick()
 
 
 def test_nurse_journey(page, demo_app, target):
@@ -67,11 +64,9 @@ def test_nurse_journey(page, demo_app, target):
     _open_plan(pg, demo_app, "nurse", target["mrn"])
 
     # Template: preview, leave the first goal out (untick its box in the grid), add the rest.
-    pg.get_by_text("Start from a template").click()
-    pg.get_by_role("button", name="Preview template").wait_for()
-    _choose(pg, "Template", "Falls risk")
-    pg.get_by_role("button", name="Preview template").click()
-    wait_ready(pg)
+    open_section(pg, "Start from a template")
+    _choose(pg, "Template", "Falls risk", reruns=True)
+    after_rerun(pg, pg.get_by_role("button", name="Preview template").click)
     grid = (
         pg.get_by_test_id("stExpander")
         .filter(has_text="Start from a template")
@@ -81,8 +76,7 @@ def test_nurse_journey(page, demo_app, target):
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     # The "Add" checkbox of the first row (the grid is a canvas): header and rows are 35 px.
-    pg.mouse.click(box["x"] + 43, box["y"] + 35 + 17)
-    pg.wait_for_timeout(300)
+    after_rerun(pg, lambda: pg.mouse.click(box["x"] + 43, box["y"] + 35 + 17))
     pg.get_by_role("button", name="Add the ticked items to the plan").click()
     wait_ready(pg)
     pg.get_by_text("Template added.").first.wait_for()
@@ -98,7 +92,7 @@ def test_nurse_journey(page, demo_app, target):
     assert keys == {"falls_risk:strength_balance", "falls_risk:alert_device"}
 
     # A goal in the patient's words.
-    pg.get_by_text("Add a goal in the patient's words").click()
+    open_section(pg, "Add a goal in the patient's words")
     _field(pg, "In their own words: what did they say they want?").fill(WORDS)
     _field(pg, "Measurable goal: what will be different, and how will you know?").fill(
         "Tends a vegetable bed twice a week by June"
@@ -108,16 +102,16 @@ def test_nurse_journey(page, demo_app, target):
     pg.get_by_text("Goal added.").first.wait_for()
 
     # A review.
-    _tab(pg, "Reviews")
-    pg.get_by_text("Record a review").click()
+    open_tab(pg, "Reviews")
+    open_section(pg, "Record a review")
     _field(pg, "Review note").fill("Reviewed with patient and daughter")
     pg.get_by_role("button", name="Save review").click()
     wait_ready(pg)
     pg.get_by_text("Review saved.").first.wait_for()
 
     # Teach-back that needs reinforcement -> a task.
-    _tab(pg, "Teach-back")
-    pg.get_by_text("Record teaching").click()
+    open_tab(pg, "Teach-back")
+    open_section(pg, "Record teaching")
     _field(pg, "Topic (e.g. daily weights, inhaler use)").fill("Using the walker on stairs")
     _choose(pg, "Teach-back result", "needs reinforcement")
     pg.get_by_role("button", name="Save teaching").click()
@@ -131,7 +125,7 @@ def test_nurse_journey(page, demo_app, target):
         ).fetchone() == (1,)
 
     # Both PDFs download, open, and carry the goal in the patient's words.
-    _tab(pg, "Print")
+    open_tab(pg, "Print")
     for download in (
         "Download patient version in English (PDF)",
         "Download clinician version (PDF)",
@@ -154,7 +148,7 @@ def test_two_people_editing_one_goal(browser, demo_app, target):
         for pg, user in ((first, "nurse"), (second, "socialworker")):
             pg.set_default_timeout(20_000)
             _open_plan(pg, demo_app, user, target["mrn"])
-            pg.get_by_text("Edit a goal").click()
+            open_section(pg, "Edit a goal")
         label = "Measurable goal: what will be different, and how will you know?"
         _field(first, label, 1).fill("Version saved first")
         first.get_by_role("button", name="Save goal").click()

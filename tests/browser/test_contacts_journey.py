@@ -7,8 +7,11 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.browser.conftest import go_to, sign_in, wait_ready
+from tests.browser.helpers import after_rerun, open_section, open_tab
 
 
 def _db(app) -> sqlite3.Connection:
@@ -26,36 +29,44 @@ def quiet_patient(demo_app) -> tuple[int, str]:
 
 
 def _view(page, name: str) -> None:
-    page.get_by_test_id("stButtonGroup").get_by_text(name, exact=True).click()
-    wait_ready(page)
+    after_rerun(page, page.get_by_test_id("stButtonGroup").get_by_text(name, exact=True).click)
 
 
-def _expand(page, label: str) -> None:
-    details = page.locator("details").filter(has=page.get_by_text(label, exact=True)).first
-    if details.get_attribute("open") is None:
-        page.get_by_text(label, exact=True).click()
-        page.wait_for_timeout(300)
-
-
-def _choose(page, label: str, option: str) -> None:
+def _choose(page, label: str, option: str, in_form: bool = False) -> None:
+    """A selectbox: type to filter the options, Enter takes the first match (steadier than a
+    mouse pick). Outside a form the choice reruns the page: wait for that run to end."""
     box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True)).last
-    box.scroll_into_view_if_needed()
-    box.locator("input").click()
-    # Typing filters the options; Enter takes the first match (steadier than a mouse pick).
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option).first.wait_for()
-    page.keyboard.press("Enter")
     wait_ready(page)
+    if option in box.locator("input").input_value():  # a picker proposing the first match
+        return
+    for attempt in range(3):  # a rerun landing as the list opens closes it again
+        wait_ready(page)
+        box.locator("input").click()
+        page.keyboard.type(option)
+        try:
+            page.get_by_role("option", name=option).first.wait_for(timeout=8_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            if attempt == 2:
+                raise
+    if in_form:
+        page.keyboard.press("Enter")
+        expect(box.locator("input")).to_have_value(option)
+    else:
+        after_rerun(page, lambda: page.keyboard.press("Enter"))
+
+
+def _find(page, label: str, text: str) -> None:
+    page.get_by_label(label).fill(text)
+    after_rerun(page, lambda: page.keyboard.press("Enter"))
 
 
 def _open_patient(page, mrn: str, tab: str) -> None:
     _view(page, "Patient contacts")
-    page.get_by_label("Find a patient").fill(mrn)
-    page.keyboard.press("Enter")
-    wait_ready(page)
+    _find(page, "Find a patient", mrn)
     _choose(page, "Patient", mrn)
-    page.get_by_role("tab", name=tab).click()
-    page.wait_for_timeout(300)
+    open_tab(page, tab)
 
 
 def test_import_csv_with_one_bad_row(page, demo_app, tmp_path):
@@ -74,7 +85,7 @@ def test_import_csv_with_one_bad_row(page, demo_app, tmp_path):
     page.get_by_text("Rows with problems", exact=True).first.wait_for()
     problems = page.get_by_test_id("stText").filter(has_text="Line 4:").inner_text()
     assert "Journey Broken Row" in problems and "phone" in problems
-    page.get_by_role("button", name="Import 2 row(s)").click()
+    page.get_by_role("button", name="Import 2 rows").click()
     wait_ready(page)
     page.get_by_text("Imported: 2 added, 0 merged, 0 skipped, 1 not imported.").first.wait_for()
     with _db(demo_app) as c:
@@ -94,10 +105,8 @@ def test_send_a_referral_and_take_it_to_completed(page, demo_app, quiet_patient)
     sign_in(page, demo_app, "nurse")
     go_to(page, "Contacts")
     _open_patient(page, mrn, "Referrals")
-    _expand(page, "New referral")
-    page.get_by_label("Find the organization").fill(org)
-    page.keyboard.press("Enter")
-    wait_ready(page)
+    open_section(page, "New referral")
+    _find(page, "Find the organization", org)
     _choose(page, "Refer to", org)
     page.get_by_label("Service requested").fill("Home-delivered meals")
     page.get_by_label("Reason").fill("Lives alone, cannot shop or cook")
@@ -106,9 +115,9 @@ def test_send_a_referral_and_take_it_to_completed(page, demo_app, quiet_patient)
     wait_ready(page)
     page.get_by_text("Referral sent.").first.wait_for()
     for status in ("received", "accepted", "in progress", "completed"):
-        page.get_by_role("tab", name="Referrals").click()
-        _expand(page, "Move a referral along")
-        _choose(page, "New status", status)
+        open_tab(page, "Referrals")
+        open_section(page, "Move a referral along")
+        _choose(page, "New status", status, in_form=True)
         if status == "completed":
             page.get_by_label("Outcome (needed to close)").fill("Meals started Monday, 5 a week")
         page.get_by_role("button", name="Save status").click()
@@ -136,7 +145,7 @@ def test_log_a_call_with_a_follow_up_that_becomes_a_task(page, demo_app, quiet_p
     sign_in(page, demo_app, "nurse")
     go_to(page, "Contacts")
     _open_patient(page, mrn, "Communication log")
-    _expand(page, "Log a call, e-mail or visit")
+    open_section(page, "Log a call, e-mail or visit")
     page.get_by_label("Summary", exact=True).fill("Called patient about meal delivery start")
     page.get_by_label("Outcome", exact=True).fill("Patient agreed to Monday start")
     for part, value in (("year", due.year), ("month", due.month), ("day", due.day)):

@@ -13,13 +13,19 @@ import sqlite3
 from pypdf import PdfReader
 
 from tests.browser.conftest import go_to, sign_in, wait_ready
-from tests.browser.helpers import assert_no_app_error, run_with_app_env, until_shown
+from tests.browser.helpers import (
+    after_rerun,
+    assert_no_app_error,
+    open_tab,
+    run_with_app_env,
+    until_shown,
+)
 
 WORDS = "Quiero seguir en mi casa y cocinar para mis nietos"
 PREPARE = """
 import json, sys
 from sqlalchemy import select
-from db.models import Organization, Patient, User
+from db.models import Coverage, Organization, Patient, User
 from db.session import session_scope
 from services.core.identity import Actor
 from services.intake import draft as drafts
@@ -32,7 +38,15 @@ with session_scope() as s:
     old = drafts.open_draft(s, p.id)
     if old is not None:
         drafts.discard_draft(s, actor, old.id, "journey", old.version)
-    insurer = s.scalar(select(Organization).where(Organization.org_type == "insurer"))
+    # An insurer new to the patient: the summary says it becomes their primary coverage
+    # (one the patient already has would be a correction of the member ID instead).
+    held = select(Coverage.payer_id).where(Coverage.patient_id == p.id)
+    insurer = s.scalar(
+        select(Organization)
+        .where(Organization.org_type == "insurer", Organization.status == "active",
+               Organization.id.not_in(held))
+        .order_by(Organization.id)
+    )
     intake = drafts.start_intake(s, actor, p.id)
     steps = json.load(sys.stdin)
     steps["insurance"] |= {"payer_id": insurer.id, "payer": insurer.name}
@@ -71,11 +85,13 @@ def _shot(pg, app, name: str) -> None:
     pg.screenshot(path=str(app.data_dir.parent / f"handoff-{name}.png"), full_page=True)
 
 
-def _pick(pg, label: str, text: str, scope=None) -> None:
-    """A selectbox: open it, type to filter, take the first match."""
+def _pick(pg, label: str, text: str, scope=None, reruns: bool = False) -> None:
+    """A selectbox: open it, type to filter, take the first match. `reruns`: the choice
+    (a new one, outside a form) runs the page again; wait for that run."""
     (scope or pg).get_by_role("combobox", name=label).click()
     pg.keyboard.type(text)
-    pg.get_by_role("option").filter(has_text=text).first.click()
+    pick = pg.get_by_role("option").filter(has_text=text).first.click
+    after_rerun(pg, pick) if reruns else pick()
     wait_ready(pg)
 
 
@@ -92,7 +108,7 @@ def test_intake_to_plan_referral_ride_and_printout(page, demo_app):
     assert (
         "Lucía Journey (daughter) joins the family list in Contacts as primary caregiver" in shown
     )
-    assert f"{patient['insurer']} (member ID JRNY-4471)" in shown
+    assert f"{patient['insurer']} (member ID JRNY-4471) becomes" in shown
     assert shown.count("A draft referral for transportation to appointments") == 1
     _shot(pg, app, "1-intake-summary")
     pg.get_by_role("button", name="Start care plan from this intake").click()
@@ -103,19 +119,22 @@ def test_intake_to_plan_referral_ride_and_printout(page, demo_app):
             "SELECT said_by FROM care_goal WHERE patient_id = ? AND patients_words = ?",
             (patient["id"], WORDS),
         ).fetchone()
+        coverage = c.execute(
+            'SELECT o.name, c."order" FROM coverage c JOIN organization o ON o.id = c.payer_id '
+            "WHERE c.patient_id = ? AND c.member_id = 'JRNY-4471' AND c.status = 'active'",
+            (patient["id"],),
+        ).fetchall()
     assert said == "patient"
+    assert coverage == [(patient["insurer"], 1)]  # completing did what the summary said
     _shot(pg, app, "2-care-plan")
 
     # Contacts: the transport draft goes out; the Referrals tab stays open.
     go_to(pg, "Contacts")
-    pg.get_by_test_id("stButtonGroup").get_by_text("Patient contacts").click()
-    wait_ready(pg)
+    after_rerun(pg, pg.get_by_test_id("stButtonGroup").get_by_text("Patient contacts").click)
     pg.get_by_label("Find a patient").fill(patient["mrn"])
-    pg.get_by_label("Find a patient").press("Enter")
-    wait_ready(pg)
-    _pick(pg, "Patient", patient["mrn"])
-    pg.get_by_role("tab", name="Referrals").click()
-    wait_ready(pg)
+    after_rerun(pg, lambda: pg.get_by_label("Find a patient").press("Enter"))
+    _pick(pg, "Patient", patient["mrn"], reruns=True)
+    open_tab(pg, "Referrals")
     _pick(pg, "Draft", "transportation to appointments")
     pg.get_by_text("Patient consented to share with this organization").first.click()
     pg.get_by_role("button", name="Send referral").click()
@@ -153,8 +172,7 @@ def test_intake_to_plan_referral_ride_and_printout(page, demo_app):
 
     # The printout in Spanish, in one click.
     go_to(pg, "Care plan")
-    pg.get_by_role("tab", name="Print").click()
-    wait_ready(pg)
+    open_tab(pg, "Print")
     pg.get_by_text("Español").click()
     wait_ready(pg)
     button = pg.get_by_test_id("stDownloadButton").filter(has_text="in Español")

@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, select, text
 
 from services.intake import instruments as assessments
 from tests.browser.conftest import go_to, sign_in, wait_ready
+from tests.browser.helpers import after_rerun
 
 ANSWERS = {
     "phq9": [1, 1, 1, 1, 1, 1, 1, 1, 1],  # 9, item 9 = 1 -> suicide risk
@@ -59,11 +60,9 @@ def _choose(page, question: str, option: str):
 def _open_patient(page, app, mrn: str):
     go_to(page, "Intake assessment")
     page.get_by_label("Find a patient").fill(mrn)
-    page.get_by_label("Find a patient").press("Enter")
-    wait_ready(page)
+    after_rerun(page, lambda: page.get_by_label("Find a patient").press("Enter"))
     page.get_by_label("Patient", exact=True).click()
-    page.get_by_role("option").first.click()
-    wait_ready(page)
+    after_rerun(page, page.get_by_role("option").first.click)
 
 
 def test_full_intake_with_reload_and_suicide_alert(page, demo_app):
@@ -91,8 +90,7 @@ def test_full_intake_with_reload_and_suicide_alert(page, demo_app):
     sign_in(page, demo_app, "nurse")
     go_to(page, "Intake assessment")
     page.get_by_label("Resume the intake for").click()
-    page.get_by_role("option", name=mrn).first.click()
-    wait_ready(page)
+    after_rerun(page, page.get_by_role("option", name=mrn).first.click)
     page.get_by_text("Step 4 of 8: Supports").wait_for()
     _save(page, "Save and go back")
     box = page.get_by_test_id("stSelectbox").filter(has_text="Insurer")

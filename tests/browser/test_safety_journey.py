@@ -8,12 +8,18 @@ import io
 import re
 import time
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import go_to, sign_in, wait_ready
-from tests.browser.helpers import demo_db, main_text, query, until_shown
+from tests.browser.helpers import (
+    after_rerun,
+    demo_db,
+    main_text,
+    open_section,
+    query,
+    until_shown,
+)
 
 ALERT = "URGENT SAFETY FOLLOW-UP: SUICIDE RISK"
 ITEM_9 = "Thoughts that you would be better off dead or of hurting yourself in some way"
@@ -24,9 +30,11 @@ def _choose(page, question: str, option: str) -> None:
     group.get_by_text(option, exact=True).click()
 
 
-def _pick(page, label: str, option: str) -> None:
+def _pick(page, label: str, option: str, reruns: bool = False) -> None:
+    """A selectbox; `reruns`: outside a form, the choice runs the page again."""
     page.get_by_test_id("stSelectbox").filter(has_text=label).click()
-    page.get_by_role("option", name=option).first.click()
+    pick = page.get_by_role("option", name=option).first.click
+    after_rerun(page, pick) if reruns else pick()
 
 
 def _click(page, name: str, done: str) -> None:
@@ -56,21 +64,16 @@ def test_item_9_to_a_printed_safety_plan_and_a_completed_follow_up(page, demo_ap
     page.get_by_role("button", name="Start a new intake").click()
     page.get_by_text("Step 1 of 8: Identity and contact").wait_for()
     wait_ready(page)
-    step = page.get_by_test_id("stSelectbox").filter(has_text="Go to step")
-    for _ in range(3):  # a rerun landing on the click folds the section again
-        page.get_by_text("Jump to another step, or discard this draft").click()
-        try:
-            step.wait_for(state="visible", timeout=5_000)
-            break
-        except PlaywrightTimeout:
-            wait_ready(page)
-    _pick(page, "Go to step", "6. Screening")
-    wait_ready(page)
+    open_section(page, "Jump to another step, or discard this draft")
+    _pick(page, "Go to step", "6. Screening", reruns=True)
     page.get_by_text("Step 6 of 8: Screening").wait_for()
+    # One instrument at a time, PHQ-9 first: saving it raises the alert at once.
+    page.get_by_text(re.compile(r"^Instrument 1 of \d+: PHQ-9")).wait_for()
     _choose(page, ITEM_9, "More than half the days")
-    page.get_by_role("button", name="Save and continue").click()
-    page.get_by_text("Step 7 of 8: Services needed").wait_for()
+    page.get_by_role("button", name="Save and next instrument").click()
+    page.get_by_text(re.compile(r"^Instrument 2 of \d+")).wait_for()
     wait_ready(page)
+    expect(page.get_by_text(ALERT).first).to_be_visible()  # the intake's own header
 
     # My day: the alert first, with the 988 Lifeline; it opens the patient.
     go_to(page, "My day")

@@ -9,6 +9,7 @@ from tests.browser.helpers import (
     assert_no_app_error,
     choose_patient,
     demo_db,
+    open_tab,
     query,
     search,
     until_shown,
@@ -50,7 +51,7 @@ def test_a_trainee_works_through_the_first_morning(page, demo_app):
 
     _go(pg, "My day")  # step 1 ticks as the page opens
     _steps_done(pg, 1)
-    until_shown(pg, "1 need attention today.")  # Walter's overdue task (drawn on a canvas)
+    until_shown(pg, "Overdue tasks (1)")  # Walter's water-pill task (the rows are on a canvas)
 
     _go(pg, "Go to Patients")  # the next step's link
     _open(pg, "walter brooks")
@@ -61,7 +62,7 @@ def test_a_trainee_works_through_the_first_morning(page, demo_app):
 
     _go(pg, "Go to Contacts")  # opens Contacts on the trainee's own Walter
     until_shown(pg, "Brooks · trainee1, Walter")
-    pg.get_by_role("tab", name="Communication log").click()
+    open_tab(pg, "Communication log")
     pg.get_by_label("Summary").fill("Takes furosemide every morning; weighs himself daily")
     pg.get_by_role("button", name="Log communication").click()
     wait_ready(pg)
