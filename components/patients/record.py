@@ -14,6 +14,7 @@ from components.patients.views import open_patient
 from components.safety.panel import safety_panel
 from components.shared.flash import flash
 from components.shared.forms import field_errors, show_field_error
+from components.shared.text import esc, isolate
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
 from services.overview import actions as overview
@@ -29,7 +30,7 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
     if view == "edit" and can_edit:
         p = patients.patient_details(actor, pid)
         st.title("Edit patient")
-        st.text(f"{p.display_name} · MRN {p.values.mrn} · born {p.values.birth_date}")
+        st.text(f"{isolate(p.display_name)} · MRN {p.values.mrn} · born {p.values.birth_date}")
         _edit(actor, staff, region, pid, p.values, p.version)
         return
     # Only this view of the record is audited; the edit form reads the details.
@@ -38,7 +39,7 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
     patient_header(actor, pid, here="pages/patients.py")
     if p.archived:
         st.warning("This patient is archived.")
-        st.text(f"Reason: {p.status_reason}")
+        st.text(f"Reason: {isolate(p.status_reason)}")
     if can_edit:
         _edit_and_archive(actor, pid, p.archived, page.record.sections)
     safety_panel(actor, pid)
@@ -59,7 +60,7 @@ def _edit(actor: Actor, staff, region: str, pid: int, values, version: int) -> N
     state.setdefault(version_key, version)  # the version this form was opened on (DESIGN §3.5)
     conflict = state.get("patient_conflict")
     if conflict:
-        st.error(conflict["message"])
+        st.error(esc(conflict["message"]))
         views.conflict_table(conflict["theirs"], conflict["mine"], staff)
         if st.button("Start again from the saved version"):
             # New widget keys: the browser would otherwise send back the old typed values.
@@ -105,7 +106,7 @@ def _edit_and_archive(actor: Actor, pid: int, archived: bool, sections) -> None:
         errors = field_errors("archive")
         for section in sections:
             if section.before_archiving:
-                st.warning(section.before_archiving)
+                st.warning(esc(section.before_archiving))
         why = st.text_input(
             "Reason for archiving",
             placeholder="e.g. moved away, duplicate record",

@@ -10,7 +10,7 @@ import streamlit as st
 
 from components.scheduling.appointment_form import directory_picker
 from components.shared.forms import show_field_error
-from components.shared.text import show_table
+from components.shared.text import isolate, show_table
 from db.models import AppointmentKind, AppointmentStatus
 from services.core import clock
 from services.scheduling.appointments import Scope
@@ -112,7 +112,7 @@ def call_list(
     """One line per row (plain text: names and phones are PHI) with one-click actions."""
     for row in rows:
         cols = st.columns([5, *([1.3] * len(actions))], vertical_alignment="center")
-        cols[0].text(" · ".join(str(v) for k, v in row.items() if k != "id" and v != ""))
+        cols[0].text(" · ".join(isolate(v) for k, v in row.items() if k != "id" and v != ""))
         for col, (label, act) in zip(cols[1:], actions.items(), strict=True):
             col.button(
                 label,
