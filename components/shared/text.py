@@ -8,9 +8,9 @@ popover and tab, help tooltips, radio/pills/segmented-control options (their for
 too), metric values and st.progress texts all render Markdown.
 
 esc() neutralises Markdown and HTML, and keeps bare web and e-mail addresses from becoming
-links (Streamlit links them after parsing, escapes or not): an invisible word joiner
-(U+2060) goes after "http", "https" and "www" and after "@", so "https://x.example"
-still reads the same but is no link. Text that Markdown would show as typed anyway
+links and :names: from becoming emoji or icons (Streamlit makes those after parsing,
+escapes or not): an invisible word joiner (U+2060) goes after "http", "https", "www", "@"
+and a colon before a word, so "https://x.example" still reads the same but is no link. Text that Markdown would show as typed anyway
 (most names and messages) is left as it is. esc() also sets the text apart for
 right-to-left display (`isolate`): a direction override typed in it cannot turn the words
 around it (an MRN, a date) backwards. Plain text drawn with st.text beside other words,
@@ -29,7 +29,10 @@ from services.core.text import isolate
 __all__ = ["esc", "isolate", "show_table"]
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
-_AUTOLINK_STARTS = re.compile(r"(?i)https?(?=:)|www(?=\.)|@")
+# Streamlit turns some text into links, emoji and icons after parsing, escaped or not:
+# web and e-mail addresses, :emoji: and :material/icon: names. A word joiner after these
+# keeps them apart.
+_AFTER_PARSING = re.compile(r"(?i)https?(?=:)|www(?=\.)|@|:(?=\S)")
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n")  # Markdown's line endings
 WORD_JOINER = "\u2060"
 # Text made only of these shows the same in Markdown as typed, once the checks in
@@ -55,7 +58,7 @@ def esc(value: object) -> str:
     """The text for Markdown, shown as typed (on one line, links inert, set apart)."""
     text = "" if value is None else str(value)
     if not _is_plain(text):
-        text = _AUTOLINK_STARTS.sub(lambda m: m.group(0) + WORD_JOINER, text)
+        text = _AFTER_PARSING.sub(lambda m: m.group(0) + WORD_JOINER, text)
         text = _LINE_BREAKS.sub(" ", _MARKDOWN_SPECIALS.sub(r"\\\1", text))
     return isolate(text)
 

@@ -39,8 +39,9 @@ print(json.dumps({"mrn": out.mrn, "ids": out.ids, "values": out.values}))
 """
 
 # Everything a renderer could have made of the text: scripts, images, frames, links to the
-# corpus's addresses, handlers, LaTeX; and any text node that is exactly one of the
-# corpus's Markdown markers (bold, code, a heading, a list item... each alone in its element).
+# corpus's addresses, handlers, LaTeX; any text node that is exactly one of the corpus's
+# Markdown markers (bold, code, a heading, a list item, an icon... each alone in its
+# element), and the emoji a :name: would have become.
 INSPECT = """
 ([markers, values]) => {
     const root = document.querySelector('[data-testid=stApp]') || document.body;
@@ -58,10 +59,11 @@ INSPECT = """
         if (el.tagName === 'SCRIPT' && !el.closest('[data-testid=stMain], [data-testid=stSidebar], [role=dialog]')) continue;
         problems.push(`<${el.tagName.toLowerCase()}> made of the text: ${el.outerHTML.slice(0, 90)} | in: ${where(el)}`);
     }
+    const emoji = markers.filter(m => /\\p{Extended_Pictographic}/u.test(m));
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
         const text = n.nodeValue.trim();
-        if (markers.includes(text)) {
+        if (markers.includes(text) || emoji.some(e => text.includes(e))) {
             problems.push(`Markdown made <${n.parentElement.tagName.toLowerCase()}>${text}: ${where(n.parentElement)}`);
         }
     }

@@ -13,7 +13,7 @@ PAYLOADS = [
     "[P7 phish](https://evil.example/login)",
     "![G8 pic](https://evil.example/x.png)",
     "javascript:alert(9)",
-    "**B10** _I10_ `C10` ~~D10~~ :red[R10] :material/warning: $x^2$",
+    "**B10** _I10_ `C10` ~~D10~~ :red[R10] :material/bug_report: :skull: $x^2$",
     "Ann\u202egpj.exe",  # right-to-left override
     "Zo\u200be\u200d\u2060y\ufeff",  # zero-width space, joiner, word joiner, BOM
     "https://evil.example/u13 www.evil.example bob@evil.example",
@@ -24,7 +24,9 @@ PAYLOADS = [
 LINES = "\n# H15\n- L15\n> Q15\nX-INJECTED:1\r\nATTENDEE:mailto:bob@evil.example\n=1+1"
 LONG = "Long" + "x" * 5000 + "<img src=x onerror=alert('long')>" + "y" * 5000
 # The markers a Markdown renderer would turn into elements: none may end up inside one.
+# (an icon shows its name as its text; an emoji is its own character, 💀)
 MARKERS = ["S2", "A4", "K6", "P7", "G8", "B10", "I10", "C10", "D10", "R10", "H15", "L15", "Q15"]
+MARKERS += ["bug_report", "\N{SKULL}"]
 
 
 def hostile(tag: str, limit: int | None = None, *, lines: bool = False, long: bool = False):
