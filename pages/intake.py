@@ -12,7 +12,7 @@ from components.shared.deep_link import linked_patient
 from components.shared.flash import flash
 from components.shared.forms import field_errors, section
 from components.shared.guard import page_setup
-from components.shared.text import show_table
+from components.shared.text import esc, isolate, show_table
 from components.shared.viewed import patient_viewed
 from db import config
 from db.base import today
@@ -32,7 +32,7 @@ if st.session_state.pop("_intake_go_care_plan", None) and page.care_plan_page():
 
 def search(query: str) -> list[tuple[int, str]]:
     found = find_patients(actor, query, page_size=20).rows
-    return [(p.id, f"{p.display_name} · born {p.birth_date} · {p.mrn}") for p in found]
+    return [(p.id, f"{isolate(p.display_name)} · born {p.birth_date} · {p.mrn}") for p in found]
 
 
 def drafts() -> list[dict]:
@@ -98,7 +98,7 @@ p, draft, summary, active = view.patient, view.draft, view.summary, view.instrum
 
 header = patient_header(actor, patient_id, here="pages/intake.py")
 if view.alert and not header.safety:  # an open follow-up's alert is in the header
-    st.error(view.alert, icon=":material/emergency:")
+    st.error(esc(view.alert), icon=":material/emergency:")
 # Keyed and stateful: the open tab stays open across saves, and only it runs.
 work, past_tab = st.tabs(["Intake", "History and trends"], key="intake_tab", on_change="rerun")
 if past_tab.open:
@@ -135,7 +135,7 @@ with work:
         f"intake_seen_{intake_id}", (draft.version, draft.data, p)
     )
     step = st.session_state.setdefault(f"intake_step_{intake_id}", draft.current_step)
-    st.caption(f"Draft last saved {draft.saved_at:%d %b %Y %H:%M} by {draft.saved_by}.")
+    st.caption(f"Draft last saved {draft.saved_at:%d %b %Y %H:%M} by {esc(draft.saved_by)}.")
     ui.progress(step)
     key = STEP_KEYS[step - 1]
     page.show_conflict(key)
@@ -187,7 +187,7 @@ with work:
         decided = summary_ui.decisions(summary, f"{form}_decisions", view.referral_orgs, today())
         summary_ui.contacts_changes(view.contacts_changes, decided, summary)
         for message in errors.values():
-            st.error(message)
+            st.error(esc(message))
         back, done, plan = st.columns(3)
         if back.button("Back to services"):
             st.session_state[f"intake_step_{intake_id}"] = 7

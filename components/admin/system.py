@@ -10,9 +10,10 @@ import streamlit as st
 
 from components.shared.flash import flash
 from components.shared.forms import show_field_error
+from components.shared.text import esc
 from db import config
 from db.base import today
-from services.core import actions, audit
+from services.core import actions, audit, spreadsheet
 from services.core.backup import BackupError
 from services.core.errors import InvalidInput
 from services.core.identity import Actor
@@ -44,7 +45,7 @@ def audit_report(actor: Actor) -> None:
     st.dataframe(frame, hide_index=True, width="stretch")
     st.download_button(
         "Download CSV",
-        frame.to_csv(index=False).encode(),
+        spreadsheet.to_csv(spreadsheet.frame(rows)),  # a typed username cannot be a formula
         file_name="caredesk-audit.csv",
         mime="text/csv",
         on_click=actions.record_export,
@@ -95,7 +96,7 @@ def settings_overview(actor: Actor) -> None:
         if settings.secret_key_configured
         else "generated in the data folder",
     }
-    st.table(pd.DataFrame({"Setting": list(rows), "Value": list(rows.values())}))
+    st.table(pd.DataFrame({"Setting": list(rows), "Value": [esc(v) for v in rows.values()]}))
     st.caption(
         "Change these with CAREDESK_* environment variables or .streamlit/secrets.toml (see README)."
     )

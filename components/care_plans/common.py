@@ -14,6 +14,7 @@ import streamlit as st
 
 from components.shared.flash import flash
 from components.shared.forms import clear_form, field_errors, fit
+from components.shared.text import esc
 from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 _CONFLICT = "_conflict_{}"
@@ -49,7 +50,7 @@ def submit(
         st.session_state[_CONFLICT.format(form)] = (str(exc), exc.theirs, exc.mine)
         st.rerun()
     except (PermissionDenied, NotFound) as exc:
-        st.error(str(exc))
+        st.error(esc(str(exc)))
         return None
     if version_key:
         forget_version(version_key)
@@ -67,7 +68,7 @@ def show_conflict(form: str, version_key: str | None = None) -> None:
     if not found:
         return
     message, theirs, mine = found
-    st.error(message, icon=":material/sync_problem:")
+    st.error(esc(message), icon=":material/sync_problem:")
     fields_ = sorted(set(theirs) | set(mine))
     st.dataframe(
         pd.DataFrame(

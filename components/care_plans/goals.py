@@ -15,6 +15,7 @@ from components.care_plans.common import (
     table,
 )
 from components.shared.forms import field_errors, fit, form_key, section, show_field_error
+from components.shared.text import esc
 from db.models import Achievement, GoalLifecycle, SaidBy
 from services.care_plans.actions import goals as goal_actions
 from services.care_plans.goals import GoalInput
@@ -285,7 +286,7 @@ def _templates(actor: Actor, view: PlanView) -> None:
             key=f"cp_tpl_editor_{plan.id}_{key}",
         )
         for field, message in errors.items():
-            st.error(f"{field.removeprefix('item.')}: {message}")
+            st.error(esc(f"{field.removeprefix('item.')}: {message}"))
         c1, c2 = st.columns(2)
         if c1.button("Add the ticked items to the plan", type="primary", key="cp_tpl_apply"):
             for item, (_, row) in zip(items, edited.iterrows(), strict=True):

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.care_plans.common import opened_version, show_conflict, submit
 from components.shared.forms import field_errors, fit, section, show_field_error
+from components.shared.text import esc, isolate
 from db.models import PlanStatus
 from services.care_plans.actions import plan as plan_actions
 from services.care_plans.interventions import OPEN_TASK
@@ -44,7 +45,7 @@ def header(view: PlanView, users: dict[int, str]) -> None:
     plan = view.plan
     p = view.patient
     st.text(
-        f"{p.display_name} · MRN {p.mrn} · born {p.birth_date} · {p.preferred_language}"
+        f"{isolate(p.display_name)} · MRN {p.mrn} · born {p.birth_date} · {p.preferred_language}"
         f"{' (interpreter)' if p.interpreter_needed else ''}"
     )
     if plan is None:
@@ -57,7 +58,7 @@ def header(view: PlanView, users: dict[int, str]) -> None:
     overdue = sum(1 for t in open_tasks if t.due_on < date.today())
     cols[3].metric("Open tasks", len(open_tasks))
     cols[4].metric("Overdue", overdue)
-    st.caption(f"Author: {users.get(plan.author_id, '-')} · plan version {plan.version}")
+    st.caption(f"Author: {esc(users.get(plan.author_id, '-'))} · plan version {plan.version}")
     if not plan.is_current:
         st.warning("This is an earlier plan, kept as history. It is read only.")
 

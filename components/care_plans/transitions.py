@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.care_plans.common import submit, table
 from components.shared.forms import field_errors, fit, form_key, section, show_field_error
-from components.shared.text import esc
+from components.shared.text import esc, isolate
 from db.models import ChecklistState, PlacementStatus, TransitionStatus
 from services.care_plans.actions import transitions as transition_actions
 from services.care_plans.rows import PlanView
@@ -33,7 +33,7 @@ def transitions_section(
         with st.expander(
             label, expanded=t.status == TransitionStatus.OPEN, key=f"cp_tr_open_{t.id}"
         ):
-            st.text(f"Reason: {t.reason or '-'} · discharged {t.discharged_on or '-'}")
+            st.text(f"Reason: {isolate(t.reason) or '-'} · discharged {t.discharged_on or '-'}")
             form = f"cp_tr_{t.id}"
             errors = field_errors(form)
             if not editable or t.status == TransitionStatus.CLOSED:

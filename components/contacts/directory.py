@@ -11,7 +11,7 @@ from components.contacts.forms import ORG_LABELS, communication_form, org_form, 
 from components.shared.conflict import both_versions, seen_version
 from components.shared.flash import flash
 from components.shared.forms import field_errors, form_key, section, show_field_error
-from components.shared.text import esc, show_table
+from components.shared.text import esc, isolate, show_table
 from services.contacts.actions import communications as calls
 from services.contacts.actions import directory as directory_actions
 from services.contacts.communications import CommunicationInput
@@ -150,7 +150,7 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
         st.warning(
             "Archived: kept because referrals, calls, insurance or appointments point at it."
         )
-        st.text(f"Reason: {d.status_reason}")
+        st.text(f"Reason: {isolate(d.status_reason)}")
     if d.stale:
         st.warning(
             "Not verified in the last 12 months: check the details before relying on them.",
@@ -167,7 +167,7 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
         )
     )
     if d.dial:  # a phone or softphone dials the extension too
-        st.link_button(f"Call {d.shown['phone']}", d.dial, icon=":material/call:")
+        st.link_button(f"Call {esc(d.shown['phone'])}", d.dial, icon=":material/call:")
     editor = actor.can("contacts.edit")
     if editor:
         shown = seen_version(f"org_{org_id}", d.version)  # what this screen showed

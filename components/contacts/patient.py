@@ -14,6 +14,7 @@ from components.contacts.referrals import move_referral_form
 from components.interop.fhir import fhir_download
 from components.shared.conflict import seen_version
 from components.shared.forms import field_errors, form_key, section, show_field_error
+from components.shared.text import isolate
 from components.shared.viewed import patient_viewed
 from db.base import today
 from services.contacts.actions import communications as calls
@@ -45,7 +46,7 @@ def patient_view(actor: Actor, region: str) -> None:
     d = patient_actions.patient_contacts(actor, pid)
     patient_viewed(actor, pid, "Contacts")
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
-    c1.text(f"{d.name} · MRN {d.mrn}")
+    c1.text(f"{isolate(d.name)} · MRN {d.mrn}")
     with c2:  # the whole patient, one FHIR version (R4) everywhere
         fhir_download(actor, pid, d.mrn, key="contacts_fhir")
     # Keyed and stateful: an action (send a referral, log a call) returns to this tab, and

@@ -8,6 +8,7 @@ import streamlit as st
 from components.contacts.common import attempt, pending_prompts, pick, table
 from components.contacts.forms import communication_form
 from components.shared.forms import field_errors, section, show_field_error
+from components.shared.text import isolate
 from services.contacts.actions import communications as calls
 from services.contacts.actions import referrals as referral_actions
 from services.contacts.communications import CommunicationInput
@@ -76,7 +77,7 @@ def board_view(actor: Actor) -> None:
     if ref_id is None:
         return
     d = referral_actions.referral_detail(actor, ref_id)
-    st.text(f"{d.org} · {d.service} · {d.status}")
+    st.text(f"{isolate(d.org)} · {isolate(d.service)} · {d.status}")
     table(d.history)
     if d.communications:
         table(d.communications)

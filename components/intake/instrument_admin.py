@@ -9,6 +9,7 @@ import streamlit as st
 
 from components.shared.flash import flash
 from components.shared.forms import field_errors, fit, show_field_error
+from components.shared.text import esc
 from services.core.errors import InvalidInput, NotFound
 from services.core.identity import Actor
 from services.intake import actions
@@ -54,7 +55,7 @@ def _editor(actor: Actor, kind: str, code: str, starting_text: str) -> None:
     if checking:
         found = actions.check_definition(actor, kind, edited)
         if found:
-            st.error("Not valid:\n\n" + "\n".join(f"- {p}" for p in found))
+            st.error("Not valid:\n\n" + "\n".join(f"- {esc(p)}" for p in found))
         else:
             st.success("Valid. Nothing saved yet.")
     if saving:
@@ -79,7 +80,7 @@ def _withdraw(actor: Actor, kind: str, code: str) -> None:
         try:
             actions.use_shipped_version(actor, kind, code, reason)
         except (InvalidInput, NotFound) as exc:
-            st.error(str(exc))
+            st.error(esc(str(exc)))
         else:
             flash("The clinic's version is withdrawn (kept in the history).")
             st.rerun()

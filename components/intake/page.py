@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from components.patients.register import forget
-from components.shared.text import show_table
+from components.shared.text import esc, isolate, show_table
 
 PATIENT_KEY = "intake_patient_id"
 REGISTER_KEY = "intake_register"  # the inline registration form's state
@@ -67,7 +67,9 @@ def patient_picker(
             hide_index=True,
             width="stretch",
         )
-        labels = {r["patient_id"]: f"{r['Patient']} · {r['MRN']} · {r['Step']}" for r in rows}
+        labels = {
+            r["patient_id"]: f"{isolate(r['Patient'])} · {r['MRN']} · {r['Step']}" for r in rows
+        }
         resume = st.selectbox(
             "Resume the intake for",
             list(labels),
@@ -94,7 +96,7 @@ def history(intakes: list[dict], rows: list[dict], trend: dict[str, list[dict]])
     columns = st.columns(2)
     for n, (title, points) in enumerate(charted.items()):
         with columns[n % 2]:
-            st.caption(title)
+            st.caption(esc(title))
             st.line_chart(pd.DataFrame(points), x="Date", y="Score", height=180)
     if not charted:
         st.caption("Charts appear once an instrument has been scored twice.")
@@ -107,7 +109,7 @@ def show_conflict(step_key: str) -> None:
     if not item:
         return
     message, theirs, mine = item
-    st.error(message, icon=":material/sync_problem:")
+    st.error(esc(message), icon=":material/sync_problem:")
     saved = theirs.get(step_key) or {}
     yours = mine.get(step_key) or {}
     fields = sorted(set(saved) | set(yours))

@@ -42,7 +42,7 @@ def _item_widget(item: Item, value, key: str):
             label_visibility="collapsed",
         )
     values = [v for _, v in item.options]
-    labels = dict(enumerate(lab for lab, _ in item.options))
+    labels = dict(enumerate(esc(lab) for lab, _ in item.options))  # options render Markdown
     if value is None:
         value = item.default
     idx = next((n for n, v in enumerate(values) if v == value), None)
@@ -71,7 +71,7 @@ def instrument_form(
     answered = sum(1 for v in saved if v is not None)
     st.progress(
         position / count,
-        text=f"Instrument {position} of {count}: {definition.title} · "
+        text=f"Instrument {position} of {count}: {esc(definition.title)} · "
         f"{answered} of {len(definition.items)} answered",
     )
     with st.form(key):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.shared.text import esc
+from components.shared.text import esc, isolate
 from services.core.identity import Actor
 from services.overview import actions as overview
 from services.overview.header import PatientHeader
@@ -34,9 +34,10 @@ PATIENT_PAGES = [
 
 
 def identity_line(h: PatientHeader) -> str:
-    """Plain text (drawn with st.text): the name is shown exactly as typed."""
+    """Plain text (drawn with st.text): the name is shown exactly as typed (and isolated, so
+    no direction override in it can turn the MRN and the birth date around)."""
     language = h.language + (" · needs an interpreter" if h.interpreter_needed else "")
-    return f"{h.name} · MRN {h.mrn} · born {h.birth_date} ({h.age} years) · {language}"
+    return f"{isolate(h.name)} · MRN {h.mrn} · born {h.birth_date} ({h.age} years) · {language}"
 
 
 def patient_header(actor: Actor, patient_id: int, *, here: str) -> PatientHeader:

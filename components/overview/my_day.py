@@ -10,6 +10,7 @@ from components.overview import charts
 from components.overview import task_actions as tasks
 from components.overview.tables import pick_row
 from components.safety.followup import follow_up_card
+from components.shared.text import esc
 from services.core.actions import staff_choices
 from services.core.identity import Actor
 from services.overview import actions as overview
@@ -106,9 +107,9 @@ def my_day_page(actor: Actor) -> None:
     if day.front_desk:
         st.caption("The front desk's day: today's appointments, reminder calls and rides.")
     elif not day.can_act:
-        st.caption(f"Read only: {day.whose}'s day. Select a row to open it.")
+        st.caption(f"Read only: {esc(day.whose)}'s day. Select a row to open it.")
     elif day.whose_id not in (None, actor.id):
-        st.caption(f"Looking at {day.whose}'s day.")
+        st.caption(f"Looking at {esc(day.whose)}'s day.")
     if not day.front_desk:
         _safety(actor, day)
     for section in day.sections:

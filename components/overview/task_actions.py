@@ -11,7 +11,7 @@ import streamlit as st
 
 from components.shared.flash import flash
 from components.shared.forms import field_errors, show_field_error
-from components.shared.text import esc
+from components.shared.text import isolate
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
 from services.overview.worklist import Link, TaskRef, clinic_today
@@ -48,7 +48,7 @@ def _run(form: str, fn: Callable[[], None], done: str) -> None:
 def task_dialog(actor: Actor, staff: dict[int, str]) -> None:
     ref, link = state[OPEN_KEY]
     st.text(ref.title)
-    st.text(f"{ref.patient + ' · ' if ref.patient else ''}due {ref.due_on:%a %b %d, %Y}")
+    st.text(f"{isolate(ref.patient) + ' · ' if ref.patient else ''}due {ref.due_on:%a %b %d, %Y}")
     if link is not None:
         st.page_link(
             link.page, label=link.label, icon=":material/open_in_new:", query_params=link.params
@@ -102,5 +102,5 @@ def task_dialog(actor: Actor, staff: dict[int, str]) -> None:
             _run(
                 "md_task",
                 lambda: task_actions.reassign_task(actor, ref.id, owner, ref.version),
-                f"Task handed to {esc(name)}.",
+                f"Task handed to {name}.",
             )

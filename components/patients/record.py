@@ -15,6 +15,7 @@ from components.safety.panel import safety_panel
 from components.shared.conflict import both_versions, seen_version
 from components.shared.flash import flash
 from components.shared.forms import field_errors, show_field_error
+from components.shared.text import esc, isolate
 from components.shared.viewed import patient_viewed
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
@@ -31,7 +32,7 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
     if view == "edit" and can_edit:
         p = patients.patient_details(actor, pid)
         st.title("Edit patient")
-        st.text(f"{p.display_name} · MRN {p.values.mrn} · born {p.values.birth_date}")
+        st.text(f"{isolate(p.display_name)} · MRN {p.values.mrn} · born {p.values.birth_date}")
         _edit(actor, staff, region, pid, p.values, p.version)
         return
     # Only this view of the record is audited; the edit form reads the details.
@@ -41,7 +42,7 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
     patient_header(actor, pid, here="pages/patients.py")
     if p.archived:
         st.warning("This patient is archived.")
-        st.text(f"Reason: {p.status_reason}")
+        st.text(f"Reason: {isolate(p.status_reason)}")
     if can_edit:
         # the version this screen drew: archive/restore act on what the nurse looked at
         shown = seen_version(f"patient_{pid}", p.version)
@@ -64,7 +65,7 @@ def _edit(actor: Actor, staff, region: str, pid: int, values, version: int) -> N
     state.setdefault(version_key, version)  # the version this form was opened on (DESIGN §3.5)
     conflict = state.get("patient_conflict")
     if conflict:
-        st.error(conflict["message"])
+        st.error(esc(conflict["message"]))
         views.conflict_table(conflict["theirs"], conflict["mine"], staff)
         if st.button("Start again from the saved version"):
             # New widget keys: the browser would otherwise send back the old typed values.
@@ -116,7 +117,7 @@ def _edit_and_archive(actor: Actor, pid: int, archived: bool, sections, shown: i
         errors = field_errors("archive")
         for section in sections:
             if section.before_archiving:
-                st.warning(section.before_archiving)
+                st.warning(esc(section.before_archiving))
         why = st.text_input(
             "Reason for archiving",
             placeholder="e.g. moved away, duplicate record",

@@ -6,6 +6,7 @@ import streamlit as st
 
 from components.patients import views
 from components.patients.views import open_patient
+from components.shared.text import isolate
 from services.core.identity import Actor
 from services.patients import actions
 
@@ -72,7 +73,7 @@ def search_view(actor: Actor, staff: dict[int, str]) -> None:
             index=None,
             key=f"pick_{generation}",
             placeholder="Choose from this page",
-            format_func=lambda i: f"{rows[i]['Name']} · {rows[i]['MRN']}",
+            format_func=lambda i: f"{isolate(rows[i]['Name'])} · {rows[i]['MRN']}",
         )
         chosen = clicked if clicked is not None else picked
         if chosen is not None:

@@ -71,7 +71,7 @@ def summary_sections(sections: list[SummarySection]) -> None:
     """Each section with its count; its alert (if any) above it, in plain text."""
     for section in sections:
         if section.alert:
-            st.error(section.alert, icon=":material/emergency:")
+            st.error(esc(section.alert), icon=":material/emergency:")
         count = f" ({len(section.rows)})" if section.rows else ""
         st.markdown(f"**{esc(section.title)}**{count}")
         if section.rows:

@@ -12,7 +12,7 @@ import streamlit as st
 from components.safety.plan import plan_form, print_plan
 from components.shared.flash import flash
 from components.shared.forms import field_errors, show_field_error
-from components.shared.text import esc, show_table
+from components.shared.text import esc, isolate, show_table
 from db.models import Channel, SafetyConcern
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
@@ -56,7 +56,7 @@ def follow_up_card(
             alert(f, with_patient=True)
         else:  # the patient header right above shows the alert with the crisis lines
             st.markdown(f"**:red[Urgent safety follow-up: {f.concern}]**, raised {esc(f.raised)}")
-        st.text(f"Owner: {f.owner or 'not assigned'}. {still_needed(f)}")
+        st.text(f"Owner: {isolate(f.owner) or 'not assigned'}. {still_needed(f)}")
         if on_my_day:
             st.page_link(
                 "pages/patients.py",
@@ -109,7 +109,7 @@ def _work(actor: Actor, f: FollowUpView, key: str) -> None:
     if message := state.pop(f"{key}_said", None):
         said.success(message, icon="✅")
     if conflict := state.pop(f"{key}_conflict", None):
-        st.error(conflict, icon=":material/sync_problem:")
+        st.error(esc(conflict), icon=":material/sync_problem:")
     version = state.setdefault(f"{key}_version", f.version)
     panel = safety.safety_panel(actor, f.patient_id)
     first, second = st.columns(2)
@@ -181,9 +181,9 @@ def _assessment(actor: Actor, f: FollowUpView, key: str, version: int) -> None:
 
 def _notify(actor: Actor, f: FollowUpView, key: str, version: int) -> None:
     if f.supervisor_told:
-        st.text(f"Supervisor: {f.supervisor_told}")
+        st.text(f"Supervisor: {isolate(f.supervisor_told)}")
     if f.primary_care_told:
-        st.text(f"Primary care: {f.primary_care_told}")
+        st.text(f"Primary care: {isolate(f.primary_care_told)}")
     choices = safety.notify_choices(actor)
     form = f"{key}_notify"
     errors = field_errors(form)

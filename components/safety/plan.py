@@ -30,7 +30,7 @@ def plan_form(actor: Actor, panel: SafetyPanel, key: str, on_saved) -> None:
         st.caption(f"Last reviewed {esc(plan.reviewed)}.")
     conflict = state.pop(f"{key}_plan_conflict", None)
     if conflict:
-        st.error(conflict, icon=":material/sync_problem:")
+        st.error(esc(conflict), icon=":material/sync_problem:")
     errors = field_errors(f"{key}_plan")
     with st.form(f"{key}_plan_form"):
         typed = {}

@@ -10,7 +10,7 @@ import streamlit as st
 
 from components.scheduling.appointment_form import directory_picker
 from components.shared.forms import fit, show_field_error
-from components.shared.text import show_table
+from components.shared.text import isolate, show_table
 from db.models import AppointmentKind, AppointmentStatus
 from services.core import clock
 from services.scheduling.appointments import Scope
@@ -116,7 +116,7 @@ def call_list(
     action gets the row as it was drawn (its version included: what the user saw)."""
     for row in rows:
         cols = st.columns([5, *([1.3] * len(actions))], vertical_alignment="center")
-        shown = (str(v) for k, v in row.items() if k not in ("id", "version") and v != "")
+        shown = (isolate(v) for k, v in row.items() if k not in ("id", "version") and v != "")
         cols[0].text(" · ".join(shown))
         for col, (label, act) in zip(cols[1:], actions.items(), strict=True):
             col.button(

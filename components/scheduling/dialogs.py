@@ -18,7 +18,7 @@ from components.scheduling import appointment_extras as extras
 from components.scheduling.appointment_form import appointment_form
 from components.shared.flash import flash
 from components.shared.forms import field_errors
-from components.shared.text import show_table
+from components.shared.text import esc, show_table
 from db.base import utcnow
 from services.core import clock
 from services.core.errors import Conflict, InvalidInput
@@ -142,7 +142,7 @@ def _edit(desk: Desk, d: dict) -> None:
     if view.in_series:
         st.caption(f"Repeats {view.repeats}")
     if conflict := state.get("cal_conflict"):
-        st.error(conflict["message"] + " Close and open it again to see the saved version.")
+        st.error(esc(conflict["message"] + " Close and open it again to see the saved version."))
     if not desk.can_edit:
         return
     if status := extras.status_buttons(initial.status):

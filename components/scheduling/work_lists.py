@@ -7,6 +7,7 @@ import streamlit as st
 from components.scheduling import appointment_extras as extras
 from components.shared.conflict import both_versions
 from components.shared.flash import flash
+from components.shared.text import esc
 from db.base import today
 from services.core.errors import Conflict, DomainError, InvalidInput
 from services.core.identity import Actor
@@ -70,7 +71,7 @@ def ics_export(actor: Actor, patient_id: int | None, staff_id: int | None) -> No
                 data = actions.download_staff_week(actor, who, week_of, opts)
             st.session_state["cal_ics_file"] = data
         except DomainError as exc:
-            st.error(str(exc))
+            st.error(esc(str(exc)))
     if st.session_state.get("cal_ics_file"):
         data = st.session_state["cal_ics_file"]
         st.download_button("Download .ics", data, "caredesk.ics", "text/calendar")

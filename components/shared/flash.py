@@ -11,11 +11,14 @@ import time
 
 import streamlit as st
 
+from components.shared.text import esc
+
 _KEY = "_flash"
 KEEP_SECONDS = 3.0
 
 
 def flash(message: str, icon: str = "✅") -> None:
+    """`message` is plain text (it may quote what the user typed): it shows as written."""
     st.session_state[_KEY] = (message, icon, None)
 
 
@@ -33,4 +36,4 @@ def show_flash() -> None:
     elif now - shown_at > KEEP_SECONDS:
         st.session_state.pop(_KEY, None)
         return
-    slot.success(message, icon=icon)
+    slot.success(esc(message), icon=icon)

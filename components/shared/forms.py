@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.shared.text import esc
+
 
 def field_errors(form: str, errors: dict[str, str] | None = None) -> dict[str, str]:
     """Get (and optionally set) the messages for a form; reading clears them for next time."""
@@ -15,7 +17,7 @@ def field_errors(form: str, errors: dict[str, str] | None = None) -> dict[str, s
 
 
 def show_field_error(errors: dict[str, str], field: str) -> None:
-    """Show one field's message right under it (plain text: messages may quote user input).
+    """Show one field's message right under it (escaped: messages may quote user input).
 
     The slot is drawn even when there is no message: an element that comes and goes shifts
     everything below it, and Streamlit then rebuilds those elements (a half-typed field
@@ -23,7 +25,7 @@ def show_field_error(errors: dict[str, str], field: str) -> None:
     slot = st.empty()
     message = errors.get(field)
     if message:
-        slot.error(message, icon=":material/error:")
+        slot.error(esc(message), icon=":material/error:")
 
 
 def form_key(name: str) -> str:

@@ -16,6 +16,7 @@ from components.shared.firstrun import first_run_setup
 from components.shared.flash import show_flash
 from components.shared.nav import draw_nav
 from components.shared.signin import sign_in_form
+from components.shared.text import esc
 from components.training.sidebar import training_sidebar
 from db import config
 from db.base import utcnow
@@ -156,7 +157,7 @@ def page_setup(title: str, permission: str = "patients.read") -> Actor:
         training_sidebar(actor, title)  # the trainee's checklist, ticking as they work
     with st.sidebar:
         st.divider()
-        st.caption(f"Signed in as {actor.display_name} · {ROLE_LABELS[actor.role]}")
+        st.caption(f"Signed in as {esc(actor.display_name)} · {ROLE_LABELS[actor.role]}")
         if st.button("Sign out", key="_sign_out", icon=":material/logout:"):
             sign_out()
             st.rerun()

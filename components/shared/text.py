@@ -2,8 +2,19 @@
 
 Labels, st.markdown AND st.table cells render Markdown (st.table even turns e-mail
 addresses and URLs into links), so user text goes out through st.text or st.dataframe,
-or through `esc` where a label or Markdown is unavoidable. esc() neutralises Markdown
-and HTML; it cannot stop bare e-mails/URLs becoming links, so keep those out of Markdown.
+or through `esc` where Markdown is unavoidable: st.markdown, st.caption, alerts (st.error,
+st.warning, st.info, st.success, toasts), headings, the labels of every widget, expander,
+popover and tab, help tooltips, radio/pills/segmented-control options (their format_func
+too), metric values and st.progress texts all render Markdown.
+
+esc() neutralises Markdown and HTML, and keeps bare web and e-mail addresses from becoming
+links and :names: from becoming emoji or icons (Streamlit makes those after parsing,
+escapes or not): an invisible word joiner (U+2060) goes after "http", "https", "www", "@"
+and a colon before a word, so "https://x.example" still reads the same but is no link. Text that Markdown would show as typed anyway
+(most names and messages) is left as it is. esc() also sets the text apart for
+right-to-left display (`isolate`): a direction override typed in it cannot turn the words
+around it (an MRN, a date) backwards. Plain text drawn with st.text beside other words,
+and the options of a select box, take `isolate` alone.
 """
 
 from __future__ import annotations
@@ -13,13 +24,43 @@ import re
 import pandas as pd
 import streamlit as st
 
+from services.core.text import isolate
+
+__all__ = ["esc", "isolate", "show_table"]
+
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
+# Streamlit turns some text into links, emoji and icons after parsing, escaped or not:
+# web and e-mail addresses, :emoji: and :material/icon: names. A word joiner after these
+# keeps them apart.
+_AFTER_PARSING = re.compile(r"(?i)https?(?=:)|www(?=\.)|@|:(?=\S)")
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")  # Markdown's line endings
+WORD_JOINER = "\u2060"
+# Text made only of these shows the same in Markdown as typed, once the checks in
+# _is_plain pass: most messages and names go out unchanged.
+_PLAIN_CHARACTERS = re.compile(r"[\w .,;:'\"?!()/%#+=’‘“”—–·…°-]*")
+_BLOCK_START = re.compile(r"\s*([-+=#>]|\d+[.)])|\s{4}")  # a list, heading, quote or code
+_NOT_PLAIN = re.compile(
+    r"(?i)https?:|www\."  # a web address Streamlit would link
+    r"|:(?=\S)"  # :emoji:, :material/icon: and :color[...] directives
+    r"|(?<![^\W_])_|_(?![^\W_])"  # an underscore not inside a word: emphasis
+)
+
+
+def _is_plain(text: str) -> bool:
+    return bool(
+        _PLAIN_CHARACTERS.fullmatch(text)
+        and not _BLOCK_START.match(text)
+        and not _NOT_PLAIN.search(text)
+    )
 
 
 def esc(value: object) -> str:
-    """Escape Markdown and HTML so the text shows literally."""
+    """The text for Markdown, shown as typed (on one line, links inert, set apart)."""
     text = "" if value is None else str(value)
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", " ")
+    if not _is_plain(text):
+        text = _AFTER_PARSING.sub(lambda m: m.group(0) + WORD_JOINER, text)
+        text = _LINE_BREAKS.sub(" ", _MARKDOWN_SPECIALS.sub(r"\\\1", text))
+    return isolate(text)
 
 
 def show_table(data, *, height: int | None = None) -> None:

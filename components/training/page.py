@@ -37,10 +37,10 @@ def _start(actor: Actor, card: ScenarioCard) -> None:
     try:
         actions.start_scenario(actor, card.key)
     except DomainError as exc:
-        st.error(str(exc))
+        st.error(esc(str(exc)))
         return
     st.session_state["training_open"] = card.key
-    flash(f"Your copy of “{esc(card.title)}” is ready. The checklist is in the sidebar.")
+    flash(f"Your copy of “{card.title}” is ready. The checklist is in the sidebar.")
     st.rerun()
 
 
@@ -54,7 +54,7 @@ def _start_over(actor: Actor, card: ScenarioCard) -> None:
             try:
                 actions.start_over(actor, card.run.id)
             except DomainError as exc:
-                st.error(str(exc))
+                st.error(esc(str(exc)))
                 return
             st.session_state["training_open"] = card.key
             flash("A fresh copy is ready: start again from the first step.")

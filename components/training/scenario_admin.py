@@ -7,7 +7,7 @@ import streamlit as st
 
 from components.shared.flash import flash
 from components.shared.forms import field_errors, fit, show_field_error
-from components.shared.text import show_table
+from components.shared.text import esc, show_table
 from services.core.definitions import MAX_BYTES
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
@@ -45,7 +45,7 @@ def scenario_admin(actor: Actor) -> None:
     errors = field_errors(form)
     conflict = st.session_state.pop(f"_conflict_{form}", None)
     if conflict:
-        st.error(conflict, icon=":material/sync_problem:")
+        st.error(esc(conflict), icon=":material/sync_problem:")
     st.caption(
         "A scenario has a key, a title, a summary, the story read out, the roles that may "
         "take it, its patients and its steps. Each step names the page, a hint and a check. "

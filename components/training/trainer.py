@@ -66,16 +66,16 @@ def progress_view(actor: Actor, found: list[RunState]) -> None:
     )
     with st.popover("Start this trainee's scenario over", icon=":material/restart_alt:"):
         st.write(
-            f"{run.trainee}'s copy is archived and they get a fresh one at once; their "
+            f"{esc(run.trainee)}'s copy is archived and they get a fresh one at once; their "
             "checklist starts again from the first step."
         )
         if st.button("Start it over", key="trn_reset_one", type="primary"):
             try:
                 actions.reset_trainee_scenario(actor, run.id)
             except DomainError as exc:
-                st.error(str(exc))
+                st.error(esc(str(exc)))
                 return
-            flash(f"{esc(run.username)} starts “{esc(run.title)}” again on a fresh copy.")
+            flash(f"{run.username} starts “{run.title}” again on a fresh copy.")
             st.rerun()
 
 
@@ -119,7 +119,7 @@ def reset_view(actor: Actor) -> None:
             try:
                 took = actions.reset_whole_training_database(actor, int(patients))
             except DomainError as exc:
-                st.error(str(exc))
+                st.error(esc(str(exc)))
                 return
         for key in list(st.session_state.keys()):
             if key not in KEEP_ON_RESET:

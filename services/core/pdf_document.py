@@ -9,12 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from db.models import TaskStatus
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
 OPEN = (TaskStatus.REQUESTED, TaskStatus.IN_PROGRESS, TaskStatus.ON_HOLD)
+ROW_LINES = 25  # the most lines a table cell takes before it goes on in the next row
 
 
 def font_path() -> Path | None:
@@ -75,13 +76,28 @@ class Document(FPDF):
         )
 
     def rows(self, header: tuple[str, ...], rows: list[tuple], size: float, widths=None):
+        """A table. A table row must fit on one page, so a cell longer than ROW_LINES lines
+        (a 10,000-character note) goes on over the rows below it."""
         self.set_font(self.family, "", size)
+        shares = list(widths or [1] * len(header))
+        columns = [self.epw * w / sum(shares) - 2 * self.c_margin - 1 for w in shares]
         with self.table(col_widths=widths, text_align="LEFT", line_height=size * 0.5) as table:
             head = table.row()
             for h in header:
                 head.cell(self.t(h))
             for r in rows:
-                row = table.row()
-                for value in r:
-                    row.cell(self.t(value))
+                pieces = [self._pieces(self.t(v), w, size) for v, w in zip(r, columns, strict=True)]
+                for n in range(max(len(p) for p in pieces)):
+                    row = table.row()
+                    for piece in pieces:
+                        row.cell(piece[n] if n < len(piece) else "")
         self.ln(2)
+
+    def _pieces(self, text: str, width: float, size: float) -> list[str]:
+        """The text as the cell will wrap it, in pieces of at most ROW_LINES lines."""
+        if len(text) < 400:  # short enough for any column
+            return [text]
+        lines = self.multi_cell(
+            max(width, 5), size * 0.5, text, dry_run=True, output=MethodReturnValue.LINES
+        )
+        return ["\n".join(lines[i : i + ROW_LINES]) for i in range(0, len(lines), ROW_LINES)]

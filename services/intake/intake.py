@@ -34,6 +34,8 @@ from services.intake.steps import STEPS, TEXT_LIMIT, answers_of
 from services.intake.suggestions import DUE, Proposal, due_on
 from services.intake.summary import summarize
 
+TASK_TITLE_LIMIT = 200  # an accepted task becomes a care-plan task with a title this long
+
 
 def complete_intake(
     s: Session,
@@ -70,8 +72,9 @@ def complete_intake(
         decision = decisions.get(sug.key, {})
         accepted = bool(decision.get("accepted", sug.preselected)) or sug.covered_by_alert
         text = str(decision.get("text") or "").strip() or sug.text
-        if accepted and len(text) > TEXT_LIMIT:
-            errors[sug.key] = f"Keep this under {TEXT_LIMIT} characters."
+        limit = TASK_TITLE_LIMIT if sug.kind == "task" else TEXT_LIMIT
+        if accepted and len(text) > limit:
+            errors[sug.key] = f"Keep this under {limit} characters."
         try:
             details = settled_details(sug, decision.get("details") or {}, on)
         except InvalidInput as exc:

@@ -22,6 +22,7 @@ from db.models import (
     User,
 )
 from services.contacts.directory_export import directory_frame
+from services.contacts.referrals import TO_CHOOSE
 from services.core import audit, clock, spreadsheet
 from services.core.audit import Action
 from services.core.contact_data import display_phone
@@ -162,7 +163,8 @@ def _referrals(s: Session, actor: Actor, req: ListRequest, on: date) -> list[dic
         {
             "Patient": p.display_name,
             "MRN": p.mrn,
-            "Organization": r.organization.name,
+            # an intake's draft may leave the organization to choose
+            "Organization": r.organization.name if r.organization else TO_CHOOSE,
             "Service": r.service,
             "Urgency": r.urgency,
             "Status": r.status,

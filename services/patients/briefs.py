@@ -8,6 +8,7 @@ from datetime import date
 
 from db.models import Patient, RecordStatus
 from services.core.sections import SummarySection
+from services.core.text import isolate
 from services.patients import registry
 from services.patients.registry import PatientInput
 
@@ -27,7 +28,7 @@ class PatientBrief:
 
     @property
     def label(self) -> str:
-        return f"{self.display_name} · MRN {self.mrn} · born {self.birth_date}"
+        return f"{isolate(self.display_name)} · MRN {self.mrn} · born {self.birth_date}"
 
 
 @dataclass(frozen=True)
