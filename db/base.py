@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, Integer, MetaData, TypeDecorator, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+from db import config
 
 # Named constraints let Alembic alter and drop them on every backend.
 NAMING_CONVENTION = {
@@ -48,7 +51,10 @@ def utcnow() -> datetime:
 
 
 def today() -> date:
-    return utcnow().date()
+    """Today where the clinic is (CAREDESK_TIMEZONE), never the UTC date: on a US evening
+    the UTC date is already tomorrow, which showed a task due today as overdue and put
+    "due in 7 days" a day late."""
+    return datetime.now(ZoneInfo(config.load().timezone)).date()
 
 
 class Base(DeclarativeBase):

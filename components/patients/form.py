@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from components.shared.forms import fit, show_field_error
+from db.base import today as clinic_today
 from services.patients.registry import LIVING_SITUATIONS, MAX_AGE_YEARS, SEXES, PatientInput
 
 LANGUAGES = [
@@ -45,7 +44,7 @@ def patient_form(
     submit_label: str,
 ) -> PatientInput | None:
     """Draw the form; return the typed values when submitted, else None."""
-    today = date.today()
+    today = clinic_today()
     with st.form(form_key, clear_on_submit=False):
         st.markdown("**Name and identity**")
         c1, c2, c3 = st.columns(3)

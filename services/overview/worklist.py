@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from db.base import utcnow
+from db.base import today
 from db.models import Task
-from services.core import clock
 from services.tasks.tasks import asks_for_outcome
 
 PATIENTS = "pages/patients.py"
@@ -21,7 +20,7 @@ ROW_LIMIT = 200  # a section lists at most this many rows; its count says how ma
 
 def clinic_today() -> date:
     """Today where the clinic is (a nurse's evening is not yet tomorrow in UTC)."""
-    return clock.utc_to_local(utcnow(), clock.clinic_tz()).date()
+    return today()
 
 
 @dataclass(frozen=True)
