@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from db.base import today as clinic_today
 from db.models import Appointment, Patient, User
 from db.session import dispose_all, session_scope
 from services.core import clock
@@ -33,7 +34,7 @@ def db(demo_app, monkeypatch):
 
 def weekend() -> tuple[date, date]:
     """Saturday and Sunday of this week: the demo books only weekdays, so they are free."""
-    monday = date.today() - timedelta(days=date.today().weekday())
+    monday = clinic_today() - timedelta(days=clinic_today().weekday())
     return monday + timedelta(days=5), monday + timedelta(days=6)
 
 

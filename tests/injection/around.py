@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from db.base import today as clinic_today
 from db.models import Organization, OrgType
 from tests.injection.payloads import hostile
 
@@ -108,8 +109,8 @@ class AroundSteps:
             relative.id,
             ConsentInput(
                 scope="care coordination",
-                given_on=date.today() - timedelta(days=400),
-                expires_on=date.today() - timedelta(days=1),
+                given_on=clinic_today() - timedelta(days=400),
+                expires_on=clinic_today() - timedelta(days=1),
                 document_reference=self.v("consent.document_reference", 200),
             ),
         )
@@ -135,7 +136,7 @@ class AroundSteps:
                 plan_name=self.v("coverage.plan_name", 200),
                 member_id=self.v("coverage.member_id", 60),
                 group_number=self.v("coverage.group_number", 60),
-                start_on=date.today() - timedelta(days=100),
+                start_on=clinic_today() - timedelta(days=100),
             ),
         )
         pa = prior_auths.request_prior_auth(
@@ -144,14 +145,14 @@ class AroundSteps:
             cov.id,
             PriorAuthInput(
                 service=self.v("prior_auth.service", 200),
-                requested_on=date.today() - timedelta(days=20),
+                requested_on=clinic_today() - timedelta(days=20),
                 reference_number=self.v("prior_auth.reference_number", 60),
                 notes=self.v("prior_auth.notes", lines=True, long=True),
             ),
         )
         prior_auths.set_prior_auth_status(
-            s, nurse, pa.id, "approved", decision_on=date.today() - timedelta(days=5),
-            approved_units=6, expires_on=date.today() + timedelta(days=7),
+            s, nurse, pa.id, "approved", decision_on=clinic_today() - timedelta(days=5),
+            approved_units=6, expires_on=clinic_today() + timedelta(days=7),
         )  # fmt: skip
         ref = referrals.create_referral(
             s,
@@ -193,7 +194,7 @@ class AroundSteps:
                     occurred_at=now - timedelta(minutes=n),
                     summary=self.v(f"comm{n}.summary", lines=True, long=n == 0),
                     outcome=self.v(f"comm{n}.outcome", lines=True),
-                    follow_up_on=date.today() + timedelta(days=2) if n == 0 else None,
+                    follow_up_on=clinic_today() + timedelta(days=2) if n == 0 else None,
                     follow_up_title=self.v("comm.follow_up_title", 200) if n == 0 else "",
                     **extra,
                 ),
@@ -208,7 +209,7 @@ class AroundSteps:
         from services.scheduling.transport import TransportInput
 
         s, nurse, pid = self.s, self.nurse, self.out.patient_id
-        start = _at(date.today() + timedelta(days=1), 10)
+        start = _at(clinic_today() + timedelta(days=1), 10)
 
         def book(tag: str, hours: int, **extra):
             return appointments.book_appointment(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from db.base import today as clinic_today
 from db.models import (
     Achievement,
     SafetyConcern,
@@ -116,7 +117,7 @@ class ClinicalSteps:
                 status_reason=self.v("plan.status_reason"),
                 start_on=plan.start_on,
                 end_on=None,
-                next_review_on=date.today() + timedelta(days=30),
+                next_review_on=clinic_today() + timedelta(days=30),
             ),
             expected_version=plan.version,
         )
@@ -135,7 +136,7 @@ class ClinicalSteps:
                 patients_words=self.v("goal.patients_words", lines=True, long=True),
                 said_by="caregiver",
                 said_by_name=self.v("goal.said_by_name", 200),
-                target_on=date.today() + timedelta(days=60),
+                target_on=clinic_today() + timedelta(days=60),
                 lifecycle_status="active",
             ),
         )
@@ -161,7 +162,7 @@ class ClinicalSteps:
             nurse,
             goal.id,
             title=self.v("task.title", 200),
-            due_on=date.today() - timedelta(days=2),
+            due_on=clinic_today() - timedelta(days=2),
             owner_user_id=nurse.id,
             description=self.v("task.description", lines=True, long=True),
         )
@@ -174,29 +175,29 @@ class ClinicalSteps:
             nurse,
             goal.id,
             title=self.v("task.family_title", 200),
-            due_on=date.today() + timedelta(days=3),
+            due_on=clinic_today() + timedelta(days=3),
             owner_kind="family member",
             owner_name=self.v("task.owner_name", 200),
         )
         snoozed = interventions.add_goal_task(
             s, nurse, goal.id, title=self.v("task.snoozed_title", 200),
-            due_on=date.today(), owner_user_id=nurse.id,
+            due_on=clinic_today(), owner_user_id=nurse.id,
         )  # fmt: skip
         tasks.snooze_task(
             s,
             nurse,
             snoozed.id,
-            date.today() + timedelta(days=5),
+            clinic_today() + timedelta(days=5),
             self.v("task.snooze_reason", 2000),
         )
         done = interventions.add_goal_task(
             s, nurse, goal.id, title=self.v("task.done_title", 200),
-            due_on=date.today(), owner_user_id=nurse.id,
+            due_on=clinic_today(), owner_user_id=nurse.id,
         )  # fmt: skip
         tasks.complete_task(s, nurse, done.id, self.v("task.outcome_note", 2000))
         held = interventions.add_goal_task(
             s, nurse, goal.id, title=self.v("task.held_title", 200),
-            due_on=date.today() + timedelta(days=9), owner_user_id=nurse.id,
+            due_on=clinic_today() + timedelta(days=9), owner_user_id=nurse.id,
         )  # fmt: skip
         tasks.set_task_status(
             s, nurse, held.id, TaskStatus.ON_HOLD, reason=self.v("task.status_reason")
@@ -228,7 +229,7 @@ class ClinicalSteps:
             nurse,
             plan.id,
             progress={goal.id: (Achievement.IMPROVING.value, self.v("review.progress_note"))},
-            next_review_on=date.today() + timedelta(days=30),
+            next_review_on=clinic_today() + timedelta(days=30),
             note=self.v("review.note", lines=True, long=True),
         )
         teaching.record_teach_back(
@@ -243,7 +244,7 @@ class ClinicalSteps:
                 method=TeachMethod.DEMONSTRATION.value,
                 materials=self.v("teach.materials"),
                 result=TeachResult.REINFORCE.value,
-                follow_up_on=date.today() + timedelta(days=7),
+                follow_up_on=clinic_today() + timedelta(days=7),
                 goal_id=goal.id,
                 note=self.v("teach.note", lines=True),
             ),
@@ -253,7 +254,7 @@ class ClinicalSteps:
             nurse,
             pid,
             facility=self.v("transition.facility", 200),
-            admitted_on=date.today() - timedelta(days=10),
+            admitted_on=clinic_today() - timedelta(days=10),
             reason=self.v("transition.reason", lines=True),
             lace=11,
             lace_source="computed",
@@ -267,7 +268,7 @@ class ClinicalSteps:
             nurse,
             pid,
             facility=self.v("placement.facility", 200),
-            applied_on=date.today() - timedelta(days=3),
+            applied_on=clinic_today() - timedelta(days=3),
             social_worker_id=self.worker.id,
             notes=self.v("placement.notes", lines=True),
         )

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from db.base import today as clinic_today
 from db.base import utcnow
 from db.models import Appointment, AuditEvent, Patient, User
 from db.session import session_scope
@@ -25,7 +26,7 @@ WIDGET = "cal_0"  # the widget key before any dialog has closed
 def clinic(app_env, monkeypatch):
     """A patient and one appointment for the nurse on Wednesday next week at 10:00."""
     monkeypatch.setenv("CAREDESK_TIMEZONE", TZ)
-    day = date.today() + timedelta(days=7 - date.today().weekday() + 2)
+    day = clinic_today() + timedelta(days=7 - clinic_today().weekday() + 2)
     with session_scope(app_env) as s:
         nurse = s.scalar(select(User).where(User.username == "nurse"))
         p = Patient(

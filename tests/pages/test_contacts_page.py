@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from db.base import today as clinic_today
 from db.models import Organization, Patient, Role
 from db.session import session_scope
 from services.contacts.directory import OrgInput, create_organization
@@ -194,7 +195,7 @@ def test_coverage_is_corrected_then_ended(insured):
     assert "Someone else changed" not in texts(at)  # our own writes are not a conflict
     with session_scope(url) as s:
         cov = s.get(Coverage, cov_id)
-        assert (cov.member_id, cov.end_on) == ("XYZ123465", date.today())
+        assert (cov.member_id, cov.end_on) == ("XYZ123465", clinic_today())
 
 
 def test_a_coverage_changed_by_someone_else_is_refused_and_can_be_reloaded(insured):

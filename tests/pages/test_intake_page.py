@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from db.base import today as clinic_today
 from db.models import Intake, IntakeStatus, IntakeSuggestion, SafetyFollowUp
 from db.session import session_scope
 from services.core.identity import SYSTEM
@@ -289,7 +290,7 @@ def test_the_summary_proposes_words_dates_and_says_what_changes_in_contacts(app_
     goals = next(e.value for e in at.data_editor if "In their words" in e.value.columns)
     words = goals[goals["In their words"] == "Seguir en mi casa"].iloc[0]
     assert words["Priority"] == 1 and words["Measurable goal"] == ""
-    assert words["Target date"] == date.today() + timedelta(weeks=12)
+    assert words["Target date"] == clinic_today() + timedelta(weeks=12)
     tasks = next(e.value for e in at.data_editor if "Due" in e.value.columns)
     due = dict(zip(tasks["Task"], tasks["Due"], strict=True))
     assert due["Post-discharge call within 2 business days."] == "within 2 business days"

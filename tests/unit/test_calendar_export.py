@@ -12,6 +12,7 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 from sqlalchemy import select
 
+from db.base import today as clinic_today
 from db.models import AuditEvent
 from services.scheduling import appointments as scheduling
 from services.scheduling import ics as calendar_export
@@ -87,7 +88,7 @@ def test_chosen_detail_is_included(s, nurse):
 
 def _weekly_across_spring_forward(s, nurse, p, count=6):
     """Tuesdays 09:00 New York time, two before the clocks change and the rest after."""
-    first_day = spring_forward(date.today().year + 1) - timedelta(days=12)
+    first_day = spring_forward(clinic_today().year + 1) - timedelta(days=12)
     return scheduling.book_appointment(
         s,
         nurse,
@@ -178,7 +179,7 @@ def test_vtimezone_reads_right_through_a_dst_week_in_embedded_definition_clients
 
 def test_patient_schedule_and_staff_week(s, nurse):
     p = make_patient(s)
-    monday = date.today() + timedelta(days=7 - date.today().weekday() + 7)
+    monday = clinic_today() + timedelta(days=7 - clinic_today().weekday() + 7)
     first = at(monday.year, monday.month, monday.day, 10)
     booked = scheduling.book_appointment(
         s, nurse, data(p, nurse.id, first), repeat=Repeat(Frequency.DAILY, count=10)

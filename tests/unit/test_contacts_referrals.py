@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from db.base import today as clinic_today
 from db.models import Role, Task
 from services.contacts import referrals
 from services.contacts.communications import CommunicationInput, log_communication
@@ -220,7 +221,7 @@ def test_call_with_followup_becomes_a_task(s, nurse, make_actor):
             direction="outgoing",
             summary="Left voicemail with intake",
             outcome="no answer",
-            follow_up_on=date.today() + timedelta(days=2),
+            follow_up_on=clinic_today() + timedelta(days=2),
         ),
     )
     assert comm.organization_id == ref.organization_id and comm.patient_id == ref.patient_id
@@ -245,8 +246,8 @@ def test_my_day_creates_followups_before_listing_tasks(s, nurse):
     from services.overview.my_day import my_day
 
     ref = _referral(s, nurse)
-    ref.sent_on = date.today() - timedelta(days=8)
+    ref.sent_on = clinic_today() - timedelta(days=8)
     s.flush()
-    sections = my_day(s, nurse, date.today())
+    sections = my_day(s, nurse, clinic_today())
     mine = next(x for x in sections if x.title == "Overdue tasks")
     assert any("no answer after 7 days" in r["Task"] for r in mine.rows)

@@ -5,13 +5,13 @@ preferred names people really use, channels that fit their notes, spreads that m
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import phonenumbers
 import pytest
 from phonenumbers import geocoder
 from sqlalchemy import select
 
+from db.base import today as clinic_today
 from db.models import (
     CareTeamMember,
     Communication,
@@ -137,7 +137,7 @@ def test_ages_living_situations_and_plans_fit_together(s):
     assert {k.split(":")[0] for k in templated} <= set(file_templates())
     for goal in s.scalars(select(Goal).where(Goal.template_key.is_not(None))).all():
         assert ctx.conditions[goal.patient_id] == goal.template_key.split(":")[0]
-    assert date.today().year - 105 < min(p.birth_date.year for p in patients)
+    assert clinic_today().year - 105 < min(p.birth_date.year for p in patients)
 
 
 def test_every_capability_is_in_the_demo_even_with_five_patients(s):

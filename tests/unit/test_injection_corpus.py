@@ -18,7 +18,7 @@ import io
 import json
 import re
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
@@ -28,6 +28,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.base import today as clinic_today
 from db.models import (
     Base,
     Communication,
@@ -210,7 +211,9 @@ def test_spreadsheets_open_safely_and_hold_the_text_as_typed(s, corpus):
         "directory": "org.name",
     }
     for which in LISTS:
-        req = ListRequest(which, first_day=date.today(), last_day=date.today() + timedelta(days=7))
+        req = ListRequest(
+            which, first_day=clinic_today(), last_day=clinic_today() + timedelta(days=7)
+        )
         for fmt in ("csv", "xlsx"):
             cells = _cells(export_list(s, nurse, req, fmt), fmt)
             assert FORMULA in {unguard(c) for c in cells} or any(
@@ -250,7 +253,7 @@ def test_calendar_files_keep_the_text_and_take_no_lines_from_it(s, corpus):
     files = [
         ics.export_appointment(s, nurse, ids["appointment"], EVERYTHING),
         ics.export_patient_schedule(s, nurse, corpus.out.patient_id, EVERYTHING),
-        ics.export_staff_week(s, nurse, nurse.id, date.today() + timedelta(days=1), EVERYTHING),
+        ics.export_staff_week(s, nurse, nurse.id, clinic_today() + timedelta(days=1), EVERYTHING),
     ]
     for data in files:
         unfolded = re.sub(r"\r\n[ \t]", "", data.decode())

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from db.base import today as clinic_today
 from db.models import AuditEvent, Patient, Role
 from services.core.errors import Conflict, InvalidInput, PermissionDenied
 from services.patients import registry as patients
@@ -33,8 +34,8 @@ def test_register_normalises_contact_data_and_audits(s, nurse):
         ({"given_name": "  "}, "given_name"),
         ({"family_name": ""}, "family_name"),
         ({"birth_date": None}, "birth_date"),
-        ({"birth_date": date.today() + timedelta(days=1)}, "birth_date"),
-        ({"birth_date": date.today().replace(year=date.today().year - 131)}, "birth_date"),
+        ({"birth_date": clinic_today() + timedelta(days=1)}, "birth_date"),
+        ({"birth_date": clinic_today().replace(year=clinic_today().year - 131)}, "birth_date"),
         ({"phone": "12"}, "phone"),
         ({"phone": "+1 555 0000"}, "phone"),
         ({"email": "not-an-email"}, "email"),

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from db.base import today as clinic_today
 from db.models import (
     Appointment,
     AppointmentSeries,
@@ -338,7 +339,7 @@ def test_my_day_and_patient_summary_providers(s, nurse):
     from services.overview import patient_summary as summary
 
     p = make_patient(s)
-    day = date.today() + timedelta(days=3)
+    day = clinic_today() + timedelta(days=3)
     start = at(day.year, day.month, day.day, 9)
     scheduling.book_appointment(s, nurse, data(p, nurse.id, start, kind="home-health visit"))
     sections = worklist.my_day(s, nurse, day)
@@ -370,7 +371,7 @@ def test_my_day_lists_rides_to_confirm_in_the_next_two_days(s, nurse, make_actor
         scheduling.book_appointment(s, nurse, data(p, None, start, needs_transport=True))
 
     def rides(actor):
-        sections = worklist.my_day(s, actor, date.today())
+        sections = worklist.my_day(s, actor, clinic_today())
         return next((x for x in sections if x.title.startswith("Rides to confirm")), None)
 
     section = rides(make_actor(Role.SCHEDULER))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from db.base import today as clinic_today
 from db.models import AuditEvent, Role
 from services.core.errors import InvalidInput, PermissionDenied
 from services.core.spreadsheet import safe_cell, unguard
@@ -48,7 +49,7 @@ def _fill(s, nurse, other):
         s,
         nurse,
         title=EVIL,
-        due_on=date.today() - timedelta(days=1),
+        due_on=clinic_today() - timedelta(days=1),
         patient_id=mine.id,
         owner_user_id=nurse.id,
     )
@@ -56,11 +57,11 @@ def _fill(s, nurse, other):
         s,
         nurse,
         title="Call daughter",
-        due_on=date.today(),
+        due_on=clinic_today(),
         patient_id=theirs.id,
         owner_user_id=other.id,
     )
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = clinic_today() + timedelta(days=1)
     scheduling.book_appointment(
         s, nurse, data(mine, nurse.id, at(tomorrow.year, tomorrow.month, tomorrow.day, 9))
     )
@@ -96,12 +97,12 @@ def test_mine_and_the_days_of_appointments(s, nurse, make_actor):
     assert len(list_rows(s, nurse, ListRequest("caseload"))) == 2
     assert [r["Task"] for r in list_rows(s, nurse, ListRequest("tasks", mine=True))] == [EVIL]
     assert list_rows(s, nurse, ListRequest("tasks", mine=True))[0]["Overdue"] == "yes"
-    later = date.today() + timedelta(days=5)
+    later = clinic_today() + timedelta(days=5)
     assert list_rows(s, nurse, ListRequest("appointments", first_day=later)) == []
     (visit,) = list_rows(s, nurse, ListRequest("appointments", mine=True), tz="America/New_York")
     assert visit["Start"] == "09:00" and visit["Patient"].startswith("Reyes")
     with pytest.raises(InvalidInput):
-        list_rows(s, nurse, ListRequest("appointments", first_day=later, last_day=date.today()))
+        list_rows(s, nurse, ListRequest("appointments", first_day=later, last_day=clinic_today()))
 
 
 def test_read_only_roles_take_no_lists_out(s, make_actor):
