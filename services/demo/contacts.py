@@ -27,7 +27,7 @@ from db.models import (
 from services.contacts.directory import dedupe_key, search_text
 from services.core.text import fold
 from services.demo.context import DemoContext
-from services.demo.liaison import communication_row, prior_auth_row, referral_rows
+from services.demo.liaison import CALLS, communication_row, prior_auth_row, referral_rows
 from services.demo.names import Namer
 
 TEMPLATES: dict[OrgType, tuple[list[str], list[str]]] = {
@@ -312,6 +312,7 @@ def seed(ctx: DemoContext) -> None:
     statuses = [x for x, _ in REFERRAL_STATUS_MIX]
     status_weights = [w for _, w in REFERRAL_STATUS_MIX]
     forced = iter(statuses)  # the first referrals cover every status
+    unseen_calls = list(CALLS)
     for i, pid in enumerate(ctx.patient_ids):
         p = info[pid]
         owner = staff[i % len(staff)]
@@ -400,7 +401,18 @@ def seed(ctx: DemoContext) -> None:
             refs.append(ref)
             events.extend(history)
         for _ in range(rng.choices([0, 1, 2, 3], [30, 35, 25, 10])[0]):
-            comm = communication_row(rng, today, p, family, payer, referral_org, org_names)
+            comm = None
+            # every kind of call shows at least once, at any size: the first patient each
+            # kind fits gets it, the rest are drawn at random
+            for call in list(unseen_calls):
+                comm = communication_row(
+                    rng, today, p, family, payer, referral_org, org_names, call
+                )
+                if comm is not None:
+                    unseen_calls.remove(call)
+                    break
+            else:
+                comm = communication_row(rng, today, p, family, payer, referral_org, org_names)
             if comm is not None:
                 comms.append(comm | {"patient_id": pid, "by_user_id": owner})
     for model, rows in (
