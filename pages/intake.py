@@ -2,22 +2,17 @@
 
 import streamlit as st
 
-from components.intake import page
-from components.intake import screening as screen_ui
+from components.intake import flow, page
 from components.intake import steps as ui
-from components.intake import summary as summary_ui
 from components.overview.header import patient_header
 from components.patients.register import register_form
 from components.shared.deep_link import linked_patient
-from components.shared.flash import flash
 from components.shared.forms import field_errors, section
 from components.shared.guard import page_setup
 from components.shared.text import esc, isolate, show_table
 from components.shared.viewed import patient_viewed
 from db import config
-from db.base import today
 from services.core.actions import staff_choices
-from services.core.errors import Conflict, InvalidInput
 from services.intake import actions
 from services.intake.steps import STEP_KEYS, STEPS
 from services.patients.actions import find_patients
@@ -39,46 +34,6 @@ def drafts() -> list[dict]:
     return actions.intake_drafts(actor)
 
 
-def save(form: str, fn, *args, step: int, then_care_plan: bool = False, then=None) -> None:
-    """One save (an action, one transaction); errors go next to the fields, conflicts above.
-
-    Saves name the version the form was first shown with (kept in session state), so a
-    colleague's save in between is refused with both versions shown (DESIGN.md §3.5).
-    """
-    try:
-        result = fn(actor, *args)
-    except InvalidInput as exc:
-        if step < st.session_state.get(f"intake_step_{intake_id}", step):  # going back
-            st.session_state[f"intake_step_{intake_id}"] = step
-            st.session_state.pop(f"intake_seen_{intake_id}", None)
-            flash("That step was not saved: some answers need fixing.", icon="⚠️")
-        else:
-            field_errors(form, exc.errors)
-    except Conflict as exc:
-        st.session_state["_intake_conflict"] = (str(exc), exc.theirs, exc.mine)
-        st.session_state.pop(f"intake_seen_{intake_id}", None)
-    else:
-        st.session_state[f"intake_step_{intake_id}"] = step
-        st.session_state.pop(f"intake_seen_{intake_id}", None)
-        if then is not None:
-            then()
-        message = "Saved."
-        if step == 9:
-            waiting = f"{result} draft referral{'s' if result != 1 else ''}" if result else ""
-            message = "Intake completed." + (
-                f" {waiting} wait{'s' if result == 1 else ''} in Contacts → Referrals, ready "
-                "to send."
-                if waiting
-                else ""
-            )
-        if then_care_plan:  # the care plan confirms both at once
-            st.session_state["care_plan_from_intake"]["done"] = message
-            st.session_state["_intake_go_care_plan"] = True
-        else:
-            flash(message)
-    st.rerun()
-
-
 def register() -> None:
     staff = staff_choices(actor)
 
@@ -94,7 +49,7 @@ if patient_id is None:
     st.stop()
 view = actions.open_intake(actor, patient_id)
 patient_viewed(actor, patient_id, "Intake assessment")
-p, draft, summary, active = view.patient, view.draft, view.summary, view.instruments
+p, draft, active = view.patient, view.draft, view.instruments
 
 header = patient_header(actor, patient_id, here="pages/intake.py")
 if view.alert and not header.safety:  # an open follow-up's alert is in the header
@@ -130,6 +85,7 @@ with work:
             st.rerun()
         st.stop()
     intake_id = draft.id
+    save = flow.saver(actor, intake_id)
     # The form shows, and the save names, the version first opened (DESIGN.md §3.5).
     version, data, p = st.session_state.setdefault(
         f"intake_seen_{intake_id}", (draft.version, draft.data, p)
@@ -155,60 +111,9 @@ with work:
     ):
         save(form, actions.save_step, intake_id, key, got.values, version, step=step + got.move)
     elif key == "screening":
-        chosen = [c for c in saved.get("instruments", []) if c in active]
-        names = {c: a.definition.title for c, a in active.items() if c != "literacy"}
-        picked = screen_ui.choose_instruments(names, chosen, f"{form}_pick")
-        answers = saved.get("answers", {})
-        at_key = f"intake_screen_{intake_id}"
-        if picked is not None:
-            values = {"instruments": picked, "answers": answers}
-            save(form, actions.save_step, intake_id, key, values, version, step=step)
-        if not chosen:
-            if move := screen_ui.no_instruments(f"{form}_none"):
-                values = {"instruments": [], "answers": {}}
-                save(form, actions.save_step, intake_id, key, values, version, step=step + move)
-        else:
-            n = min(st.session_state.get(at_key, 0), len(chosen) - 1)
-            code = chosen[n]
-            got = screen_ui.instrument_form(
-                active[code].definition, answers.get(code), errors, f"{form}_{code}", n + 1,
-                len(chosen),
-            )  # fmt: skip
-            if got:
-                values = {"instruments": chosen, "answers": {**answers, code: got.values}}
-                inside = 0 <= n + got.move < len(chosen)  # another instrument of this step
-                save(
-                    form, actions.save_step, intake_id, key, values, version,
-                    step=step if inside else step + got.move,
-                    then=lambda: st.session_state.update({at_key: n + got.move if inside else 0}),
-                )  # fmt: skip
+        flow.screening_step(save, intake_id, version, step, saved, active, errors, form)
     elif key == "summary":
-        summary_ui.summary_view(summary)
-        decided = summary_ui.decisions(summary, f"{form}_decisions", view.referral_orgs, today())
-        summary_ui.contacts_changes(view.contacts_changes, decided, summary)
-        for message in errors.values():
-            st.error(esc(message))
-        back, done, plan = st.columns(3)
-        if back.button("Back to services"):
-            st.session_state[f"intake_step_{intake_id}"] = 7
-            st.rerun()
-        ready = not summary.incomplete
-        if done.button("Complete intake", disabled=not ready):
-            save(form, actions.complete_intake, intake_id, decided, version, step=9)
-        if plan.button("Start care plan from this intake", type="primary", disabled=not ready):
-            st.session_state["care_plan_from_intake"] = {
-                "patient_id": patient_id,
-                "intake_id": intake_id,
-            }
-            save(
-                form,
-                actions.complete_intake,
-                intake_id,
-                decided,
-                version,
-                step=9,
-                then_care_plan=True,
-            )
+        flow.summary_step(save, view, patient_id, intake_id, version, errors, form)
     with section("Jump to another step, or discard this draft", "intake_jump_open"):
         jump = st.selectbox(
             "Go to step",

@@ -7,7 +7,7 @@ from at least one of them at any hour, so this fails whenever `today()` reads UT
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from db.base import today
