@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from db.base import today
 from db.models import User
 from services.core.training_mode import is_training_database, mark_training_database
-from services.demo import care_plans, contacts, handoffs, intake, people, safety, trainees
+from services.demo import care_plans, contacts, handoffs, intake, people, safety, staff, trainees
 from services.demo import interop as demo_interop
 from services.demo import scheduling as demo_scheduling
 from services.demo.context import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext, Step
@@ -34,7 +34,7 @@ class AlreadySeeded(RuntimeError):
 
 def _steps() -> list[tuple[str, Step]]:
     return [
-        ("Staff accounts", people.seed_staff),
+        ("Staff accounts", staff.seed_staff),
         ("Patients", people.seed_patients),
         ("Directory of agencies and providers", contacts.seed_directory),
         ("Intake assessments", intake.seed),
@@ -69,6 +69,7 @@ def seed_demo(
     patients: int = 200,
     seed: int = 42,
     progress: Callable[[float, str], None] | None = None,
+    history: bool = False,
 ) -> DemoContext:
     """Fill an empty training database (or a new, empty one) with synthetic data."""
     if is_training_database(s) and s.scalar(select(func.count(User.id))):  # seeded before
@@ -81,7 +82,15 @@ def seed_demo(
         mark_training_database(s)
     fake = Faker("en_US")
     fake.seed_instance(seed)
-    ctx = DemoContext(s=s, rng=random.Random(seed), fake=fake, size=patients, today=today())
+    ctx = DemoContext(
+        s=s,
+        rng=random.Random(seed),
+        fake=fake,
+        size=patients,
+        today=today(),
+        seed=seed,
+        history=history,
+    )
     steps = _steps()
     for i, (label, step) in enumerate(steps):
         if progress:

@@ -27,7 +27,7 @@ from db.models import (
 from services.contacts.directory import dedupe_key, search_text
 from services.core.text import fold
 from services.demo.context import DemoContext
-from services.demo.liaison import communication_row, prior_auth_row, referral_rows
+from services.demo.liaison import CALLS, communication_row, prior_auth_row, referral_rows
 from services.demo.names import Namer
 
 TEMPLATES: dict[OrgType, tuple[list[str], list[str]]] = {
@@ -312,6 +312,7 @@ def seed(ctx: DemoContext) -> None:
     statuses = [x for x, _ in REFERRAL_STATUS_MIX]
     status_weights = [w for _, w in REFERRAL_STATUS_MIX]
     forced = iter(statuses)  # the first referrals cover every status
+    unseen = list(CALLS)
     for i, pid in enumerate(ctx.patient_ids):
         p = info[pid]
         owner = staff[i % len(staff)]
@@ -400,7 +401,13 @@ def seed(ctx: DemoContext) -> None:
             refs.append(ref)
             events.extend(history)
         for _ in range(rng.choices([0, 1, 2, 3], [30, 35, 25, 10])[0]):
-            comm = communication_row(rng, today, p, family, payer, referral_org, org_names)
+            args = (rng, today, p, family, payer, referral_org, org_names)
+            # the first calls the log holds show every kind once, then a realistic mix
+            comm = next(filter(None, (communication_row(*args, c) for c in unseen)), None)
+            if comm is not None:
+                unseen.remove(next(c for c in unseen if c[0] == comm["summary"]))
+            else:
+                comm = communication_row(*args)
             if comm is not None:
                 comms.append(comm | {"patient_id": pid, "by_user_id": owner})
     for model, rows in (

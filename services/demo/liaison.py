@@ -197,9 +197,13 @@ def referral_rows(rng, today, ref_id, pid, org_id, owner, status) -> tuple[dict,
     return ref, history
 
 
-def communication_row(rng, today, p, family, payer, referral_org, org_names) -> dict | None:
-    """One logged communication whose channel, direction and person fit what it says."""
-    summary, outcome, channel, direction, with_ = rng.choice(CALLS)
+def communication_row(
+    rng, today, p, family, payer, referral_org, org_names, call: tuple | None = None
+) -> dict | None:
+    """One logged communication whose channel, direction and person fit what it says
+    (`call`: one of CALLS; a random one when None). None when this patient has nobody
+    the call could have been with."""
+    summary, outcome, channel, direction, with_ = call or rng.choice(CALLS)
     row = {"with_kind": "patient", "related_person_id": None, "organization_id": None}
     if with_ in ("family", "daughter", "son"):
         fitting = [f for f in family if with_ == "family" or f[2] == with_]
