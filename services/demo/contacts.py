@@ -202,8 +202,11 @@ def _names(ctx: DemoContext, n: int) -> list[tuple[str, OrgType, str | None]]:
     return out
 
 
-def directory_size(patients: int) -> int:
-    """A clinic's directory: a few hundred entries, growing slowly with the caseload."""
+def directory_size(patients: int, history: bool = False) -> int:
+    """A clinic's directory: a few hundred entries, growing slowly with the caseload; with
+    years of history, as many as the region's names allow (about 800 in Greater Boston)."""
+    if history:
+        return max(120, patients // 6)
     return max(120, min(400, patients // 12))
 
 
@@ -218,7 +221,9 @@ def seed_directory(ctx: DemoContext) -> None:
     partners += [(region.medicaid, OrgType.INSURER, "Medicaid; long-term services and supports")]
     partners += [(n, OrgType.TRANSPORT, svc) for n, svc in VENDORS]
     taken = {fold(n) for n, _, _ in partners}
-    others = [x for x in _names(ctx, directory_size(ctx.size)) if fold(x[0]) not in taken]
+    others = [
+        x for x in _names(ctx, directory_size(ctx.size, ctx.history)) if fold(x[0]) not in taken
+    ]
     rows = []
     for n, (name, org_type, svc) in enumerate(partners + others):
         address, town = places.one_line()
