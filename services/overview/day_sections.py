@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, defer, joinedload
 
 from db.base import utcnow
 from db.models import (
@@ -266,7 +266,7 @@ def _reviews_due_count(s: Session, owner_id: int | None, on: date) -> int:
 def intakes_to_finish(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
     stmt = (
         select(Intake)
-        .options(joinedload(Intake.patient), joinedload(Intake.updated_by))
+        .options(defer(Intake.data), joinedload(Intake.patient), joinedload(Intake.updated_by))
         .where(Intake.status == IntakeStatus.DRAFT)
         .order_by(Intake.updated_at.desc())
     )

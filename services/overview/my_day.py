@@ -114,12 +114,19 @@ def sections_for(actor: Actor) -> tuple[Section, ...]:
 
 
 def my_day_view(
-    s: Session, actor: Actor, on: date, whose_id: int | None | str = "default"
+    s: Session,
+    actor: Actor,
+    on: date,
+    whose_id: int | None | str = "default",
+    *,
+    create_followups: bool = True,
 ) -> MyDayView:
     """The day of `whose_id` (a colleague, or None for the whole team) when the actor may
-    look at others' days; otherwise the actor's own (or the front desk's)."""
+    look at others' days; otherwise the actor's own (or the front desk's). With
+    `create_followups=False` it only reads (the caller created them first)."""
     # Unanswered referrals get their 7/14/30-day follow-up tasks before the tasks are read.
-    liaison.create_referral_followups(s, actor, on)
+    if create_followups:
+        liaison.create_referral_followups(s, actor, on)
     front_desk = actor.role == Role.SCHEDULER
     staff = auth.staff_choices(s) if can_switch(actor) else {}
     if (
