@@ -59,7 +59,8 @@ def due_followups(s: Session, on: date) -> dict[int, int]:
     done: dict[int, int] = {}
     for source_id, kind in s.execute(
         select(Task.source_id, Task.source_kind).where(
-            Task.source_kind.like(f"{FOLLOW_UP_KIND}%"),
+            # the exact kinds, not LIKE: SQLite's LIKE cannot use the (kind, id) index
+            Task.source_kind.in_([f"{FOLLOW_UP_KIND} {d}" for d in FOLLOW_UP_DAYS]),
             Task.source_id.in_(list(waiting)),
         )
     ):

@@ -105,6 +105,10 @@ def _caseload(s: Session, whose_id: int | None) -> int:
     return s.scalar(stmt) or 0
 
 
+def _active(s: Session, whose_id: int | None, caseload: int) -> int:
+    return caseload if whose_id is None else _caseload(s, None)  # the team's is the clinic's
+
+
 def sections_for(actor: Actor) -> tuple[Section, ...]:
     if actor.role == Role.SCHEDULER:
         return FRONT_DESK_SECTIONS
@@ -145,7 +149,7 @@ def my_day_view(
         can_act=actor.can("patients.edit"),
         choices=staff,
         task_owners=task_owners(s) if actor.can("patients.edit") else {},
-        counts={"caseload": _caseload(s, whose_id), "active": _caseload(s, None)},
+        counts={"caseload": (mine := _caseload(s, whose_id)), "active": _active(s, whose_id, mine)},
         sections=sorted(sections, key=lambda x: x.order),
     )
     if front_desk:
