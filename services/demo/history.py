@@ -107,7 +107,9 @@ def _when(rng: random.Random, day) -> datetime:
 
 def _patients(ctx: DemoContext) -> list:
     return ctx.s.execute(
-        select(Patient.id, Patient.primary_case_manager_id).where(Patient.id.in_(ctx.patient_ids))
+        select(Patient.id, Patient.primary_case_manager_id)
+        .where(Patient.id.in_(ctx.patient_ids))
+        .order_by(Patient.id)
     ).all()
 
 

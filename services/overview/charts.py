@@ -94,13 +94,21 @@ def patients_in_tier(
     return rows, [patient_link(PATIENTS, p.id, "Open the patient") for p in shown], len(found)
 
 
+def _utc_day(s: Session, column):
+    """The UTC calendar day of a stored moment, in SQL (as `.date()` does in Python): on
+    PostgreSQL date() of a timestamptz would follow the server's time zone."""
+    if s.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("UTC", column))
+    return func.date(column)
+
+
 def tasks_by_week(s: Session, owner_id: int | None, on: date) -> list[dict]:
     """For each of the last weeks (Monday first): tasks completed that week, and tasks due
     that week that were not done by their due date (done late, or still open). Counted by
     day in the database: the team's eight weeks are thousands of tasks."""
     start = on - timedelta(days=on.weekday()) - timedelta(weeks=WEEKS - 1)
     since = datetime.combine(start, time(), tzinfo=UTC)
-    done_day = func.date(Task.done_at)
+    done_day = _utc_day(s, Task.done_at)
     # the status is counted, not filtered on: filtered, SQLite reads every completed task
     # by the status index instead of the few weeks' by done_at
     done_stmt = (
@@ -110,7 +118,7 @@ def tasks_by_week(s: Session, owner_id: int | None, on: date) -> list[dict]:
     )
     missed = or_(
         (Task.done_at.is_(None)) & (Task.due_on < on),
-        func.date(Task.done_at) > Task.due_on,
+        done_day > Task.due_on,
     )
     late_stmt = (
         select(Task.due_on, func.count())
