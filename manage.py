@@ -72,7 +72,13 @@ def cmd_seed_demo(args) -> int:
     started = time.perf_counter()
     try:
         with session_scope(url) as s:
-            seed_demo(s, patients=args.patients, seed=args.seed, progress=_progress)
+            seed_demo(
+                s,
+                patients=args.patients,
+                seed=args.seed,
+                progress=_progress,
+                history=args.history == "full",
+            )
     except NotADemoDatabase as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -373,6 +379,15 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--patients", type=int, default=200 if name == "seed-demo" else 0)
         p.add_argument("--seed", type=int, default=42)
+        if name == "seed-demo":
+            p.add_argument(
+                "--history",
+                choices=["recent", "full"],
+                default="recent",
+                help="recent: the last eight weeks and the next twelve; full: also two years "
+                "of a large clinic's past (about 10 appointments, 20 tasks, 2 intakes and "
+                "40 audit events per patient)",
+            )
         p.set_defaults(func=func)
     p = sub.add_parser("backup", help="back up the database in use to PATH")
     p.add_argument("path")

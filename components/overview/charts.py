@@ -1,8 +1,16 @@
 """My day's charts (Altair): the caseload by risk tier (a bar clicked lists who is in it),
 tasks done and overdue by week, referrals by status, and, for the team, caseloads by case
-manager. Labels are never shortened."""
+manager. Labels are never shortened.
+
+Each chart is written in Altair once, without its data, and turned into a Vega-Lite spec
+once per process (a static definition: no patient data in it); every run hands that spec
+and the run's counts to st.vega_lite_chart. Building and validating the Altair objects
+on every run took longer than all of My day's queries together.
+"""
 
 from __future__ import annotations
+
+from functools import cache
 
 import altair as alt
 import pandas as pd
@@ -27,15 +35,20 @@ def _tier_chosen(event, key: str) -> str | None:
     return state.get(f"{key}_pick")
 
 
-def caseload_by_tier(actor: Actor, day: MyDayView) -> None:
-    st.markdown("**Caseload by risk tier**")
-    frame = pd.DataFrame(day.tiers)
-    if frame.empty or not frame["Patients"].sum():
-        st.caption("No active patients.")
-        return
+def _spec(chart: alt.Chart) -> dict:
+    """The chart as Vega-Lite, without the placeholder data Altair adds to a chart that has
+    none (each run passes its own)."""
+    spec = chart.to_dict()
+    spec.pop("data", None)
+    spec.pop("datasets", None)
+    return spec
+
+
+@cache
+def _tier_spec() -> dict:
     chosen = alt.selection_point(fields=["Risk tier"], name="tier")
-    chart = (
-        alt.Chart(frame)
+    return _spec(
+        alt.Chart()
         .mark_bar()
         .encode(
             x=alt.X("Patients:Q", title="Patients", axis=alt.Axis(tickMinStep=1)),
@@ -49,14 +62,23 @@ def caseload_by_tier(actor: Actor, day: MyDayView) -> None:
                 ),
                 alt.value("#cfd8dc"),
             ),
-            tooltip=["Risk tier", "Patients"],
+            tooltip=["Risk tier:N", "Patients:Q"],
         )
         .add_params(chosen)
         .properties(height=190)
     )
+
+
+def caseload_by_tier(actor: Actor, day: MyDayView) -> None:
+    st.markdown("**Caseload by risk tier**")
+    frame = pd.DataFrame(day.tiers)
+    if frame.empty or not frame["Patients"].sum():
+        st.caption("No active patients.")
+        return
     key = "md_tiers"
-    event = st.altair_chart(
-        chart,
+    event = st.vega_lite_chart(
+        frame,
+        _tier_spec(),
         on_select="rerun",
         key=f"{key}_chart",
         width="stretch",
@@ -86,14 +108,10 @@ def caseload_by_tier(actor: Actor, day: MyDayView) -> None:
                 st.switch_page(link.page, query_params=link.params)
 
 
-def tasks_by_week(day: MyDayView) -> None:
-    st.markdown("**Tasks done and overdue, by week**")
-    frame = pd.DataFrame(day.tasks_by_week)
-    if frame.empty or not frame["Tasks"].sum():
-        st.caption("No tasks in the last eight weeks.")
-        return
-    chart = (
-        alt.Chart(frame)
+@cache
+def _weeks_spec() -> dict:
+    return _spec(
+        alt.Chart()
         .mark_bar()
         .encode(
             x=alt.X("yearmonthdate(Week of):O", title="Week of", axis=alt.Axis(format="%b %d")),
@@ -104,14 +122,37 @@ def tasks_by_week(day: MyDayView) -> None:
                 scale=alt.Scale(domain=["Done", "Overdue"], range=["#2e7d32", "#c62828"]),
                 legend=alt.Legend(title=None, orient="top"),
             ),
-            tooltip=[alt.Tooltip("Week of:T", format="%b %d, %Y"), "Kind", "Tasks"],
+            tooltip=[alt.Tooltip("Week of:T", format="%b %d, %Y"), "Kind:N", "Tasks:Q"],
         )
         .properties(height=220)
     )
-    st.altair_chart(
-        chart,
+
+
+def tasks_by_week(day: MyDayView) -> None:
+    st.markdown("**Tasks done and overdue, by week**")
+    frame = pd.DataFrame(day.tasks_by_week)
+    if frame.empty or not frame["Tasks"].sum():
+        st.caption("No tasks in the last eight weeks.")
+        return
+    st.vega_lite_chart(
+        frame,
+        _weeks_spec(),
         width="stretch",
         alt="Bar chart of tasks completed and tasks not done by their due date, per week.",
+    )
+
+
+@cache
+def _referrals_spec() -> dict:
+    return _spec(
+        alt.Chart()
+        .mark_bar(color="#1565c0")
+        .encode(
+            x=alt.X("Referrals:Q", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("Status:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
+            tooltip=["Status:N", "Referrals:Q"],
+        )
+        .properties(height=alt.Step(26))
     )
 
 
@@ -121,20 +162,25 @@ def referrals_by_status(day: MyDayView) -> None:
     if frame.empty:
         st.caption("No open referrals, none closed in the last 90 days.")
         return
-    chart = (
-        alt.Chart(frame)
-        .mark_bar(color="#1565c0")
-        .encode(
-            x=alt.X("Referrals:Q", axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("Status:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
-            tooltip=["Status", "Referrals"],
-        )
-        .properties(height=alt.Step(26))
-    )
-    st.altair_chart(
-        chart,
+    st.vega_lite_chart(
+        frame,
+        _referrals_spec(),
         width="stretch",
         alt="Bar chart of open referrals, and those closed in the last 90 days, by status.",
+    )
+
+
+@cache
+def _managers_spec() -> dict:
+    return _spec(
+        alt.Chart()
+        .mark_bar(color="#546e7a")
+        .encode(
+            x=alt.X("Patients:Q", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("Case manager:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
+            tooltip=["Case manager:N", "Patients:Q"],
+        )
+        .properties(height=alt.Step(26))
     )
 
 
@@ -143,14 +189,9 @@ def caseload_by_manager(day: MyDayView) -> None:
         return
     st.markdown("**Caseload by case manager**")
     frame = pd.DataFrame(day.by_manager)
-    chart = (
-        alt.Chart(frame)
-        .mark_bar(color="#546e7a")
-        .encode(
-            x=alt.X("Patients:Q", axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("Case manager:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
-            tooltip=["Case manager", "Patients"],
-        )
-        .properties(height=alt.Step(26))
+    st.vega_lite_chart(
+        frame,
+        _managers_spec(),
+        width="stretch",
+        alt="Bar chart of active patients by case manager.",
     )
-    st.altair_chart(chart, width="stretch", alt="Bar chart of active patients by case manager.")

@@ -165,6 +165,10 @@ class Task(Versioned, Timestamps, Base):
         Index("ix_task_owner_due", "owner_user_id", "status", "due_on"),
         Index("ix_task_patient", "patient_id"),
         Index("ix_task_source", "source_kind", "source_id"),
+        # the team's worklist and its charts (0014): open tasks by due date, done since
+        Index("ix_task_status_due", "status", "due_on"),
+        Index("ix_task_due_on", "due_on"),
+        Index("ix_task_done_at", "done_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -32,7 +32,12 @@ class Intake(Versioned, Timestamps, Base):
     """One intake per visit; while a draft, each step's answers live in `data` (JSON)."""
 
     __tablename__ = "intake"
-    __table_args__ = (Index("ix_intake_patient_status", "patient_id", "status"),)
+    __table_args__ = (
+        Index("ix_intake_patient_status", "patient_id", "status"),
+        # My day (0014): each patient's latest tier without reading the rows; drafts by age
+        Index("ix_intake_latest_tier", "status", "patient_id", "completed_at", "risk_tier"),
+        Index("ix_intake_status_updated", "status", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))

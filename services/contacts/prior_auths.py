@@ -193,15 +193,21 @@ def effective_status(pa: PriorAuthorization, on: date) -> str:
     return str(pa.status)
 
 
-def expiring_prior_auths(
-    s: Session, on: date, *, within: timedelta = EXPIRY_WARNING, patient_id: int | None = None
-) -> list[PriorAuthorization]:
-    """Approved authorisations that expire from today up to `within` days ahead."""
-    stmt = select(PriorAuthorization).where(
+def expiring(on: date, within: timedelta = EXPIRY_WARNING) -> tuple:
+    """The terms of an approved authorisation expiring from `on` up to `within` ahead, for
+    queries that join it to more (My day lists them with the patient and the payer)."""
+    return (
         PriorAuthorization.status == PriorAuthStatus.APPROVED,
         PriorAuthorization.expires_on >= on,
         PriorAuthorization.expires_on <= on + within,
     )
+
+
+def expiring_prior_auths(
+    s: Session, on: date, *, within: timedelta = EXPIRY_WARNING, patient_id: int | None = None
+) -> list[PriorAuthorization]:
+    """Approved authorisations that expire from today up to `within` days ahead."""
+    stmt = select(PriorAuthorization).where(*expiring(on, within))
     if patient_id is not None:
         stmt = stmt.where(PriorAuthorization.patient_id == patient_id)
     return list(s.scalars(stmt.order_by(PriorAuthorization.expires_on, PriorAuthorization.id)))

@@ -40,6 +40,39 @@ def _owner_for(s: Session, ref: Referral) -> int | None:
     return s.scalar(select(Patient.primary_case_manager_id).where(Patient.id == ref.patient_id))
 
 
+def due_followups(s: Session, on: date) -> dict[int, int]:
+    """Referral id -> the follow-up milestone (7, 14 or 30 days) whose task is due and not
+    yet created. Plain columns only: My day and the referral board ask on every run, and
+    most runs find nothing to do (then nothing needs the write lock)."""
+    first = min(FOLLOW_UP_DAYS)
+    waiting = dict(
+        s.execute(
+            select(Referral.id, Referral.sent_on).where(
+                Referral.status.in_(list(AWAITING_ANSWER)),
+                Referral.sent_on.is_not(None),
+                Referral.sent_on <= on - timedelta(days=first),
+            )
+        ).all()
+    )
+    if not waiting:
+        return {}
+    done: dict[int, int] = {}
+    for source_id, kind in s.execute(
+        select(Task.source_id, Task.source_kind).where(
+            # the exact kinds, not LIKE: SQLite's LIKE cannot use the (kind, id) index
+            Task.source_kind.in_([f"{FOLLOW_UP_KIND} {d}" for d in FOLLOW_UP_DAYS]),
+            Task.source_id.in_(list(waiting)),
+        )
+    ):
+        done[source_id] = max(done.get(source_id, 0), int(kind.rsplit(" ", 1)[1]))
+    due = {}
+    for ref_id, sent_on in waiting.items():
+        milestone = max(d for d in FOLLOW_UP_DAYS if d <= (on - sent_on).days)
+        if done.get(ref_id, 0) < milestone:
+            due[ref_id] = milestone
+    return due
+
+
 def create_due_followups(s: Session, now: datetime | date | None = None) -> list[Task]:
     """Create the 7/14/30-day follow-up task for each referral still unanswered. Idempotent.
 
@@ -47,33 +80,18 @@ def create_due_followups(s: Session, now: datetime | date | None = None) -> list
     day 31 gets one day-30 task, not three); a milestone already created is never repeated.
     """
     on = now.date() if isinstance(now, datetime) else (now or today())
-    first = min(FOLLOW_UP_DAYS)
+    due = due_followups(s, on)
+    if not due:
+        return []
     waiting = s.scalars(
         select(Referral)
-        .where(
-            Referral.status.in_(list(AWAITING_ANSWER)),
-            Referral.sent_on.is_not(None),
-            Referral.sent_on <= on - timedelta(days=first),
-        )
+        .where(Referral.id.in_(list(due)))
         .options(selectinload(Referral.organization))
+        .order_by(Referral.id)
     ).all()
-    if not waiting:
-        return []
-    done: dict[int, set[int]] = {}
-    for source_id, kind in s.execute(
-        select(Task.source_id, Task.source_kind).where(
-            Task.source_kind.like(f"{FOLLOW_UP_KIND}%"),
-            Task.source_id.in_([r.id for r in waiting]),
-        )
-    ):
-        done.setdefault(source_id, set()).add(int(kind.rsplit(" ", 1)[1]))
     created = []
     for ref in waiting:
-        age = (on - ref.sent_on).days
-        due = [d for d in FOLLOW_UP_DAYS if d <= age]
-        milestone = max(due)
-        if any(m >= milestone for m in done.get(ref.id, ())):
-            continue
+        milestone = due[ref.id]
         task = Task(
             patient_id=ref.patient_id,
             title=f"Referral to {ref.organization.name[:120]}: no answer after {milestone} days"

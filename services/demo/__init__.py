@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from db.base import today
 from db.models import User
 from services.core.training_mode import is_training_database, mark_training_database
-from services.demo import care_plans, contacts, handoffs, intake, people, safety, trainees
+from services.demo import care_plans, contacts, handoffs, intake, people, safety, staff, trainees
+from services.demo import history as demo_history
 from services.demo import interop as demo_interop
 from services.demo import scheduling as demo_scheduling
 from services.demo.context import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext, Step
@@ -32,14 +33,21 @@ class AlreadySeeded(RuntimeError):
     """Seeding twice would double every patient's appointments and every staff member's day."""
 
 
-def _steps() -> list[tuple[str, Step]]:
+def _steps(history: bool = False) -> list[tuple[str, Step]]:
+    past: list[tuple[str, Step]] = [
+        ("The people in the directory's agencies", demo_history.seed_directory_people),
+        ("Two years of finished tasks", demo_history.seed_tasks),
+        ("Two years of the audit trail", demo_history.seed_audit),
+    ]
     return [
-        ("Staff accounts", people.seed_staff),
+        ("Staff accounts", staff.seed_staff),
         ("Patients", people.seed_patients),
         ("Directory of agencies and providers", contacts.seed_directory),
         ("Intake assessments", intake.seed),
         ("Care plans", care_plans.seed),
         ("Appointments", demo_scheduling.seed),
+        # the past goes before the steps below, whose audit events are today's
+        *(past if history else []),
         ("Family, coverage and referrals", contacts.seed),
         ("Trainee accounts", trainees.seed_trainees),
         ("What crosses between pages", handoffs.seed),
@@ -69,6 +77,7 @@ def seed_demo(
     patients: int = 200,
     seed: int = 42,
     progress: Callable[[float, str], None] | None = None,
+    history: bool = False,
 ) -> DemoContext:
     """Fill an empty training database (or a new, empty one) with synthetic data."""
     if is_training_database(s) and s.scalar(select(func.count(User.id))):  # seeded before
@@ -81,8 +90,16 @@ def seed_demo(
         mark_training_database(s)
     fake = Faker("en_US")
     fake.seed_instance(seed)
-    ctx = DemoContext(s=s, rng=random.Random(seed), fake=fake, size=patients, today=today())
-    steps = _steps()
+    ctx = DemoContext(
+        s=s,
+        rng=random.Random(seed),
+        fake=fake,
+        size=patients,
+        today=today(),
+        seed=seed,
+        history=history,
+    )
+    steps = _steps(history)
     for i, (label, step) in enumerate(steps):
         if progress:
             progress(i / len(steps), label)

@@ -202,8 +202,11 @@ def _names(ctx: DemoContext, n: int) -> list[tuple[str, OrgType, str | None]]:
     return out
 
 
-def directory_size(patients: int) -> int:
-    """A clinic's directory: a few hundred entries, growing slowly with the caseload."""
+def directory_size(patients: int, history: bool = False) -> int:
+    """A clinic's directory: a few hundred entries, growing slowly with the caseload; with
+    years of history, as many as the region's names allow (about 800 in Greater Boston)."""
+    if history:
+        return max(120, patients // 6)
     return max(120, min(400, patients // 12))
 
 
@@ -218,7 +221,9 @@ def seed_directory(ctx: DemoContext) -> None:
     partners += [(region.medicaid, OrgType.INSURER, "Medicaid; long-term services and supports")]
     partners += [(n, OrgType.TRANSPORT, svc) for n, svc in VENDORS]
     taken = {fold(n) for n, _, _ in partners}
-    others = [x for x in _names(ctx, directory_size(ctx.size)) if fold(x[0]) not in taken]
+    others = [
+        x for x in _names(ctx, directory_size(ctx.size, ctx.history)) if fold(x[0]) not in taken
+    ]
     rows = []
     for n, (name, org_type, svc) in enumerate(partners + others):
         address, town = places.one_line()
@@ -312,7 +317,7 @@ def seed(ctx: DemoContext) -> None:
     statuses = [x for x, _ in REFERRAL_STATUS_MIX]
     status_weights = [w for _, w in REFERRAL_STATUS_MIX]
     forced = iter(statuses)  # the first referrals cover every status
-    unseen_calls = list(CALLS)
+    unseen = list(CALLS)
     for i, pid in enumerate(ctx.patient_ids):
         p = info[pid]
         owner = staff[i % len(staff)]
@@ -401,18 +406,13 @@ def seed(ctx: DemoContext) -> None:
             refs.append(ref)
             events.extend(history)
         for _ in range(rng.choices([0, 1, 2, 3], [30, 35, 25, 10])[0]):
-            comm = None
-            # every kind of call shows at least once, at any size: the first patient each
-            # kind fits gets it, the rest are drawn at random
-            for call in list(unseen_calls):
-                comm = communication_row(
-                    rng, today, p, family, payer, referral_org, org_names, call
-                )
-                if comm is not None:
-                    unseen_calls.remove(call)
-                    break
+            args = (rng, today, p, family, payer, referral_org, org_names)
+            # the first calls the log holds show every kind once, then a realistic mix
+            comm = next(filter(None, (communication_row(*args, c) for c in unseen)), None)
+            if comm is not None:
+                unseen.remove(next(c for c in unseen if c[0] == comm["summary"]))
             else:
-                comm = communication_row(rng, today, p, family, payer, referral_org, org_names)
+                comm = communication_row(*args)
             if comm is not None:
                 comms.append(comm | {"patient_id": pid, "by_user_id": owner})
     for model, rows in (

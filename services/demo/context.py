@@ -14,6 +14,7 @@ from db.models import Role, User
 from services.demo.region import Places, Region, current_region
 
 DEMO_PASSWORD = "demo"
+SUPERVISOR = "supervisor"  # a nurse manager: no caseload of her own, looks at the team's day
 # username, display name, role
 DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("admin", "Alex Admin (demo)", Role.ADMIN.value),
@@ -21,6 +22,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
     ("socialworker", "Sam Social Worker, LCSW (demo)", Role.SOCIAL_WORKER.value),
     ("scheduler", "Riley Front Desk (demo)", Role.SCHEDULER.value),
     ("viewer", "Val Trainee (demo)", Role.VIEWER.value),
+    (SUPERVISOR, "Dana Whitfield, RN, Nurse Manager (demo)", Role.NURSE.value),
 ]
 
 
@@ -31,6 +33,8 @@ class DemoContext:
     fake: Faker
     size: int  # number of patients asked for
     today: date
+    seed: int = 42
+    history: bool = False  # --history full: a large clinic's past (services/demo/history)
     users: dict[str, User] = field(default_factory=dict)  # by username
     patient_ids: list[int] = field(default_factory=list)
     # each patient's main condition (a care-plan template key, or "" for none): the
@@ -44,6 +48,10 @@ class DemoContext:
 
     def staff(self, *roles: Role) -> list[User]:
         return [u for u in self.users.values() if u.role in roles]
+
+    def case_managers(self) -> list[User]:
+        """Nurses and social workers who carry a caseload (the supervisor carries none)."""
+        return [u for u in self.staff(Role.NURSE, Role.SOCIAL_WORKER) if u.username != SUPERVISOR]
 
 
 Step = Callable[[DemoContext], None]

@@ -183,6 +183,8 @@ def seed(ctx: DemoContext) -> None:
             severity = max(severity, rng.randint(10, 22))
         draft = roll > COMPLETED_SHARE
         visits = 1 if draft else _pick(rng, [(1, 0.55), (2, 0.3), (3, 0.15)])
+        if ctx.history:  # a large clinic's past: earlier intakes, all completed
+            visits += rng.choice([1, 1, 2])
         suicide_at = visits - 1 if n in at_risk else -1
         for v in range(visits):
             days_ago = (visits - 1 - v) * rng.randint(80, 120) + rng.randint(0, 20)

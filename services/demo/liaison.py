@@ -198,11 +198,11 @@ def referral_rows(rng, today, ref_id, pid, org_id, owner, status) -> tuple[dict,
 
 
 def communication_row(
-    rng, today, p, family, payer, referral_org, org_names, call=None
+    rng, today, p, family, payer, referral_org, org_names, call: tuple | None = None
 ) -> dict | None:
-    """One logged communication whose channel, direction and person fit what it says:
-    `call` (one of CALLS) when given, else one at random. None when the patient has no
-    one it fits (no daughter for a daughter's call, no referral for the agency's)."""
+    """One logged communication whose channel, direction and person fit what it says
+    (`call`: one of CALLS; a random one when None). None when this patient has nobody
+    the call could have been with."""
     summary, outcome, channel, direction, with_ = call or rng.choice(CALLS)
     row = {"with_kind": "patient", "related_person_id": None, "organization_id": None}
     if with_ in ("family", "daughter", "son"):

@@ -11,10 +11,9 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
-from db.models import LivingSituation, Patient, Role, User
-from services.core.auth import hash_password
+from db.models import LivingSituation, Patient, Role
 from services.core.text import fold
-from services.demo.context import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoContext
+from services.demo.context import DemoContext
 from services.demo.names import Namer
 
 # Case-management caseloads skew old: mostly 65+, some younger adults with complex needs.
@@ -88,30 +87,7 @@ CONDITIONS = {
         ("", 0.06),
     ],
 }
-EXTRA_STAFF = [
-    ("nurse.okafor", "Grace Okafor, RN (demo)", Role.NURSE),
-    ("nurse.tran", "Minh Tran, RN (demo)", Role.NURSE),
-    ("sw.delgado", "Luis Delgado, MSW (demo)", Role.SOCIAL_WORKER),
-]
 PRONOUNS = {"female": "she/her", "male": "he/him", "other": "they/them"}
-
-
-def seed_staff(ctx: DemoContext) -> None:
-    password_hash = hash_password(DEMO_PASSWORD)  # one hash: argon2 is slow on purpose
-    for username, display_name, role in DEMO_ACCOUNTS + [
-        (u, d, r.value) for u, d, r in EXTRA_STAFF
-    ]:
-        user = ctx.s.scalar(select(User).where(User.username == username))
-        if user is None:
-            user = User(
-                username=username,
-                display_name=display_name,
-                role=Role(role),
-                password_hash=password_hash,
-            )
-            ctx.s.add(user)
-        ctx.users[username] = user
-    ctx.s.flush()
 
 
 def ascii_slug(name: str) -> str:
@@ -128,12 +104,30 @@ def band_of(age: int) -> int:
     return max(low for low in (18, 45, 65, 80) if age >= low)
 
 
+# Patients whose needs are mostly social are on a social worker's caseload.
+SOCIAL_CONDITIONS = {"caregiver_strain", "ltc_placement"}
+
+
+def _manager(nurses: list[int], social: list[int], turns: dict, condition: str, living) -> int:
+    """Round robin within each caseload kind, so caseloads come out even."""
+    kind = (
+        "social"
+        if condition in SOCIAL_CONDITIONS or living == LivingSituation.HOMELESS
+        else "nurse"
+    )
+    pool = social if kind == "social" else nurses
+    turns[kind] += 1
+    return pool[(turns[kind] - 1) % len(pool)]
+
+
 def seed_patients(ctx: DemoContext) -> None:
     rng = ctx.rng
     namer, places, region = Namer(rng, ctx.fake), ctx.places(), ctx.region
     interpreter = {lang: needs for lang, _, needs in region.languages}
     languages = [(lang, share) for lang, share, _ in region.languages]
-    managers = [u.id for u in ctx.staff(Role.NURSE, Role.SOCIAL_WORKER)]
+    nurses = [u.id for u in ctx.case_managers() if u.role == Role.NURSE]
+    social = [u.id for u in ctx.case_managers() if u.role == Role.SOCIAL_WORKER] or nurses
+    turns = {"nurse": 0, "social": 0}
     start = (ctx.s.scalar(select(Patient.id).order_by(Patient.id.desc()).limit(1)) or 0) + 1
     rows = []
     for n in range(ctx.size):
@@ -167,7 +161,9 @@ def seed_patients(ctx: DemoContext) -> None:
                 else None,
                 **home,
                 "living_situation": living.value,
-                "primary_case_manager_id": managers[n % len(managers)],
+                "primary_case_manager_id": _manager(
+                    nurses, social, turns, ctx.conditions[pid], living
+                ),
                 "search_name": fold(" ".join(x for x in (given, family, preferred) if x)),
                 "status": "active" if rng.random() > 0.02 else "archived",
                 "status_reason": None,

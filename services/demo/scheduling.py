@@ -35,6 +35,7 @@ from services.demo.contacts import VENDORS
 from services.demo.context import DemoContext
 
 PAST_WEEKS, AHEAD_WEEKS = 8, 12
+HISTORY_PER_PATIENT = 10  # appointments per patient with --history full
 SLOT = 30  # minutes; the day runs 08:00-17:00
 SLOTS_PER_DAY = 18
 # Outside appointments: what the patient's condition takes them to, and what everyone has
@@ -68,6 +69,8 @@ def _weekday(rng, first: date, days: int) -> date:
 def seed(ctx: DemoContext, target: int | None = None) -> None:
     if target is None and os.environ.get("CAREDESK_DEMO_APPOINTMENTS"):
         target = int(os.environ["CAREDESK_DEMO_APPOINTMENTS"])
+    if target is None and ctx.history:  # a large clinic's past (services/demo/history)
+        target = HISTORY_PER_PATIENT * ctx.size
     tz = config.load().timezone
     rng, s = ctx.rng, ctx.s
     staff = {u.id: u for u in ctx.staff(Role.NURSE, Role.SOCIAL_WORKER)}

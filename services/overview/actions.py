@@ -1,13 +1,14 @@
 """The overview's user actions: My day, the patient record with its summary, and the
 patient header every patient page starts with, each in its own transaction
-(docs/architecture.md). My day writes (it first creates the referral follow-up tasks that
-are due) and so does opening a record (the view is recorded); the header only reads."""
+(docs/architecture.md). My day reads; it writes only when referral follow-up tasks have
+fallen due (it creates them first, in a transaction of their own); the header only reads."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from db.session import read_scope, session_scope
+from services.contacts import liaison
 from services.core.identity import Actor, user_action
 from services.core.sections import SummarySection
 from services.overview import charts
@@ -44,8 +45,14 @@ class TierList:
 def my_day(actor: Actor, whose_id: int | None | str = "default") -> MyDayView:
     """The home page: the safety follow-ups, the worklist by urgency and the charts, for
     the actor's own day, or (nurses and administrators) a colleague's or the team's."""
-    with session_scope() as s:
-        return worklist.my_day_view(s, actor, clinic_today(), whose_id)
+    on = clinic_today()
+    with read_scope() as s:
+        due = liaison.referral_followups_due(s)
+    if due:  # the write lock only on the run that has follow-ups to create
+        with session_scope() as s:
+            liaison.create_referral_followups(s, actor, on)
+    with read_scope() as s:
+        return worklist.my_day_view(s, actor, on, whose_id, create_followups=False)
 
 
 @user_action("patients.read")

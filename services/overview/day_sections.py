@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, defer, joinedload
 
 from db.base import utcnow
 from db.models import (
@@ -23,6 +23,7 @@ from db.models import (
     Patient,
     PlanStatus,
     Task,
+    User,
 )
 from services.care_plans.plans import plans_due_for_review
 from services.core import clock
@@ -43,6 +44,8 @@ from services.scheduling.transport import ride_row, unconfirmed_transport
 from services.tasks.tasks import OPEN as OPEN_TASK
 
 GONE = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+# what a row shows of a patient (display_name): the team's 200-row sections load no more
+NAME_COLUMNS = (Patient.given_name, Patient.family_name, Patient.preferred_name)
 
 
 def patient_name(p: Patient | None) -> str:
@@ -70,7 +73,12 @@ def _tasks(s: Session, owner_id: int | None, where) -> tuple[list[Task], int]:
         stmt = stmt.where(Task.owner_user_id == owner_id)
     total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     found = s.scalars(
-        stmt.options(joinedload(Task.patient), joinedload(Task.owner))
+        stmt.options(
+            defer(Task.description),
+            defer(Task.status_reason),
+            joinedload(Task.patient).load_only(*NAME_COLUMNS),
+            joinedload(Task.owner).load_only(User.display_name),
+        )
         .order_by(Task.due_on, Task.priority.desc(), Task.id)
         .limit(ROW_LIMIT)
     ).all()
@@ -132,7 +140,10 @@ def visits_today(s: Session, owner_id: int | None, on: date, tz: str) -> DaySect
     start, end = clock.day_bounds_utc(on, tz)
     stmt = (
         select(Appointment)
-        .options(joinedload(Appointment.patient), joinedload(Appointment.staff))
+        .options(
+            joinedload(Appointment.patient).load_only(*NAME_COLUMNS),
+            joinedload(Appointment.staff).load_only(User.display_name),
+        )
         .where(
             Appointment.start_at >= start,
             Appointment.start_at < end,
@@ -266,7 +277,11 @@ def _reviews_due_count(s: Session, owner_id: int | None, on: date) -> int:
 def intakes_to_finish(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
     stmt = (
         select(Intake)
-        .options(joinedload(Intake.patient), joinedload(Intake.updated_by))
+        .options(
+            defer(Intake.data),
+            joinedload(Intake.patient).load_only(*NAME_COLUMNS),
+            joinedload(Intake.updated_by).load_only(User.display_name),
+        )
         .where(Intake.status == IntakeStatus.DRAFT)
         .order_by(Intake.updated_at.desc())
     )

@@ -105,6 +105,10 @@ def _caseload(s: Session, whose_id: int | None) -> int:
     return s.scalar(stmt) or 0
 
 
+def _active(s: Session, whose_id: int | None, caseload: int) -> int:
+    return caseload if whose_id is None else _caseload(s, None)  # the team's is the clinic's
+
+
 def sections_for(actor: Actor) -> tuple[Section, ...]:
     if actor.role == Role.SCHEDULER:
         return FRONT_DESK_SECTIONS
@@ -114,12 +118,19 @@ def sections_for(actor: Actor) -> tuple[Section, ...]:
 
 
 def my_day_view(
-    s: Session, actor: Actor, on: date, whose_id: int | None | str = "default"
+    s: Session,
+    actor: Actor,
+    on: date,
+    whose_id: int | None | str = "default",
+    *,
+    create_followups: bool = True,
 ) -> MyDayView:
     """The day of `whose_id` (a colleague, or None for the whole team) when the actor may
-    look at others' days; otherwise the actor's own (or the front desk's)."""
+    look at others' days; otherwise the actor's own (or the front desk's). With
+    `create_followups=False` it only reads (the caller created them first)."""
     # Unanswered referrals get their 7/14/30-day follow-up tasks before the tasks are read.
-    liaison.create_referral_followups(s, actor, on)
+    if create_followups:
+        liaison.create_referral_followups(s, actor, on)
     front_desk = actor.role == Role.SCHEDULER
     staff = auth.staff_choices(s) if can_switch(actor) else {}
     if (
@@ -138,7 +149,7 @@ def my_day_view(
         can_act=actor.can("patients.edit"),
         choices=staff,
         task_owners=task_owners(s) if actor.can("patients.edit") else {},
-        counts={"caseload": _caseload(s, whose_id), "active": _caseload(s, None)},
+        counts={"caseload": (mine := _caseload(s, whose_id)), "active": _active(s, whose_id, mine)},
         sections=sorted(sections, key=lambda x: x.order),
     )
     if front_desk:

@@ -15,13 +15,16 @@ from db.models import (
     CareTransition,
     ChecklistState,
     Communication,
+    Coverage,
     DischargeItem,
+    Organization,
     Patient,
+    PriorAuthorization,
     RecordStatus,
     Referral,
     TransitionStatus,
 )
-from services.contacts.prior_auths import expiring_prior_auths
+from services.contacts.prior_auths import expiring
 from services.contacts.referral_status import AWAITING_ANSWER
 from services.core import clock
 from services.overview.day_sections import GONE, first_rows, found_and_count, patient_name
@@ -35,30 +38,35 @@ DISCHARGE_CALL = "call_48_72h"  # the transition checklist's "follow-up call at 
 
 
 def prior_auths_expiring(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
-    found = []
-    for pa in expiring_prior_auths(s, on):
-        patient = s.get(Patient, pa.patient_id)
-        if owner_id is None or patient.primary_case_manager_id == owner_id:
-            found.append((pa, patient))
+    stmt = (
+        select(
+            PriorAuthorization.expires_on, PriorAuthorization.service, Patient, Organization.name
+        )
+        .join(Patient, Patient.id == PriorAuthorization.patient_id)
+        .join(Coverage, Coverage.id == PriorAuthorization.coverage_id)
+        .join(Organization, Organization.id == Coverage.payer_id)
+        .where(*expiring(on))
+        .order_by(PriorAuthorization.expires_on, PriorAuthorization.id)
+    )
+    if owner_id is not None:
+        stmt = stmt.where(Patient.primary_case_manager_id == owner_id)
+    found, total = found_and_count(s, stmt, rows=True)
     rows = [
         {
-            "Expires": pa.expires_on,
-            "In days": (pa.expires_on - on).days,
+            "Expires": expires_on,
+            "In days": (expires_on - on).days,
             "Patient": patient_name(p),
-            "Service": pa.service,
-            "Payer": pa.coverage.payer.name,
+            "Service": service,
+            "Payer": payer,
         }
-        for pa, p in first_rows(found)
+        for expires_on, service, p, payer in found
     ]
     return DaySection(
         key="prior_auths",
         title="Prior authorizations expiring within 14 days",
         rows=rows,
-        links=[
-            patient_link(CONTACTS, p.id, "Open the patient's insurance")
-            for _, p in first_rows(found)
-        ],
-        total=len(found),
+        links=[patient_link(CONTACTS, p.id, "Open the patient's insurance") for *_, p, _ in found],
+        total=total,
         empty_text="No prior authorization expires in the next 14 days.",
         urgent=any(r["In days"] <= 3 for r in rows),
         order=40,

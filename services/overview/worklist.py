@@ -15,7 +15,7 @@ INTAKE = "pages/intake.py"
 CARE_PLAN = "pages/care_plan.py"
 CALENDAR = "pages/calendar.py"
 CONTACTS = "pages/contacts.py"
-ROW_LIMIT = 200  # a section lists at most this many rows; its count says how many there are
+ROW_LIMIT = 50  # a section lists at most this many rows; its count says how many there are
 
 
 def clinic_today() -> date:

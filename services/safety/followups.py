@@ -219,12 +219,17 @@ def plan_reviewed_since(s: Session, follow_up: SafetyFollowUp) -> bool:
     return plan is not None and plan.reviewed_at >= follow_up.raised_at
 
 
-def still_needed(s: Session, follow_up: SafetyFollowUp) -> list[str]:
-    """What completing the follow-up still needs, in the order it is usually done."""
+def still_needed(
+    s: Session, follow_up: SafetyFollowUp, plan_current: bool | None = None
+) -> list[str]:
+    """What completing the follow-up still needs, in the order it is usually done
+    (`plan_current`: plan_reviewed_since, when the caller already asked)."""
     missing = []
     if not follow_up.assessment:
         missing.append("the safety assessment")
-    if not plan_reviewed_since(s, follow_up):
+    if plan_current is None:
+        plan_current = plan_reviewed_since(s, follow_up)
+    if not plan_current:
         missing.append("the safety plan (made or reviewed with the patient)")
     if follow_up.supervisor_comm_id is None:
         missing.append("telling the supervisor")

@@ -95,9 +95,14 @@ def referral_detail(actor: Actor, referral_id: int) -> ReferralDetail:
 
 @user_action("patients.read")
 def referral_board(actor: Actor, mine_only: bool) -> dict[str, list[dict[str, Any]]]:
-    """Open referrals by status. A write: the follow-ups that fell due are created first."""
-    with session_scope() as s:
-        referral_followups.create_due_followups(s, utcnow())
+    """Open referrals by status. The follow-ups that fell due are created first, in a
+    transaction of their own that takes the write lock only when some did."""
+    with read_scope() as s:
+        due = referral_followups.due_followups(s, utcnow().date())
+    if due:
+        with session_scope() as s:
+            referral_followups.create_due_followups(s, utcnow())
+    with read_scope() as s:
         return referrals.board(s, actor, owner_user_id=actor.id if mine_only else None)
 
 
