@@ -4,12 +4,15 @@ tasks acted on in place, and the charts."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from components.overview import charts
 from components.overview import task_actions as tasks
 from components.overview.tables import pick_row
 from components.safety.followup import follow_up_card
+from components.shared.forms import section as keep_open
 from components.shared.text import esc
 from services.core.actions import staff_choices
 from services.core.identity import Actor
@@ -19,6 +22,7 @@ from services.overview.worklist import DaySection
 
 state = st.session_state
 TEAM = -1  # the "whole team" choice of the whose-day picker
+CARDS_FIRST = 3  # urgent follow-ups drawn as cards; the rest as a list, each row opens its card
 ICONS = {
     "overdue": ":material/running_with_errors:",
     "today": ":material/today:",
@@ -58,37 +62,58 @@ def _whose(actor: Actor) -> int | None | str:
     return None if chosen == TEAM else chosen
 
 
+def _label(section: DaySection) -> str:
+    label = f"{section.title} ({section.count})"
+    return f":red[{label}]" if section.urgent else label
+
+
 def _section(actor: Actor, section: DaySection, can_act: bool) -> None:
     n = section.count
-    label = f"{section.title} ({n})"
-    if section.urgent:
-        label = f":red[{label}]"
     box = st.expander(
-        label,
+        _label(section),
         expanded=n > 0,
         icon=ICONS.get(section.key),
         key=f"md_{section.key}_{'full' if n else 'empty'}",
     )
     with box:
-        if not section.rows:
-            st.caption(section.empty_text)
+        _rows(section, can_act)
+
+
+def _team_section(actor: Actor, headline: DaySection, can_act: bool) -> None:
+    """The team's day: the section closed until opened (its count in the title), its rows
+    loaded only then, so a large clinic's day opens as fast as a small one's."""
+    box = keep_open(_label(headline), f"md_team_{headline.key}", icon=ICONS.get(headline.key))
+    with box:
+        if not box.open:
             return
-        if n > len(section.rows):
-            st.caption(f"The first {len(section.rows)} of {n} are listed.")
-        is_tasks = bool(section.tasks)
-        hint = "Select a task to open it, complete it, snooze it or hand it on."
-        if not is_tasks or not can_act:
-            hint = "Select a row to open it."
-        st.caption(hint)
-        row = pick_row(section.rows, f"md_rows_{section.key}", alt=section.title)
-        if row is None:
+        if not headline.count:
+            st.caption(headline.empty_text)
             return
-        link = section.links[row] if row < len(section.links) else None
-        if is_tasks and can_act:
-            tasks.choose(section.tasks[row], link)
-            st.rerun()
-        if link is not None:
-            st.switch_page(link.page, query_params=link.params)
+        section = overview.team_day_section(actor, headline.key) or headline
+        _rows(section, can_act)
+
+
+def _rows(section: DaySection, can_act: bool) -> None:
+    n = section.count
+    if not section.rows:
+        st.caption(section.empty_text)
+        return
+    if n > len(section.rows):
+        st.caption(f"The first {len(section.rows)} of {n} are listed.")
+    is_tasks = bool(section.tasks)
+    hint = "Select a task to open it, complete it, snooze it or hand it on."
+    if not is_tasks or not can_act:
+        hint = "Select a row to open it."
+    st.caption(hint)
+    row = pick_row(section.rows, f"md_rows_{section.key}", alt=section.title)
+    if row is None:
+        return
+    link = section.links[row] if row < len(section.links) else None
+    if is_tasks and can_act:
+        tasks.choose(section.tasks[row], link)
+        st.rerun()
+    if link is not None:
+        st.switch_page(link.page, query_params=link.params)
 
 
 def my_day_page(actor: Actor) -> None:
@@ -113,19 +138,33 @@ def my_day_page(actor: Actor) -> None:
     if not day.front_desk:
         _safety(actor, day)
     for section in day.sections:
-        _section(actor, section, day.can_act)
+        if day.headlines:
+            _team_section(actor, section, day.can_act)
+        else:
+            _section(actor, section, day.can_act)
     if state.get(tasks.OPEN_KEY) and day.can_act:
         tasks.task_dialog(actor, day.task_owners)
-    if not day.front_desk:
+    if day.front_desk:
+        return
+    if not day.headlines:
         st.subheader("At a glance")
-        left, middle, right = st.columns(3, gap="large")
-        with left:
-            charts.caseload_by_tier(actor, day)
-        with middle:
-            charts.tasks_by_week(day)
-        with right:
-            charts.referrals_by_status(day)
-        charts.caseload_by_manager(day)
+        _charts(actor, day)
+        return
+    box = keep_open("At a glance: the team's charts", "md_team_glance", icon=":material/bar_chart:")
+    with box:
+        if box.open:
+            _charts(actor, replace(day, **overview.team_at_a_glance(actor)))
+
+
+def _charts(actor: Actor, day) -> None:
+    left, middle, right = st.columns(3, gap="large")
+    with left:
+        charts.caseload_by_tier(actor, day)
+    with middle:
+        charts.tasks_by_week(day)
+    with right:
+        charts.referrals_by_status(day)
+    charts.caseload_by_manager(day)
 
 
 def _safety(actor: Actor, day) -> None:
@@ -137,5 +176,24 @@ def _safety(actor: Actor, day) -> None:
         f":red[:material/emergency: {plural(n, 'urgent safety follow-up')}]",
         anchor="safety",
     )
-    for f in day.safety:
+    for f in day.safety[:CARDS_FIRST]:
         follow_up_card(actor, f, key=f"md_safety_{f.id}", on_my_day=True)
+    if n > CARDS_FIRST:
+        _more_safety(actor, day.safety[CARDS_FIRST:])
+
+
+def _more_safety(actor: Actor, rest: list) -> None:
+    """Beyond the first cards, one line each (none hidden): who, what, since when. A row
+    selected opens its card right here, with its work open."""
+    st.caption(f"{plural(len(rest), 'more urgent follow-up')}. Select one to work on it.")
+    row = pick_row(
+        [{"Patient": f.patient_name, "Concern": f.concern, "Raised": f.raised} for f in rest],
+        "md_safety_more",
+        alt="More urgent safety follow-ups",
+    )
+    if row is not None:
+        state["md_safety_chosen"] = rest[row].id
+        state[f"md_safety_{rest[row].id}_work"] = True
+    chosen = next((f for f in rest if f.id == state.get("md_safety_chosen")), None)
+    if chosen is not None:
+        follow_up_card(actor, chosen, key=f"md_safety_{chosen.id}", on_my_day=True)

@@ -17,7 +17,7 @@ from services.overview import my_day as worklist
 from services.overview import patient_summary as summary
 from services.overview.header import PatientHeader
 from services.overview.my_day import MyDayView
-from services.overview.worklist import Link, clinic_today
+from services.overview.worklist import DaySection, Link, clinic_today
 from services.patients import registry
 from services.patients.briefs import PatientRecord, record
 
@@ -53,6 +53,29 @@ def my_day(actor: Actor, whose_id: int | None | str = "default") -> MyDayView:
             liaison.create_referral_followups(s, actor, on)
     with read_scope() as s:
         return worklist.my_day_view(s, actor, on, whose_id, create_followups=False)
+
+
+@user_action("patients.read")
+def team_day_section(actor: Actor, key: str) -> DaySection | None:
+    """The rows of one section of the whole team's day, when the user opens it."""
+    if not _sees_team(actor):
+        return None
+    with read_scope() as s:
+        return worklist.day_section(s, actor, clinic_today(), key)
+
+
+@user_action("patients.read")
+def team_at_a_glance(actor: Actor) -> dict[str, list[dict]]:
+    """The whole team's charts, when the user opens them."""
+    if not _sees_team(actor):
+        return {}
+    with read_scope() as s:
+        return worklist.at_a_glance(s, worklist.TEAM, clinic_today())
+
+
+def _sees_team(actor: Actor) -> bool:
+    """Those who may look at the team's day: who can switch, and whose own day it is."""
+    return worklist.can_switch(actor) or worklist.default_whose(actor) is worklist.TEAM
 
 
 @user_action("patients.read")

@@ -32,10 +32,10 @@ from services.overview.worklist import (
     CALENDAR,
     CARE_PLAN,
     INTAKE,
-    ROW_LIMIT,
     DaySection,
     Link,
     patient_link,
+    rows_wanted,
     task_link,
     task_ref,
 )
@@ -53,13 +53,14 @@ def patient_name(p: Patient | None) -> str:
 
 
 def first_rows(items: list) -> list:
-    return items[:ROW_LIMIT]
+    return items[: rows_wanted()]
 
 
 def found_and_count(s: Session, stmt, *, rows: bool = False) -> tuple[list, int]:
-    """At most ROW_LIMIT results, and how many there are in all."""
-    got = list((s.execute if rows else s.scalars)(stmt.limit(ROW_LIMIT)))
-    if len(got) < ROW_LIMIT:
+    """At most ROW_LIMIT results (none when only counting), and how many there are in all."""
+    limit = rows_wanted()
+    got = list((s.execute if rows else s.scalars)(stmt.limit(limit))) if limit else []
+    if len(got) < limit:
         return got, len(got)
     return got, s.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
@@ -72,6 +73,8 @@ def _tasks(s: Session, owner_id: int | None, where) -> tuple[list[Task], int]:
     if owner_id is not None:
         stmt = stmt.where(Task.owner_user_id == owner_id)
     total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    if not total or not rows_wanted():
+        return [], total
     found = s.scalars(
         stmt.options(
             defer(Task.description),
@@ -80,7 +83,7 @@ def _tasks(s: Session, owner_id: int | None, where) -> tuple[list[Task], int]:
             joinedload(Task.owner).load_only(User.display_name),
         )
         .order_by(Task.due_on, Task.priority.desc(), Task.id)
-        .limit(ROW_LIMIT)
+        .limit(rows_wanted())
     ).all()
     return list(found), total
 
@@ -107,7 +110,7 @@ def _task_section(
         tasks=[task_ref(t) for t in found],
         total=total,
         empty_text=empty,
-        urgent=key == "overdue" and bool(found),
+        urgent=key == "overdue" and total > 0,
         order={"overdue": 10, "today": 11, "tomorrow": 12}[key],
     )
 
@@ -234,7 +237,18 @@ def rides_to_confirm(s: Session, owner_id: int | None, on: date, tz: str) -> Day
 
 
 def reviews_due(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
-    due = plans_due_for_review(s, on + timedelta(days=7), case_manager_id=owner_id)
+    if not rows_wanted():  # the count and whether one is late, without loading plans
+        total = _reviews_due_count(s, owner_id, on + timedelta(days=7))
+        late = bool(total) and bool(_reviews_due_count(s, owner_id, on - timedelta(days=1)))
+        every = due = []
+    else:
+        every = plans_due_for_review(s, on + timedelta(days=7), case_manager_id=owner_id)
+        late, due = any(d.next_review_on < on for d in every), first_rows(every)
+        total = (
+            len(every)
+            if len(every) < 200
+            else _reviews_due_count(s, owner_id, on + timedelta(days=7))
+        )
     patients = {
         p.id: p
         for p in s.scalars(select(Patient).where(Patient.id.in_([d.patient_id for d in due])))
@@ -253,19 +267,19 @@ def reviews_due(s: Session, owner_id: int | None, on: date, tz: str) -> DaySecti
         title="Care plans due for review",
         rows=rows,
         links=[patient_link(CARE_PLAN, d.patient_id, "Open the care plan") for d in due],
-        total=len(due) if len(due) < ROW_LIMIT else _reviews_due_count(s, owner_id, on),
+        total=total,
         empty_text="No care plan is due for review this week.",
-        urgent=any(r["When"] == "OVERDUE" for r in rows),
+        urgent=late,
         order=30,
     )
 
 
-def _reviews_due_count(s: Session, owner_id: int | None, on: date) -> int:
-    """plans_due_for_review stops at 200: the full count, on the same terms."""
+def _reviews_due_count(s: Session, owner_id: int | None, by: date) -> int:
+    """plans_due_for_review stops at 200: the full count, on the same terms (due by `by`)."""
     stmt = select(func.count(CarePlan.id)).where(
         CarePlan.is_current.is_(True),
         CarePlan.status == PlanStatus.ACTIVE,
-        CarePlan.next_review_on <= on + timedelta(days=7),
+        CarePlan.next_review_on <= by,
     )
     if owner_id is not None:
         stmt = stmt.join(Patient, Patient.id == CarePlan.patient_id).where(

@@ -24,7 +24,7 @@ from services.core import auth, clock
 from services.core.identity import Actor
 from services.overview import charts, outreach
 from services.overview import day_sections as days
-from services.overview.worklist import DaySection
+from services.overview.worklist import DaySection, counts_only
 from services.safety.followups import open_follow_ups
 from services.safety.views import FollowUpView, follow_up_view
 
@@ -48,6 +48,21 @@ FRONT_DESK_SECTIONS: tuple[Section, ...] = (
     days.reminder_calls,
     days.rides_to_confirm,
 )
+# each section's key (DaySection.key), to load one section's rows alone
+BY_KEY: dict[str, Section] = {
+    "overdue": days.overdue_tasks,
+    "today": days.tasks_today,
+    "tomorrow": days.tasks_tomorrow,
+    "visits": days.visits_today,
+    "reminders": days.reminder_calls,
+    "rides": days.rides_to_confirm,
+    "reviews": days.reviews_due,
+    "intakes": days.intakes_to_finish,
+    "prior_auths": outreach.prior_auths_expiring,
+    "referrals": outreach.referrals_past_due,
+    "post_discharge": outreach.post_discharge_calls,
+    "not_contacted": outreach.not_contacted,
+}
 CALLING = (days.reminder_calls, days.rides_to_confirm)  # for those who can book and call
 TEAM = None  # whose_id for the whole team
 
@@ -68,6 +83,9 @@ class MyDayView:
     tasks_by_week: list[dict] = field(default_factory=list)
     referrals: list[dict] = field(default_factory=list)
     by_manager: list[dict] = field(default_factory=list)  # the team's view only
+    # The team's day comes as headlines: each section's count without its rows, and no
+    # charts; the page loads a section's rows (day_section) and the charts when opened.
+    headlines: bool = False
 
 
 def can_switch(actor: Actor) -> bool:
@@ -140,7 +158,12 @@ def my_day_view(
     ):
         whose_id = default_whose(actor)
     tz = clock.clinic_tz()
-    sections = [section(s, whose_id, on, tz) for section in sections_for(actor)]
+    headlines = whose_id is None and not front_desk
+    if headlines:
+        with counts_only():
+            sections = [section(s, whose_id, on, tz) for section in sections_for(actor)]
+    else:
+        sections = [section(s, whose_id, on, tz) for section in sections_for(actor)]
     view = MyDayView(
         on=on,
         whose_id=whose_id,
@@ -151,19 +174,33 @@ def my_day_view(
         task_owners=task_owners(s) if actor.can("patients.edit") else {},
         counts={"caseload": (mine := _caseload(s, whose_id)), "active": _active(s, whose_id, mine)},
         sections=sorted(sections, key=lambda x: x.order),
+        headlines=headlines,
     )
     if front_desk:
         return view
+    safety = [follow_up_view(s, f, tz) for f in open_follow_ups(s, owner_id=whose_id)]
     return MyDayView(
-        **{
-            **view.__dict__,
-            "safety": [follow_up_view(s, f, tz) for f in open_follow_ups(s, owner_id=whose_id)],
-            "tiers": charts.caseload_by_tier(s, whose_id),
-            "tasks_by_week": charts.tasks_by_week(s, whose_id, on),
-            "referrals": charts.referrals_by_status(s, whose_id, on),
-            "by_manager": caseload_by_manager(s) if whose_id is None else [],
-        }
+        **{**view.__dict__, "safety": safety, **({} if headlines else at_a_glance(s, whose_id, on))}
     )
+
+
+def at_a_glance(s: Session, whose_id: int | None, on: date) -> dict[str, list[dict]]:
+    """The charts' figures, by the MyDayView field each fills."""
+    return {
+        "tiers": charts.caseload_by_tier(s, whose_id),
+        "tasks_by_week": charts.tasks_by_week(s, whose_id, on),
+        "referrals": charts.referrals_by_status(s, whose_id, on),
+        "by_manager": caseload_by_manager(s) if whose_id is None else [],
+    }
+
+
+def day_section(s: Session, actor: Actor, on: date, key: str) -> DaySection | None:
+    """One section of the team's day with its rows (the section the user opened); None
+    for a section this person's day does not have."""
+    section = BY_KEY.get(key)
+    if section is None or section not in sections_for(actor):
+        return None
+    return section(s, TEAM, on, clock.clinic_tz())
 
 
 def my_day(s: Session, actor: Actor, on: date) -> list[DaySection]:

@@ -3,6 +3,9 @@ a row can act on. Plain values only; ids travel beside the rows, never in them."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,6 +19,24 @@ CARE_PLAN = "pages/care_plan.py"
 CALENDAR = "pages/calendar.py"
 CONTACTS = "pages/contacts.py"
 ROW_LIMIT = 50  # a section lists at most this many rows; its count says how many there are
+# How many rows the section builders load on this read: the team's day first asks only for
+# each section's count (its title), and loads a section's rows when the section is opened,
+# so the first paint costs the same for a clinic of 50 patients or of 5,000.
+_rows_wanted: ContextVar[int] = ContextVar("rows_wanted", default=ROW_LIMIT)
+
+
+def rows_wanted() -> int:
+    return _rows_wanted.get()
+
+
+@contextmanager
+def counts_only() -> Iterator[None]:
+    """Section builders called inside count their rows and load none of them."""
+    token = _rows_wanted.set(0)
+    try:
+        yield
+    finally:
+        _rows_wanted.reset(token)
 
 
 def clinic_today() -> date:

@@ -49,7 +49,7 @@ def _actor(username: str) -> Actor:
         return Actor(u.id, u.username, u.display_name, u.role)
 
 
-def _screened_patient() -> tuple[int, int]:
+def _screened_patient(given: str = "Rosa") -> tuple[int, int]:
     """A patient whose screening the nurse just saved with PHQ-9 item 9 = 2."""
     nurse = _actor("nurse")
     with session_scope() as s:
@@ -57,12 +57,12 @@ def _screened_patient() -> tuple[int, int]:
             s,
             SYSTEM,
             patients.PatientInput(
-                given_name="Rosa", family_name="Diaz", birth_date=date(1948, 3, 2)
+                given_name=given, family_name="Diaz", birth_date=date(1948, 3, 2)
             ),
         )
         intake = drafts.start_intake(s, nurse, p.id)
         drafts.save_step(s, nurse, intake.id, "screening", ITEM_9, intake.version)
-        follow_up = s.scalar(select(SafetyFollowUp.id))
+        follow_up = s.scalar(select(SafetyFollowUp.id).where(SafetyFollowUp.patient_id == p.id))
         return p.id, follow_up
 
 
@@ -254,12 +254,18 @@ def test_each_role_sees_its_own_sections(world):
     assert "Read only" in texts(viewer) and not [
         s for s in viewer.selectbox if s.label == "Whose day"
     ]
+    viewer.session_state["md_team_overdue"] = True  # the team's sections open on demand
+    viewer.run()
     _pick(viewer, "overdue")  # no actions: the row opens its page
     assert _page(viewer) == "Care plan"
     nurse = signed_in("nurse")
     whose = next(s for s in nurse.selectbox if s.label == "Whose day")
     assert whose.value == _actor("nurse").id
-    whose.set_value(-1).run()  # the whole team
+    whose.set_value(-1).run()  # the whole team: every section closed, its count in its title
+    assert ":red[Overdue tasks (1)]" in [e.label for e in nurse.expander]
+    assert not nurse.dataframe
+    nurse.session_state["md_team_overdue"] = True
+    nurse.run()
     assert "Owner" in nurse.dataframe[0].value.columns
     social = signed_in("socialworker")
     assert not [s for s in social.selectbox if s.label == "Whose day"]
@@ -274,3 +280,23 @@ def test_a_link_to_no_such_appointment_says_so(app_env):
     assert not at.exception, at.exception
     assert "No such appointment." in [e.value for e in at.error]
     assert "cal_dialog" not in at.session_state or not at.session_state["cal_dialog"]
+
+
+def test_the_teams_day_lists_urgent_follow_ups_beyond_the_first_cards(app_env):
+    made = [_screened_patient(name)[1] for name in ("Ada", "Bea", "Cy", "Di", "Ed")]
+    at = signed_in("nurse")
+    next(s for s in at.selectbox if s.label == "Whose day").set_value(-1).run()
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "5 urgent safety follow-ups" in " ".join(h.value for h in at.subheader)
+    assert "2 more urgent follow-ups. Select one to work on it." in shown
+    listed = at.dataframe[0].value  # the only table: the team's sections are closed
+    assert len(listed) == 2 and list(listed.columns) == ["Patient", "Concern", "Raised"]
+    cards = [k for k in at.session_state if str(k).endswith("_work")]
+    assert len(cards) == 3
+    at.session_state["md_safety_more_0"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception, at.exception
+    opened = [k for k in at.session_state if str(k).endswith("_work")]  # its card, at work
+    assert len(opened) == 4 and at.session_state[next(k for k in opened if k not in cards)]
+    assert {f"md_safety_{f}_work" for f in made} >= set(opened)

@@ -9,7 +9,7 @@ import pytest
 
 from db.models import Role
 from services.overview import charts, header
-from services.overview.my_day import my_day_view
+from services.overview.my_day import at_a_glance, day_section, my_day_view
 from tests.unit import my_day_world
 
 ORDER = [
@@ -94,8 +94,15 @@ def test_a_nurse_supervises_a_colleague_or_the_team_a_social_worker_does_not(
     assert theirs.whose_id == colleague.id and theirs.safety == []
     assert all(x.count == 0 for x in theirs.sections if x.key in ("overdue", "today"))
     team = my_day_view(s, nurse, world.today, whose_id=None)
-    assert team.whose == "the whole team" and "Owner" in team.sections[0].rows[0]
-    assert team.by_manager == [{"Case manager": "Nora Nurse", "Patients": 2}]
+    # the team's day opens on headlines: counts, no rows and no charts until asked for
+    assert team.whose == "the whole team" and team.headlines and team.by_manager == []
+    overdue = team.sections[0]
+    assert overdue.key == "overdue" and overdue.count == 1 and overdue.urgent
+    assert all(x.rows == [] for x in team.sections)
+    assert "Owner" in day_section(s, nurse, world.today, "overdue").rows[0]
+    assert at_a_glance(s, None, world.today)["by_manager"] == [
+        {"Case manager": "Nora Nurse", "Patients": 2}
+    ]
     own = my_day_view(s, colleague, world.today, whose_id=nurse.id)  # not allowed: own day
     assert own.whose_id == colleague.id and own.choices == {}
 
