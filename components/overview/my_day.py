@@ -17,12 +17,12 @@ from components.shared.text import esc
 from services.core.actions import staff_choices
 from services.core.identity import Actor
 from services.overview import actions as overview
-from services.overview.my_day import can_switch, default_whose
+from services.overview.my_day import SafetyLine, can_switch, default_whose
 from services.overview.worklist import DaySection
+from services.safety import actions as safety
 
 state = st.session_state
 TEAM = -1  # the "whole team" choice of the whose-day picker
-CARDS_FIRST = 3  # urgent follow-ups drawn as cards; the rest as a list, each row opens its card
 ICONS = {
     "overdue": ":material/running_with_errors:",
     "today": ":material/today:",
@@ -168,7 +168,7 @@ def _charts(actor: Actor, day) -> None:
 
 
 def _safety(actor: Actor, day) -> None:
-    n = len(day.safety)
+    n = len(day.safety) + len(day.more_safety)
     if not n:
         st.success("No urgent safety follow-up is open.", icon=":material/verified:")
         return
@@ -176,13 +176,13 @@ def _safety(actor: Actor, day) -> None:
         f":red[:material/emergency: {plural(n, 'urgent safety follow-up')}]",
         anchor="safety",
     )
-    for f in day.safety[:CARDS_FIRST]:
+    for f in day.safety:
         follow_up_card(actor, f, key=f"md_safety_{f.id}", on_my_day=True)
-    if n > CARDS_FIRST:
-        _more_safety(actor, day.safety[CARDS_FIRST:])
+    if day.more_safety:
+        _more_safety(actor, day.more_safety)
 
 
-def _more_safety(actor: Actor, rest: list) -> None:
+def _more_safety(actor: Actor, rest: list[SafetyLine]) -> None:
     """Beyond the first cards, one line each (none hidden): who, what, since when. A row
     selected opens its card right here, with its work open."""
     st.caption(f"{plural(len(rest), 'more urgent follow-up')}. Select one to work on it.")
@@ -194,6 +194,7 @@ def _more_safety(actor: Actor, rest: list) -> None:
     if row is not None:
         state["md_safety_chosen"] = rest[row].id
         state[f"md_safety_{rest[row].id}_work"] = True
-    chosen = next((f for f in rest if f.id == state.get("md_safety_chosen")), None)
+    chosen = next((f.id for f in rest if f.id == state.get("md_safety_chosen")), None)
     if chosen is not None:
-        follow_up_card(actor, chosen, key=f"md_safety_{chosen.id}", on_my_day=True)
+        card = safety.follow_up(actor, chosen)
+        follow_up_card(actor, card, key=f"md_safety_{chosen}", on_my_day=True)

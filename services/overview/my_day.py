@@ -26,7 +26,7 @@ from services.overview import charts, outreach
 from services.overview import day_sections as days
 from services.overview.worklist import DaySection, counts_only
 from services.safety.followups import open_follow_ups
-from services.safety.views import FollowUpView, follow_up_view
+from services.safety.views import FollowUpView, follow_up_view, when
 
 Section = Callable[[Session, int | None, date, str], DaySection]
 CASE_MANAGER_SECTIONS: tuple[Section, ...] = (
@@ -65,6 +65,18 @@ BY_KEY: dict[str, Section] = {
 }
 CALLING = (days.reminder_calls, days.rides_to_confirm)  # for those who can book and call
 TEAM = None  # whose_id for the whole team
+SAFETY_CARDS = 3  # the team's day: urgent follow-ups drawn in full; the rest one line each
+
+
+@dataclass(frozen=True)
+class SafetyLine:
+    """An urgent follow-up in the team's list beyond the first cards; its card loads when
+    it is selected (services.safety.actions.follow_up)."""
+
+    id: int
+    patient_name: str
+    concern: str
+    raised: str
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,7 @@ class MyDayView:
     # The team's day comes as headlines: each section's count without its rows, and no
     # charts; the page loads a section's rows (day_section) and the charts when opened.
     headlines: bool = False
+    more_safety: list[SafetyLine] = field(default_factory=list)  # the team's, past the cards
 
 
 def can_switch(actor: Actor) -> bool:
@@ -178,9 +191,18 @@ def my_day_view(
     )
     if front_desk:
         return view
-    safety = [follow_up_view(s, f, tz) for f in open_follow_ups(s, owner_id=whose_id)]
+    found = open_follow_ups(s, owner_id=whose_id)
+    cards, rest = (found[:SAFETY_CARDS], found[SAFETY_CARDS:]) if headlines else (found, [])
     return MyDayView(
-        **{**view.__dict__, "safety": safety, **({} if headlines else at_a_glance(s, whose_id, on))}
+        **{
+            **view.__dict__,
+            "safety": [follow_up_view(s, f, tz) for f in cards],
+            "more_safety": [
+                SafetyLine(f.id, f.patient.display_name, str(f.concern), when(f.raised_at, tz))
+                for f in rest
+            ],
+            **({} if headlines else at_a_glance(s, whose_id, on)),
+        }
     )
 
 

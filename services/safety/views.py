@@ -64,7 +64,7 @@ class SafetyPanel:
     staff: str = ""  # the primary case manager, for the plan's default "professionals"
 
 
-def _when(value: datetime | None, tz: str) -> str:
+def when(value: datetime | None, tz: str) -> str:
     return f"{clock.utc_to_local(value, tz):%b %d, %Y %H:%M}" if value else ""
 
 
@@ -72,7 +72,7 @@ def _told(s: Session, comm_id: int | None, tz: str) -> str:
     comm = s.get(Communication, comm_id) if comm_id else None
     if comm is None:
         return ""
-    return f"{comm.with_name} ({comm.channel}, {_when(comm.occurred_at, tz)})"
+    return f"{comm.with_name} ({comm.channel}, {when(comm.occurred_at, tz)})"
 
 
 def follow_up_view(s: Session, f: SafetyFollowUp, tz: str | None = None) -> FollowUpView:
@@ -88,13 +88,13 @@ def follow_up_view(s: Session, f: SafetyFollowUp, tz: str | None = None) -> Foll
         mrn=f.patient.mrn,
         concern=str(f.concern),
         reason=f.reason,
-        raised=_when(f.raised_at, tz) + (f" by {raised_by}" if raised_by else ""),
+        raised=when(f.raised_at, tz) + (f" by {raised_by}" if raised_by else ""),
         raised_at=f.raised_at,
         owner=followups.staff_name(s, f.owner_user_id),
         is_open=is_open,
         assessment=assessment_rows(f.concern, f.assessment),
         assessed=(
-            f"{_when(f.assessed_at, tz)} by {followups.staff_name(s, f.assessed_by_id)}"
+            f"{when(f.assessed_at, tz)} by {followups.staff_name(s, f.assessed_by_id)}"
             if f.assessed_at
             else ""
         ),
@@ -104,7 +104,7 @@ def follow_up_view(s: Session, f: SafetyFollowUp, tz: str | None = None) -> Foll
         missing=followups.still_needed(s, f, plan_current) if is_open else [],
         outcome=str(f.outcome or ""),
         outcome_note=f.outcome_note or "",
-        completed=(f"{_when(f.completed_at, tz)} by {completed_by}" if f.completed_at else ""),
+        completed=(f"{when(f.completed_at, tz)} by {completed_by}" if f.completed_at else ""),
         crisis_lines=crisis_lines(f.concern),
     )
 
@@ -133,11 +133,11 @@ def safety_summary_section(s: Session, actor: Actor, patient: Patient) -> Summar
     tz = clock.clinic_tz()
     rows = [
         {
-            "Raised": _when(f.raised_at, tz),
+            "Raised": when(f.raised_at, tz),
             "Concern": str(f.concern),
             "Status": str(f.status),
             "Outcome": str(f.outcome or ""),
-            "Completed": _when(f.completed_at, tz),
+            "Completed": when(f.completed_at, tz),
         }
         for f in every
     ]
