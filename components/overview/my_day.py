@@ -183,18 +183,25 @@ def _safety(actor: Actor, day) -> None:
 
 
 def _more_safety(actor: Actor, rest: list[SafetyLine]) -> None:
-    """Beyond the first cards, one line each (none hidden): who, what, since when. A row
-    selected opens its card right here, with its work open."""
-    st.caption(f"{plural(len(rest), 'more urgent follow-up')}. Select one to work on it.")
-    row = pick_row(
-        [{"Patient": f.patient_name, "Concern": f.concern, "Raised": f.raised} for f in rest],
-        "md_safety_more",
-        alt="More urgent safety follow-ups",
+    """Beyond the first cards, one line each, so none is hidden: who, what, since when.
+    Drawn as one list and one picker (a table or a button per line would make a large
+    clinic's day slower to open); the one picked opens its card here, its work open."""
+    st.markdown(
+        "\n".join(f"- **{esc(f.patient_name)}**: {esc(f.concern)}, since {f.raised}" for f in rest)
     )
-    if row is not None:
-        state["md_safety_chosen"] = rest[row].id
-        state[f"md_safety_{rest[row].id}_work"] = True
-    chosen = next((f.id for f in rest if f.id == state.get("md_safety_chosen")), None)
-    if chosen is not None:
-        card = safety.follow_up(actor, chosen)
-        follow_up_card(actor, card, key=f"md_safety_{chosen}", on_my_day=True)
+    names = {f.id: f"{f.patient_name}: {f.concern}, since {f.raised}" for f in rest}
+    chosen = st.selectbox(
+        f"Work on one of these {plural(len(rest), 'more urgent follow-up')}",
+        list(names),
+        index=None,
+        format_func=names.get,
+        placeholder="Select a follow-up to open it",
+        key="md_safety_more",
+    )
+    if chosen is None:
+        return
+    if state.get("md_safety_shown") != chosen:  # just picked: open its work
+        state["md_safety_shown"] = chosen
+        state[f"md_safety_{chosen}_work"] = True
+    card = safety.follow_up(actor, chosen)
+    follow_up_card(actor, card, key=f"md_safety_{chosen}", on_my_day=True)

@@ -287,16 +287,14 @@ def test_the_teams_day_lists_urgent_follow_ups_beyond_the_first_cards(app_env):
     at = signed_in("nurse")
     next(s for s in at.selectbox if s.label == "Whose day").set_value(-1).run()
     assert not at.exception, at.exception
-    shown = texts(at)
     assert "5 urgent safety follow-ups" in " ".join(h.value for h in at.subheader)
-    assert "2 more urgent follow-ups. Select one to work on it." in shown
-    listed = at.dataframe[0].value  # the only table: the team's sections are closed
-    assert len(listed) == 2 and list(listed.columns) == ["Patient", "Concern", "Raised"]
+    picker = next(x for x in at.selectbox if x.label.startswith("Work on one of these"))
+    assert picker.label.endswith("2 more urgent follow-ups") and not at.dataframe
+    listed = [m.value for m in at.markdown if m.value.startswith("- **")]
+    assert len(listed) == 1 and listed[0].count("suicide risk") == 2  # one line each
     cards = [k for k in at.session_state if str(k).endswith("_work")]
     assert len(cards) == 3
-    at.session_state["md_safety_more_0"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
-    at.run()
+    picker.set_value(made[-1]).run()  # the last one raised: a line, not a card
     assert not at.exception, at.exception
-    opened = [k for k in at.session_state if str(k).endswith("_work")]  # its card, at work
-    assert len(opened) == 4 and at.session_state[next(k for k in opened if k not in cards)]
-    assert {f"md_safety_{f}_work" for f in made} >= set(opened)
+    assert at.session_state[f"md_safety_{made[-1]}_work"]  # its card, at work
+    assert f"md_safety_{made[-1]}_work" not in cards
