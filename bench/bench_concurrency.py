@@ -178,11 +178,12 @@ def one_runtime():
 
     AppTest builds a stand-in Streamlit Runtime for each run, sets it as the process's
     one Runtime and clears it afterwards; it also sets a config option around the run and
-    forgets whether the app has a pages/ directory before each: two sessions running at
-    once would undo each other's. Here one stand-in serves every session for the whole
-    benchmark (a server has one Runtime too), the pages/ directory is known once, and
-    AppTest's own per-run swaps go where nobody reads them. Returns the context to run
-    the sessions in."""
+    forgets whether the app has a pages/ directory before each, and compiles the pages
+    again on every run (a new script cache each time; CPython 3.11's parser is not safe
+    in two threads at once): two sessions running at once would undo each other's. Here,
+    as on a server, one stand-in Runtime and one script cache serve every session, the
+    pages/ directory is known once, and AppTest's own per-run swaps go where nobody reads
+    them. Returns the context to run the sessions in."""
     from contextlib import nullcontext
     from unittest.mock import MagicMock
 
@@ -228,6 +229,8 @@ def one_runtime():
 
     LocalScriptRunner._run_script = timed_run
     app_test.PagesManager = OncePagesManager
+    one_cache = app_test.ScriptCache()
+    app_test.ScriptCache = lambda: one_cache
     app_test.patch_config_options = lambda options: nullcontext()
     return patch_config_options({"global.appTest": True})
 
