@@ -191,7 +191,7 @@ def seed(ctx: DemoContext, target: int | None = None) -> None:
                 if spot:
                     row = add(kind, p.id, None, *spot, 2, title, where, provider)
                     row["provider_contact_id"] = org_id
-                    if rng.random() < 0.33:
+                    if not rides or rng.random() < 0.33:  # a ride at any clinic size
                         row["needs_transport"] = True
                         rides.append((row, home))  # picked up at home
                 continue
