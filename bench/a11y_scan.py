@@ -74,10 +74,22 @@ def visit(pg, link) -> None:
     wait_ready(pg)
 
 
-def scan_role(browser, app, role: str, mrn: str, report: Report, sign_in_page: bool) -> None:
+def scan_role(
+    browser, app, role: str, mrn: str, report: Report, sign_in_page: bool, pictures: Path | None
+) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     pg.set_default_timeout(45_000)
+    if pictures:
+        pictures.mkdir(parents=True, exist_ok=True)
+        original = report.scan
+
+        def scan_and_picture(page, where: str):
+            name = "".join(c if c.isalnum() else "-" for c in where.lower())
+            page.screenshot(path=str(pictures / f"{name}.png"), full_page=True)
+            return original(page, where)
+
+        report.scan = scan_and_picture
     pg.goto(app.url)
     pg.get_by_role("button", name="Sign in").wait_for()
     wait_ready(pg)
@@ -141,6 +153,7 @@ def main() -> None:
     parser.add_argument("--roles", default=",".join(ROLES))
     parser.add_argument("--json", type=Path, help="write every finding here")
     parser.add_argument("--details", action="store_true", help="list every element")
+    parser.add_argument("--screenshots", type=Path, help="save a picture of each page here")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -159,7 +172,7 @@ def main() -> None:
                 executable_path=shutil.which("chromium"), args=BROWSER_ARGS, headless=True
             )
             for n, role in enumerate(args.roles.split(",")):
-                scan_role(browser, app, role, mrn, report, sign_in_page=n == 0)
+                scan_role(browser, app, role, mrn, report, n == 0, args.screenshots)
             browser.close()
     finally:
         app.stop()

@@ -76,7 +76,12 @@ def calendar_view(
         "initialDate": initial_date(shown, clock_today(tz)),
         "timeZone": tz,
         "headerToolbar": {"left": "today prev,next", "center": "title", "right": VIEWS},
+        # Words, not icon glyphs, on the previous/next buttons: FullCalendar's icons are
+        # images without a text alternative (a screen reader heard nothing).
+        "buttonIcons": False,
         "buttonText": {
+            "prev": "‹ Previous",
+            "next": "Next ›",
             "today": "Today",
             "timeGridDay": "Day",
             "timeGridWeek": "Week",
@@ -137,4 +142,5 @@ def legend(staff_order: tuple[int, ...] = (), staff: dict[int, str] | None = Non
             " ".join(f":{colours[i][0]}-badge[{esc(staff.get(i, ''))}]" for i in staff_order)
         )
         return
-    st.markdown(" ".join(f":{badge}-badge[{kind.value}]" for kind, (badge, _) in PALETTE.items()))
+    chips = [f":{badge}-badge[{kind.value}]" for kind, (badge, _) in PALETTE.items()]
+    st.markdown(" ".join([*chips, ":gray-badge[canceled or no-show: pale, and says so]"]))

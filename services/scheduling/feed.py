@@ -14,28 +14,35 @@ from datetime import UTC, date, datetime, timedelta
 from db.models import Appointment, AppointmentKind, AppointmentStatus
 from services.core import clock
 
-# (Streamlit badge colour for the legend, the matching strong colour for the event)
+# (Streamlit badge colour for the legend, the matching strong colour for the event). Every
+# strong colour carries the event's white text at 4.5:1 or more (WCAG 2.1 AA), checked by
+# tests/unit/test_contrast.py; the README lists the ratios.
+EVENT_TEXT = "#ffffff"
 PALETTE = {
     AppointmentKind.MEDICAL: ("blue", "#1c6fc4"),
-    AppointmentKind.HOME_VISIT: ("green", "#1e8e4a"),
-    AppointmentKind.TRANSPORT: ("yellow", "#a07d00"),
+    AppointmentKind.HOME_VISIT: ("green", "#1b7d41"),
+    AppointmentKind.TRANSPORT: ("yellow", "#806300"),
     AppointmentKind.TELEHEALTH: ("violet", "#7a3de0"),
-    AppointmentKind.FOLLOW_UP_CALL: ("orange", "#d46a00"),
+    AppointmentKind.FOLLOW_UP_CALL: ("orange", "#ad5700"),
     AppointmentKind.CASE_CONFERENCE: ("red", "#c62828"),
     AppointmentKind.OTHER: ("gray", "#5f6673"),
 }
 COLOURS = {kind: strong for kind, (_, strong) in PALETTE.items()}
-MUTED = "#b0bec5"  # cancelled and no-show
+# Canceled and no-show: pale, with dark text, the type's colour as the border, and the
+# status in words at the start of the title (never told by colour alone).
+MUTED, MUTED_TEXT = "#eceff1", "#37474f"
+STATUS_WORDS = {AppointmentStatus.CANCELLED: "Canceled", AppointmentStatus.NO_SHOW: "No-show"}
+THEME_PRIMARY = "#0c256e"  # .streamlit/config.toml primaryColor: the "primary" badge's colour
 # One colour per staff member when several are shown (Streamlit badge name, strong colour).
 STAFF_PALETTE = [
     ("blue", "#1c6fc4"),
-    ("orange", "#d46a00"),
-    ("green", "#1e8e4a"),
+    ("orange", "#ad5700"),
+    ("green", "#1b7d41"),
     ("violet", "#7a3de0"),
     ("red", "#c62828"),
-    ("primary", "#0b7285"),
+    ("primary", THEME_PRIMARY),
     ("gray", "#5f6673"),
-    ("yellow", "#a07d00"),
+    ("yellow", "#806300"),
 ]
 # What an event says it is, short enough for a narrow column.
 SHORT = {
@@ -115,7 +122,7 @@ def event_for(
         if _plain(a.title) not in (_plain(kind.value), _plain(SHORT[kind]), ""):
             label += f": {a.title}"  # what the booker wrote, when it says more than the type
     if muted:
-        label = f"[{a.status}] {label}"
+        label = f"{STATUS_WORDS[AppointmentStatus(a.status)]}: {label}"
     colour = COLOURS[kind]
     if colours is not None:
         colour = colours.get(a.staff_id, ("gray", "#5f6673"))[1]
@@ -126,6 +133,7 @@ def event_for(
         "end": wall_string(a.end_at, tz),
         "backgroundColor": MUTED if muted else colour,
         "borderColor": colour,
+        "textColor": MUTED_TEXT if muted else EVENT_TEXT,
         "editable": editable and not muted and a.status != AppointmentStatus.COMPLETED,
         "extendedProps": {
             "version": a.version,
@@ -149,6 +157,7 @@ def transport_event(a: Appointment, tz: str) -> dict | None:
         "end": wall_string(a.start_at, tz),
         "backgroundColor": COLOURS[AppointmentKind.TRANSPORT],
         "borderColor": COLOURS[AppointmentKind.TRANSPORT],
+        "textColor": EVENT_TEXT,
         "editable": False,
         "extendedProps": {"appointment": a.id, "kind": "ride"},
     }
