@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from components.shared.nav import PAGES  # noqa: E402
 from tests.browser.axe import CALENDAR, IMPACTS, OWN, SHELL, Report, as_json  # noqa: E402
 from tests.browser.conftest import BROWSER_ARGS, start_app, wait_ready  # noqa: E402
+from tests.browser.helpers import open_tab  # noqa: E402
 
 ROLES = ["viewer", "scheduler", "socialworker", "nurse", "admin"]
 PATIENT_LINKS = ["Intake", "Care plan", "Calendar", "Contacts"]
@@ -74,8 +75,28 @@ def visit(pg, link) -> None:
     wait_ready(pg)
 
 
+def scan_tabs(pg, where: str, report: Report) -> None:
+    """Each other tab of the page (keyed tabs: only the open one is drawn), then back."""
+    tabs = pg.get_by_test_id("stMain").get_by_role("tab")
+    names = [t.inner_text().strip() for t in tabs.all()]
+    if not names:
+        return
+    first = names[0]
+    for name in names[1:]:
+        open_tab(pg, name)
+        report.scan(pg, f"{where} › {name}")
+    open_tab(pg, first)
+
+
 def scan_role(
-    browser, app, role: str, mrn: str, report: Report, sign_in_page: bool, pictures: Path | None
+    browser,
+    app,
+    role: str,
+    mrn: str,
+    report: Report,
+    sign_in_page: bool,
+    pictures: Path | None,
+    tabs: bool = False,
 ) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
@@ -104,6 +125,8 @@ def scan_role(
     for label in nav_labels(pg):
         visit(pg, sidebar.get_by_role("link", name=label, exact=True))
         report.scan(pg, f"{label} · {role}")
+        if tabs:
+            scan_tabs(pg, f"{label} · {role}", report)
     # One patient, through the Patients search and then the patient header's links.
     visit(pg, sidebar.get_by_role("link", name="Patients", exact=True))
     pg.get_by_label("Find a patient").fill(mrn)
@@ -125,6 +148,8 @@ def scan_role(
             continue
         visit(pg, link)
         report.scan(pg, f"{label} (patient) · {role}")
+        if tabs:
+            scan_tabs(pg, f"{label} (patient) · {role}", report)
     context.close()
 
 
@@ -153,6 +178,7 @@ def main() -> None:
     parser.add_argument("--roles", default=",".join(ROLES))
     parser.add_argument("--json", type=Path, help="write every finding here")
     parser.add_argument("--details", action="store_true", help="list every element")
+    parser.add_argument("--tabs", action="store_true", help="also every tab of every page")
     parser.add_argument("--screenshots", type=Path, help="save a picture of each page here")
     args = parser.parse_args()
 
@@ -172,7 +198,7 @@ def main() -> None:
                 executable_path=shutil.which("chromium"), args=BROWSER_ARGS, headless=True
             )
             for n, role in enumerate(args.roles.split(",")):
-                scan_role(browser, app, role, mrn, report, n == 0, args.screenshots)
+                scan_role(browser, app, role, mrn, report, n == 0, args.screenshots, args.tabs)
             browser.close()
     finally:
         app.stop()

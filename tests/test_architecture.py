@@ -255,6 +255,33 @@ def test_an_unlimited_or_cutting_text_field_is_caught(tmp_path):
     ]
 
 
+def test_every_field_button_and_section_is_named():
+    assert rules.unnamed_controls(ROOT) == []
+
+
+def test_an_unnamed_control_is_caught(tmp_path):
+    root = _tree(
+        tmp_path,
+        {
+            "components/shared/a.py": """
+                import streamlit as st
+                st.button("", icon=":material/delete:")
+                st.text_input(" ", max_chars=10)
+                st.selectbox("Staff", [], label_visibility="hidden")
+                st.page_link("app.py", label="")
+                st.selectbox("Staff", [], label_visibility="collapsed")
+                st.button("Delete", icon=":material/delete:")
+            """,
+        },
+    )
+    assert [v.split(" ", 1)[1] for v in rules.unnamed_controls(root)] == [
+        "button has no label",
+        "text_input has no label",
+        'selectbox hides its label (use "collapsed")',
+        "page_link has an empty label",
+    ]
+
+
 def test_no_unsafe_html():
     for path in [ROOT / "app.py", *_python_files("pages"), *_python_files("components")]:
         assert "unsafe_allow_html" not in path.read_text(), path.name

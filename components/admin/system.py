@@ -101,7 +101,7 @@ def settings_overview(actor: Actor) -> None:
         "Change these with CAREDESK_* environment variables or .streamlit/secrets.toml (see README)."
     )
     if settings.demo_mode:
-        st.subheader("Training mode")
+        st.header("Training mode")
         st.write(
             "Leaving training mode switches CareDesk to your clinic's own database; the training "
             "database is kept and can be reopened with `python manage.py seed-demo`."

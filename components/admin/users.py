@@ -46,7 +46,7 @@ def users_admin(actor: Actor) -> None:
 
     left, right = st.columns(2, gap="large")
     with left, st.container(border=True):
-        st.subheader("Add a colleague")
+        st.header("Add a colleague")
         errors = field_errors("new_user")
         with st.form("new_user", clear_on_submit=False):
             username = st.text_input("New username", placeholder="e.g. jsmith", max_chars=64)
@@ -70,7 +70,7 @@ def users_admin(actor: Actor) -> None:
                 st.rerun()
 
     with right, st.container(border=True):
-        st.subheader("Change an account")
+        st.header("Change an account")
         by_id = {u["id"]: u for u in users}
         uid = st.selectbox(
             "Account",

@@ -137,7 +137,7 @@ def _goal_fields(form: str, data: GoalInput, errors: dict, plan_start: date) -> 
 
 
 def goals_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
-    st.subheader("Goals")
+    st.header("Goals")
     table(goal_rows(view), "No goals yet. Start with what the patient wants, in their words.")
     if not (can_edit and view.plan.is_current):
         return

@@ -17,7 +17,7 @@ from services.core.identity import Actor
 
 
 def reviews_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
-    st.subheader("Reviews")
+    st.header("Reviews")
     plan = view.plan
     goals = [g for g in view.goals if g.lifecycle_status not in CLOSED_GOALS]
     if can_edit and plan.is_current:

@@ -57,7 +57,7 @@ def task_rows(view: PlanView, users: dict[int, str], on: date) -> list[dict]:
 
 
 def tasks_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
-    st.subheader("Interventions and tasks")
+    st.header("Interventions and tasks")
     on = date.today()
     show_done = st.toggle("Show completed and cancelled tasks", key="cp_show_done")
     rows = [r for r in task_rows(view, users, on) if show_done or r["Status"] in OPEN_TASK]

@@ -17,7 +17,7 @@ from services.core.identity import Actor
 
 
 def teaching_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
-    st.subheader("Teach-back education log")
+    st.header("Teach-back education log")
     by_goal = {g.id: g for g in view.goals}
     rows = [
         {

@@ -13,7 +13,7 @@ from services.core.identity import Actor
 
 
 def needs_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
-    st.subheader("Needs, strengths and barriers")
+    st.header("Needs, strengths and barriers")
     rows = [
         {
             "Kind": str(c.kind),
@@ -80,7 +80,7 @@ def needs_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
 
 
 def team_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
-    st.subheader("Care team")
+    st.header("Care team")
     rows = [
         {
             "Role": str(m.role),

@@ -21,7 +21,7 @@ STATES = [s.value for s in ChecklistState]
 def transitions_section(
     actor: Actor, view: PlanView, users: dict[int, str], can_edit: bool
 ) -> None:
-    st.subheader("Transitions and discharge planning")
+    st.header("Transitions and discharge planning")
     patient_id = view.patient.id
     editable = can_edit and (view.plan is None or view.plan.is_current)
     for t in view.transitions:

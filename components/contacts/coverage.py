@@ -20,7 +20,7 @@ state = st.session_state
 
 def coverage_section(actor: Actor, pid: int, d: PatientContacts) -> None:
     table(d.coverage) if d.coverage else st.caption("No insurance recorded.")
-    st.subheader("Prior authorisations")
+    st.header("Prior authorisations")
     soon = [r for r in d.prior_auths if r["Check"]]
     if soon:
         st.warning(f"{len(soon)} prior authorisation(s) expire within 14 days: ask for renewal.")

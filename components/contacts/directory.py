@@ -112,7 +112,7 @@ def _edit(actor: Actor, region: str, org_id: int | None) -> None:
                 state[f"org_version_{org_id}"] = detail.version
                 state.pop("org_conflict")
                 st.rerun()
-    st.subheader("Edit organization" if org_id else "Add an organization")
+    st.header("Edit organization" if org_id else "Add an organization")
     errors = field_errors("org")
     data = org_form(f"org_form_{org_id}", values, errors, "Save")
     if data is None:
@@ -144,7 +144,7 @@ def _one_click(act, success: str) -> None:
 def _detail(actor: Actor, region: str, org_id: int) -> None:
     d = directory_actions.org_detail(actor, org_id, region)
     st.button("← Back to search", on_click=open_org, args=(None, "search"))
-    st.subheader("Organization")
+    st.header("Organization")
     st.text(d.name)
     if d.status == "archived":
         st.warning(
@@ -202,7 +202,7 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
                         flash(f"Organization {outcome}.")
                         open_org(None, "search")
                     st.rerun()
-    st.subheader("People")
+    st.header("People")
     table(d.people) if d.people else st.caption("No contact people recorded.")
     if editor:
         with section("Add a person", "org_person_open"):
@@ -215,12 +215,12 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
                     "Person added.",
                     clear=f"person_form_{org_id}",
                 )
-    st.subheader("Coming up with them")
+    st.header("Coming up with them")
     if d.coming_up:
         table(d.coming_up)
     else:
         st.caption("No appointments or rides booked with them in the next 60 days.")
-    st.subheader("Communication log")
+    st.header("Communication log")
     table(d.communications) if d.communications else st.caption("Nothing logged yet.")
     if editor:
         with section("Log a call, e-mail or visit", "org_comm_open"):

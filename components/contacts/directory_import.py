@@ -62,7 +62,7 @@ def import_view(actor: Actor, region: str) -> None:
         )
     problems = [r for r in preview.rows if r.action == "error"]
     if problems:
-        st.subheader("Rows with problems")
+        st.header("Rows with problems")
         # Plain text, one line per row: the cells are whatever the file held.
         st.text(
             "\n".join(

@@ -71,7 +71,7 @@ def board_view(actor: Actor) -> None:
     refs = [r for rows in grouped.values() for r in rows]
     if not refs:
         return
-    st.subheader("Open a referral")
+    st.header("Open a referral")
     labels = {r["id"]: f"{r['Patient']} → {r['To']} · {r['Service']}" for r in refs}
     ref_id = pick("Referral", labels, index=None, key="board_open", placeholder="Choose a referral")
     if ref_id is None:

@@ -91,7 +91,7 @@ def instrument_admin(actor: Actor) -> None:
     if not actor.can("admin"):
         st.info("Only administrators manage instruments.")
         return
-    st.subheader("Screening instruments")
+    st.header("Screening instruments")
     st.caption(
         "Each instrument is a definition file checked against the CareDesk schema. Saving makes a "
         "new revision; old revisions stay in the history and in the audit trail. Do not upload "
@@ -120,10 +120,10 @@ def instrument_admin(actor: Actor) -> None:
     _editor(actor, store.INSTRUMENT, code, TEMPLATE if code == NEW else texts[code])
     if code != NEW and active[code].revision is not None and code in view.shipped_codes:
         _withdraw(actor, store.INSTRUMENT, code)
-    st.subheader("Risk-tier rules")
+    st.header("Risk-tier rules")
     st.caption("The first tier (urgent, high, moderate) with a matching rule wins; else low.")
     with st.expander("Edit the risk-tier rules"):
         _editor(actor, store.RISK_TIERS, store.RISK_CODE, view.rules_text)
     if history:
-        st.subheader("Saved revisions")
+        st.header("Saved revisions")
         st.dataframe(pd.DataFrame(history).drop(columns=["id"]), hide_index=True, width="stretch")

@@ -61,7 +61,7 @@ def patient_picker(
             register()
     rows = drafts()
     if rows:
-        st.subheader("Intakes in progress")
+        st.header("Intakes in progress")
         st.dataframe(
             pd.DataFrame(rows).drop(columns=["patient_id", "updated_by_id"]),
             hide_index=True,
@@ -86,12 +86,12 @@ def patient_picker(
 def history(intakes: list[dict], rows: list[dict], trend: dict[str, list[dict]]) -> None:
     """Every past assessment and a trend chart per instrument."""
     if intakes:
-        st.subheader("Intakes")
+        st.header("Intakes")
         st.dataframe(pd.DataFrame(intakes).drop(columns=["id"]), hide_index=True, width="stretch")
     if not rows:
         st.caption("No scored assessments yet.")
         return
-    st.subheader("Scores over time")
+    st.header("Scores over time")
     charted = {title: points for title, points in trend.items() if len(points) > 1}
     columns = st.columns(2)
     for n, (title, points) in enumerate(charted.items()):
@@ -100,7 +100,7 @@ def history(intakes: list[dict], rows: list[dict], trend: dict[str, list[dict]])
             st.line_chart(pd.DataFrame(points), x="Date", y="Score", height=180)
     if not charted:
         st.caption("Charts appear once an instrument has been scored twice.")
-    st.subheader("Every assessment")
+    st.header("Every assessment")
     show_table(pd.DataFrame(rows))
 
 

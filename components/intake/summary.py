@@ -78,7 +78,7 @@ def decisions(
     by_kind: dict[str, list[Proposal]] = {}
     for p in summary.suggestions:
         by_kind.setdefault("alert" if p.covered_by_alert else p.kind, []).append(p)
-    st.subheader("What the intake proposes")
+    st.header("What the intake proposes")
     st.caption("Untick what does not fit, and change the wording, dates and priorities in place.")
     out: dict[str, dict] = {}
     if goals := by_kind.get("goal"):

@@ -60,7 +60,7 @@ def fhir_import_view(actor: Actor, region: str, on_done: Callable[[int | None], 
         )
     rows = preview.rows()
     if rows:
-        st.subheader("Patients")
+        st.header("Patients")
         show_table(pd.DataFrame(rows).drop(columns=["Notes"]))
         notes = [f"{r['Patient'] or r['File']}: {r['Notes']}" for r in rows if r["Notes"]]
         if notes:

@@ -117,7 +117,7 @@ def my_day_page(actor: Actor) -> None:
     if state.get(tasks.OPEN_KEY) and day.can_act:
         tasks.task_dialog(actor, day.task_owners)
     if not day.front_desk:
-        st.subheader("At a glance")
+        st.header("At a glance")
         left, middle, right = st.columns(3, gap="large")
         with left:
             charts.caseload_by_tier(actor, day)
@@ -133,7 +133,7 @@ def _safety(actor: Actor, day) -> None:
     if not n:
         st.success("No urgent safety follow-up is open.", icon=":material/verified:")
         return
-    st.subheader(
+    st.header(
         f":red[:material/emergency: {plural(n, 'urgent safety follow-up')}]",
         anchor="safety",
     )

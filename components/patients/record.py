@@ -39,6 +39,7 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
     page = overview.open_record(actor, pid)
     patient_viewed(actor, pid, "Patients")
     p = page.record
+    st.title("Patient record")  # the page's one top heading; the header names the patient
     patient_header(actor, pid, here="pages/patients.py")
     if p.archived:
         st.warning("This patient is archived.")
@@ -48,7 +49,7 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
         shown = seen_version(f"patient_{pid}", p.version)
         _edit_and_archive(actor, pid, p.archived, page.record.sections, shown)
     safety_panel(actor, pid)
-    st.subheader("What needs doing")
+    st.header("What needs doing")
     views.summary_sections(page.needs_doing)
     views.summary_sections(page.more)
     with st.expander("Demographics and contact details", key=f"demographics_{pid}"):

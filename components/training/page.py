@@ -65,7 +65,7 @@ def _card(actor: Actor, card: ScenarioCard) -> None:
     with st.container(border=True, key=f"scenario_{card.key}"):
         head, button = st.columns([5, 1.3], vertical_alignment="center")
         with head:
-            st.subheader(esc(card.title), anchor=False)
+            st.header(esc(card.title), anchor=False)
             minutes = f"About {card.minutes} minutes · " if card.minutes else ""
             steps = f"{card.steps} {'step' if card.steps == 1 else 'steps'}"
             st.caption(f"{minutes}{steps} · for {_roles(card)}")

@@ -43,7 +43,7 @@ def _label(run: RunState) -> str:
 
 
 def progress_view(actor: Actor, found: list[RunState]) -> None:
-    st.subheader("Trainees' progress", anchor=False)
+    st.header("Trainees' progress", anchor=False)
     if not found:
         st.caption(
             "Nobody has started a scenario yet. Trainees sign in as trainee1, trainee2, … "
@@ -80,7 +80,7 @@ def progress_view(actor: Actor, found: list[RunState]) -> None:
 
 
 def accounts_view(actor: Actor) -> None:
-    st.subheader("Trainee accounts", anchor=False)
+    st.header("Trainee accounts", anchor=False)
     st.caption(
         "The training database comes with trainee1 to trainee12 (nurse case managers, "
         "password demo). A bigger class needs more."
@@ -100,7 +100,7 @@ def accounts_view(actor: Actor) -> None:
 
 
 def reset_view(actor: Actor) -> None:
-    st.subheader("Start the whole training database over", anchor=False)
+    st.header("Start the whole training database over", anchor=False)
     st.caption(
         "Deletes every trainee's work and any accounts added since, and seeds fresh demo "
         "data. People stay signed in; the demo and trainee accounts keep their passwords."
