@@ -98,7 +98,9 @@ def scan_role(
     pictures: Path | None,
     tabs: bool = False,
 ) -> None:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    # Pictures of whole pages: Streamlit scrolls inside its main area, so make it tall.
+    height = 2400 if pictures else 1000
+    context = browser.new_context(viewport={"width": 1400, "height": height})
     pg = context.new_page()
     pg.set_default_timeout(45_000)
     if pictures:

@@ -112,7 +112,7 @@ with work:
     if draft is None:
         if view.handoff:
             st.caption("Accepted suggestions waiting for the care plan:")
-            show_table(view.handoff)
+            show_table(view.handoff, alt="Accepted suggestions waiting for the care plan")
             if st.button("Start care plan from this intake", type="primary"):
                 st.session_state["care_plan_from_intake"] = {"patient_id": patient_id}
                 if page.care_plan_page():

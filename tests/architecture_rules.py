@@ -468,3 +468,30 @@ def unnamed_controls(root: Path) -> list[str]:
             if isinstance(hidden, ast.Constant) and hidden.value == "hidden":
                 out.append(f'{where} {name} hides its label (use "collapsed")')
     return out
+
+
+# Tables drawn on a canvas, and CareDesk's helpers that draw one (they pass `alt` on).
+CANVAS_TABLES = ("dataframe", "data_editor", "show_table", "pick_row", "table")
+
+
+def tables_without_alt(root: Path) -> list[str]:
+    """Every dataframe is named for a screen reader (`alt=`): st.dataframe and
+    st.data_editor draw on a canvas a screen reader cannot read. st.table is HTML (needs
+    no alt), so `.table(` on Streamlit is left alone; the rooms' own `table(...)` helpers
+    draw dataframes and are held to it."""
+    out = []
+    for path in source_files(root, "app.py", "pages", "components"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Attribute):
+                name = func.attr if func.attr != "table" else ""
+            else:
+                name = getattr(func, "id", "")
+            if name not in CANVAS_TABLES:
+                continue
+            alt = next((k.value for k in node.keywords if k.arg == "alt"), None)
+            if alt is None or _blank(alt):
+                out.append(f"{path.relative_to(root)}:{node.lineno} {name} has no alt text")
+    return out

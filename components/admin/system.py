@@ -42,7 +42,7 @@ def audit_report(actor: Actor) -> None:
     rows, chain = found.rows, found.chain
     st.caption(f"{len(rows)} event(s), newest first; click a column heading to sort.")
     frame = pd.DataFrame(rows)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(frame, hide_index=True, width="stretch", alt="Audit events, newest first")
     st.download_button(
         "Download CSV",
         spreadsheet.to_csv(spreadsheet.frame(rows)),  # a typed username cannot be a formula

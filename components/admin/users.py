@@ -41,7 +41,10 @@ def users_admin(actor: Actor) -> None:
         for u in actions.list_users(actor)
     ]
     st.dataframe(
-        pd.DataFrame(users).drop(columns=["id", "phone"]), hide_index=True, width="stretch"
+        pd.DataFrame(users).drop(columns=["id", "phone"]),
+        hide_index=True,
+        width="stretch",
+        alt="Accounts",
     )
 
     left, right = st.columns(2, gap="large")

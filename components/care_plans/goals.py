@@ -138,7 +138,12 @@ def _goal_fields(form: str, data: GoalInput, errors: dict, plan_start: date) -> 
 
 def goals_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
     st.header("Goals")
-    table(goal_rows(view), "No goals yet. Start with what the patient wants, in their words.")
+    table(
+        goal_rows(view),
+        "No goals yet. Start with what the patient wants, in their words.",
+        alt="Goals",
+        readable=True,
+    )
     if not (can_edit and view.plan.is_current):
         return
     plan = view.plan
@@ -217,7 +222,7 @@ def _options(actor: Actor, view: PlanView) -> None:
             }
             for o in view.options
         ]
-        table(rows, "No options conversations recorded yet.")
+        table(rows, "No options conversations recorded yet.", alt="Options conversations")
         errors = field_errors("cp_options")
         with st.form(form_key("cp_options")):
             goal_id = st.selectbox(
@@ -284,6 +289,7 @@ def _templates(actor: Actor, view: PlanView) -> None:
             disabled=["Kind", "Already on plan"],
             column_config={"Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")},
             key=f"cp_tpl_editor_{plan.id}_{key}",
+            alt="The template's goals and tasks to add: untick what does not fit",
         )
         for field, message in errors.items():
             st.error(esc(f"{field.removeprefix('item.')}: {message}"))

@@ -78,7 +78,7 @@ def reviews_section(actor: Actor, view: PlanView, users: dict[int, str], can_edi
         for r in view.reviews
         for p in r.progress
     ]
-    table(rows, "No reviews yet.")
+    table(rows, "No reviews yet.", alt="Reviews of the plan")
     if rows:
         counts = pd.DataFrame(rows).groupby(["Reviewed", "Progress"]).size().unstack(fill_value=0)
         st.caption("Goal progress at each review")

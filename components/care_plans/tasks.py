@@ -15,6 +15,7 @@ from components.care_plans.common import (
 )
 from components.care_plans.goals import goal_label
 from components.shared.forms import field_errors, fit, form_key, section, show_field_error
+from components.shared.text import as_text
 from db.models import OwnerKind, TaskStatus
 from services.care_plans.actions import goals as goal_actions
 from services.care_plans.interventions import OPEN_TASK
@@ -72,7 +73,9 @@ def tasks_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit:
             hide_index=True,
             width="stretch",
             column_config={"When": st.column_config.TextColumn("When", help="OVERDUE = past due")},
+            alt="Interventions and tasks",
         )
+        as_text(rows, what="Interventions and tasks")
     else:
         st.caption("No open tasks.")
     if not (can_edit and view.plan.is_current and view.goals):

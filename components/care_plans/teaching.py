@@ -34,7 +34,7 @@ def teaching_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
         }
         for tb in view.teach_backs
     ]
-    table(rows, "Nothing taught yet.")
+    table(rows, "Nothing taught yet.", alt="Teach-back log")
     if not (can_edit and view.plan.is_current):
         return
     errors = field_errors("cp_teach")

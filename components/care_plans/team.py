@@ -22,7 +22,7 @@ def needs_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
         }
         for c in view.concerns
     ]
-    table(rows, "None recorded yet.")
+    table(rows, "None recorded yet.", alt="Needs, strengths and barriers")
     if not (can_edit and view.plan.is_current):
         return
     errors = field_errors("cp_need")
@@ -90,7 +90,7 @@ def team_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: 
         }
         for m in view.team
     ]
-    table(rows, "No team members yet.")
+    table(rows, "No team members yet.", alt="Care team")
     if not (can_edit and view.plan.is_current):
         return
     errors = field_errors("cp_team")

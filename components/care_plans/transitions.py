@@ -43,6 +43,7 @@ def transitions_section(
                         for i in t.items
                     ],
                     "",
+                    alt="Discharge checklist",
                 )
                 continue
             with st.form(form):
@@ -148,7 +149,7 @@ def _placements(actor: Actor, view: PlanView, users: dict[int, str], editable: b
         }
         for p in view.placements
     ]
-    table(rows, "No placement applications.")
+    table(rows, "No placement applications.", alt="Long-term-care placement applications")
     if not editable:
         return
     statuses = [s.value for s in PlacementStatus]

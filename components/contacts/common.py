@@ -20,11 +20,12 @@ Action = Callable[[bool | str], object]
 NO_PHI = "no PHI shared"
 
 
-def table(rows: list[dict], hide: tuple[str, ...] = ("id", "next", "version")) -> None:
-    """Plain-text table (never Markdown): user text is PHI and may contain anything."""
+def table(rows: list[dict], *, alt: str, hide: tuple[str, ...] = ("id", "next", "version")) -> None:
+    """Plain-text table (never Markdown): user text is PHI and may contain anything. `alt`
+    names it for a screen reader."""
     if rows:
         frame = pd.DataFrame(rows)
-        st.dataframe(frame.drop(columns=[c for c in hide if c in frame]), hide_index=True)
+        st.dataframe(frame.drop(columns=[c for c in hide if c in frame]), hide_index=True, alt=alt)
 
 
 def attempt(

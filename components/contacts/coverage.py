@@ -19,12 +19,16 @@ state = st.session_state
 
 
 def coverage_section(actor: Actor, pid: int, d: PatientContacts) -> None:
-    table(d.coverage) if d.coverage else st.caption("No insurance recorded.")
+    table(d.coverage, alt="Insurance coverage") if d.coverage else st.caption(
+        "No insurance recorded."
+    )
     st.header("Prior authorisations")
     soon = [r for r in d.prior_auths if r["Check"]]
     if soon:
         st.warning(f"{len(soon)} prior authorisation(s) expire within 14 days: ask for renewal.")
-    table(d.prior_auths) if d.prior_auths else st.caption("No prior authorisations.")
+    table(d.prior_auths, alt="Prior authorizations") if d.prior_auths else st.caption(
+        "No prior authorisations."
+    )
     if not actor.can("referrals.edit"):
         return
     insurers = insurance.insurer_options(actor)

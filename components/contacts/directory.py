@@ -65,7 +65,7 @@ def _search(actor: Actor) -> None:
     st.caption(f"{found.total:,} organization(s) · page {found.page} of {found.pages}")
     rows = found.rows
     if rows:
-        table(rows)
+        table(rows, alt="Organizations found")
         choice = pick(
             "Open organization",
             {r["id"]: f"{r['Name']} · {r['Type']}" for r in rows},
@@ -106,7 +106,8 @@ def _edit(actor: Actor, region: str, org_id: int | None) -> None:
                         ],
                         "Yours": [str(v) for v in conflict["mine"].values()],
                     }
-                )
+                ),
+                alt="The organization as saved by someone else and as you changed it",
             )
             if st.button("Start again from the saved version"):
                 state[f"org_version_{org_id}"] = detail.version
@@ -161,10 +162,11 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
     show_table(
         pd.DataFrame(
             {
-                "": [ORG_LABELS[k] for k in d.shown],
+                "Detail": [ORG_LABELS[k] for k in d.shown],
                 "Value": ["" if v in (None, "") else str(v) for v in d.shown.values()],
             }
-        )
+        ),
+        alt="The organization's details",
     )
     if d.dial:  # a phone or softphone dials the extension too
         st.link_button(f"Call {esc(d.shown['phone'])}", d.dial, icon=":material/call:")
@@ -203,7 +205,9 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
                         open_org(None, "search")
                     st.rerun()
     st.header("People")
-    table(d.people) if d.people else st.caption("No contact people recorded.")
+    table(d.people, alt="People at the organization") if d.people else st.caption(
+        "No contact people recorded."
+    )
     if editor:
         with section("Add a person", "org_person_open"):
             errors = field_errors("person")
@@ -217,11 +221,13 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
                 )
     st.header("Coming up with them")
     if d.coming_up:
-        table(d.coming_up)
+        table(d.coming_up, alt="Appointments and rides with them")
     else:
         st.caption("No appointments or rides booked with them in the next 60 days.")
     st.header("Communication log")
-    table(d.communications) if d.communications else st.caption("Nothing logged yet.")
+    table(d.communications, alt="Calls and messages with them") if d.communications else st.caption(
+        "Nothing logged yet."
+    )
     if editor:
         with section("Log a call, e-mail or visit", "org_comm_open"):
             pending_prompts("org_comm")

@@ -72,7 +72,7 @@ def import_view(actor: Actor, region: str) -> None:
             + (f"\n... and {len(problems) - 200} more" if len(problems) > 200 else "")
         )
     with st.expander("Preview every row", key="directory_import_rows"):
-        table(preview.table())
+        table(preview.table(), alt="Every row of the file")
     good = len(preview.rows) - preview.count("error")
     label = f"Import {good} row" + ("" if good == 1 else "s")
     if st.button(label, type="primary", disabled=good == 0):

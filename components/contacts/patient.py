@@ -71,7 +71,9 @@ def _coverage(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
 
 
 def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
-    table(d.family) if d.family else st.caption("No family members or caregivers recorded.")
+    table(d.family, alt="Family members and caregivers") if d.family else st.caption(
+        "No family members or caregivers recorded."
+    )
     missing = [r["Name"] for r in d.family if not r["Consent to share"].startswith("yes")]
     if missing:
         st.warning(
@@ -176,7 +178,9 @@ def _archive_family(actor: Actor, d: PatientContacts) -> None:
 
 
 def _referrals(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
-    table(d.referrals) if d.referrals else st.caption("No referrals yet.")
+    table(d.referrals, alt="The patient's referrals") if d.referrals else st.caption(
+        "No referrals yet."
+    )
     if not actor.can("referrals.edit"):
         return
     drafts = [r for r in d.referrals if r["Status"] == "draft"]
@@ -192,7 +196,9 @@ def _referrals(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
 
 
 def _log(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
-    table(d.communications) if d.communications else st.caption("Nothing logged yet.")
+    table(d.communications, alt="Calls and messages") if d.communications else st.caption(
+        "Nothing logged yet."
+    )
     if not actor.can("contacts.edit"):
         return
     with section("Log a call, e-mail or visit", "pt_comm_open", expanded=not d.communications):

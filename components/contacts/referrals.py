@@ -67,7 +67,7 @@ def board_view(actor: Actor) -> None:
             f"{status.capitalize()} ({len(rows)})",
             expanded=bool(rows) and status in ("requested", "received"),
         ):
-            table(rows) if rows else st.caption("None.")
+            table(rows, alt=f"{status.capitalize()} referrals") if rows else st.caption("None.")
     refs = [r for rows in grouped.values() for r in rows]
     if not refs:
         return
@@ -78,9 +78,9 @@ def board_view(actor: Actor) -> None:
         return
     d = referral_actions.referral_detail(actor, ref_id)
     st.text(f"{isolate(d.org)} · {isolate(d.service)} · {d.status}")
-    table(d.history)
+    table(d.history, alt="What happened to the referral")
     if d.communications:
-        table(d.communications)
+        table(d.communications, alt="Calls and messages about the referral")
     if actor.can("contacts.edit") and d.org_id:
         with section("Log a call or message about this referral", "board_comm_open"):
             pending_prompts("board_comm")

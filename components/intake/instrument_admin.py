@@ -114,6 +114,7 @@ def instrument_admin(actor: Actor) -> None:
         ),
         hide_index=True,
         width="stretch",
+        alt="Screening instruments in use",
     )
     labels = {NEW: "New instrument…"} | {c: a.definition.title for c, a in active.items()}
     code = st.selectbox("Edit", list(labels), format_func=labels.get, key="instrument_admin_pick")
@@ -126,4 +127,9 @@ def instrument_admin(actor: Actor) -> None:
         _editor(actor, store.RISK_TIERS, store.RISK_CODE, view.rules_text)
     if history:
         st.header("Saved revisions")
-        st.dataframe(pd.DataFrame(history).drop(columns=["id"]), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(history).drop(columns=["id"]),
+            hide_index=True,
+            width="stretch",
+            alt="Saved revisions",
+        )

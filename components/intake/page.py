@@ -66,6 +66,7 @@ def patient_picker(
             pd.DataFrame(rows).drop(columns=["patient_id", "updated_by_id"]),
             hide_index=True,
             width="stretch",
+            alt="Intakes in progress",
         )
         labels = {
             r["patient_id"]: f"{isolate(r['Patient'])} · {r['MRN']} · {r['Step']}" for r in rows
@@ -87,7 +88,12 @@ def history(intakes: list[dict], rows: list[dict], trend: dict[str, list[dict]])
     """Every past assessment and a trend chart per instrument."""
     if intakes:
         st.header("Intakes")
-        st.dataframe(pd.DataFrame(intakes).drop(columns=["id"]), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(intakes).drop(columns=["id"]),
+            hide_index=True,
+            width="stretch",
+            alt="Intakes",
+        )
     if not rows:
         st.caption("No scored assessments yet.")
         return
@@ -101,7 +107,7 @@ def history(intakes: list[dict], rows: list[dict], trend: dict[str, list[dict]])
     if not charted:
         st.caption("Charts appear once an instrument has been scored twice.")
     st.header("Every assessment")
-    show_table(pd.DataFrame(rows))
+    show_table(pd.DataFrame(rows), alt="Every assessment")
 
 
 def show_conflict(step_key: str) -> None:
@@ -121,5 +127,6 @@ def show_conflict(step_key: str) -> None:
                     "Saved by them": [str(saved.get(f, "")) for f in fields],
                     "Yours (not saved)": [str(yours.get(f, "")) for f in fields],
                 }
-            ).set_index("Field")
+            ).set_index("Field"),
+            alt="The step as saved by someone else and as you changed it",
         )

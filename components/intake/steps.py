@@ -69,7 +69,8 @@ def identity(patient: dict, errors: dict, key: str) -> Submitted | None:
                 "Detail": ["Name", "Date of birth", "MRN"],
                 "On record": [patient["name"], str(patient["birth_date"]), patient["mrn"]],
             }
-        ).set_index("Detail")
+        ).set_index("Detail"),
+        alt="The patient's name, date of birth and MRN on record",
     )
     with st.form(key):
         a, b = st.columns(2)

@@ -70,7 +70,7 @@ def spreadsheets_view(actor: Actor) -> None:
         + (f"; the first {PREVIEW_ROWS} below" if n > PREVIEW_ROWS else "")
     )
     if rows:
-        show_table(pd.DataFrame(rows[:PREVIEW_ROWS]))
+        show_table(pd.DataFrame(rows[:PREVIEW_ROWS]), alt="The first rows of the spreadsheet")
     on = today()
     b1, b2, _ = st.columns([1, 1, 3])
     for host, fmt, label in ((b1, "csv", "Download CSV"), (b2, "xlsx", "Download Excel")):

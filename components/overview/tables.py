@@ -8,6 +8,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from components.shared.text import as_text
+
 MAX_ROWS_SHOWN = 10  # taller lists scroll inside the table
 CHAR_PX, PAD_PX, NAME_MAX_PX = 8, 28, 420
 NAME_COLUMNS = ("Patient", "Owner", "Staff", "By", "Case manager")
@@ -45,6 +47,7 @@ def pick_row(rows: list[dict], key: str, *, alt: str) -> int | None:
         key=f"{key}_{generation}",
         alt=alt,
     )
+    as_text(frame, what=alt)  # a screen reader cannot read the canvas
     chosen = event.selection.rows if event is not None else []
     if not chosen:
         return None

@@ -48,6 +48,7 @@ def results_table(rows: list[dict], key: str) -> int | None:
         height=35 * (len(rows) + 1) + 3,
         on_select="rerun",
         selection_mode="single-row",
+        alt="Patients found",
     )
     chosen = event.selection.rows if event is not None else []
     return chosen[0] if chosen else None
@@ -64,7 +65,13 @@ def demographics(values: dict, region: str) -> None:
             "Value": ["" if v is None else str(v) for v in shown.values()],
         }
     )
-    st.dataframe(frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3)
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=35 * (len(frame) + 1) + 3,
+        alt="Demographics and contact details",
+    )
 
 
 def summary_sections(sections: list[SummarySection]) -> None:
@@ -81,6 +88,7 @@ def summary_sections(sections: list[SummarySection]) -> None:
                 hide_index=True,
                 width="stretch",
                 height=35 * (min(len(frame), 8) + 1) + 3,
+                alt=section.title,
             )
         else:
             st.caption(section.empty_text)
@@ -104,4 +112,6 @@ def conflict_table(theirs: dict, mine: dict, staff: dict[int, str]) -> None:
         for k in FIELD_LABELS
     ]
     rows.sort(key=lambda r: r["Differs"] != "yes")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(rows), hide_index=True, width="stretch", alt="Saved now and your edit"
+    )

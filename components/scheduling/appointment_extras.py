@@ -130,7 +130,7 @@ def call_list(
 
 def conflict_table(conflicts: list[dict]) -> None:
     st.warning("This overlaps other appointments of the same patient or staff member:")
-    show_table(pd.DataFrame(conflicts).drop(columns=["id"]))
+    show_table(pd.DataFrame(conflicts).drop(columns=["id"]), alt="Overlapping appointments")
 
 
 def move_question(

@@ -132,7 +132,7 @@ def appointment_form(
     override = None
     if conflicts:
         st.warning("This overlaps other appointments of the same patient or staff member:")
-        show_table(pd.DataFrame(conflicts).drop(columns=["id"]))
+        show_table(pd.DataFrame(conflicts).drop(columns=["id"]), alt="Overlapping appointments")
         override = st.text_input(
             "Reason to book anyway (leave empty to change the time)",
             max_chars=2000,

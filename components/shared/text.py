@@ -26,7 +26,7 @@ import streamlit as st
 
 from services.core.text import isolate
 
-__all__ = ["esc", "isolate", "show_table"]
+__all__ = ["as_text", "cell_text", "esc", "isolate", "show_table"]
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
 # Streamlit turns some text into links, emoji and icons after parsing, escaped or not:
@@ -63,8 +63,9 @@ def esc(value: object) -> str:
     return isolate(text)
 
 
-def show_table(data, *, height: int | None = None) -> None:
-    """A read-only table of user-entered values, drawn as a dataframe.
+def show_table(data, *, alt: str, height: int | None = None) -> None:
+    """A read-only table of user-entered values, drawn as a dataframe; `alt` names it for a
+    screen reader (what the rows are, in a few words).
 
     st.table renders every cell as Markdown (links, images, headings, autolinked
     e-mails and URLs), so tables holding user text go through here instead.
@@ -72,5 +73,30 @@ def show_table(data, *, height: int | None = None) -> None:
     frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
     rows = len(frame)
     st.dataframe(
-        frame, hide_index=True, width="stretch", height=height or min(35 * (rows + 1) + 3, 600)
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=height or min(35 * (rows + 1) + 3, 600),
+        alt=alt,
     )
+
+
+def cell_text(value: object) -> str:
+    """A table cell as plain words: a date as the clinic reads it, nothing for no value."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return esc(value)
+
+
+def as_text(data, *, what: str) -> None:
+    """The rows again as a plain table that a screen reader reads cell by cell (a
+    dataframe is drawn on a canvas it cannot read), behind one small button so the screen
+    stays uncluttered. For the lists a nurse works from: tasks, goals, suggestions."""
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    if frame.empty:
+        return
+    with st.popover(f"{what} as text", icon=":material/subject:", type="tertiary"):
+        shown = frame.map(cell_text).rename(columns=cell_text)
+        st.table(shown, hide_index=True, alt=what)

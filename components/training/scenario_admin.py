@@ -29,7 +29,8 @@ def scenario_admin(actor: Actor) -> None:
                 "Version": d.version,
             }
             for d in found.values()
-        ]
+        ],
+        alt="Training scenarios",
     )
     key = st.selectbox(
         "Scenario to edit",
@@ -88,5 +89,6 @@ def scenario_admin(actor: Actor) -> None:
                     "Note": r.note or "",
                 }
                 for r in opened.history
-            ]
+            ],
+            alt="Saved versions of the scenario",
         )

@@ -52,7 +52,7 @@ def progress_view(actor: Actor, found: list[RunState]) -> None:
         return
     n = len(found)
     st.caption(f"{n} {'scenario' if n == 1 else 'scenarios'} in progress. Times are the clinic's.")
-    show_table(_rows(found))
+    show_table(_rows(found), alt="Scenarios in progress")
     by_id = {run.id: run for run in found}
     chosen = st.selectbox(
         "See the steps of", list(by_id), format_func=lambda i: _label(by_id[i]), key="trn_run"
@@ -62,7 +62,8 @@ def progress_view(actor: Actor, found: list[RunState]) -> None:
         [
             {"Step": step.title, "Done at": local_time(step.done_at) or "not yet"}
             for step in run.steps
-        ]
+        ],
+        alt="The scenario's steps",
     )
     with st.popover("Start this trainee's scenario over", icon=":material/restart_alt:"):
         st.write(
