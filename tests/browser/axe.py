@@ -39,19 +39,15 @@ _RUN = """async ([shell, options]) => {
     const result = await axe.run(document, options);
     return result.violations.map(v => ({
         id: v.id, impact: v.impact, help: v.help,
-        nodes: v.nodes.map(n => {
-            const sel = n.target[0];
-            let el = null;
-            try { el = typeof sel === 'string' ? document.querySelector(sel) : null; } catch (e) {}
-            return {
-                target: n.target.join(' '), html: n.html.slice(0, 200),
-                shell: !!(el && el.closest(shell)),
-                summary: (n.failureSummary || '').slice(0, 300),
-            };
-        }),
+        nodes: v.nodes.map(n => ({
+            target: n.target.join(' '), html: n.html.slice(0, 200),
+            shell: !!(n.element && n.element.closest(shell)),
+            summary: (n.failureSummary || '').slice(0, 300),
+        })),
     }));
 }"""
-_OPTIONS = {"iframes": False, "resultTypes": ["violations"]}
+# elementRef: each node comes back with its element, to see whose part of the page it is in.
+_OPTIONS = {"iframes": False, "resultTypes": ["violations"], "elementRef": True}
 
 
 @dataclass(frozen=True)

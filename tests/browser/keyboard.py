@@ -89,15 +89,20 @@ def add_choice(pg: Page, combobox: Locator, text: str, *, clear: int = 0) -> Non
         pg.keyboard.press("Backspace")
     box = combobox.locator("xpath=ancestor::*[@data-testid='stMultiSelect']")
     chip = box.locator("[data-tag]").filter(has_text=text)
-    for _ in range(3):  # a busy page can drop a key; look, and try again
+    for attempt in range(3):  # a run landing meanwhile draws the field anew: look, try again
+        if chip.count():
+            break
+        if attempt:
+            tab_to(pg, combobox)
+            pg.keyboard.press("End")
+            pg.keyboard.press("Shift+Home")
+            pg.keyboard.press("Delete")
         _type_filter(pg, text)
         pg.keyboard.press("Enter")
         try:
             chip.wait_for(timeout=5_000)
-            break
         except PlaywrightTimeout:
-            pg.keyboard.press("Control+A")
-            pg.keyboard.press("Delete")
+            continue
     chip.wait_for()
     pg.keyboard.press("Escape")
 

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tests.browser.conftest import wait_ready
-from tests.browser.helpers import after_rerun, demo_db, query
+from tests.browser.helpers import after_rerun, demo_db, query, settle, until_page
 from tests.browser.keyboard import (
     add_choice,
     choose,
@@ -54,7 +54,8 @@ def _next_sunday_far_off() -> date:
 
 
 def _nav(pg, label: str) -> None:
-    press_and_rerun(pg, pg.get_by_test_id("stSidebar").get_by_role("link", name=label))
+    press(pg, pg.get_by_test_id("stSidebar").get_by_role("link", name=label))
+    until_page(pg, label)
 
 
 def _save_step(pg, label: str = "Save and continue") -> None:
@@ -95,6 +96,7 @@ def _intake(pg, mrn: str) -> None:
     _save_step(pg)
     # Screening: one instrument chosen in the list (Backspace takes the proposed ones off).
     pg.get_by_text("Step 6 of 8: Screening").wait_for()
+    settle(pg)
     chooser = pg.locator("details").filter(has_text="Instruments for this patient")
     if chooser.get_attribute("open") is None:
         press(pg, chooser.locator("summary"))
@@ -114,7 +116,9 @@ def _intake(pg, mrn: str) -> None:
 
 def _book(pg, mrn: str, day: date) -> None:
     _nav(pg, "Calendar")
+    settle(pg)  # the calendar widget asks for a run once it has drawn
     press_and_rerun(pg, pg.get_by_role("button", name="New appointment"))
+    settle(pg)
     dialog = pg.get_by_role("dialog")
     type_into(pg, dialog.get_by_role("textbox", name="Find another patient"), mrn)
     after_rerun(pg, lambda: pg.keyboard.press("Enter"))
