@@ -413,7 +413,7 @@ def unlimited_text_fields(root: Path) -> list[str]:
 
 
 # Streamlit calls whose first argument (or label=) is what a screen reader announces.
-LABELLED = (
+LABELED = (
     "button",
     "download_button",
     "form_submit_button",
@@ -458,7 +458,7 @@ def unnamed_controls(root: Path) -> list[str]:
             kw = {k.arg: k.value for k in node.keywords}
             where = f"{path.relative_to(root)}:{node.lineno}"
             name = node.func.attr
-            if name in LABELLED:
+            if name in LABELED:
                 label = node.args[0] if node.args else kw.get("label")
                 if label is None and name != "chat_input" or _blank(label):
                     out.append(f"{where} {name} has no label")

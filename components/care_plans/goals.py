@@ -22,6 +22,7 @@ from services.care_plans.goals import GoalInput
 from services.care_plans.interventions import OPEN_TASK
 from services.care_plans.rows import GoalRow, PlanView
 from services.core.identity import Actor
+from services.core.text import us_spelling
 
 LIFECYCLE = [s.value for s in GoalLifecycle]
 ACHIEVEMENT = [s.value for s in Achievement]
@@ -39,7 +40,7 @@ def goal_rows(view: PlanView) -> list[dict]:
             "Said by": (g.said_by_name or g.said_by) if g.patients_words else "",
             "Measurable goal": g.description,
             "Target": g.target_on,
-            "Status": str(g.lifecycle_status),
+            "Status": us_spelling(g.lifecycle_status),
             "Progress": str(g.achievement_status),
             "Open tasks": open_by_goal.get(g.id, 0),
             "On patient's plan": "yes" if g.for_patient else "",
@@ -104,6 +105,7 @@ def _goal_fields(form: str, data: GoalInput, errors: dict, plan_start: date) -> 
         LIFECYCLE,
         index=LIFECYCLE.index(data.lifecycle_status),
         key=f"{form}_life",
+        format_func=us_spelling,
     )
     show_field_error(errors, "target_on")
     show_field_error(errors, "priority_rank")
@@ -115,7 +117,7 @@ def _goal_fields(form: str, data: GoalInput, errors: dict, plan_start: date) -> 
         key=f"{form}_ach",
     )
     reason = st.text_input(
-        "Reason (needed when cancelling)",
+        "Reason (needed when canceling)",
         value=data.status_reason,
         key=f"{form}_reason",
         max_chars=fit(1000, data.status_reason),

@@ -15,6 +15,7 @@ from services.care_plans.interventions import OPEN_TASK
 from services.care_plans.plans import PlanInput
 from services.care_plans.rows import PlanView
 from services.core.identity import Actor
+from services.core.text import us_spelling
 from services.patients.briefs import PatientBrief
 
 
@@ -96,7 +97,12 @@ def edit_plan_form(actor: Actor, view: PlanView) -> None:
     ):
         title = st.text_input("Plan title", value=data.title, max_chars=fit(200, data.title))
         statuses = [s.value for s in PlanStatus]
-        status = st.selectbox("Plan status", statuses, index=statuses.index(plan.status))
+        status = st.selectbox(
+            "Plan status",
+            statuses,
+            index=statuses.index(plan.status),
+            format_func=us_spelling,
+        )
         show_field_error(errors, "status")
         reason = st.text_input(
             "Reason (needed for on hold or revoked)",

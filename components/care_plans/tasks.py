@@ -21,6 +21,7 @@ from services.care_plans.actions import goals as goal_actions
 from services.care_plans.interventions import OPEN_TASK
 from services.care_plans.rows import PlanView
 from services.core.identity import Actor
+from services.core.text import us_spelling
 
 OWNER_KINDS = [k.value for k in OwnerKind]
 PLAN_LEVEL = {"care_plan": "Whole plan", "teach_back": "Teach again"}
@@ -48,7 +49,7 @@ def task_rows(view: PlanView, users: dict[int, str], on: date) -> list[dict]:
                 else PLAN_LEVEL.get(t.source_kind, ""),
                 "Owner": users.get(t.owner_user_id, "") if t.owner_user_id else t.owner_name,
                 "Owner is": str(t.owner_kind),
-                "Status": str(t.status),
+                "Status": us_spelling(t.status),
                 "Reason": t.status_reason or "",
                 "Repeats": f"every {t.repeat_every_days} days" if t.repeat_every_days else "",
                 "Done": t.done_at.date() if t.done_at else None,
@@ -60,13 +61,13 @@ def task_rows(view: PlanView, users: dict[int, str], on: date) -> list[dict]:
 def tasks_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
     st.header("Interventions and tasks")
     on = date.today()
-    show_done = st.toggle("Show completed and cancelled tasks", key="cp_show_done")
+    show_done = st.toggle("Show completed and canceled tasks", key="cp_show_done")
     rows = [r for r in task_rows(view, users, on) if show_done or r["Status"] in OPEN_TASK]
     overdue = sum(1 for r in rows if r["When"] == "⚠ OVERDUE")
     if overdue:
         st.error(f"{overdue} task(s) overdue.", icon=":material/priority_high:")
     if rows:
-        # Overdue first and flagged; a Styler would colour rows but costs ~0.3 s at 300 tasks.
+        # Overdue first and flagged; a Styler would color rows but costs ~0.3 s at 300 tasks.
         rows.sort(key=lambda r: (r["When"] != "⚠ OVERDUE", r["Due"]))
         st.dataframe(
             pd.DataFrame(rows),
@@ -196,10 +197,14 @@ def _edit_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
             )
             show_field_error(errors, "due_on")
             status = c2.selectbox(
-                "Status", STATUSES, index=STATUSES.index(task.status), key=f"{form}_s"
+                "Status",
+                STATUSES,
+                index=STATUSES.index(task.status),
+                key=f"{form}_s",
+                format_func=us_spelling,
             )
             reason = st.text_input(
-                "Reason (needed for on hold or cancelled)",
+                "Reason (needed for on hold or canceled)",
                 value=task.status_reason or "",
                 key=f"{form}_r",
                 max_chars=fit(1000, task.status_reason or ""),

@@ -108,7 +108,7 @@ def team_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: 
         )
         c1, c2, c3 = st.columns(3)
         name = c1.text_input("Outside person's name", max_chars=200)
-        organisation = c2.text_input("Organisation", max_chars=200)
+        organisation = c2.text_input("Organization", max_chars=200)
         phone = c3.text_input("Phone", max_chars=40)
         show_field_error(errors, "member")
         if st.form_submit_button("Add to team"):

@@ -14,6 +14,7 @@ from services.care_plans.actions import transitions as transition_actions
 from services.care_plans.rows import PlanView
 from services.care_plans.transitions import lace_score
 from services.core.identity import Actor
+from services.core.text import us_spelling
 
 STATES = [s.value for s in ChecklistState]
 
@@ -39,7 +40,7 @@ def transitions_section(
             if not editable or t.status == TransitionStatus.CLOSED:
                 table(
                     [
-                        {"Item": i.label, "State": str(i.state), "Reason": i.reason or ""}
+                        {"Item": i.label, "State": us_spelling(i.state), "Reason": i.reason or ""}
                         for i in t.items
                     ],
                     "",
@@ -56,6 +57,7 @@ def transitions_section(
                         STATES,
                         index=STATES.index(item.state),
                         key=f"{form}_s_{item.id}",
+                        format_func=us_spelling,
                         label_visibility="collapsed",
                     )
                     reason = c3.text_input(
@@ -143,7 +145,7 @@ def _placements(actor: Actor, view: PlanView, users: dict[int, str], editable: b
         {
             "Facility": p.facility,
             "Applied": p.applied_on,
-            "Status": str(p.status),
+            "Status": us_spelling(p.status),
             "Social worker": users.get(p.social_worker_id, ""),
             "Notes": p.notes or "",
         }
@@ -164,7 +166,7 @@ def _placements(actor: Actor, view: PlanView, users: dict[int, str], editable: b
         staff = list(users)
         worker = st.selectbox("Social worker responsible", staff, format_func=lambda i: users[i])
         show_field_error(errors, "social_worker_id")
-        status = st.selectbox("Status", statuses)
+        status = st.selectbox("Status", statuses, format_func=us_spelling)
         notes = st.text_area("Notes", max_chars=4000)
         if st.form_submit_button("Add application"):
             submit(
@@ -186,9 +188,11 @@ def _placements(actor: Actor, view: PlanView, users: dict[int, str], editable: b
             pid = st.selectbox(
                 "Application",
                 list(by_id),
-                format_func=lambda i: f"{by_id[i].facility} ({by_id[i].status})",
+                format_func=lambda i: f"{by_id[i].facility} ({us_spelling(by_id[i].status)})",
             )
-            status = st.selectbox("New status", statuses, key="cp_ltc_upd_s")
+            status = st.selectbox(
+                "New status", statuses, key="cp_ltc_upd_s", format_func=us_spelling
+            )
             notes = st.text_area(
                 "Notes",
                 value=by_id[pid].notes or "",

@@ -1,4 +1,4 @@
-"""A patient's insurance: coverage (add, correct, end) and prior authorisations (request,
+"""A patient's insurance: coverage (add, correct, end) and prior authorizations (request,
 correct, record the payer's decision)."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from services.contacts.actions.patient import PatientContacts
 from services.contacts.coverage import ORDERS, CoverageInput
 from services.contacts.prior_auths import PriorAuthInput
 from services.core.identity import Actor
+from services.core.text import us_spelling
 
 state = st.session_state
 
@@ -22,12 +23,12 @@ def coverage_section(actor: Actor, pid: int, d: PatientContacts) -> None:
     table(d.coverage, alt="Insurance coverage") if d.coverage else st.caption(
         "No insurance recorded."
     )
-    st.header("Prior authorisations")
+    st.header("Prior authorizations")
     soon = [r for r in d.prior_auths if r["Check"]]
     if soon:
-        st.warning(f"{len(soon)} prior authorisation(s) expire within 14 days: ask for renewal.")
+        st.warning(f"{len(soon)} prior authorization(s) expire within 14 days: ask for renewal.")
     table(d.prior_auths, alt="Prior authorizations") if d.prior_auths else st.caption(
-        "No prior authorisations."
+        "No prior authorizations."
     )
     if not actor.can("referrals.edit"):
         return
@@ -47,14 +48,14 @@ def coverage_section(actor: Actor, pid: int, d: PatientContacts) -> None:
     if d.coverage:
         with section("Correct or end a coverage", "cov_edit_open"):
             _correct_coverage(actor, d.coverage, insurers)
-        with section("Request a prior authorisation", "pa_add_open"):
+        with section("Request a prior authorization", "pa_add_open"):
             _request_prior_auth(actor, d.coverage)
     movable = [r for r in d.prior_auths if r["next"]]
     if movable:
         with section("Record a payer decision or status", "pa_status_open"):
             _prior_auth_status(actor, movable)
     if d.prior_auths:
-        with section("Correct a prior authorisation", "pa_edit_open"):
+        with section("Correct a prior authorization", "pa_edit_open"):
             _correct_prior_auth(actor, d.prior_auths)
 
 
@@ -175,7 +176,7 @@ def _request_prior_auth(actor: Actor, rows: list[dict]) -> None:
             attempt(
                 "pa",
                 lambda _a: insurance.request_prior_auth(actor, cov, data),
-                "Prior authorisation saved.",
+                "Prior authorization saved.",
                 clear="pa_form",
             )
 
@@ -183,7 +184,7 @@ def _request_prior_auth(actor: Actor, rows: list[dict]) -> None:
 def _correct_prior_auth(actor: Actor, rows: list[dict]) -> None:
     pending_prompts("pa_edit")
     pas = {r["id"]: f"{r['Service']} ({r['Status']}, {r['Requested']})" for r in rows}
-    pa_id = pick("Authorisation", pas, key="pa_edit_pick")
+    pa_id = pick("Authorization", pas, key="pa_edit_pick")
     saved, saved_version = insurance.prior_auth_for_edit(actor, pa_id)
     values, version, key = _opened("pa", pa_id, saved, saved_version)
     with st.form(key):
@@ -194,19 +195,19 @@ def _correct_prior_auth(actor: Actor, rows: list[dict]) -> None:
                 lambda _a: _saved(
                     "pa", pa_id, lambda: insurance.correct_prior_auth(actor, pa_id, data, version)
                 ),
-                "Prior authorisation corrected.",
+                "Prior authorization corrected.",
             )
 
 
 def _prior_auth_status(actor: Actor, movable: list[dict]) -> None:
     errors = field_errors("pa_status")
     pas = {r["id"]: f"{r['Service']} ({r['Status']})" for r in movable}
-    pa_id = pick("Authorisation", pas)
+    pa_id = pick("Authorization", pas)
     row = next(r for r in movable if r["id"] == pa_id)
     nexts = row["next"]
     shown = seen_version(f"pa_{pa_id}", row["version"])  # the status this form was opened on
     with st.form("pa_status_form"):
-        status = st.selectbox("New status", nexts)
+        status = st.selectbox("New status", nexts, format_func=us_spelling)
         show_field_error(errors, "status")
         c1, c2, c3, c4 = st.columns(4)
         decided = c1.date_input("Decision date", today(), format="YYYY-MM-DD")

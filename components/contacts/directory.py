@@ -19,6 +19,7 @@ from services.contacts.directory import ORG_TYPES, OrgInput
 from services.core.clock import clinic_tz
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
+from services.core.text import us_spelling
 
 state = st.session_state
 
@@ -46,7 +47,7 @@ def _search(actor: Actor) -> None:
     query = c1.text_input(
         "Search the directory", placeholder="Name, service or type, e.g. meals", max_chars=100
     )
-    org_type = c2.selectbox("Type", ["any type", *ORG_TYPES])
+    org_type = c2.selectbox("Type", ["any type", *ORG_TYPES], format_func=us_spelling)
     # The toggles take the width their labels need (never cut off), side by side.
     with c3, st.container(horizontal=True, gap="medium"):
         stale = st.toggle("Needs re-verifying")

@@ -12,6 +12,7 @@ from db.base import utcnow
 from services.contacts.communications import CHANNELS, DIRECTIONS, CommunicationInput
 from services.contacts.directory import CONTACT_METHODS, ORG_TYPES, OrgInput, PersonInput
 from services.core.clock import local_to_utc, utc_to_local
+from services.core.text import us_spelling
 
 ORG_LABELS = {
     "name": "Name",
@@ -39,6 +40,7 @@ def org_form(key: str, values: OrgInput, errors: dict, submit: str) -> OrgInput 
             "Type",
             ORG_TYPES,
             index=ORG_TYPES.index(values.org_type) if values.org_type in ORG_TYPES else 0,
+            format_func=us_spelling,
         )
         show_field_error(errors, "org_type")
         services = st.text_area(

@@ -25,6 +25,7 @@ from services.contacts.communications import CommunicationInput
 from services.contacts.family import RELATIONSHIPS, SCOPES, ConsentInput, RelatedPersonInput
 from services.core.clock import clinic_tz
 from services.core.identity import Actor
+from services.core.text import us_spelling
 from services.patients import actions as patients
 
 state = st.session_state
@@ -60,7 +61,7 @@ def patient_view(actor: Actor, region: str) -> None:
 
 TABS = [
     "Family and consent",
-    "Insurance and prior authorisations",
+    "Insurance and prior authorizations",
     "Referrals",
     "Communication log",
 ]
@@ -90,7 +91,7 @@ def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
             name = c1.text_input("Name", max_chars=200)
             with c1:
                 show_field_error(errors, "name")
-            relationship = c2.selectbox("Relationship", RELATIONSHIPS)
+            relationship = c2.selectbox("Relationship", RELATIONSHIPS, format_func=us_spelling)
             language = c3.text_input("Language", "English", max_chars=40)
             c1, c2, c3 = st.columns(3)
             phone = c1.text_input("Phone", max_chars=40)
@@ -122,7 +123,7 @@ def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
                     clear="family_form",
                 )
     if d.family:
-        with section("Record consent to share (signed authorisation)", "consent_open"):
+        with section("Record consent to share (signed authorization)", "consent_open"):
             errors = field_errors("consent")
             people = {r["id"]: r["Name"] for r in d.family}
             with st.form(form_key("consent_form")):

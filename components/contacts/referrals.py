@@ -15,6 +15,7 @@ from services.contacts.communications import CommunicationInput
 from services.contacts.referral_status import OPEN
 from services.core.clock import clinic_tz
 from services.core.identity import Actor
+from services.core.text import us_spelling
 
 state = st.session_state
 
@@ -27,7 +28,7 @@ def move_referral_form(actor: Actor, refs: list[dict], key: str) -> None:
     ref_id = pick("Referral", labels, key=f"{key}_ref")
     row = next(r for r in refs if r["id"] == ref_id)
     with st.form(f"{key}_move_form"):
-        status = st.selectbox("New status", row["next"])
+        status = st.selectbox("New status", row["next"], format_func=us_spelling)
         show_field_error(errors, "status")
         reason = st.text_input("Why (needed to hold, reject, cancel or reopen)", max_chars=1000)
         show_field_error(errors, "reason")
@@ -106,7 +107,7 @@ def board_view(actor: Actor) -> None:
                     "id": d.id,
                     "To": d.org,
                     "Service": d.service,
-                    "Status": d.status,
+                    "Status": us_spelling(d.status),
                     "next": d.next,
                     "version": d.version,
                 }

@@ -14,9 +14,9 @@ from services.overview import actions as overview
 from services.overview.charts import TIERS
 from services.overview.my_day import MyDayView
 
-# Bars are graphics: each colour stands out from the white page at 3:1 or more (WCAG 2.1
+# Bars are graphics: each color stands out from the white page at 3:1 or more (WCAG 2.1
 # 1.4.11), the bars a click did not choose too; every bar is also named on its axis, so no
-# tier is told by colour alone. tests/unit/test_contrast.py checks them.
+# tier is told by color alone. tests/unit/test_contrast.py checks them.
 TIER_COLORS = ["#b71c1c", "#d84315", "#9c6b00", "#2e7d32", "#757575"]
 NOT_CHOSEN = "#7f929c"
 DONE_OVERDUE = ["#2e7d32", "#c62828"]

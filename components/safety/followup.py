@@ -153,7 +153,7 @@ def _assessment(actor: Actor, f: FollowUpView, key: str, version: int) -> None:
         )
         show_field_error(errors, "protective_factors")
         risk = st.radio(
-            "Risk level (your judgement)",
+            "Risk level (your judgment)",
             RISK_LEVELS,
             index=None,
             horizontal=True,

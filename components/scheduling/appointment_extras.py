@@ -13,6 +13,7 @@ from components.shared.forms import fit, show_field_error
 from components.shared.text import isolate, show_table
 from db.models import AppointmentKind, AppointmentStatus
 from services.core import clock
+from services.core.text import us_spelling
 from services.scheduling.appointments import Scope
 from services.scheduling.ics import IcsOptions
 from services.scheduling.transport import TransportInput
@@ -34,7 +35,7 @@ def scope_choice(key: str, in_series: bool, verb: str = "Change") -> Scope:
 def cancel_box(key: str, in_series: bool, errors: dict[str, str]) -> tuple[str, Scope] | None:
     with st.expander("Cancel this appointment", key=f"{key}_open"):
         reason = st.text_input(
-            "Reason for cancelling",
+            "Reason for canceling",
             key=f"{key}_reason",
             placeholder="e.g. patient in hospital",
             max_chars=1000,
@@ -192,5 +193,10 @@ def filters_row(
         format_func=lambda i: patients.get(i, "All patients"),
     )
     kinds = f[3].multiselect("Type", [k.value for k in AppointmentKind], placeholder="All types")
-    statuses = f[4].multiselect("Status", [x.value for x in AppointmentStatus], placeholder="All")
+    statuses = f[4].multiselect(
+        "Status",
+        [x.value for x in AppointmentStatus],
+        placeholder="All",
+        format_func=us_spelling,
+    )
     return tuple(staff_ids), patient_id, tuple(kinds), tuple(statuses)

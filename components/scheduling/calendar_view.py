@@ -17,7 +17,7 @@ from streamlit_calendar import calendar
 
 from components.shared.text import esc
 from services.core import clock
-from services.scheduling.feed import PALETTE, change_signature, staff_colours
+from services.scheduling.feed import PALETTE, change_signature, staff_colors
 
 VIEWS = "timeGridDay,timeGridWeek,dayGridMonth,listWeek,multiMonthYear"
 CALLBACKS = ["dateClick", "eventClick", "eventChange", "eventsSet", "select"]
@@ -134,12 +134,12 @@ def clock_today(tz: str) -> date:
 
 
 def legend(staff_order: tuple[int, ...] = (), staff: dict[int, str] | None = None) -> None:
-    """One badge per appointment type in its colour; in the team week (several staff
+    """One badge per appointment type in its color; in the team week (several staff
     members shown), one per staff member in theirs (names escaped: they are user text)."""
     if staff_order and staff:
-        colours = staff_colours(list(staff_order))
+        colors = staff_colors(list(staff_order))
         st.markdown(
-            " ".join(f":{colours[i][0]}-badge[{esc(staff.get(i, ''))}]" for i in staff_order)
+            " ".join(f":{colors[i][0]}-badge[{esc(staff.get(i, ''))}]" for i in staff_order)
         )
         return
     chips = [f":{badge}-badge[{kind.value}]" for kind, (badge, _) in PALETTE.items()]

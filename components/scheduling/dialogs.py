@@ -182,7 +182,7 @@ def _edit(desk: Desk, d: dict) -> None:
             lambda: actions.cancel_appointment(
                 actor, d["id"], cancel[0], scope=cancel[1], version=d["version"]
             ),
-            "Appointment cancelled.", "cal_cancel",
+            "Appointment canceled.", "cal_cancel",
         )  # fmt: skip
     if actor.can("records.export"):
         opts = extras.ics_options("cal_ics_one")

@@ -14,7 +14,7 @@ from services.training.actions import ScenarioCard
 
 INTRO = (
     "Pick a scenario and press Start. CareDesk makes you your own copy of its patients "
-    "(their family names end with your username), so everyone in the room can practise at "
+    "(their family names end with your username), so everyone in the room can practice at "
     "once. Each step ticks itself as you do it, here and in the sidebar of every page."
 )
 

@@ -111,7 +111,7 @@ def _goal_values(plan: CarePlan, data: GoalInput) -> dict:
             "Before a goal is active, write what the patient (or caregiver) said, in their words."
         )
     if values["lifecycle_status"] == GoalLifecycle.CANCELLED and not values["status_reason"]:
-        errors["status_reason"] = "Say why the goal is cancelled."
+        errors["status_reason"] = "Say why the goal is canceled."
     if values["target_on"] is not None and values["target_on"] < plan.start_on:
         errors["target_on"] = f"The target date cannot be before the plan starts ({plan.start_on})."
     rank = values["priority_rank"]

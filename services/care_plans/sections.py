@@ -13,6 +13,7 @@ from services.care_plans.goals import goals
 from services.care_plans.plans import plans_due_for_review
 from services.core.identity import Actor
 from services.core.sections import SummarySection, WorklistSection
+from services.core.text import us_spelling
 
 
 def plans_due_section(s: Session, actor: Actor, on: date):
@@ -49,7 +50,7 @@ def plan_summary_section(s: Session, actor: Actor, patient: Patient):
             "Rank": g.priority_rank,
             "In their words": g.patients_words or "",
             "Goal": g.description,
-            "Status": str(g.lifecycle_status),
+            "Status": us_spelling(g.lifecycle_status),
             "Progress": str(g.achievement_status),
             "Target": g.target_on,
         }

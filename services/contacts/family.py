@@ -1,4 +1,4 @@
-"""Family and caregivers (FHIR RelatedPerson) and their consent to share (HIPAA authorisation).
+"""Family and caregivers (FHIR RelatedPerson) and their consent to share (HIPAA authorization).
 
 Anything that would disclose PHI to a contact calls `consent_problem` first; a non-empty
 answer is shown as a warning and the user must confirm before going on.
@@ -380,12 +380,12 @@ def consent_problem(
     if state.startswith("yes"):
         return (
             f"{person.name}'s consent does not cover {purpose}. Share only what the "
-            "signed authorisation allows, or record a new consent."
+            "signed authorization allows, or record a new consent."
         )
     return (
         f"{person.name} has no current consent to receive health information "
         f"({state.lower()}). Do not share patient details until the patient signs "
-        "an authorisation, unless it is an emergency."
+        "an authorization, unless it is an emergency."
     )
 
 

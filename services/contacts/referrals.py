@@ -44,6 +44,7 @@ from services.core.audit import Action
 from services.core.clock import utc_to_local
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
+from services.core.text import us_spelling
 
 URGENCIES = [x.value for x in Urgency]
 REASON_KINDS = ["intake finding", "care-plan goal"]
@@ -354,7 +355,7 @@ def referral_rows(refs: list[Referral], on: date) -> list[dict]:
         {
             "To": r.organization.name if r.organization else TO_CHOOSE,
             "Service": r.service,
-            "Status": r.status,
+            "Status": us_spelling(r.status),
             "Urgency": r.urgency,
             "Sent": r.sent_on,
             "Answer due": r.expected_response_by,

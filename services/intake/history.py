@@ -13,6 +13,7 @@ from db.models import AssessmentResponse, Intake, IntakeStatus, Patient
 from services.core.clock import clinic_tz, utc_to_local
 from services.core.identity import Actor, require
 from services.core.sections import SummarySection, WorklistSection
+from services.core.text import us_spelling
 from services.intake.draft import draft_rows, open_draft
 
 # ---------------------------------------------------------------- history and trends
@@ -27,7 +28,7 @@ def patient_intakes(s: Session, actor: Actor, patient_id: int) -> list[dict]:
     return [
         {
             "Started": f"{utc_to_local(i.created_at, tz):%Y-%m-%d %H:%M}",
-            "Status": str(i.status),
+            "Status": us_spelling(i.status),
             "Risk tier": i.risk_tier or "",
             "Completed": f"{utc_to_local(i.completed_at, tz):%Y-%m-%d %H:%M}"
             if i.completed_at

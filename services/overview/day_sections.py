@@ -26,6 +26,7 @@ from db.models import (
 )
 from services.care_plans.plans import plans_due_for_review
 from services.core import clock
+from services.core.text import us_spelling
 from services.intake.steps import STEPS
 from services.overview.worklist import (
     CALENDAR,
@@ -150,7 +151,7 @@ def visits_today(s: Session, owner_id: int | None, on: date, tz: str) -> DaySect
             "Type": str(a.kind),
             "Patient": patient_name(a.patient),
             "Where": a.location or a.provider or "",
-            "Status": str(a.status),
+            "Status": us_spelling(a.status),
         }
         if owner_id is None:
             row["Staff"] = a.staff.display_name if a.staff else ""

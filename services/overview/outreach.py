@@ -24,6 +24,7 @@ from db.models import (
 from services.contacts.prior_auths import expiring_prior_auths
 from services.contacts.referral_status import AWAITING_ANSWER
 from services.core import clock
+from services.core.text import us_spelling
 from services.overview.day_sections import GONE, first_rows, found_and_count, patient_name
 from services.overview.worklist import CARE_PLAN, CONTACTS, PATIENTS, DaySection, patient_link
 
@@ -83,7 +84,7 @@ def referrals_past_due(s: Session, owner_id: int | None, on: date, tz: str) -> D
             "Patient": p.display_name,
             "To": r.organization.name,
             "Service": r.service,
-            "Status": str(r.status),
+            "Status": us_spelling(r.status),
         }
         for r, p in found
     ]

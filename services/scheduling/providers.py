@@ -26,7 +26,7 @@ from db.models import (
 from services.core.clock import utc_to_local
 from services.core.contact_data import display_phone
 from services.core.errors import InvalidInput
-from services.core.text import fold
+from services.core.text import fold, us_spelling
 
 PICKER_SIZE = 25
 # Directory entries that are never the place an appointment happens.
@@ -198,7 +198,7 @@ def coming_up_with(
             "When": f"{utc_to_local(at, tz):%a %d %b %H:%M}",
             "Patient": a.patient.display_name if a.patient else "",
             "What": what,
-            "Status": status,
+            "Status": us_spelling(status),
         }
         for at, a, what, status in sorted(rows, key=lambda r: r[0])
     ]

@@ -1,4 +1,4 @@
-"""Family and caregivers, consent to share, coverage and prior-authorisation expiry."""
+"""Family and caregivers, consent to share, coverage and prior-authorization expiry."""
 
 from __future__ import annotations
 

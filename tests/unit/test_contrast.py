@@ -1,6 +1,6 @@
-"""Every colour CareDesk chooses meets WCAG 2.1 AA against what is drawn on or around it.
+"""Every color CareDesk chooses meets WCAG 2.1 AA against what is drawn on or around it.
 
-Text 4.5:1 (1.4.3), graphics and the keyboard focus ring 3:1 (1.4.11). A colour changed in
+Text 4.5:1 (1.4.3), graphics and the keyboard focus ring 3:1 (1.4.11). A color changed in
 .streamlit/config.toml, the calendar's palette or My day's charts fails here before anyone
 squints at it. The README (Accessibility) lists the same ratios.
 """
@@ -21,7 +21,7 @@ THEME = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["theme"
 WHITE = "#ffffff"
 SIDEBAR = "#f8f8f7"  # Streamlit's light sidebar while the page backgrounds keep their defaults
 WIDGET = "#f1f0ee"  # fields and buttons in the sidebar
-# Streamlit's light-theme colour names (text on a badge's background), as config.toml's
+# Streamlit's light-theme color names (text on a badge's background), as config.toml's
 # [theme] documents them; a name set in config.toml replaces its default.
 BADGES = {
     "blue": ("#244fb4", "#edf5ff"),
@@ -40,27 +40,27 @@ def _channel(c: int) -> float:
     return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
 
-def rgb(colour: str) -> tuple[int, int, int]:
-    h = colour.lstrip("#")
+def rgb(color: str) -> tuple[int, int, int]:
+    h = color.lstrip("#")
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
 
-def luminance(colour: str) -> float:
-    r, g, b = (_channel(c) for c in rgb(colour))
+def luminance(color: str) -> float:
+    r, g, b = (_channel(c) for c in rgb(color))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def contrast(a: str, b: str) -> float:
-    """The WCAG 2.1 contrast ratio of two opaque colours (1 to 21)."""
+    """The WCAG 2.1 contrast ratio of two opaque colors (1 to 21)."""
     hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
 
 
-def over(colour: str, opacity: float, background: str) -> str:
-    """A colour drawn at `opacity` over a background, as the screen shows it."""
+def over(color: str, opacity: float, background: str) -> str:
+    """A color drawn at `opacity` over a background, as the screen shows it."""
     mixed = (
         round(opacity * f + (1 - opacity) * b)
-        for f, b in zip(rgb(colour), rgb(background), strict=True)
+        for f, b in zip(rgb(color), rgb(background), strict=True)
     )
     return "#{:02x}{:02x}{:02x}".format(*mixed)
 
@@ -76,15 +76,15 @@ def test_the_ratio_formula_matches_the_known_values():
 def test_text_and_captions_read_on_the_page_and_the_sidebar(background):
     text = THEME["textColor"]
     assert contrast(text, background) >= 7
-    # st.caption is the text colour at 60% opacity (Chromium's computed style): "Signed
+    # st.caption is the text color at 60% opacity (Chromium's computed style): "Signed
     # in as", "10 patient(s) found" and the demo password hint are captions.
     assert contrast(over(text, 0.6, background), background) >= 4.5
 
 
 @pytest.mark.parametrize("background", [WHITE, SIDEBAR, WIDGET])
 def test_the_keyboard_focus_ring_stands_out(background):
-    # Buttons, tabs, links and sections show focus as a 3px ring of the primary colour at
-    # 50% opacity; fields turn their border the full primary colour.
+    # Buttons, tabs, links and sections show focus as a 3px ring of the primary color at
+    # 50% opacity; fields turn their border the full primary color.
     primary = THEME["primaryColor"]
     assert contrast(over(primary, 0.5, background), background) >= 3
     assert contrast(primary, background) >= 4.5
@@ -96,20 +96,20 @@ def test_the_dataframe_header_reads():
 
 
 @pytest.mark.parametrize("name", sorted(BADGES))
-def test_coloured_words_and_legend_chips_read(name):
+def test_colored_words_and_legend_chips_read(name):
     text, badge = BADGES[name]
-    assert contrast(text, badge) >= 4.5  # a legend chip: coloured text on its pale badge
+    assert contrast(text, badge) >= 4.5  # a legend chip: colored text on its pale badge
     assert contrast(text, WHITE) >= 4.5  # :red[...] and :orange[...] words on the page
     assert contrast(text, SIDEBAR) >= 4.5
 
 
 @pytest.mark.parametrize("kind", list(AppointmentKind))
 def test_every_appointment_type_carries_its_white_title(kind):
-    assert contrast(feed.EVENT_TEXT, feed.COLOURS[kind]) >= 4.5
+    assert contrast(feed.EVENT_TEXT, feed.COLORS[kind]) >= 4.5
 
 
 @pytest.mark.parametrize(("badge", "strong"), feed.STAFF_PALETTE)
-def test_every_staff_colour_carries_its_white_title(badge, strong):
+def test_every_staff_color_carries_its_white_title(badge, strong):
     assert contrast(feed.EVENT_TEXT, strong) >= 4.5
     assert badge in BADGES  # the legend shows the staff member in a readable chip
 
@@ -124,7 +124,7 @@ def test_the_staff_palette_uses_the_themes_primary():
 
 
 @pytest.mark.parametrize(
-    "colour",
+    "color",
     [
         *charts.TIER_COLORS,
         charts.NOT_CHOSEN,
@@ -133,5 +133,5 @@ def test_the_staff_palette_uses_the_themes_primary():
         charts.MANAGERS_BAR,
     ],
 )
-def test_chart_bars_stand_out_from_the_page(colour):
-    assert contrast(colour, WHITE) >= 3
+def test_chart_bars_stand_out_from_the_page(color):
+    assert contrast(color, WHITE) >= 3
