@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components.shared.flash import flash
-from components.shared.forms import show_field_error
+from components.shared.forms import DATE_INPUT, show_field_error
 from components.shared.text import esc
 from db import config
 from db.base import today
@@ -21,8 +21,8 @@ from services.core.identity import Actor
 
 def audit_report(actor: Actor) -> None:
     c1, c2, c3, c4, c5 = st.columns(5)
-    start = c1.date_input("From", value=today() - timedelta(days=7), format="YYYY-MM-DD")
-    end = c2.date_input("To", value=today(), format="YYYY-MM-DD")
+    start = c1.date_input("From", value=today() - timedelta(days=7), format=DATE_INPUT)
+    end = c2.date_input("To", value=today(), format=DATE_INPUT)
     user = c3.text_input("User (username)", max_chars=64)
     patient = c4.text_input("Patient MRN", max_chars=32)
     action = c5.selectbox("Action", ["(any)", *audit.ACTIONS])

@@ -11,7 +11,7 @@ from components.shared.flash import flash
 from components.shared.forms import field_errors, fit, show_field_error
 from db.models import Role
 from services.core import actions
-from services.core.clock import clinic_tz, utc_to_local
+from services.core.clock import clinic_tz, us_date, utc_to_local
 from services.core.contact_data import display_phone
 from services.core.errors import InvalidInput
 from services.core.identity import ROLE_LABELS, Actor
@@ -34,7 +34,7 @@ def users_admin(actor: Actor) -> None:
             "Active": u.active,
             "Locked": u.locked,
             "Direct phone": display_phone(u.phone),
-            "Last sign-in": f"{utc_to_local(u.last_sign_in_at, clinic_tz()):%Y-%m-%d %H:%M}"
+            "Last sign-in": us_date(utc_to_local(u.last_sign_in_at, clinic_tz()))
             if u.last_sign_in_at
             else "never",
         }

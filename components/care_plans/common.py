@@ -14,7 +14,7 @@ import streamlit as st
 
 from components.shared.flash import flash
 from components.shared.forms import clear_form, field_errors, fit
-from components.shared.text import as_text, esc
+from components.shared.text import as_text, date_columns, esc
 from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 _CONFLICT = "_conflict_{}"
@@ -99,7 +99,9 @@ def table(rows: list[dict], empty: str, *, alt: str, readable: bool = False, **k
     if not rows:
         st.caption(empty)
         return
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", alt=alt, **kwargs)
+    frame = pd.DataFrame(rows)
+    config = date_columns(frame) | kwargs.pop("column_config", {})
+    st.dataframe(frame, hide_index=True, width="stretch", alt=alt, column_config=config, **kwargs)
     if readable:
         as_text(rows, what=alt)
 

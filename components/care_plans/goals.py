@@ -14,8 +14,15 @@ from components.care_plans.common import (
     submit,
     table,
 )
-from components.shared.forms import field_errors, fit, form_key, section, show_field_error
-from components.shared.text import esc
+from components.shared.forms import (
+    DATE_INPUT,
+    field_errors,
+    fit,
+    form_key,
+    section,
+    show_field_error,
+)
+from components.shared.text import DATE_FORMAT, esc
 from db.models import Achievement, GoalLifecycle, SaidBy
 from services.care_plans.actions import goals as goal_actions
 from services.care_plans.goals import GoalInput
@@ -90,7 +97,7 @@ def _goal_fields(form: str, data: GoalInput, errors: dict, plan_start: date) -> 
     target_on = c1.date_input(
         "Target date",
         value=data.target_on or max(date.today(), plan_start) + timedelta(days=90),
-        format="YYYY-MM-DD",
+        format=DATE_INPUT,
         key=f"{form}_target",
     )
     rank = c2.number_input(
@@ -289,7 +296,7 @@ def _templates(actor: Actor, view: PlanView) -> None:
             hide_index=True,
             width="stretch",
             disabled=["Kind", "Already on plan"],
-            column_config={"Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")},
+            column_config={"Date": st.column_config.DateColumn("Date", format=DATE_FORMAT)},
             key=f"cp_tpl_editor_{plan.id}_{key}",
             alt="The template's goals and tasks to add: untick what does not fit",
         )

@@ -9,7 +9,7 @@ import streamlit as st
 
 from components.care_plans.common import opened_version, show_conflict, submit, table
 from components.care_plans.goals import ACHIEVEMENT, goal_label
-from components.shared.forms import field_errors, form_key, section, show_field_error
+from components.shared.forms import DATE_INPUT, field_errors, form_key, section, show_field_error
 from services.care_plans.actions import plan as plan_actions
 from services.care_plans.goals import CLOSED_GOALS
 from services.care_plans.rows import PlanView
@@ -47,7 +47,7 @@ def reviews_section(actor: Actor, view: PlanView, users: dict[int, str], can_edi
                 st.caption("No open goals to review.")
             note = st.text_area("Review note", max_chars=4000)
             next_review = st.date_input(
-                "Next review", value=date.today() + timedelta(days=30), format="YYYY-MM-DD"
+                "Next review", value=date.today() + timedelta(days=30), format=DATE_INPUT
             )
             show_field_error(errors, "next_review_on")
             if st.form_submit_button("Save review", type="primary"):

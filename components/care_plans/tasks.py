@@ -14,12 +14,20 @@ from components.care_plans.common import (
     submit,
 )
 from components.care_plans.goals import goal_label
-from components.shared.forms import field_errors, fit, form_key, section, show_field_error
+from components.shared.forms import (
+    DATE_INPUT,
+    field_errors,
+    fit,
+    form_key,
+    section,
+    show_field_error,
+)
 from components.shared.text import as_text
 from db.models import OwnerKind, TaskStatus
 from services.care_plans.actions import goals as goal_actions
 from services.care_plans.interventions import OPEN_TASK
 from services.care_plans.rows import PlanView
+from services.core.clock import us_date
 from services.core.identity import Actor
 from services.core.text import us_spelling
 
@@ -134,7 +142,7 @@ def _add_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
         show_field_error(errors, "owner")
         c1, c2 = st.columns(2)
         due_on = c1.date_input(
-            "Due date", value=date.today() + timedelta(days=7), format="YYYY-MM-DD"
+            "Due date", value=date.today() + timedelta(days=7), format=DATE_INPUT
         )
         show_field_error(errors, "due_on")
         repeat = c2.number_input(
@@ -170,7 +178,7 @@ def _edit_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
         task_id = st.selectbox(
             "Task",
             list(tasks),
-            format_func=lambda i: f"{tasks[i].due_on} · {tasks[i].title}"[:120],
+            format_func=lambda i: f"{us_date(tasks[i].due_on)} · {tasks[i].title}"[:120],
             key="cp_task_pick",
         )
         task = tasks[task_id]
@@ -193,7 +201,7 @@ def _edit_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
             show_field_error(errors, "owner")
             c1, c2 = st.columns(2)
             due_on = c1.date_input(
-                "Due date", value=task.due_on, format="YYYY-MM-DD", key=f"{form}_d"
+                "Due date", value=task.due_on, format=DATE_INPUT, key=f"{form}_d"
             )
             show_field_error(errors, "due_on")
             status = c2.selectbox(

@@ -10,7 +10,7 @@ import streamlit as st
 from components.shared.conflict import both_versions
 from components.shared.flash import flash
 from components.shared.forms import clear_form, field_errors
-from components.shared.text import esc
+from components.shared.text import date_columns, esc
 from services.contacts.family import ConsentNeeded
 from services.core.errors import Conflict, DomainError, InvalidInput, NotFound
 
@@ -25,7 +25,8 @@ def table(rows: list[dict], *, alt: str, hide: tuple[str, ...] = ("id", "next", 
     names it for a screen reader."""
     if rows:
         frame = pd.DataFrame(rows)
-        st.dataframe(frame.drop(columns=[c for c in hide if c in frame]), hide_index=True, alt=alt)
+        frame = frame.drop(columns=[c for c in hide if c in frame])
+        st.dataframe(frame, hide_index=True, column_config=date_columns(frame), alt=alt)
 
 
 def attempt(

@@ -7,7 +7,14 @@ import streamlit as st
 
 from components.contacts.common import attempt, pending_prompts, pick, table
 from components.shared.conflict import seen_version
-from components.shared.forms import field_errors, fit, form_key, section, show_field_error
+from components.shared.forms import (
+    DATE_INPUT,
+    field_errors,
+    fit,
+    form_key,
+    section,
+    show_field_error,
+)
 from db.base import today
 from services.contacts.actions import insurance
 from services.contacts.actions.patient import PatientContacts
@@ -78,8 +85,8 @@ def coverage_form(
             show_field_error(errors, "member_id")
         group = c3.text_input("Group", values.group_number, max_chars=fit(60, values.group_number))
         c1, c2, c3 = st.columns(3)
-        start = c1.date_input("Effective from", values.start_on, format="YYYY-MM-DD")
-        end = c2.date_input("Until", values.end_on, format="YYYY-MM-DD")
+        start = c1.date_input("Effective from", values.start_on, format=DATE_INPUT)
+        end = c2.date_input("Until", values.end_on, format=DATE_INPUT)
         with c2:
             show_field_error(errors, "end_on")
         order = pick("Order", ORDERS, host=c3, index=list(ORDERS).index(values.order))
@@ -132,7 +139,7 @@ def _correct_coverage(actor: Actor, rows: list[dict], insurers: dict[int, str]) 
         )
     st.caption("When the patient changes plan, end the old coverage, then add the new one.")
     c1, c2 = st.columns([1, 1], vertical_alignment="bottom")
-    ends = c1.date_input("Coverage ends on", today(), format="YYYY-MM-DD", key=f"cov_end_{cov_id}")
+    ends = c1.date_input("Coverage ends on", today(), format=DATE_INPUT, key=f"cov_end_{cov_id}")
     if c2.button("End this coverage", key=f"cov_end_go_{cov_id}"):
         attempt(
             "cov_end",
@@ -154,7 +161,7 @@ def _prior_auth_fields(values: PriorAuthInput, errors: dict) -> PriorAuthInput:
     )
     show_field_error(errors, "service")
     c1, c2 = st.columns(2)
-    requested = c1.date_input("Requested on", values.requested_on, format="YYYY-MM-DD")
+    requested = c1.date_input("Requested on", values.requested_on, format=DATE_INPUT)
     with c1:
         show_field_error(errors, "requested_on")
     ref = c2.text_input(
@@ -210,11 +217,11 @@ def _prior_auth_status(actor: Actor, movable: list[dict]) -> None:
         status = st.selectbox("New status", nexts, format_func=us_spelling)
         show_field_error(errors, "status")
         c1, c2, c3, c4 = st.columns(4)
-        decided = c1.date_input("Decision date", today(), format="YYYY-MM-DD")
+        decided = c1.date_input("Decision date", today(), format=DATE_INPUT)
         units = c2.number_input("Approved units/visits", min_value=0, value=0)
         with c2:
             show_field_error(errors, "approved_units")
-        expires = c3.date_input("Expires on", None, format="YYYY-MM-DD")
+        expires = c3.date_input("Expires on", None, format=DATE_INPUT)
         with c3:
             show_field_error(errors, "expires_on")
         ref = c4.text_input("Reference number", max_chars=60)

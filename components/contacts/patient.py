@@ -13,7 +13,7 @@ from components.contacts.referral_forms import new_referral_form, send_draft_for
 from components.contacts.referrals import move_referral_form
 from components.interop.fhir import fhir_download
 from components.shared.conflict import seen_version
-from components.shared.forms import field_errors, form_key, section, show_field_error
+from components.shared.forms import DATE_INPUT, field_errors, form_key, section, show_field_error
 from components.shared.text import isolate
 from components.shared.viewed import patient_viewed
 from db.base import today
@@ -130,11 +130,11 @@ def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
                 who = pick("Family member", people)
                 scope = st.selectbox("What may be shared", SCOPES)
                 c1, c2 = st.columns(2)
-                given = c1.date_input("Signed on", today(), format="YYYY-MM-DD")
+                given = c1.date_input("Signed on", today(), format=DATE_INPUT)
                 with c1:
                     show_field_error(errors, "given_on")
                 expires = c2.date_input(
-                    "Expires on", today() + timedelta(days=365), format="YYYY-MM-DD"
+                    "Expires on", today() + timedelta(days=365), format=DATE_INPUT
                 )
                 with c2:
                     show_field_error(errors, "expires_on")

@@ -35,7 +35,7 @@ def patient_picker(
             st.rerun()
         return chosen
     query = st.text_input(
-        "Find a patient", placeholder="Name, date of birth (YYYY-MM-DD) or MRN", max_chars=100
+        "Find a patient", placeholder="Name, date of birth (MM/DD/YYYY) or MRN", max_chars=100
     )
     if query.strip():
         found = search(query)

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from components.shared.text import as_text, esc
+from components.shared.text import DATE_FORMAT, as_text, esc
 from services.contacts.referrals import URGENCIES
 from services.intake.suggestions import DUE, Proposal
 from services.intake.summary import IntakeSummary
@@ -115,7 +115,7 @@ def decisions(
                     min_value=1, max_value=99, step=1, width="small"
                 ),
                 "Target date": st.column_config.DateColumn(
-                    format="YYYY-MM-DD", min_value=on, width="small"
+                    format=DATE_FORMAT, min_value=on, width="small"
                 ),
                 "Why": st.column_config.TextColumn(width="medium"),
             },

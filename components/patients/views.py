@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.shared.text import esc
+from components.shared.text import cell_text, date_columns, esc
 from services.core.contact_data import display_phone
 from services.core.sections import SummarySection
 
@@ -40,10 +40,12 @@ def open_patient(patient_id: int | None, view: str = "summary") -> None:
 
 def results_table(rows: list[dict], key: str) -> int | None:
     """The search results; returns the index of the row the user clicked, if any."""
+    frame = pd.DataFrame(rows)
     event = st.dataframe(
-        pd.DataFrame(rows),
+        frame,
         hide_index=True,
         width="stretch",
+        column_config=date_columns(frame),
         key=key,
         height=35 * (len(rows) + 1) + 3,
         on_select="rerun",
@@ -62,7 +64,7 @@ def demographics(values: dict, region: str) -> None:
     frame = pd.DataFrame(
         {
             "Detail": [FIELD_LABELS.get(k, k) for k in shown],
-            "Value": ["" if v is None else str(v) for v in shown.values()],
+            "Value": [cell_text(v) for v in shown.values()],
         }
     )
     st.dataframe(
@@ -88,6 +90,7 @@ def summary_sections(sections: list[SummarySection]) -> None:
                 hide_index=True,
                 width="stretch",
                 height=35 * (min(len(frame), 8) + 1) + 3,
+                column_config=date_columns(frame),
                 alt=section.title,
             )
         else:
@@ -100,7 +103,7 @@ def conflict_table(theirs: dict, mine: dict, staff: dict[int, str]) -> None:
     def show(key, value):
         if key == "primary_case_manager_id":
             return staff.get(value, "") if value else ""
-        return "" if value is None else str(value)
+        return cell_text(value)
 
     rows = [
         {

@@ -9,10 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from components.scheduling.appointment_form import directory_picker
-from components.shared.forms import fit, show_field_error
+from components.shared.forms import DATE_INPUT, fit, show_field_error
 from components.shared.text import isolate, show_table
 from db.models import AppointmentKind, AppointmentStatus
 from services.core import clock
+from services.core.clock import us_date
 from services.core.text import us_spelling
 from services.scheduling.appointments import Scope
 from services.scheduling.ics import IcsOptions
@@ -138,7 +139,7 @@ def move_question(
     start_local: datetime, end_local: datetime, in_series: bool, conflicts: list[dict] | None
 ) -> tuple[str, Scope, str | None] | None:
     """Ask before a drag or resize is saved: ("move", scope, reason), ("leave", ...) or None."""
-    st.text(f"New time: {start_local:%a %d %b %Y %H:%M}–{end_local:%H:%M}")
+    st.text(f"New time: {us_date(start_local, weekday=True)}–{end_local:%H:%M}")
     scope = scope_choice("cal_move_scope", in_series, "Move")
     if conflicts:
         conflict_table(conflicts)
@@ -162,7 +163,7 @@ def status_buttons(current: str) -> str | None:
 
 def export_choice(today: date) -> tuple[str, date, IcsOptions, bool]:
     what = st.radio("Export", ["Staff member's week", "Patient's upcoming schedule"])
-    week_of = st.date_input("Week of", today, format="YYYY-MM-DD")
+    week_of = st.date_input("Week of", today, format=DATE_INPUT)
     opts = ics_options("cal_ics")
     return what, week_of, opts, st.button("Prepare calendar file")
 

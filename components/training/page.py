@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.shared.flash import flash
 from components.shared.text import esc
-from components.training.checklist import full_checklist, local_time, progress
+from components.training.checklist import full_checklist, local_day, progress
 from services.core.errors import DomainError
 from services.core.identity import Actor
 from services.training import actions
@@ -86,7 +86,7 @@ def _card(actor: Actor, card: ScenarioCard) -> None:
         with st.expander(
             "The story and your checklist", expanded=opened, key=f"training_exp_{card.key}"
         ):
-            st.caption(f"Started {local_time(run.started_at, '%a %d %b %H:%M')}")
+            st.caption(f"Started {local_day(run.started_at)}")
             st.text(run.story)
             full_checklist(run)
 

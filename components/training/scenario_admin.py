@@ -8,6 +8,7 @@ import streamlit as st
 from components.shared.flash import flash
 from components.shared.forms import field_errors, fit, show_field_error
 from components.shared.text import esc, show_table
+from services.core.clock import us_date
 from services.core.definitions import MAX_BYTES
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
@@ -85,7 +86,7 @@ def scenario_admin(actor: Actor) -> None:
             [
                 {
                     "Version": r.version,
-                    "Saved": f"{r.saved_at:%Y-%m-%d %H:%M} UTC",
+                    "Saved": f"{us_date(r.saved_at)} UTC",
                     "Note": r.note or "",
                 }
                 for r in opened.history

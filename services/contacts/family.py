@@ -16,6 +16,7 @@ from db.base import today
 from db.models import Patient, RecordStatus, RelatedPerson, ShareConsent
 from services.core import audit
 from services.core.audit import Action
+from services.core.clock import us_date
 from services.core.contact_data import normalize_email, normalize_phone
 from services.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from services.core.identity import Actor, require
@@ -356,7 +357,7 @@ def consent_state(person: RelatedPerson, on: date) -> str:
     """A short phrase for tables: 'yes, until 2027-03-01 (care coordination)', 'EXPIRED ...'."""
     current = current_consent(person, on)
     if current is not None:
-        until = f"until {current.expires_on}" if current.expires_on else "no end date"
+        until = f"until {us_date(current.expires_on)}" if current.expires_on else "no end date"
         return f"yes, {until} ({current.scope})"
     if not person.consents:
         return "NO CONSENT on file"
@@ -364,7 +365,7 @@ def consent_state(person: RelatedPerson, on: date) -> str:
     if last.revoked_on is not None:
         return f"REVOKED on {last.revoked_on}"
     if last.expires_on is not None and last.expires_on < on:
-        return f"EXPIRED on {last.expires_on}"
+        return f"EXPIRED on {us_date(last.expires_on)}"
     return "NOT YET VALID"
 
 

@@ -41,7 +41,7 @@ from services.contacts.referral_status import (
 )
 from services.core import audit
 from services.core.audit import Action
-from services.core.clock import utc_to_local
+from services.core.clock import us_date, utc_to_local
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
 from services.core.text import us_spelling
@@ -371,7 +371,7 @@ def history_rows(ref: Referral, tz: str) -> list[dict]:
     """Each status change, its time in the clinic's time zone."""
     return [
         {
-            "When": f"{utc_to_local(e.at, tz):%Y-%m-%d %H:%M}",
+            "When": us_date(utc_to_local(e.at, tz)),
             "From": e.from_status or "",
             "To": e.to_status,
             "Why / outcome": e.reason or "",

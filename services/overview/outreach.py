@@ -186,7 +186,7 @@ def not_contacted(s: Session, owner_id: int | None, on: date, tz: str) -> DaySec
     for p, last in first_rows(found):
         row = {
             "Patient": p.display_name,
-            "Last contact": f"{clock.utc_to_local(last, tz):%b %d, %Y}" if last else "never",
+            "Last contact": clock.us_date(clock.utc_to_local(last, tz).date()) if last else "never",
         }
         if owner_id is None:
             manager = p.primary_case_manager

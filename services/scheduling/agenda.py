@@ -138,8 +138,8 @@ def details(a: Appointment, tz: str) -> list[dict]:
         "Type": a.kind,
         "Title": a.title,
         "Patient": a.patient.display_name if a.patient else "—",
-        "When": f"{clock.utc_to_local(a.start_at, tz):%a %d %b %Y %H:%M}"
-        f"–{clock.utc_to_local(a.end_at, tz):%H:%M}",
+        "When": clock.us_date(clock.utc_to_local(a.start_at, tz), weekday=True)
+        + f"–{clock.utc_to_local(a.end_at, tz):%H:%M}",
         "Staff": a.staff.display_name if a.staff else "—",
         "Status": us_spelling(a.status) + (f" ({a.status_reason})" if a.status_reason else ""),
         "Location": a.location or "—",

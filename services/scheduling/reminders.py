@@ -63,7 +63,7 @@ def reminder_rows(items: list[Appointment], tz: str | None = None) -> list[dict]
     return [
         {
             "id": a.id,
-            "When": f"{clock.utc_to_local(a.start_at, tz):%a %d %b %H:%M}",
+            "When": clock.us_date(clock.utc_to_local(a.start_at, tz), weekday=True, year=False),
             "Patient": a.patient.display_name,
             "Phone": a.patient.phone or "—",
             "Language": a.patient.preferred_language
@@ -150,7 +150,7 @@ def upcoming_section(s: Session, actor: Actor, patient: Patient) -> SummarySecti
         "Upcoming appointments",
         [
             {
-                "When": f"{clock.utc_to_local(a.start_at, tz):%a %d %b %Y %H:%M}",
+                "When": clock.us_date(clock.utc_to_local(a.start_at, tz), weekday=True),
                 "Type": a.kind,
                 "Title": a.title,
                 "Where": a.location or a.provider or "",

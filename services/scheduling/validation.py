@@ -224,8 +224,8 @@ def conflict_rows(items: list[Appointment], tz: str | None = None) -> list[dict]
     return [
         {
             "id": a.id,
-            "When": f"{clock.utc_to_local(a.start_at, tz):%a %d %b %H:%M}"
-            f"–{clock.utc_to_local(a.end_at, tz):%H:%M}",
+            "When": clock.us_date(clock.utc_to_local(a.start_at, tz), weekday=True, year=False)
+            + f"–{clock.utc_to_local(a.end_at, tz):%H:%M}",
             "Type": a.kind,
             "Title": a.title,
             "Patient": a.patient.display_name if a.patient else "",

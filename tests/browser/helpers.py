@@ -42,9 +42,9 @@ def message_below(field) -> str:
 
 
 def fill_birth_date(pg, value: date) -> None:
-    """Type a date into the segmented Date of birth field (year, month, day)."""
-    pg.get_by_role("spinbutton", name="year, Date of birth").click()
-    pg.keyboard.type(value.strftime("%Y%m%d"))
+    """Type a date into the segmented Date of birth field (month, day, year)."""
+    pg.get_by_role("spinbutton", name="month, Date of birth").click()
+    pg.keyboard.type(value.strftime("%m%d%Y"))
 
 
 def main_text(pg) -> str:

@@ -124,8 +124,8 @@ def _book(pg, mrn: str, day: date) -> None:
     after_rerun(pg, lambda: pg.keyboard.press("Enter"))
     choose(pg, dialog.get_by_role("combobox", name="Patient"), mrn)
     wait_ready(pg)
-    tab_to(pg, dialog.get_by_role("spinbutton", name="year, Date"))
-    pg.keyboard.type(day.strftime("%Y%m%d"))
+    tab_to(pg, dialog.get_by_role("spinbutton", name="month, Date"))
+    pg.keyboard.type(day.strftime("%m%d%Y"))  # the US order: month, day, year
     tab_to(pg, dialog.get_by_role("spinbutton", name="hour, Start"))
     pg.keyboard.type("1030")
     tab_to(pg, dialog.get_by_role("combobox", name="Provider or facility"))
