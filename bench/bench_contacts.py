@@ -44,7 +44,7 @@ def build(data_dir: Path, organizations: int) -> None:
         for n in range(have, organizations):
             org_type = rng.choice(ORG_TYPES)
             name = f"Bench {org_type.title()} Agency {n:05d}"
-            services = rng.choice(["home-delivered meals", "rides", "counselling", "oxygen"])
+            services = rng.choice(["home-delivered meals", "rides", "counseling", "oxygen"])
             rows.append(
                 {
                     "name": name,

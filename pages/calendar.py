@@ -44,7 +44,7 @@ if patient_id is not None:
     patient_header(actor, patient_id, here="pages/calendar.py")
     patient_viewed(actor, patient_id, "Calendar")  # filtered to one patient: their schedule
 staff_id = staff_ids[0] if len(staff_ids) == 1 else None
-# The team week: a few staff members side by side, each in a colour of their own.
+# The team week: a few staff members side by side, each in a color of their own.
 by_staff = staff_ids if 1 < len(staff_ids) <= len(STAFF_PALETTE) else ()
 # Keyed and stateful, with labels that never change: a logged call or a confirmed ride
 # returns to the same tab, and only the open tab runs (the calendar stays in the first).

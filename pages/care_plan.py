@@ -16,6 +16,8 @@ from components.shared.guard import page_setup
 from components.shared.viewed import patient_viewed
 from services.care_plans.actions import plan as plan_actions
 from services.core.actions import staff_choices
+from services.core.clock import us_date
+from services.core.text import us_spelling
 from services.patients.actions import find_patients, patient_brief
 
 actor = page_setup("Care plan", "clinical.read")
@@ -59,7 +61,7 @@ history = plan_actions.plan_history(actor, chosen)
 users = staff_choices(actor)
 plan_id = None
 if len(history) > 1 or (history and not history[0].is_current):
-    labels = {p.id: f"{p.start_on} · {p.title} ({p.status})" for p in history}
+    labels = {p.id: f"{us_date(p.start_on)} · {p.title} ({us_spelling(p.status)})" for p in history}
     plan_id = st.selectbox(
         "Plan",
         list(labels),

@@ -13,6 +13,7 @@ from components.shared.text import esc, isolate, show_table
 from components.shared.viewed import patient_viewed
 from db import config
 from services.core.actions import staff_choices
+from services.core.clock import us_date
 from services.intake import actions
 from services.intake.steps import STEP_KEYS, STEPS
 from services.patients.actions import find_patients
@@ -27,7 +28,9 @@ if st.session_state.pop("_intake_go_care_plan", None) and page.care_plan_page():
 
 def search(query: str) -> list[tuple[int, str]]:
     found = find_patients(actor, query, page_size=20).rows
-    return [(p.id, f"{isolate(p.display_name)} · born {p.birth_date} · {p.mrn}") for p in found]
+    return [
+        (p.id, f"{isolate(p.display_name)} · born {us_date(p.birth_date)} · {p.mrn}") for p in found
+    ]
 
 
 def drafts() -> list[dict]:
@@ -67,7 +70,7 @@ with work:
     if draft is None:
         if view.handoff:
             st.caption("Accepted suggestions waiting for the care plan:")
-            show_table(view.handoff)
+            show_table(view.handoff, alt="Accepted suggestions waiting for the care plan")
             if st.button("Start care plan from this intake", type="primary"):
                 st.session_state["care_plan_from_intake"] = {"patient_id": patient_id}
                 if page.care_plan_page():
@@ -91,7 +94,7 @@ with work:
         f"intake_seen_{intake_id}", (draft.version, draft.data, p)
     )
     step = st.session_state.setdefault(f"intake_step_{intake_id}", draft.current_step)
-    st.caption(f"Draft last saved {draft.saved_at:%d %b %Y %H:%M} by {esc(draft.saved_by)}.")
+    st.caption(f"Draft last saved {us_date(draft.saved_at)} by {esc(draft.saved_by)}.")
     ui.progress(step)
     key = STEP_KEYS[step - 1]
     page.show_conflict(key)

@@ -410,3 +410,88 @@ def unlimited_text_fields(root: Path) -> list[str]:
             elif value is not None and not isinstance(value, ast.Constant) and not fitted:
                 out.append(f"{where} shows a saved value: use max_chars=fit(limit, value)")
     return out
+
+
+# Streamlit calls whose first argument (or label=) is what a screen reader announces.
+LABELED = (
+    "button",
+    "download_button",
+    "form_submit_button",
+    "link_button",
+    "popover",
+    "text_input",
+    "text_area",
+    "number_input",
+    "selectbox",
+    "multiselect",
+    "radio",
+    "checkbox",
+    "toggle",
+    "date_input",
+    "time_input",
+    "datetime_input",
+    "slider",
+    "select_slider",
+    "file_uploader",
+    "segmented_control",
+    "pills",
+    "color_picker",
+    "camera_input",
+    "chat_input",
+    "expander",
+)
+
+
+def _blank(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and not node.value.strip()
+
+
+def unnamed_controls(root: Path) -> list[str]:
+    """Every field, button and section has a label a screen reader can say: no empty label
+    (label_visibility="collapsed" hides a label from sight, not from the screen reader),
+    none hidden with "hidden", and a link's label when it is given is not empty."""
+    out = []
+    for path in source_files(root, "app.py", "pages", "components"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            kw = {k.arg: k.value for k in node.keywords}
+            where = f"{path.relative_to(root)}:{node.lineno}"
+            name = node.func.attr
+            if name in LABELED:
+                label = node.args[0] if node.args else kw.get("label")
+                if label is None and name != "chat_input" or _blank(label):
+                    out.append(f"{where} {name} has no label")
+            elif name == "page_link" and _blank(kw.get("label")):
+                out.append(f"{where} page_link has an empty label")
+            hidden = kw.get("label_visibility")
+            if isinstance(hidden, ast.Constant) and hidden.value == "hidden":
+                out.append(f'{where} {name} hides its label (use "collapsed")')
+    return out
+
+
+# Tables drawn on a canvas, and CareDesk's helpers that draw one (they pass `alt` on).
+CANVAS_TABLES = ("dataframe", "data_editor", "show_table", "pick_row", "table")
+
+
+def tables_without_alt(root: Path) -> list[str]:
+    """Every dataframe is named for a screen reader (`alt=`): st.dataframe and
+    st.data_editor draw on a canvas a screen reader cannot read. st.table is HTML (needs
+    no alt), so `.table(` on Streamlit is left alone; the rooms' own `table(...)` helpers
+    draw dataframes and are held to it."""
+    out = []
+    for path in source_files(root, "app.py", "pages", "components"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Attribute):
+                name = func.attr if func.attr != "table" else ""
+            else:
+                name = getattr(func, "id", "")
+            if name not in CANVAS_TABLES:
+                continue
+            alt = next((k.value for k in node.keywords if k.arg == "alt"), None)
+            if alt is None or _blank(alt):
+                out.append(f"{path.relative_to(root)}:{node.lineno} {name} has no alt text")
+    return out

@@ -255,6 +255,59 @@ def test_an_unlimited_or_cutting_text_field_is_caught(tmp_path):
     ]
 
 
+def test_every_field_button_and_section_is_named():
+    assert rules.unnamed_controls(ROOT) == []
+
+
+def test_an_unnamed_control_is_caught(tmp_path):
+    root = _tree(
+        tmp_path,
+        {
+            "components/shared/a.py": """
+                import streamlit as st
+                st.button("", icon=":material/delete:")
+                st.text_input(" ", max_chars=10)
+                st.selectbox("Staff", [], label_visibility="hidden")
+                st.page_link("app.py", label="")
+                st.selectbox("Staff", [], label_visibility="collapsed")
+                st.button("Delete", icon=":material/delete:")
+            """,
+        },
+    )
+    assert [v.split(" ", 1)[1] for v in rules.unnamed_controls(root)] == [
+        "button has no label",
+        "text_input has no label",
+        'selectbox hides its label (use "collapsed")',
+        "page_link has an empty label",
+    ]
+
+
+def test_every_dataframe_is_named_for_a_screen_reader():
+    assert rules.tables_without_alt(ROOT) == []
+
+
+def test_a_dataframe_without_alt_text_is_caught(tmp_path):
+    root = _tree(
+        tmp_path,
+        {
+            "components/shared/a.py": """
+                import streamlit as st
+                st.dataframe(rows, hide_index=True)
+                st.data_editor(rows, alt="")
+                show_table(rows)
+                st.table(rows)
+                st.dataframe(rows, alt="Overdue tasks")
+                table(rows, "None yet.", alt="Goals")
+            """,
+        },
+    )
+    assert [v.split(" ", 1)[1] for v in rules.tables_without_alt(root)] == [
+        "dataframe has no alt text",
+        "data_editor has no alt text",
+        "show_table has no alt text",
+    ]
+
+
 def test_no_unsafe_html():
     for path in [ROOT / "app.py", *_python_files("pages"), *_python_files("components")]:
         assert "unsafe_allow_html" not in path.read_text(), path.name

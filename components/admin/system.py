@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components.shared.flash import flash
-from components.shared.forms import show_field_error
+from components.shared.forms import DATE_INPUT, show_field_error
 from components.shared.text import esc
 from db import config
 from db.base import today
@@ -21,8 +21,8 @@ from services.core.identity import Actor
 
 def audit_report(actor: Actor) -> None:
     c1, c2, c3, c4, c5 = st.columns(5)
-    start = c1.date_input("From", value=today() - timedelta(days=7), format="YYYY-MM-DD")
-    end = c2.date_input("To", value=today(), format="YYYY-MM-DD")
+    start = c1.date_input("From", value=today() - timedelta(days=7), format=DATE_INPUT)
+    end = c2.date_input("To", value=today(), format=DATE_INPUT)
     user = c3.text_input("User (username)", max_chars=64)
     patient = c4.text_input("Patient MRN", max_chars=32)
     action = c5.selectbox("Action", ["(any)", *audit.ACTIONS])
@@ -42,7 +42,7 @@ def audit_report(actor: Actor) -> None:
     rows, chain = found.rows, found.chain
     st.caption(f"{len(rows)} event(s), newest first; click a column heading to sort.")
     frame = pd.DataFrame(rows)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(frame, hide_index=True, width="stretch", alt="Audit events, newest first")
     st.download_button(
         "Download CSV",
         spreadsheet.to_csv(spreadsheet.frame(rows)),  # a typed username cannot be a formula
@@ -101,7 +101,7 @@ def settings_overview(actor: Actor) -> None:
         "Change these with CAREDESK_* environment variables or .streamlit/secrets.toml (see README)."
     )
     if settings.demo_mode:
-        st.subheader("Training mode")
+        st.header("Training mode")
         st.write(
             "Leaving training mode switches CareDesk to your clinic's own database; the training "
             "database is kept and can be reopened with `python manage.py seed-demo`."

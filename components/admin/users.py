@@ -11,7 +11,7 @@ from components.shared.flash import flash
 from components.shared.forms import field_errors, fit, show_field_error
 from db.models import Role
 from services.core import actions
-from services.core.clock import clinic_tz, utc_to_local
+from services.core.clock import clinic_tz, us_date, utc_to_local
 from services.core.contact_data import display_phone
 from services.core.errors import InvalidInput
 from services.core.identity import ROLE_LABELS, Actor
@@ -34,19 +34,22 @@ def users_admin(actor: Actor) -> None:
             "Active": u.active,
             "Locked": u.locked,
             "Direct phone": display_phone(u.phone),
-            "Last sign-in": f"{utc_to_local(u.last_sign_in_at, clinic_tz()):%Y-%m-%d %H:%M}"
+            "Last sign-in": us_date(utc_to_local(u.last_sign_in_at, clinic_tz()))
             if u.last_sign_in_at
             else "never",
         }
         for u in actions.list_users(actor)
     ]
     st.dataframe(
-        pd.DataFrame(users).drop(columns=["id", "phone"]), hide_index=True, width="stretch"
+        pd.DataFrame(users).drop(columns=["id", "phone"]),
+        hide_index=True,
+        width="stretch",
+        alt="Accounts",
     )
 
     left, right = st.columns(2, gap="large")
     with left, st.container(border=True):
-        st.subheader("Add a colleague")
+        st.header("Add a colleague")
         errors = field_errors("new_user")
         with st.form("new_user", clear_on_submit=False):
             username = st.text_input("New username", placeholder="e.g. jsmith", max_chars=64)
@@ -70,7 +73,7 @@ def users_admin(actor: Actor) -> None:
                 st.rerun()
 
     with right, st.container(border=True):
-        st.subheader("Change an account")
+        st.header("Change an account")
         by_id = {u["id"]: u for u in users}
         uid = st.selectbox(
             "Account",

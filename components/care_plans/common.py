@@ -14,7 +14,7 @@ import streamlit as st
 
 from components.shared.flash import flash
 from components.shared.forms import clear_form, field_errors, fit
-from components.shared.text import esc
+from components.shared.text import as_text, date_columns, esc
 from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 _CONFLICT = "_conflict_{}"
@@ -80,6 +80,7 @@ def show_conflict(form: str, version_key: str | None = None) -> None:
         ),
         hide_index=True,
         width="stretch",
+        alt="Saved by someone else and your change",
     )
     if st.button("Load their version and edit again", key=f"_reload_{form}"):
         st.session_state.pop(_CONFLICT.format(form), None)
@@ -92,11 +93,17 @@ def errors_for(form: str) -> dict[str, str]:
     return field_errors(form)
 
 
-def table(rows: list[dict], empty: str, **kwargs) -> None:
-    if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", **kwargs)
-    else:
+def table(rows: list[dict], empty: str, *, alt: str, readable: bool = False, **kwargs) -> None:
+    """The rows as a dataframe named `alt` for a screen reader, or `empty` when there are
+    none; `readable` adds the same rows as text (a list the nurse works from)."""
+    if not rows:
         st.caption(empty)
+        return
+    frame = pd.DataFrame(rows)
+    config = date_columns(frame) | kwargs.pop("column_config", {})
+    st.dataframe(frame, hide_index=True, width="stretch", alt=alt, column_config=config, **kwargs)
+    if readable:
+        as_text(rows, what=alt)
 
 
 def patient_print_fields(form: str, checked: bool, wording: dict) -> tuple[bool, dict[str, str]]:

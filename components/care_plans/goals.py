@@ -14,14 +14,22 @@ from components.care_plans.common import (
     submit,
     table,
 )
-from components.shared.forms import field_errors, fit, form_key, section, show_field_error
-from components.shared.text import esc
+from components.shared.forms import (
+    DATE_INPUT,
+    field_errors,
+    fit,
+    form_key,
+    section,
+    show_field_error,
+)
+from components.shared.text import DATE_FORMAT, esc
 from db.models import Achievement, GoalLifecycle, SaidBy
 from services.care_plans.actions import goals as goal_actions
 from services.care_plans.goals import GoalInput
 from services.care_plans.interventions import OPEN_TASK
 from services.care_plans.rows import GoalRow, PlanView
 from services.core.identity import Actor
+from services.core.text import us_spelling
 
 LIFECYCLE = [s.value for s in GoalLifecycle]
 ACHIEVEMENT = [s.value for s in Achievement]
@@ -39,7 +47,7 @@ def goal_rows(view: PlanView) -> list[dict]:
             "Said by": (g.said_by_name or g.said_by) if g.patients_words else "",
             "Measurable goal": g.description,
             "Target": g.target_on,
-            "Status": str(g.lifecycle_status),
+            "Status": us_spelling(g.lifecycle_status),
             "Progress": str(g.achievement_status),
             "Open tasks": open_by_goal.get(g.id, 0),
             "On patient's plan": "yes" if g.for_patient else "",
@@ -89,7 +97,7 @@ def _goal_fields(form: str, data: GoalInput, errors: dict, plan_start: date) -> 
     target_on = c1.date_input(
         "Target date",
         value=data.target_on or max(date.today(), plan_start) + timedelta(days=90),
-        format="YYYY-MM-DD",
+        format=DATE_INPUT,
         key=f"{form}_target",
     )
     rank = c2.number_input(
@@ -104,6 +112,7 @@ def _goal_fields(form: str, data: GoalInput, errors: dict, plan_start: date) -> 
         LIFECYCLE,
         index=LIFECYCLE.index(data.lifecycle_status),
         key=f"{form}_life",
+        format_func=us_spelling,
     )
     show_field_error(errors, "target_on")
     show_field_error(errors, "priority_rank")
@@ -115,7 +124,7 @@ def _goal_fields(form: str, data: GoalInput, errors: dict, plan_start: date) -> 
         key=f"{form}_ach",
     )
     reason = st.text_input(
-        "Reason (needed when cancelling)",
+        "Reason (needed when canceling)",
         value=data.status_reason,
         key=f"{form}_reason",
         max_chars=fit(1000, data.status_reason),
@@ -137,8 +146,13 @@ def _goal_fields(form: str, data: GoalInput, errors: dict, plan_start: date) -> 
 
 
 def goals_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
-    st.subheader("Goals")
-    table(goal_rows(view), "No goals yet. Start with what the patient wants, in their words.")
+    st.header("Goals")
+    table(
+        goal_rows(view),
+        "No goals yet. Start with what the patient wants, in their words.",
+        alt="Goals",
+        readable=True,
+    )
     if not (can_edit and view.plan.is_current):
         return
     plan = view.plan
@@ -217,7 +231,7 @@ def _options(actor: Actor, view: PlanView) -> None:
             }
             for o in view.options
         ]
-        table(rows, "No options conversations recorded yet.")
+        table(rows, "No options conversations recorded yet.", alt="Options conversations")
         errors = field_errors("cp_options")
         with st.form(form_key("cp_options")):
             goal_id = st.selectbox(
@@ -282,8 +296,9 @@ def _templates(actor: Actor, view: PlanView) -> None:
             hide_index=True,
             width="stretch",
             disabled=["Kind", "Already on plan"],
-            column_config={"Date": st.column_config.DateColumn("Date", format="YYYY-MM-DD")},
+            column_config={"Date": st.column_config.DateColumn("Date", format=DATE_FORMAT)},
             key=f"cp_tpl_editor_{plan.id}_{key}",
+            alt="The template's goals and tasks to add: untick what does not fit",
         )
         for field, message in errors.items():
             st.error(esc(f"{field.removeprefix('item.')}: {message}"))

@@ -7,14 +7,16 @@ from datetime import date
 import streamlit as st
 
 from components.care_plans.common import opened_version, show_conflict, submit
-from components.shared.forms import field_errors, fit, section, show_field_error
+from components.shared.forms import DATE_INPUT, field_errors, fit, section, show_field_error
 from components.shared.text import esc, isolate
 from db.models import PlanStatus
 from services.care_plans.actions import plan as plan_actions
 from services.care_plans.interventions import OPEN_TASK
 from services.care_plans.plans import PlanInput
 from services.care_plans.rows import PlanView
+from services.core.clock import us_date
 from services.core.identity import Actor
+from services.core.text import us_spelling
 from services.patients.briefs import PatientBrief
 
 
@@ -45,15 +47,15 @@ def header(view: PlanView, users: dict[int, str]) -> None:
     plan = view.plan
     p = view.patient
     st.text(
-        f"{isolate(p.display_name)} · MRN {p.mrn} · born {p.birth_date} · {p.preferred_language}"
+        f"{isolate(p.display_name)} · MRN {p.mrn} · born {us_date(p.birth_date)} · {p.preferred_language}"
         f"{' (interpreter)' if p.interpreter_needed else ''}"
     )
     if plan is None:
         return
     cols = st.columns(5)
     cols[0].metric("Status", str(plan.status))
-    cols[1].metric("Started", str(plan.start_on))
-    cols[2].metric("Next review", str(plan.next_review_on or "-"))
+    cols[1].metric("Started", us_date(plan.start_on))
+    cols[2].metric("Next review", us_date(plan.next_review_on) or "-")
     open_tasks = [t for t in view.tasks if t.status in OPEN_TASK]
     overdue = sum(1 for t in open_tasks if t.due_on < date.today())
     cols[3].metric("Open tasks", len(open_tasks))
@@ -68,7 +70,7 @@ def start_plan_form(actor: Actor, patient_id: int) -> None:
     with st.form("cp_start"):
         st.write("This patient has no living care plan yet.")
         title = st.text_input("Plan title", value="Care plan", max_chars=200)
-        start_on = st.date_input("Start date", value=date.today(), format="YYYY-MM-DD")
+        start_on = st.date_input("Start date", value=date.today(), format=DATE_INPUT)
         show_field_error(errors, "plan")
         show_field_error(errors, "next_review_on")
         if st.form_submit_button("Start care plan", type="primary"):
@@ -96,7 +98,12 @@ def edit_plan_form(actor: Actor, view: PlanView) -> None:
     ):
         title = st.text_input("Plan title", value=data.title, max_chars=fit(200, data.title))
         statuses = [s.value for s in PlanStatus]
-        status = st.selectbox("Plan status", statuses, index=statuses.index(plan.status))
+        status = st.selectbox(
+            "Plan status",
+            statuses,
+            index=statuses.index(plan.status),
+            format_func=us_spelling,
+        )
         show_field_error(errors, "status")
         reason = st.text_input(
             "Reason (needed for on hold or revoked)",
@@ -105,9 +112,9 @@ def edit_plan_form(actor: Actor, view: PlanView) -> None:
         )
         show_field_error(errors, "status_reason")
         c1, c2, c3 = st.columns(3)
-        start_on = c1.date_input("Start date", value=data.start_on, format="YYYY-MM-DD")
-        end_on = c2.date_input("End date", value=data.end_on, format="YYYY-MM-DD")
-        review = c3.date_input("Next review", value=data.next_review_on, format="YYYY-MM-DD")
+        start_on = c1.date_input("Start date", value=data.start_on, format=DATE_INPUT)
+        end_on = c2.date_input("End date", value=data.end_on, format=DATE_INPUT)
+        review = c3.date_input("Next review", value=data.next_review_on, format=DATE_INPUT)
         for f in ("start_on", "end_on", "next_review_on", "plan"):
             show_field_error(errors, f)
         if st.form_submit_button("Save plan details"):

@@ -25,7 +25,7 @@ def _count(n: int, word: str) -> str:
 
 
 def print_section(actor: Actor, view: PlanView) -> None:
-    st.subheader("Print the plan")
+    st.header("Print the plan")
     if not actor.can("records.export"):
         st.caption("Your role reads on screen only: no printouts or files leave CareDesk.")
         return

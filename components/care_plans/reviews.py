@@ -9,7 +9,7 @@ import streamlit as st
 
 from components.care_plans.common import opened_version, show_conflict, submit, table
 from components.care_plans.goals import ACHIEVEMENT, goal_label
-from components.shared.forms import field_errors, form_key, section, show_field_error
+from components.shared.forms import DATE_INPUT, field_errors, form_key, section, show_field_error
 from services.care_plans.actions import plan as plan_actions
 from services.care_plans.goals import CLOSED_GOALS
 from services.care_plans.rows import PlanView
@@ -17,7 +17,7 @@ from services.core.identity import Actor
 
 
 def reviews_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
-    st.subheader("Reviews")
+    st.header("Reviews")
     plan = view.plan
     goals = [g for g in view.goals if g.lifecycle_status not in CLOSED_GOALS]
     if can_edit and plan.is_current:
@@ -47,7 +47,7 @@ def reviews_section(actor: Actor, view: PlanView, users: dict[int, str], can_edi
                 st.caption("No open goals to review.")
             note = st.text_area("Review note", max_chars=4000)
             next_review = st.date_input(
-                "Next review", value=date.today() + timedelta(days=30), format="YYYY-MM-DD"
+                "Next review", value=date.today() + timedelta(days=30), format=DATE_INPUT
             )
             show_field_error(errors, "next_review_on")
             if st.form_submit_button("Save review", type="primary"):
@@ -78,7 +78,7 @@ def reviews_section(actor: Actor, view: PlanView, users: dict[int, str], can_edi
         for r in view.reviews
         for p in r.progress
     ]
-    table(rows, "No reviews yet.")
+    table(rows, "No reviews yet.", alt="Reviews of the plan")
     if rows:
         counts = pd.DataFrame(rows).groupby(["Reviewed", "Progress"]).size().unstack(fill_value=0)
         st.caption("Goal progress at each review")

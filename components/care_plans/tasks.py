@@ -14,12 +14,22 @@ from components.care_plans.common import (
     submit,
 )
 from components.care_plans.goals import goal_label
-from components.shared.forms import field_errors, fit, form_key, section, show_field_error
+from components.shared.forms import (
+    DATE_INPUT,
+    field_errors,
+    fit,
+    form_key,
+    section,
+    show_field_error,
+)
+from components.shared.text import as_text
 from db.models import OwnerKind, TaskStatus
 from services.care_plans.actions import goals as goal_actions
 from services.care_plans.interventions import OPEN_TASK
 from services.care_plans.rows import PlanView
+from services.core.clock import us_date
 from services.core.identity import Actor
+from services.core.text import us_spelling
 
 OWNER_KINDS = [k.value for k in OwnerKind]
 PLAN_LEVEL = {"care_plan": "Whole plan", "teach_back": "Teach again"}
@@ -47,7 +57,7 @@ def task_rows(view: PlanView, users: dict[int, str], on: date) -> list[dict]:
                 else PLAN_LEVEL.get(t.source_kind, ""),
                 "Owner": users.get(t.owner_user_id, "") if t.owner_user_id else t.owner_name,
                 "Owner is": str(t.owner_kind),
-                "Status": str(t.status),
+                "Status": us_spelling(t.status),
                 "Reason": t.status_reason or "",
                 "Repeats": f"every {t.repeat_every_days} days" if t.repeat_every_days else "",
                 "Done": t.done_at.date() if t.done_at else None,
@@ -57,22 +67,24 @@ def task_rows(view: PlanView, users: dict[int, str], on: date) -> list[dict]:
 
 
 def tasks_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
-    st.subheader("Interventions and tasks")
+    st.header("Interventions and tasks")
     on = date.today()
-    show_done = st.toggle("Show completed and cancelled tasks", key="cp_show_done")
+    show_done = st.toggle("Show completed and canceled tasks", key="cp_show_done")
     rows = [r for r in task_rows(view, users, on) if show_done or r["Status"] in OPEN_TASK]
     overdue = sum(1 for r in rows if r["When"] == "⚠ OVERDUE")
     if overdue:
         st.error(f"{overdue} task(s) overdue.", icon=":material/priority_high:")
     if rows:
-        # Overdue first and flagged; a Styler would colour rows but costs ~0.3 s at 300 tasks.
+        # Overdue first and flagged; a Styler would color rows but costs ~0.3 s at 300 tasks.
         rows.sort(key=lambda r: (r["When"] != "⚠ OVERDUE", r["Due"]))
         st.dataframe(
             pd.DataFrame(rows),
             hide_index=True,
             width="stretch",
             column_config={"When": st.column_config.TextColumn("When", help="OVERDUE = past due")},
+            alt="Interventions and tasks",
         )
+        as_text(rows, what="Interventions and tasks")
     else:
         st.caption("No open tasks.")
     if not (can_edit and view.plan.is_current and view.goals):
@@ -130,7 +142,7 @@ def _add_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
         show_field_error(errors, "owner")
         c1, c2 = st.columns(2)
         due_on = c1.date_input(
-            "Due date", value=date.today() + timedelta(days=7), format="YYYY-MM-DD"
+            "Due date", value=date.today() + timedelta(days=7), format=DATE_INPUT
         )
         show_field_error(errors, "due_on")
         repeat = c2.number_input(
@@ -166,7 +178,7 @@ def _edit_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
         task_id = st.selectbox(
             "Task",
             list(tasks),
-            format_func=lambda i: f"{tasks[i].due_on} · {tasks[i].title}"[:120],
+            format_func=lambda i: f"{us_date(tasks[i].due_on)} · {tasks[i].title}"[:120],
             key="cp_task_pick",
         )
         task = tasks[task_id]
@@ -189,14 +201,18 @@ def _edit_task(actor: Actor, view: PlanView, users: dict[int, str]) -> None:
             show_field_error(errors, "owner")
             c1, c2 = st.columns(2)
             due_on = c1.date_input(
-                "Due date", value=task.due_on, format="YYYY-MM-DD", key=f"{form}_d"
+                "Due date", value=task.due_on, format=DATE_INPUT, key=f"{form}_d"
             )
             show_field_error(errors, "due_on")
             status = c2.selectbox(
-                "Status", STATUSES, index=STATUSES.index(task.status), key=f"{form}_s"
+                "Status",
+                STATUSES,
+                index=STATUSES.index(task.status),
+                key=f"{form}_s",
+                format_func=us_spelling,
             )
             reason = st.text_input(
-                "Reason (needed for on hold or cancelled)",
+                "Reason (needed for on hold or canceled)",
                 value=task.status_reason or "",
                 key=f"{form}_r",
                 max_chars=fit(1000, task.status_reason or ""),

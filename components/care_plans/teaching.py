@@ -8,7 +8,14 @@ import streamlit as st
 
 from components.care_plans.common import submit, table
 from components.care_plans.goals import goal_label
-from components.shared.forms import field_errors, fit, form_key, section, show_field_error
+from components.shared.forms import (
+    DATE_INPUT,
+    field_errors,
+    fit,
+    form_key,
+    section,
+    show_field_error,
+)
 from db.models import SaidBy, TeachMethod, TeachResult
 from services.care_plans.actions import teaching as teaching_actions
 from services.care_plans.rows import PlanView
@@ -17,7 +24,7 @@ from services.core.identity import Actor
 
 
 def teaching_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
-    st.subheader("Teach-back education log")
+    st.header("Teach-back education log")
     by_goal = {g.id: g for g in view.goals}
     rows = [
         {
@@ -34,7 +41,7 @@ def teaching_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
         }
         for tb in view.teach_backs
     ]
-    table(rows, "Nothing taught yet.")
+    table(rows, "Nothing taught yet.", alt="Teach-back log")
     if not (can_edit and view.plan.is_current):
         return
     errors = field_errors("cp_teach")
@@ -64,7 +71,7 @@ def teaching_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
         follow_up = c1.date_input(
             "Follow-up date (needed if it must be taught again)",
             value=date.today() + timedelta(days=7),
-            format="YYYY-MM-DD",
+            format=DATE_INPUT,
         )
         show_field_error(errors, "follow_up_on")
         goals = [None, *by_goal]

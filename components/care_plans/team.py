@@ -13,7 +13,7 @@ from services.core.identity import Actor
 
 
 def needs_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
-    st.subheader("Needs, strengths and barriers")
+    st.header("Needs, strengths and barriers")
     rows = [
         {
             "Kind": str(c.kind),
@@ -22,7 +22,7 @@ def needs_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
         }
         for c in view.concerns
     ]
-    table(rows, "None recorded yet.")
+    table(rows, "None recorded yet.", alt="Needs, strengths and barriers")
     if not (can_edit and view.plan.is_current):
         return
     errors = field_errors("cp_need")
@@ -80,7 +80,7 @@ def needs_section(actor: Actor, view: PlanView, can_edit: bool) -> None:
 
 
 def team_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: bool) -> None:
-    st.subheader("Care team")
+    st.header("Care team")
     rows = [
         {
             "Role": str(m.role),
@@ -90,7 +90,7 @@ def team_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: 
         }
         for m in view.team
     ]
-    table(rows, "No team members yet.")
+    table(rows, "No team members yet.", alt="Care team")
     if not (can_edit and view.plan.is_current):
         return
     errors = field_errors("cp_team")
@@ -108,7 +108,7 @@ def team_section(actor: Actor, view: PlanView, users: dict[int, str], can_edit: 
         )
         c1, c2, c3 = st.columns(3)
         name = c1.text_input("Outside person's name", max_chars=200)
-        organisation = c2.text_input("Organisation", max_chars=200)
+        organisation = c2.text_input("Organization", max_chars=200)
         phone = c3.text_input("Phone", max_chars=40)
         show_field_error(errors, "member")
         if st.form_submit_button("Add to team"):

@@ -20,7 +20,7 @@ def template_admin(actor: Actor) -> None:
         {"Template": t.title, "Key": t.key, "Goals": t.goals, "Version": t.version}
         for t in found.values()
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", alt="Care-plan templates")
     keys = list(found)
     key = st.selectbox(
         "Template to edit", keys, format_func=lambda k: found[k].title, key="tpl_admin_pick"
@@ -67,4 +67,4 @@ def template_admin(actor: Actor) -> None:
         row["By"] = users.get(row["By"], row["By"])
     st.caption(f"Version history (0 = the file shipped with CareDesk; now at {version})")
     if history:
-        st.dataframe(pd.DataFrame(history), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(history), hide_index=True, width="stretch", alt="Version history")

@@ -7,13 +7,22 @@ from datetime import date
 import streamlit as st
 
 from components.care_plans.common import submit, table
-from components.shared.forms import field_errors, fit, form_key, section, show_field_error
+from components.shared.forms import (
+    DATE_INPUT,
+    field_errors,
+    fit,
+    form_key,
+    section,
+    show_field_error,
+)
 from components.shared.text import esc, isolate
 from db.models import ChecklistState, PlacementStatus, TransitionStatus
 from services.care_plans.actions import transitions as transition_actions
 from services.care_plans.rows import PlanView
 from services.care_plans.transitions import lace_score
+from services.core.clock import us_date
 from services.core.identity import Actor
+from services.core.text import us_spelling
 
 STATES = [s.value for s in ChecklistState]
 
@@ -21,7 +30,7 @@ STATES = [s.value for s in ChecklistState]
 def transitions_section(
     actor: Actor, view: PlanView, users: dict[int, str], can_edit: bool
 ) -> None:
-    st.subheader("Transitions and discharge planning")
+    st.header("Transitions and discharge planning")
     patient_id = view.patient.id
     editable = can_edit and (view.plan is None or view.plan.is_current)
     for t in view.transitions:
@@ -33,16 +42,19 @@ def transitions_section(
         with st.expander(
             label, expanded=t.status == TransitionStatus.OPEN, key=f"cp_tr_open_{t.id}"
         ):
-            st.text(f"Reason: {isolate(t.reason) or '-'} · discharged {t.discharged_on or '-'}")
+            st.text(
+                f"Reason: {isolate(t.reason) or '-'} · discharged {us_date(t.discharged_on) or '-'}"
+            )
             form = f"cp_tr_{t.id}"
             errors = field_errors(form)
             if not editable or t.status == TransitionStatus.CLOSED:
                 table(
                     [
-                        {"Item": i.label, "State": str(i.state), "Reason": i.reason or ""}
+                        {"Item": i.label, "State": us_spelling(i.state), "Reason": i.reason or ""}
                         for i in t.items
                     ],
                     "",
+                    alt="Discharge checklist",
                 )
                 continue
             with st.form(form):
@@ -55,6 +67,7 @@ def transitions_section(
                         STATES,
                         index=STATES.index(item.state),
                         key=f"{form}_s_{item.id}",
+                        format_func=us_spelling,
                         label_visibility="collapsed",
                     )
                     reason = c3.text_input(
@@ -68,7 +81,7 @@ def transitions_section(
                     show_field_error(errors, f"item.{item.item_key}")
                     choices[item.id] = (item, state, reason)
                 discharged = st.date_input(
-                    "Discharge date", value=t.discharged_on, format="YYYY-MM-DD", key=f"{form}_dd"
+                    "Discharge date", value=t.discharged_on, format=DATE_INPUT, key=f"{form}_dd"
                 )
                 show_field_error(errors, "checklist")
                 show_field_error(errors, "discharged_on")
@@ -103,9 +116,9 @@ def _new_transition(actor: Actor, patient_id: int) -> None:
         facility = st.text_input("Hospital or facility", max_chars=200)
         show_field_error(errors, "facility")
         c1, c2 = st.columns(2)
-        admitted = c1.date_input("Admitted", value=date.today(), format="YYYY-MM-DD")
+        admitted = c1.date_input("Admitted", value=date.today(), format=DATE_INPUT)
         show_field_error(errors, "admitted_on")
-        discharged = c2.date_input("Discharged (if known)", value=None, format="YYYY-MM-DD")
+        discharged = c2.date_input("Discharged (if known)", value=None, format=DATE_INPUT)
         show_field_error(errors, "discharged_on")
         reason = st.text_input("Reason for the stay", max_chars=2000)
         st.caption("LACE readmission score: enter it from the intake, or let CareDesk compute it.")
@@ -142,13 +155,13 @@ def _placements(actor: Actor, view: PlanView, users: dict[int, str], editable: b
         {
             "Facility": p.facility,
             "Applied": p.applied_on,
-            "Status": str(p.status),
+            "Status": us_spelling(p.status),
             "Social worker": users.get(p.social_worker_id, ""),
             "Notes": p.notes or "",
         }
         for p in view.placements
     ]
-    table(rows, "No placement applications.")
+    table(rows, "No placement applications.", alt="Long-term-care placement applications")
     if not editable:
         return
     statuses = [s.value for s in PlacementStatus]
@@ -159,11 +172,11 @@ def _placements(actor: Actor, view: PlanView, users: dict[int, str], editable: b
     ):
         facility = st.text_input("Facility", max_chars=200)
         show_field_error(errors, "facility")
-        applied = st.date_input("Applied on", value=date.today(), format="YYYY-MM-DD")
+        applied = st.date_input("Applied on", value=date.today(), format=DATE_INPUT)
         staff = list(users)
         worker = st.selectbox("Social worker responsible", staff, format_func=lambda i: users[i])
         show_field_error(errors, "social_worker_id")
-        status = st.selectbox("Status", statuses)
+        status = st.selectbox("Status", statuses, format_func=us_spelling)
         notes = st.text_area("Notes", max_chars=4000)
         if st.form_submit_button("Add application"):
             submit(
@@ -185,9 +198,11 @@ def _placements(actor: Actor, view: PlanView, users: dict[int, str], editable: b
             pid = st.selectbox(
                 "Application",
                 list(by_id),
-                format_func=lambda i: f"{by_id[i].facility} ({by_id[i].status})",
+                format_func=lambda i: f"{by_id[i].facility} ({us_spelling(by_id[i].status)})",
             )
-            status = st.selectbox("New status", statuses, key="cp_ltc_upd_s")
+            status = st.selectbox(
+                "New status", statuses, key="cp_ltc_upd_s", format_func=us_spelling
+            )
             notes = st.text_area(
                 "Notes",
                 value=by_id[pid].notes or "",

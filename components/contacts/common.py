@@ -10,7 +10,7 @@ import streamlit as st
 from components.shared.conflict import both_versions
 from components.shared.flash import flash
 from components.shared.forms import clear_form, field_errors
-from components.shared.text import esc
+from components.shared.text import date_columns, esc
 from services.contacts.family import ConsentNeeded
 from services.core.errors import Conflict, DomainError, InvalidInput, NotFound
 
@@ -20,11 +20,13 @@ Action = Callable[[bool | str], object]
 NO_PHI = "no PHI shared"
 
 
-def table(rows: list[dict], hide: tuple[str, ...] = ("id", "next", "version")) -> None:
-    """Plain-text table (never Markdown): user text is PHI and may contain anything."""
+def table(rows: list[dict], *, alt: str, hide: tuple[str, ...] = ("id", "next", "version")) -> None:
+    """Plain-text table (never Markdown): user text is PHI and may contain anything. `alt`
+    names it for a screen reader."""
     if rows:
         frame = pd.DataFrame(rows)
-        st.dataframe(frame.drop(columns=[c for c in hide if c in frame]), hide_index=True)
+        frame = frame.drop(columns=[c for c in hide if c in frame])
+        st.dataframe(frame, hide_index=True, column_config=date_columns(frame), alt=alt)
 
 
 def attempt(

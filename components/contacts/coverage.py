@@ -1,4 +1,4 @@
-"""A patient's insurance: coverage (add, correct, end) and prior authorisations (request,
+"""A patient's insurance: coverage (add, correct, end) and prior authorizations (request,
 correct, record the payer's decision)."""
 
 from __future__ import annotations
@@ -7,24 +7,36 @@ import streamlit as st
 
 from components.contacts.common import attempt, pending_prompts, pick, table
 from components.shared.conflict import seen_version
-from components.shared.forms import field_errors, fit, form_key, section, show_field_error
+from components.shared.forms import (
+    DATE_INPUT,
+    field_errors,
+    fit,
+    form_key,
+    section,
+    show_field_error,
+)
 from db.base import today
 from services.contacts.actions import insurance
 from services.contacts.actions.patient import PatientContacts
 from services.contacts.coverage import ORDERS, CoverageInput
 from services.contacts.prior_auths import PriorAuthInput
 from services.core.identity import Actor
+from services.core.text import us_spelling
 
 state = st.session_state
 
 
 def coverage_section(actor: Actor, pid: int, d: PatientContacts) -> None:
-    table(d.coverage) if d.coverage else st.caption("No insurance recorded.")
-    st.subheader("Prior authorisations")
+    table(d.coverage, alt="Insurance coverage") if d.coverage else st.caption(
+        "No insurance recorded."
+    )
+    st.header("Prior authorizations")
     soon = [r for r in d.prior_auths if r["Check"]]
     if soon:
-        st.warning(f"{len(soon)} prior authorisation(s) expire within 14 days: ask for renewal.")
-    table(d.prior_auths) if d.prior_auths else st.caption("No prior authorisations.")
+        st.warning(f"{len(soon)} prior authorization(s) expire within 14 days: ask for renewal.")
+    table(d.prior_auths, alt="Prior authorizations") if d.prior_auths else st.caption(
+        "No prior authorizations."
+    )
     if not actor.can("referrals.edit"):
         return
     insurers = insurance.insurer_options(actor)
@@ -43,14 +55,14 @@ def coverage_section(actor: Actor, pid: int, d: PatientContacts) -> None:
     if d.coverage:
         with section("Correct or end a coverage", "cov_edit_open"):
             _correct_coverage(actor, d.coverage, insurers)
-        with section("Request a prior authorisation", "pa_add_open"):
+        with section("Request a prior authorization", "pa_add_open"):
             _request_prior_auth(actor, d.coverage)
     movable = [r for r in d.prior_auths if r["next"]]
     if movable:
         with section("Record a payer decision or status", "pa_status_open"):
             _prior_auth_status(actor, movable)
     if d.prior_auths:
-        with section("Correct a prior authorisation", "pa_edit_open"):
+        with section("Correct a prior authorization", "pa_edit_open"):
             _correct_prior_auth(actor, d.prior_auths)
 
 
@@ -73,8 +85,8 @@ def coverage_form(
             show_field_error(errors, "member_id")
         group = c3.text_input("Group", values.group_number, max_chars=fit(60, values.group_number))
         c1, c2, c3 = st.columns(3)
-        start = c1.date_input("Effective from", values.start_on, format="YYYY-MM-DD")
-        end = c2.date_input("Until", values.end_on, format="YYYY-MM-DD")
+        start = c1.date_input("Effective from", values.start_on, format=DATE_INPUT)
+        end = c2.date_input("Until", values.end_on, format=DATE_INPUT)
         with c2:
             show_field_error(errors, "end_on")
         order = pick("Order", ORDERS, host=c3, index=list(ORDERS).index(values.order))
@@ -127,7 +139,7 @@ def _correct_coverage(actor: Actor, rows: list[dict], insurers: dict[int, str]) 
         )
     st.caption("When the patient changes plan, end the old coverage, then add the new one.")
     c1, c2 = st.columns([1, 1], vertical_alignment="bottom")
-    ends = c1.date_input("Coverage ends on", today(), format="YYYY-MM-DD", key=f"cov_end_{cov_id}")
+    ends = c1.date_input("Coverage ends on", today(), format=DATE_INPUT, key=f"cov_end_{cov_id}")
     if c2.button("End this coverage", key=f"cov_end_go_{cov_id}"):
         attempt(
             "cov_end",
@@ -149,7 +161,7 @@ def _prior_auth_fields(values: PriorAuthInput, errors: dict) -> PriorAuthInput:
     )
     show_field_error(errors, "service")
     c1, c2 = st.columns(2)
-    requested = c1.date_input("Requested on", values.requested_on, format="YYYY-MM-DD")
+    requested = c1.date_input("Requested on", values.requested_on, format=DATE_INPUT)
     with c1:
         show_field_error(errors, "requested_on")
     ref = c2.text_input(
@@ -171,7 +183,7 @@ def _request_prior_auth(actor: Actor, rows: list[dict]) -> None:
             attempt(
                 "pa",
                 lambda _a: insurance.request_prior_auth(actor, cov, data),
-                "Prior authorisation saved.",
+                "Prior authorization saved.",
                 clear="pa_form",
             )
 
@@ -179,7 +191,7 @@ def _request_prior_auth(actor: Actor, rows: list[dict]) -> None:
 def _correct_prior_auth(actor: Actor, rows: list[dict]) -> None:
     pending_prompts("pa_edit")
     pas = {r["id"]: f"{r['Service']} ({r['Status']}, {r['Requested']})" for r in rows}
-    pa_id = pick("Authorisation", pas, key="pa_edit_pick")
+    pa_id = pick("Authorization", pas, key="pa_edit_pick")
     saved, saved_version = insurance.prior_auth_for_edit(actor, pa_id)
     values, version, key = _opened("pa", pa_id, saved, saved_version)
     with st.form(key):
@@ -190,26 +202,26 @@ def _correct_prior_auth(actor: Actor, rows: list[dict]) -> None:
                 lambda _a: _saved(
                     "pa", pa_id, lambda: insurance.correct_prior_auth(actor, pa_id, data, version)
                 ),
-                "Prior authorisation corrected.",
+                "Prior authorization corrected.",
             )
 
 
 def _prior_auth_status(actor: Actor, movable: list[dict]) -> None:
     errors = field_errors("pa_status")
     pas = {r["id"]: f"{r['Service']} ({r['Status']})" for r in movable}
-    pa_id = pick("Authorisation", pas)
+    pa_id = pick("Authorization", pas)
     row = next(r for r in movable if r["id"] == pa_id)
     nexts = row["next"]
     shown = seen_version(f"pa_{pa_id}", row["version"])  # the status this form was opened on
     with st.form("pa_status_form"):
-        status = st.selectbox("New status", nexts)
+        status = st.selectbox("New status", nexts, format_func=us_spelling)
         show_field_error(errors, "status")
         c1, c2, c3, c4 = st.columns(4)
-        decided = c1.date_input("Decision date", today(), format="YYYY-MM-DD")
+        decided = c1.date_input("Decision date", today(), format=DATE_INPUT)
         units = c2.number_input("Approved units/visits", min_value=0, value=0)
         with c2:
             show_field_error(errors, "approved_units")
-        expires = c3.date_input("Expires on", None, format="YYYY-MM-DD")
+        expires = c3.date_input("Expires on", None, format=DATE_INPUT)
         with c3:
             show_field_error(errors, "expires_on")
         ref = c4.text_input("Reference number", max_chars=60)

@@ -19,6 +19,7 @@ from services.contacts.directory import ORG_TYPES, OrgInput
 from services.core.clock import clinic_tz
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
+from services.core.text import us_spelling
 
 state = st.session_state
 
@@ -46,7 +47,7 @@ def _search(actor: Actor) -> None:
     query = c1.text_input(
         "Search the directory", placeholder="Name, service or type, e.g. meals", max_chars=100
     )
-    org_type = c2.selectbox("Type", ["any type", *ORG_TYPES])
+    org_type = c2.selectbox("Type", ["any type", *ORG_TYPES], format_func=us_spelling)
     # The toggles take the width their labels need (never cut off), side by side.
     with c3, st.container(horizontal=True, gap="medium"):
         stale = st.toggle("Needs re-verifying")
@@ -65,7 +66,7 @@ def _search(actor: Actor) -> None:
     st.caption(f"{found.total:,} organization(s) · page {found.page} of {found.pages}")
     rows = found.rows
     if rows:
-        table(rows)
+        table(rows, alt="Organizations found")
         choice = pick(
             "Open organization",
             {r["id"]: f"{r['Name']} · {r['Type']}" for r in rows},
@@ -106,13 +107,14 @@ def _edit(actor: Actor, region: str, org_id: int | None) -> None:
                         ],
                         "Yours": [str(v) for v in conflict["mine"].values()],
                     }
-                )
+                ),
+                alt="The organization as saved by someone else and as you changed it",
             )
             if st.button("Start again from the saved version"):
                 state[f"org_version_{org_id}"] = detail.version
                 state.pop("org_conflict")
                 st.rerun()
-    st.subheader("Edit organization" if org_id else "Add an organization")
+    st.header("Edit organization" if org_id else "Add an organization")
     errors = field_errors("org")
     data = org_form(f"org_form_{org_id}", values, errors, "Save")
     if data is None:
@@ -144,7 +146,7 @@ def _one_click(act, success: str) -> None:
 def _detail(actor: Actor, region: str, org_id: int) -> None:
     d = directory_actions.org_detail(actor, org_id, region)
     st.button("← Back to search", on_click=open_org, args=(None, "search"))
-    st.subheader("Organization")
+    st.header("Organization")
     st.text(d.name)
     if d.status == "archived":
         st.warning(
@@ -161,10 +163,11 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
     show_table(
         pd.DataFrame(
             {
-                "": [ORG_LABELS[k] for k in d.shown],
+                "Detail": [ORG_LABELS[k] for k in d.shown],
                 "Value": ["" if v in (None, "") else str(v) for v in d.shown.values()],
             }
-        )
+        ),
+        alt="The organization's details",
     )
     if d.dial:  # a phone or softphone dials the extension too
         st.link_button(f"Call {esc(d.shown['phone'])}", d.dial, icon=":material/call:")
@@ -202,8 +205,10 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
                         flash(f"Organization {outcome}.")
                         open_org(None, "search")
                     st.rerun()
-    st.subheader("People")
-    table(d.people) if d.people else st.caption("No contact people recorded.")
+    st.header("People")
+    table(d.people, alt="People at the organization") if d.people else st.caption(
+        "No contact people recorded."
+    )
     if editor:
         with section("Add a person", "org_person_open"):
             errors = field_errors("person")
@@ -215,13 +220,15 @@ def _detail(actor: Actor, region: str, org_id: int) -> None:
                     "Person added.",
                     clear=f"person_form_{org_id}",
                 )
-    st.subheader("Coming up with them")
+    st.header("Coming up with them")
     if d.coming_up:
-        table(d.coming_up)
+        table(d.coming_up, alt="Appointments and rides with them")
     else:
         st.caption("No appointments or rides booked with them in the next 60 days.")
-    st.subheader("Communication log")
-    table(d.communications) if d.communications else st.caption("Nothing logged yet.")
+    st.header("Communication log")
+    table(d.communications, alt="Calls and messages with them") if d.communications else st.caption(
+        "Nothing logged yet."
+    )
     if editor:
         with section("Log a call, e-mail or visit", "org_comm_open"):
             pending_prompts("org_comm")

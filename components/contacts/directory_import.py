@@ -62,7 +62,7 @@ def import_view(actor: Actor, region: str) -> None:
         )
     problems = [r for r in preview.rows if r.action == "error"]
     if problems:
-        st.subheader("Rows with problems")
+        st.header("Rows with problems")
         # Plain text, one line per row: the cells are whatever the file held.
         st.text(
             "\n".join(
@@ -72,7 +72,7 @@ def import_view(actor: Actor, region: str) -> None:
             + (f"\n... and {len(problems) - 200} more" if len(problems) > 200 else "")
         )
     with st.expander("Preview every row", key="directory_import_rows"):
-        table(preview.table())
+        table(preview.table(), alt="Every row of the file")
     good = len(preview.rows) - preview.count("error")
     label = f"Import {good} row" + ("" if good == 1 else "s")
     if st.button(label, type="primary", disabled=good == 0):

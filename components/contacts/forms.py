@@ -7,11 +7,12 @@ from datetime import datetime, time, timedelta
 import streamlit as st
 
 from components.contacts.common import pick
-from components.shared.forms import fit, form_key, show_field_error
+from components.shared.forms import DATE_INPUT, fit, form_key, show_field_error
 from db.base import utcnow
 from services.contacts.communications import CHANNELS, DIRECTIONS, CommunicationInput
 from services.contacts.directory import CONTACT_METHODS, ORG_TYPES, OrgInput, PersonInput
 from services.core.clock import local_to_utc, utc_to_local
+from services.core.text import us_spelling
 
 ORG_LABELS = {
     "name": "Name",
@@ -39,6 +40,7 @@ def org_form(key: str, values: OrgInput, errors: dict, submit: str) -> OrgInput 
             "Type",
             ORG_TYPES,
             index=ORG_TYPES.index(values.org_type) if values.org_type in ORG_TYPES else 0,
+            format_func=us_spelling,
         )
         show_field_error(errors, "org_type")
         services = st.text_area(
@@ -79,7 +81,7 @@ def org_form(key: str, values: OrgInput, errors: dict, submit: str) -> OrgInput 
             values.accepted_insurers,
             max_chars=fit(2000, values.accepted_insurers),
         )
-        verified = st.date_input("Last verified on", values.last_verified_on, format="YYYY-MM-DD")
+        verified = st.date_input("Last verified on", values.last_verified_on, format=DATE_INPUT)
         show_field_error(errors, "last_verified_on")
         if st.form_submit_button(submit, type="primary"):
             return OrgInput(
@@ -158,7 +160,7 @@ def communication_form(
         c1, c2, c3, c4 = st.columns(4)
         channel = c1.selectbox("How", CHANNELS)
         direction = c2.selectbox("Direction", DIRECTIONS)
-        when_date = c3.date_input("Date", now.date(), format="YYYY-MM-DD")
+        when_date = c3.date_input("Date", now.date(), format=DATE_INPUT)
         when_time = c4.time_input("Time", value=time(now.hour, 0), step=timedelta(minutes=5))
         show_field_error(errors, "occurred_at")
         summary = st.text_area(
@@ -169,9 +171,7 @@ def communication_form(
             "Outcome", placeholder="e.g. left voicemail, intake booked", max_chars=500
         )
         c1, c2 = st.columns(2)
-        follow_up = c1.date_input(
-            "Follow-up date (becomes a task)", value=None, format="YYYY-MM-DD"
-        )
+        follow_up = c1.date_input("Follow-up date (becomes a task)", value=None, format=DATE_INPUT)
         with c1:
             show_field_error(errors, "follow_up_on")
         follow_title = c2.text_input(

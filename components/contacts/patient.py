@@ -13,7 +13,7 @@ from components.contacts.referral_forms import new_referral_form, send_draft_for
 from components.contacts.referrals import move_referral_form
 from components.interop.fhir import fhir_download
 from components.shared.conflict import seen_version
-from components.shared.forms import field_errors, form_key, section, show_field_error
+from components.shared.forms import DATE_INPUT, field_errors, form_key, section, show_field_error
 from components.shared.text import isolate
 from components.shared.viewed import patient_viewed
 from db.base import today
@@ -25,6 +25,7 @@ from services.contacts.communications import CommunicationInput
 from services.contacts.family import RELATIONSHIPS, SCOPES, ConsentInput, RelatedPersonInput
 from services.core.clock import clinic_tz
 from services.core.identity import Actor
+from services.core.text import us_spelling
 from services.patients import actions as patients
 
 state = st.session_state
@@ -60,7 +61,7 @@ def patient_view(actor: Actor, region: str) -> None:
 
 TABS = [
     "Family and consent",
-    "Insurance and prior authorisations",
+    "Insurance and prior authorizations",
     "Referrals",
     "Communication log",
 ]
@@ -71,7 +72,9 @@ def _coverage(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
 
 
 def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
-    table(d.family) if d.family else st.caption("No family members or caregivers recorded.")
+    table(d.family, alt="Family members and caregivers") if d.family else st.caption(
+        "No family members or caregivers recorded."
+    )
     missing = [r["Name"] for r in d.family if not r["Consent to share"].startswith("yes")]
     if missing:
         st.warning(
@@ -88,7 +91,7 @@ def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
             name = c1.text_input("Name", max_chars=200)
             with c1:
                 show_field_error(errors, "name")
-            relationship = c2.selectbox("Relationship", RELATIONSHIPS)
+            relationship = c2.selectbox("Relationship", RELATIONSHIPS, format_func=us_spelling)
             language = c3.text_input("Language", "English", max_chars=40)
             c1, c2, c3 = st.columns(3)
             phone = c1.text_input("Phone", max_chars=40)
@@ -120,18 +123,18 @@ def _family(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
                     clear="family_form",
                 )
     if d.family:
-        with section("Record consent to share (signed authorisation)", "consent_open"):
+        with section("Record consent to share (signed authorization)", "consent_open"):
             errors = field_errors("consent")
             people = {r["id"]: r["Name"] for r in d.family}
             with st.form(form_key("consent_form")):
                 who = pick("Family member", people)
                 scope = st.selectbox("What may be shared", SCOPES)
                 c1, c2 = st.columns(2)
-                given = c1.date_input("Signed on", today(), format="YYYY-MM-DD")
+                given = c1.date_input("Signed on", today(), format=DATE_INPUT)
                 with c1:
                     show_field_error(errors, "given_on")
                 expires = c2.date_input(
-                    "Expires on", today() + timedelta(days=365), format="YYYY-MM-DD"
+                    "Expires on", today() + timedelta(days=365), format=DATE_INPUT
                 )
                 with c2:
                     show_field_error(errors, "expires_on")
@@ -176,7 +179,9 @@ def _archive_family(actor: Actor, d: PatientContacts) -> None:
 
 
 def _referrals(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
-    table(d.referrals) if d.referrals else st.caption("No referrals yet.")
+    table(d.referrals, alt="The patient's referrals") if d.referrals else st.caption(
+        "No referrals yet."
+    )
     if not actor.can("referrals.edit"):
         return
     drafts = [r for r in d.referrals if r["Status"] == "draft"]
@@ -192,7 +197,9 @@ def _referrals(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
 
 
 def _log(actor: Actor, region: str, pid: int, d: PatientContacts) -> None:
-    table(d.communications) if d.communications else st.caption("Nothing logged yet.")
+    table(d.communications, alt="Calls and messages") if d.communications else st.caption(
+        "Nothing logged yet."
+    )
     if not actor.can("contacts.edit"):
         return
     with section("Log a call, e-mail or visit", "pt_comm_open", expanded=not d.communications):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.contacts.common import attempt, pending_prompts, pick
-from components.shared.forms import field_errors, fit, form_key, show_field_error
+from components.shared.forms import DATE_INPUT, field_errors, fit, form_key, show_field_error
 from db.base import today
 from services.contacts.actions import referrals as referral_actions
 from services.contacts.actions.referrals import OrgChoice
@@ -67,7 +67,7 @@ def _details(data: ReferralInput, errors: dict, org: OrgChoice | None):
         "Answer expected by (blank: by urgency)",
         data.expected_response_by,
         min_value=today(),
-        format="YYYY-MM-DD",
+        format=DATE_INPUT,
     )
     with c2:
         show_field_error(errors, "expected_response_by")

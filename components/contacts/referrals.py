@@ -15,6 +15,7 @@ from services.contacts.communications import CommunicationInput
 from services.contacts.referral_status import OPEN
 from services.core.clock import clinic_tz
 from services.core.identity import Actor
+from services.core.text import us_spelling
 
 state = st.session_state
 
@@ -27,7 +28,7 @@ def move_referral_form(actor: Actor, refs: list[dict], key: str) -> None:
     ref_id = pick("Referral", labels, key=f"{key}_ref")
     row = next(r for r in refs if r["id"] == ref_id)
     with st.form(f"{key}_move_form"):
-        status = st.selectbox("New status", row["next"])
+        status = st.selectbox("New status", row["next"], format_func=us_spelling)
         show_field_error(errors, "status")
         reason = st.text_input("Why (needed to hold, reject, cancel or reopen)", max_chars=1000)
         show_field_error(errors, "reason")
@@ -67,20 +68,20 @@ def board_view(actor: Actor) -> None:
             f"{status.capitalize()} ({len(rows)})",
             expanded=bool(rows) and status in ("requested", "received"),
         ):
-            table(rows) if rows else st.caption("None.")
+            table(rows, alt=f"{status.capitalize()} referrals") if rows else st.caption("None.")
     refs = [r for rows in grouped.values() for r in rows]
     if not refs:
         return
-    st.subheader("Open a referral")
+    st.header("Open a referral")
     labels = {r["id"]: f"{r['Patient']} → {r['To']} · {r['Service']}" for r in refs}
     ref_id = pick("Referral", labels, index=None, key="board_open", placeholder="Choose a referral")
     if ref_id is None:
         return
     d = referral_actions.referral_detail(actor, ref_id)
     st.text(f"{isolate(d.org)} · {isolate(d.service)} · {d.status}")
-    table(d.history)
+    table(d.history, alt="What happened to the referral")
     if d.communications:
-        table(d.communications)
+        table(d.communications, alt="Calls and messages about the referral")
     if actor.can("contacts.edit") and d.org_id:
         with section("Log a call or message about this referral", "board_comm_open"):
             pending_prompts("board_comm")
@@ -106,7 +107,7 @@ def board_view(actor: Actor) -> None:
                     "id": d.id,
                     "To": d.org,
                     "Service": d.service,
-                    "Status": d.status,
+                    "Status": us_spelling(d.status),
                     "next": d.next,
                     "version": d.version,
                 }

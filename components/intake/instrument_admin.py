@@ -91,7 +91,7 @@ def instrument_admin(actor: Actor) -> None:
     if not actor.can("admin"):
         st.info("Only administrators manage instruments.")
         return
-    st.subheader("Screening instruments")
+    st.header("Screening instruments")
     st.caption(
         "Each instrument is a definition file checked against the CareDesk schema. Saving makes a "
         "new revision; old revisions stay in the history and in the audit trail. Do not upload "
@@ -114,16 +114,22 @@ def instrument_admin(actor: Actor) -> None:
         ),
         hide_index=True,
         width="stretch",
+        alt="Screening instruments in use",
     )
     labels = {NEW: "New instrument…"} | {c: a.definition.title for c, a in active.items()}
     code = st.selectbox("Edit", list(labels), format_func=labels.get, key="instrument_admin_pick")
     _editor(actor, store.INSTRUMENT, code, TEMPLATE if code == NEW else texts[code])
     if code != NEW and active[code].revision is not None and code in view.shipped_codes:
         _withdraw(actor, store.INSTRUMENT, code)
-    st.subheader("Risk-tier rules")
+    st.header("Risk-tier rules")
     st.caption("The first tier (urgent, high, moderate) with a matching rule wins; else low.")
     with st.expander("Edit the risk-tier rules"):
         _editor(actor, store.RISK_TIERS, store.RISK_CODE, view.rules_text)
     if history:
-        st.subheader("Saved revisions")
-        st.dataframe(pd.DataFrame(history).drop(columns=["id"]), hide_index=True, width="stretch")
+        st.header("Saved revisions")
+        st.dataframe(
+            pd.DataFrame(history).drop(columns=["id"]),
+            hide_index=True,
+            width="stretch",
+            alt="Saved revisions",
+        )

@@ -35,7 +35,7 @@ def patient_picker(
             st.rerun()
         return chosen
     query = st.text_input(
-        "Find a patient", placeholder="Name, date of birth (YYYY-MM-DD) or MRN", max_chars=100
+        "Find a patient", placeholder="Name, date of birth (MM/DD/YYYY) or MRN", max_chars=100
     )
     if query.strip():
         found = search(query)
@@ -61,11 +61,12 @@ def patient_picker(
             register()
     rows = drafts()
     if rows:
-        st.subheader("Intakes in progress")
+        st.header("Intakes in progress")
         st.dataframe(
             pd.DataFrame(rows).drop(columns=["patient_id", "updated_by_id"]),
             hide_index=True,
             width="stretch",
+            alt="Intakes in progress",
         )
         labels = {
             r["patient_id"]: f"{isolate(r['Patient'])} · {r['MRN']} · {r['Step']}" for r in rows
@@ -86,12 +87,17 @@ def patient_picker(
 def history(intakes: list[dict], rows: list[dict], trend: dict[str, list[dict]]) -> None:
     """Every past assessment and a trend chart per instrument."""
     if intakes:
-        st.subheader("Intakes")
-        st.dataframe(pd.DataFrame(intakes).drop(columns=["id"]), hide_index=True, width="stretch")
+        st.header("Intakes")
+        st.dataframe(
+            pd.DataFrame(intakes).drop(columns=["id"]),
+            hide_index=True,
+            width="stretch",
+            alt="Intakes",
+        )
     if not rows:
         st.caption("No scored assessments yet.")
         return
-    st.subheader("Scores over time")
+    st.header("Scores over time")
     charted = {title: points for title, points in trend.items() if len(points) > 1}
     columns = st.columns(2)
     for n, (title, points) in enumerate(charted.items()):
@@ -100,8 +106,8 @@ def history(intakes: list[dict], rows: list[dict], trend: dict[str, list[dict]])
             st.line_chart(pd.DataFrame(points), x="Date", y="Score", height=180)
     if not charted:
         st.caption("Charts appear once an instrument has been scored twice.")
-    st.subheader("Every assessment")
-    show_table(pd.DataFrame(rows))
+    st.header("Every assessment")
+    show_table(pd.DataFrame(rows), alt="Every assessment")
 
 
 def show_conflict(step_key: str) -> None:
@@ -121,5 +127,6 @@ def show_conflict(step_key: str) -> None:
                     "Saved by them": [str(saved.get(f, "")) for f in fields],
                     "Yours (not saved)": [str(yours.get(f, "")) for f in fields],
                 }
-            ).set_index("Field")
+            ).set_index("Field"),
+            alt="The step as saved by someone else and as you changed it",
         )

@@ -14,6 +14,7 @@ import streamlit as st
 from components.shared.forms import fit, show_field_error
 from components.shared.text import show_table
 from services.contacts.family import RELATIONSHIPS
+from services.core.text import us_spelling
 from services.intake.steps import (
     CAREGIVER_ROLES,
     INVOLVEMENT,
@@ -69,7 +70,8 @@ def identity(patient: dict, errors: dict, key: str) -> Submitted | None:
                 "Detail": ["Name", "Date of birth", "MRN"],
                 "On record": [patient["name"], str(patient["birth_date"]), patient["mrn"]],
             }
-        ).set_index("Detail")
+        ).set_index("Detail"),
+        alt="The patient's name, date of birth and MRN on record",
     )
     with st.form(key):
         a, b = st.columns(2)
@@ -220,6 +222,7 @@ def supports(saved: dict, errors: dict, key: str) -> Submitted | None:
             RELATIONSHIPS,
             index=_index(RELATIONSHIPS, saved.get("caregiver_relationship")),
             placeholder="Choose",
+            format_func=us_spelling,
         )
         phone = c.text_input(
             "Caregiver phone",
@@ -243,7 +246,7 @@ def supports(saved: dict, errors: dict, key: str) -> Submitted | None:
             help="A new primary caregiver takes over from anyone listed as primary before.",
         )
         other = st.text_area(
-            "Other supports (neighbours, church, friends)",
+            "Other supports (neighbors, church, friends)",
             value=saved.get("other_supports", ""),
             max_chars=fit(TEXT_LIMIT, saved.get("other_supports", "")),
         )

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from components.shared.text import esc
+from components.shared.text import DATE_FORMAT, as_text, esc
 from services.contacts.referrals import URGENCIES
 from services.intake.suggestions import DUE, Proposal
 from services.intake.summary import IntakeSummary
@@ -49,10 +49,15 @@ def summary_view(summary: IntakeSummary) -> None:
             ),
             hide_index=True,
             width="stretch",
+            alt="Screening scores",
         )
 
 
-def _editor(rows: list[dict], key: str, config: dict, disabled: list[str]) -> list[dict]:
+def _editor(
+    rows: list[dict], key: str, config: dict, disabled: list[str], *, what: str
+) -> list[dict]:
+    """The proposals to tick, untick and reword in place; under them, the same rows (as
+    edited) as text a screen reader can read."""
     edited = st.data_editor(
         pd.DataFrame(rows),
         key=key,
@@ -60,8 +65,11 @@ def _editor(rows: list[dict], key: str, config: dict, disabled: list[str]) -> li
         width="stretch",
         disabled=[*disabled, "Why"],
         column_config={"key": None, "Add": st.column_config.CheckboxColumn(width="small")} | config,
+        alt=f"Proposed {what}: tick Add to keep one",
     )
-    return edited.to_dict("records")
+    records = edited.to_dict("records")
+    as_text([{k: v for k, v in r.items() if k != "key"} for r in records], what=f"Proposed {what}")
+    return records
 
 
 def _text(value) -> str:
@@ -78,7 +86,7 @@ def decisions(
     by_kind: dict[str, list[Proposal]] = {}
     for p in summary.suggestions:
         by_kind.setdefault("alert" if p.covered_by_alert else p.kind, []).append(p)
-    st.subheader("What the intake proposes")
+    st.header("What the intake proposes")
     st.caption("Untick what does not fit, and change the wording, dates and priorities in place.")
     out: dict[str, dict] = {}
     if goals := by_kind.get("goal"):
@@ -107,11 +115,12 @@ def decisions(
                     min_value=1, max_value=99, step=1, width="small"
                 ),
                 "Target date": st.column_config.DateColumn(
-                    format="YYYY-MM-DD", min_value=on, width="small"
+                    format=DATE_FORMAT, min_value=on, width="small"
                 ),
                 "Why": st.column_config.TextColumn(width="medium"),
             },
             [],
+            what="goals",
         )
         by_key = {p.key: p for p in goals}
         for r in rows:
@@ -134,7 +143,7 @@ def decisions(
         rows = _editor(
             [{"Add": p.preselected, "Need": p.text, "Why": p.source_finding, "key": p.key}
              for p in needs],
-            f"{key}_needs", {}, [],
+            f"{key}_needs", {}, [], what="needs",
         )  # fmt: skip
         out |= {r["key"]: {"accepted": bool(r["Add"]), "text": _text(r["Need"])} for r in rows}
     if referrals := by_kind.get("referral"):
@@ -155,6 +164,7 @@ def decisions(
             f"{key}_tasks",
             {"Due": st.column_config.SelectboxColumn(options=list(DUE.values()), required=True)},
             [],
+            what="tasks",
         )
         out |= {
             r["key"]: {
@@ -201,6 +211,7 @@ def _referrals(
             "Urgency": st.column_config.SelectboxColumn(options=URGENCIES, required=True),
         },
         [],
+        what="referrals",
     )
     out = {}
     for r in rows:

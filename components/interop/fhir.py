@@ -44,4 +44,4 @@ def patient_exchange(actor: Actor, patient_id: int, mrn: str) -> None:
         for heading, rows in record.lists.items():
             if rows:
                 st.subheader(heading)
-                show_table(pd.DataFrame(rows))
+                show_table(pd.DataFrame(rows), alt=f"{heading} from other records")

@@ -60,8 +60,8 @@ def fhir_import_view(actor: Actor, region: str, on_done: Callable[[int | None], 
         )
     rows = preview.rows()
     if rows:
-        st.subheader("Patients")
-        show_table(pd.DataFrame(rows).drop(columns=["Notes"]))
+        st.header("Patients")
+        show_table(pd.DataFrame(rows).drop(columns=["Notes"]), alt="Patients in the files")
         notes = [f"{r['Patient'] or r['File']}: {r['Notes']}" for r in rows if r["Notes"]]
         if notes:
             st.caption("Notes")
@@ -73,7 +73,7 @@ def fhir_import_view(actor: Actor, region: str, on_done: Callable[[int | None], 
     ]
     if ignored:
         with st.expander("What the files hold that CareDesk leaves out", key="fhir_ignored"):
-            show_table(pd.DataFrame(ignored))
+            show_table(pd.DataFrame(ignored), alt="What the files hold that is left out")
     todo = counts["created"] + counts["matched"]
     label = f"Import {todo} patient" + ("" if todo == 1 else "s")
     if st.button(label, type="primary", disabled=todo == 0, key="fhir_import_go"):

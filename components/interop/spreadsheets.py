@@ -8,6 +8,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from components.shared.forms import DATE_INPUT
 from components.shared.text import esc, show_table
 from db.base import today
 from services.core.errors import InvalidInput
@@ -53,10 +54,8 @@ def spreadsheets_view(actor: Actor) -> None:
         )
     first = last = None
     if which == "appointments":
-        first = c2.date_input("From", today(), format="YYYY-MM-DD", key="sheet_from")
-        last = c3.date_input(
-            "To", today() + timedelta(days=30), format="YYYY-MM-DD", key="sheet_to"
-        )
+        first = c2.date_input("From", today(), format=DATE_INPUT, key="sheet_from")
+        last = c3.date_input("To", today() + timedelta(days=30), format=DATE_INPUT, key="sheet_to")
     req = ListRequest(which, mine, first, last)
     try:
         rows = actions.list_preview(actor, req)
@@ -70,7 +69,7 @@ def spreadsheets_view(actor: Actor) -> None:
         + (f"; the first {PREVIEW_ROWS} below" if n > PREVIEW_ROWS else "")
     )
     if rows:
-        show_table(pd.DataFrame(rows[:PREVIEW_ROWS]))
+        show_table(pd.DataFrame(rows[:PREVIEW_ROWS]), alt="The first rows of the spreadsheet")
     on = today()
     b1, b2, _ = st.columns([1, 1, 3])
     for host, fmt, label in ((b1, "csv", "Download CSV"), (b2, "xlsx", "Download Excel")):

@@ -22,7 +22,13 @@ from services.overview import actions as overview
 from services.overview.charts import TIERS
 from services.overview.my_day import MyDayView
 
-TIER_COLORS = ["#b71c1c", "#ef6c00", "#f9a825", "#2e7d32", "#9e9e9e"]
+# Bars are graphics: each color stands out from the white page at 3:1 or more (WCAG 2.1
+# 1.4.11), the bars a click did not choose too; every bar is also named on its axis, so no
+# tier is told by color alone. tests/unit/test_contrast.py checks them.
+TIER_COLORS = ["#b71c1c", "#d84315", "#9c6b00", "#2e7d32", "#757575"]
+NOT_CHOSEN = "#7f929c"
+DONE_OVERDUE = ["#2e7d32", "#c62828"]
+REFERRALS_BAR, MANAGERS_BAR = "#1565c0", "#546e7a"
 state = st.session_state
 
 
@@ -60,7 +66,7 @@ def _tier_spec() -> dict:
                     scale=alt.Scale(domain=list(TIERS), range=TIER_COLORS),
                     legend=None,
                 ),
-                alt.value("#cfd8dc"),
+                alt.value(NOT_CHOSEN),
             ),
             tooltip=["Risk tier:N", "Patients:Q"],
         )
@@ -119,7 +125,7 @@ def _weeks_spec() -> dict:
             y=alt.Y("Tasks:Q", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color(
                 "Kind:N",
-                scale=alt.Scale(domain=["Done", "Overdue"], range=["#2e7d32", "#c62828"]),
+                scale=alt.Scale(domain=["Done", "Overdue"], range=DONE_OVERDUE),
                 legend=alt.Legend(title=None, orient="top"),
             ),
             tooltip=[alt.Tooltip("Week of:T", format="%b %d, %Y"), "Kind:N", "Tasks:Q"],
@@ -146,7 +152,7 @@ def tasks_by_week(day: MyDayView) -> None:
 def _referrals_spec() -> dict:
     return _spec(
         alt.Chart()
-        .mark_bar(color="#1565c0")
+        .mark_bar(color=REFERRALS_BAR)
         .encode(
             x=alt.X("Referrals:Q", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("Status:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
@@ -174,7 +180,7 @@ def referrals_by_status(day: MyDayView) -> None:
 def _managers_spec() -> dict:
     return _spec(
         alt.Chart()
-        .mark_bar(color="#546e7a")
+        .mark_bar(color=MANAGERS_BAR)
         .encode(
             x=alt.X("Patients:Q", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("Case manager:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),

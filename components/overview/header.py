@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.shared.text import esc, isolate
+from services.core.clock import us_date
 from services.core.identity import Actor
 from services.overview import actions as overview
 from services.overview.header import PatientHeader
@@ -37,7 +38,7 @@ def identity_line(h: PatientHeader) -> str:
     """Plain text (drawn with st.text): the name is shown exactly as typed (and isolated, so
     no direction override in it can turn the MRN and the birth date around)."""
     language = h.language + (" · needs an interpreter" if h.interpreter_needed else "")
-    return f"{isolate(h.name)} · MRN {h.mrn} · born {h.birth_date} ({h.age} years) · {language}"
+    return f"{isolate(h.name)} · MRN {h.mrn} · born {us_date(h.birth_date)} ({h.age} years) · {language}"
 
 
 def patient_header(actor: Actor, patient_id: int, *, here: str) -> PatientHeader:
@@ -54,7 +55,7 @@ def patient_header(actor: Actor, patient_id: int, *, here: str) -> PatientHeader
         for alert in h.safety:
             st.error(
                 f"**URGENT SAFETY FOLLOW-UP: {alert.concern.upper()}.** {esc(alert.reason)} "
-                f"Raised {alert.raised_on:%b %d, %Y}. {esc(alert.crisis_lines)}",
+                f"Raised {us_date(alert.raised_on)}. {esc(alert.crisis_lines)}",
                 icon=":material/emergency:",
             )
             if here != alert.link.page:

@@ -147,7 +147,7 @@ def my_day_page(actor: Actor) -> None:
     if day.front_desk:
         return
     if not day.headlines:
-        st.subheader("At a glance")
+        st.header("At a glance")
         _charts(actor, day)
         return
     box = keep_open("At a glance: the team's charts", "md_team_glance", icon=":material/bar_chart:")
@@ -172,7 +172,7 @@ def _safety(actor: Actor, day) -> None:
     if not n:
         st.success("No urgent safety follow-up is open.", icon=":material/verified:")
         return
-    st.subheader(
+    st.header(
         f":red[:material/emergency: {plural(n, 'urgent safety follow-up')}]",
         anchor="safety",
     )

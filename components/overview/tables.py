@@ -3,10 +3,10 @@ the task's actions). Columns are sized to their longest value so names are never
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
+
+from components.shared.text import as_text, date_columns
 
 MAX_ROWS_SHOWN = 10  # taller lists scroll inside the table
 CHAR_PX, PAD_PX, NAME_MAX_PX = 8, 28, 420
@@ -23,9 +23,7 @@ def column_config(frame: pd.DataFrame) -> dict:
             longest = max([len(str(name)), *(len(str(v)) for v in values)])
             width = min(NAME_MAX_PX, PAD_PX + CHAR_PX * longest)
             config[name] = st.column_config.TextColumn(width=width)
-        elif values and all(isinstance(v, date) for v in values):
-            config[name] = st.column_config.DateColumn(format="MMM D, YYYY")
-    return config
+    return date_columns(frame) | config
 
 
 def pick_row(rows: list[dict], key: str, *, alt: str) -> int | None:
@@ -45,6 +43,7 @@ def pick_row(rows: list[dict], key: str, *, alt: str) -> int | None:
         key=f"{key}_{generation}",
         alt=alt,
     )
+    as_text(frame, what=alt)  # a screen reader cannot read the canvas
     chosen = event.selection.rows if event is not None else []
     if not chosen:
         return None

@@ -12,6 +12,7 @@ import streamlit as st
 from components.shared.flash import flash
 from components.shared.forms import field_errors, show_field_error
 from components.shared.text import isolate
+from services.core.clock import us_date
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
 from services.overview.worklist import Link, TaskRef, clinic_today
@@ -48,7 +49,9 @@ def _run(form: str, fn: Callable[[], None], done: str) -> None:
 def task_dialog(actor: Actor, staff: dict[int, str]) -> None:
     ref, link = state[OPEN_KEY]
     st.text(ref.title)
-    st.text(f"{isolate(ref.patient) + ' · ' if ref.patient else ''}due {ref.due_on:%a %b %d, %Y}")
+    st.text(
+        f"{isolate(ref.patient) + ' · ' if ref.patient else ''}due {us_date(ref.due_on, weekday=True)}"
+    )
     if link is not None:
         st.page_link(
             link.page, label=link.label, icon=":material/open_in_new:", query_params=link.params
@@ -85,7 +88,7 @@ def task_dialog(actor: Actor, staff: dict[int, str]) -> None:
             _run(
                 "md_task",
                 lambda: task_actions.snooze_task(actor, ref.id, until, reason, ref.version),
-                f"Task snoozed to {until:%b %d}.",
+                f"Task snoozed to {us_date(until, year=False)}.",
             )
     with hand, st.form("md_task_hand", border=False):
         others = [i for i in staff if i != ref.owner_id]

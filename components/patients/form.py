@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.shared.forms import fit, show_field_error
+from components.shared.forms import DATE_INPUT, fit, show_field_error
 from db.base import today as clinic_today
 from services.patients.registry import LIVING_SITUATIONS, MAX_AGE_YEARS, SEXES, PatientInput
 
@@ -76,7 +76,7 @@ def patient_form(
         birth = c1.date_input(
             "Date of birth",
             value=initial.birth_date,
-            format="YYYY-MM-DD",
+            format=DATE_INPUT,
             min_value=today.replace(year=today.year - MAX_AGE_YEARS - 5),
             # Later dates are allowed here so the form can say plainly why they are wrong.
             max_value=today.replace(year=today.year + 5),

@@ -17,6 +17,7 @@ from components.shared.flash import flash
 from components.shared.forms import field_errors, show_field_error
 from components.shared.text import esc, isolate
 from components.shared.viewed import patient_viewed
+from services.core.clock import us_date
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
 from services.overview import actions as overview
@@ -32,13 +33,16 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
     if view == "edit" and can_edit:
         p = patients.patient_details(actor, pid)
         st.title("Edit patient")
-        st.text(f"{isolate(p.display_name)} · MRN {p.values.mrn} · born {p.values.birth_date}")
+        st.text(
+            f"{isolate(p.display_name)} · MRN {p.values.mrn} · born {us_date(p.values.birth_date)}"
+        )
         _edit(actor, staff, region, pid, p.values, p.version)
         return
     # Only this view of the record is audited; the edit form reads the details.
     page = overview.open_record(actor, pid)
     patient_viewed(actor, pid, "Patients")
     p = page.record
+    st.title("Patient record")  # the page's one top heading; the header names the patient
     patient_header(actor, pid, here="pages/patients.py")
     if p.archived:
         st.warning("This patient is archived.")
@@ -48,7 +52,7 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
         shown = seen_version(f"patient_{pid}", p.version)
         _edit_and_archive(actor, pid, p.archived, page.record.sections, shown)
     safety_panel(actor, pid)
-    st.subheader("What needs doing")
+    st.header("What needs doing")
     views.summary_sections(page.needs_doing)
     views.summary_sections(page.more)
     with st.expander("Demographics and contact details", key=f"demographics_{pid}"):

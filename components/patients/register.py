@@ -11,6 +11,7 @@ from components.patients.form import patient_form
 from components.patients.views import open_patient
 from components.shared.flash import flash
 from components.shared.forms import field_errors
+from services.core.clock import us_date
 from services.core.errors import InvalidInput
 from services.core.identity import Actor
 from services.core.text import fold
@@ -65,7 +66,7 @@ def register_form(
         )
         for p in dupes:
             st.button(
-                f"Open existing record: MRN {p['mrn']}, born {p['birth_date']}",
+                f"Open existing record: MRN {p['mrn']}, born {us_date(p['birth_date'])}",
                 key=f"{key}_dupe_{p['id']}",
                 on_click=open_record,
                 args=(p["id"],),

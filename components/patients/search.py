@@ -18,7 +18,7 @@ def search_view(actor: Actor, staff: dict[int, str]) -> None:
     st.title("Patients")
     c1, c2, c4 = st.columns([3, 2.2, 1.3], vertical_alignment="bottom")
     query = c1.text_input(
-        "Find a patient", placeholder="Name, date of birth (YYYY-MM-DD) or MRN", max_chars=100
+        "Find a patient", placeholder="Name, date of birth (MM/DD/YYYY) or MRN", max_chars=100
     )
     # The toggles take the width their labels need (never cut off), side by side.
     with c2, st.container(horizontal=True, gap="medium"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.shared.text import esc
+from components.shared.text import cell_text, date_columns, esc
 from services.core.contact_data import display_phone
 from services.core.sections import SummarySection
 
@@ -40,14 +40,17 @@ def open_patient(patient_id: int | None, view: str = "summary") -> None:
 
 def results_table(rows: list[dict], key: str) -> int | None:
     """The search results; returns the index of the row the user clicked, if any."""
+    frame = pd.DataFrame(rows)
     event = st.dataframe(
-        pd.DataFrame(rows),
+        frame,
         hide_index=True,
         width="stretch",
+        column_config=date_columns(frame),
         key=key,
         height=35 * (len(rows) + 1) + 3,
         on_select="rerun",
         selection_mode="single-row",
+        alt="Patients found",
     )
     chosen = event.selection.rows if event is not None else []
     return chosen[0] if chosen else None
@@ -61,10 +64,16 @@ def demographics(values: dict, region: str) -> None:
     frame = pd.DataFrame(
         {
             "Detail": [FIELD_LABELS.get(k, k) for k in shown],
-            "Value": ["" if v is None else str(v) for v in shown.values()],
+            "Value": [cell_text(v) for v in shown.values()],
         }
     )
-    st.dataframe(frame, hide_index=True, width="stretch", height=35 * (len(frame) + 1) + 3)
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=35 * (len(frame) + 1) + 3,
+        alt="Demographics and contact details",
+    )
 
 
 def summary_sections(sections: list[SummarySection]) -> None:
@@ -81,6 +90,8 @@ def summary_sections(sections: list[SummarySection]) -> None:
                 hide_index=True,
                 width="stretch",
                 height=35 * (min(len(frame), 8) + 1) + 3,
+                column_config=date_columns(frame),
+                alt=section.title,
             )
         else:
             st.caption(section.empty_text)
@@ -92,7 +103,7 @@ def conflict_table(theirs: dict, mine: dict, staff: dict[int, str]) -> None:
     def show(key, value):
         if key == "primary_case_manager_id":
             return staff.get(value, "") if value else ""
-        return "" if value is None else str(value)
+        return cell_text(value)
 
     rows = [
         {
@@ -104,4 +115,6 @@ def conflict_table(theirs: dict, mine: dict, staff: dict[int, str]) -> None:
         for k in FIELD_LABELS
     ]
     rows.sort(key=lambda r: r["Differs"] != "yes")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(rows), hide_index=True, width="stretch", alt="Saved now and your edit"
+    )

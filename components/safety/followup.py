@@ -133,7 +133,7 @@ def _work(actor: Actor, f: FollowUpView, key: str) -> None:
 def _assessment(actor: Actor, f: FollowUpView, key: str, version: int) -> None:
     form = f"{key}_assess"
     if f.assessment:
-        show_table(f.assessment)
+        show_table(f.assessment, alt="The safety assessment")
         st.caption(f"Recorded {f.assessed}.")
         if not st.toggle("Record it again", key=f"{form}_again"):
             return
@@ -153,7 +153,7 @@ def _assessment(actor: Actor, f: FollowUpView, key: str, version: int) -> None:
         )
         show_field_error(errors, "protective_factors")
         risk = st.radio(
-            "Risk level (your judgement)",
+            "Risk level (your judgment)",
             RISK_LEVELS,
             index=None,
             horizontal=True,

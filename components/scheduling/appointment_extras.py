@@ -9,10 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from components.scheduling.appointment_form import directory_picker
-from components.shared.forms import fit, show_field_error
+from components.shared.forms import DATE_INPUT, fit, show_field_error
 from components.shared.text import isolate, show_table
 from db.models import AppointmentKind, AppointmentStatus
 from services.core import clock
+from services.core.clock import us_date
+from services.core.text import us_spelling
 from services.scheduling.appointments import Scope
 from services.scheduling.ics import IcsOptions
 from services.scheduling.transport import TransportInput
@@ -34,7 +36,7 @@ def scope_choice(key: str, in_series: bool, verb: str = "Change") -> Scope:
 def cancel_box(key: str, in_series: bool, errors: dict[str, str]) -> tuple[str, Scope] | None:
     with st.expander("Cancel this appointment", key=f"{key}_open"):
         reason = st.text_input(
-            "Reason for cancelling",
+            "Reason for canceling",
             key=f"{key}_reason",
             placeholder="e.g. patient in hospital",
             max_chars=1000,
@@ -130,14 +132,14 @@ def call_list(
 
 def conflict_table(conflicts: list[dict]) -> None:
     st.warning("This overlaps other appointments of the same patient or staff member:")
-    show_table(pd.DataFrame(conflicts).drop(columns=["id"]))
+    show_table(pd.DataFrame(conflicts).drop(columns=["id"]), alt="Overlapping appointments")
 
 
 def move_question(
     start_local: datetime, end_local: datetime, in_series: bool, conflicts: list[dict] | None
 ) -> tuple[str, Scope, str | None] | None:
     """Ask before a drag or resize is saved: ("move", scope, reason), ("leave", ...) or None."""
-    st.text(f"New time: {start_local:%a %d %b %Y %H:%M}–{end_local:%H:%M}")
+    st.text(f"New time: {us_date(start_local, weekday=True)}–{end_local:%H:%M}")
     scope = scope_choice("cal_move_scope", in_series, "Move")
     if conflicts:
         conflict_table(conflicts)
@@ -161,7 +163,7 @@ def status_buttons(current: str) -> str | None:
 
 def export_choice(today: date) -> tuple[str, date, IcsOptions, bool]:
     what = st.radio("Export", ["Staff member's week", "Patient's upcoming schedule"])
-    week_of = st.date_input("Week of", today, format="YYYY-MM-DD")
+    week_of = st.date_input("Week of", today, format=DATE_INPUT)
     opts = ics_options("cal_ics")
     return what, week_of, opts, st.button("Prepare calendar file")
 
@@ -192,5 +194,10 @@ def filters_row(
         format_func=lambda i: patients.get(i, "All patients"),
     )
     kinds = f[3].multiselect("Type", [k.value for k in AppointmentKind], placeholder="All types")
-    statuses = f[4].multiselect("Status", [x.value for x in AppointmentStatus], placeholder="All")
+    statuses = f[4].multiselect(
+        "Status",
+        [x.value for x in AppointmentStatus],
+        placeholder="All",
+        format_func=us_spelling,
+    )
     return tuple(staff_ids), patient_id, tuple(kinds), tuple(statuses)

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from components.shared.forms import fit, show_field_error
+from components.shared.forms import DATE_INPUT, fit, show_field_error
 from components.shared.text import show_table
 from db.models import AppointmentKind, AppointmentStatus
 from services.core import clock
@@ -75,7 +75,7 @@ def appointment_form(
     with c2:
         show_field_error(errors, "patient_id")
     c1, c2, c3, c4 = st.columns([1.2, 1, 0.8, 1.4])
-    day = c1.date_input("Date", start_local.date(), format="YYYY-MM-DD", key=f"{key}_day")
+    day = c1.date_input("Date", start_local.date(), format=DATE_INPUT, key=f"{key}_day")
     at = c2.time_input(
         "Start", _quarter(start_local.time()), step=timedelta(minutes=15), key=f"{key}_at"
     )
@@ -132,7 +132,7 @@ def appointment_form(
     override = None
     if conflicts:
         st.warning("This overlaps other appointments of the same patient or staff member:")
-        show_table(pd.DataFrame(conflicts).drop(columns=["id"]))
+        show_table(pd.DataFrame(conflicts).drop(columns=["id"]), alt="Overlapping appointments")
         override = st.text_input(
             "Reason to book anyway (leave empty to change the time)",
             max_chars=2000,
@@ -236,7 +236,7 @@ def _repeat_fields(key: str, day: date, errors: dict[str, str]) -> Repeat | None
         )
     else:
         until = c3.date_input(
-            "Last date", day + timedelta(weeks=12), format="YYYY-MM-DD", key=f"{key}_until"
+            "Last date", day + timedelta(weeks=12), format=DATE_INPUT, key=f"{key}_until"
         )
     days = ()
     if choice == Frequency.WEEKLY:

@@ -17,7 +17,7 @@ from streamlit_calendar import calendar
 
 from components.shared.text import esc
 from services.core import clock
-from services.scheduling.feed import PALETTE, change_signature, staff_colours
+from services.scheduling.feed import PALETTE, change_signature, staff_colors
 
 VIEWS = "timeGridDay,timeGridWeek,dayGridMonth,listWeek,multiMonthYear"
 CALLBACKS = ["dateClick", "eventClick", "eventChange", "eventsSet", "select"]
@@ -76,7 +76,12 @@ def calendar_view(
         "initialDate": initial_date(shown, clock_today(tz)),
         "timeZone": tz,
         "headerToolbar": {"left": "today prev,next", "center": "title", "right": VIEWS},
+        # Words, not icon glyphs, on the previous/next buttons: FullCalendar's icons are
+        # images without a text alternative (a screen reader heard nothing).
+        "buttonIcons": False,
         "buttonText": {
+            "prev": "‹ Previous",
+            "next": "Next ›",
             "today": "Today",
             "timeGridDay": "Day",
             "timeGridWeek": "Week",
@@ -129,12 +134,13 @@ def clock_today(tz: str) -> date:
 
 
 def legend(staff_order: tuple[int, ...] = (), staff: dict[int, str] | None = None) -> None:
-    """One badge per appointment type in its colour; in the team week (several staff
+    """One badge per appointment type in its color; in the team week (several staff
     members shown), one per staff member in theirs (names escaped: they are user text)."""
     if staff_order and staff:
-        colours = staff_colours(list(staff_order))
+        colors = staff_colors(list(staff_order))
         st.markdown(
-            " ".join(f":{colours[i][0]}-badge[{esc(staff.get(i, ''))}]" for i in staff_order)
+            " ".join(f":{colors[i][0]}-badge[{esc(staff.get(i, ''))}]" for i in staff_order)
         )
         return
-    st.markdown(" ".join(f":{badge}-badge[{kind.value}]" for kind, (badge, _) in PALETTE.items()))
+    chips = [f":{badge}-badge[{kind.value}]" for kind, (badge, _) in PALETTE.items()]
+    st.markdown(" ".join([*chips, ":gray-badge[canceled or no-show: pale, and says so]"]))

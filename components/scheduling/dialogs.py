@@ -138,7 +138,7 @@ def _edit(desk: Desk, d: dict) -> None:
     view = actions.open_appointment(actor, d["id"], tz=tz)
     d.setdefault("version", view.version)  # the version this dialog opened on (DESIGN §3.5)
     initial = view.initial
-    show_table(pd.DataFrame(view.details))
+    show_table(pd.DataFrame(view.details), alt="The appointment's details")
     if view.in_series:
         st.caption(f"Repeats {view.repeats}")
     if conflict := state.get("cal_conflict"):
@@ -182,7 +182,7 @@ def _edit(desk: Desk, d: dict) -> None:
             lambda: actions.cancel_appointment(
                 actor, d["id"], cancel[0], scope=cancel[1], version=d["version"]
             ),
-            "Appointment cancelled.", "cal_cancel",
+            "Appointment canceled.", "cal_cancel",
         )  # fmt: skip
     if actor.can("records.export"):
         opts = extras.ics_options("cal_ics_one")

@@ -56,7 +56,7 @@ def both_versions(message: str, theirs: dict, mine: dict) -> None:
         }
         for k, v in theirs.items()
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, alt="What is saved now and your change")
 
 
 def _plain(value) -> str:

@@ -42,7 +42,7 @@ def first_run_setup(settings: config.Settings, on_signed_in: Callable[[Actor], N
     )
     demo, clinic = st.columns(2, gap="large")
     with demo, st.container(border=True):
-        st.subheader("Explore with demo data")
+        st.header("Explore with demo data")
         st.write(
             "A separate training database with synthetic patients and demo accounts for each role. "
             "Good for trying CareDesk out and for training sessions. Your clinic's database stays empty."
@@ -50,7 +50,7 @@ def first_run_setup(settings: config.Settings, on_signed_in: Callable[[Actor], N
         if st.button("Explore with demo data", type="primary", icon=":material/school:"):
             _start_demo(code)
     with clinic, st.container(border=True):
-        st.subheader("Set up for my clinic")
+        st.header("Set up for my clinic")
         st.write("Create the first administrator account. You can add your colleagues afterwards.")
         errors = field_errors("first_admin")
         with st.form("first_admin"):

@@ -6,6 +6,9 @@ import streamlit as st
 
 from components.shared.text import esc
 
+# Every date field reads and takes dates the US way: month, day, year.
+DATE_INPUT = "MM/DD/YYYY"
+
 
 def field_errors(form: str, errors: dict[str, str] | None = None) -> dict[str, str]:
     """Get (and optionally set) the messages for a form; reading clears them for next time."""

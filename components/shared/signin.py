@@ -39,7 +39,7 @@ def _form(settings: config.Settings, on_signed_in: Callable[[Actor], None]) -> N
             on_signed_in(outcome.actor)
             st.rerun()
     if settings.demo_mode:
-        st.subheader("Demo accounts")
+        st.header("Demo accounts")
         st.caption(
             f"Every demo account uses the password “{DEMO_PASSWORD}”. For a class, trainees "
             f"sign in as trainee1, trainee2, … (up to trainee{TRAINEES}) with the same password."

@@ -20,13 +20,15 @@ and the options of a select box, take `isolate` alone.
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
 
+from services.core.clock import us_date
 from services.core.text import isolate
 
-__all__ = ["esc", "isolate", "show_table"]
+__all__ = ["as_text", "cell_text", "date_columns", "esc", "isolate", "show_table"]
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
 # Streamlit turns some text into links, emoji and icons after parsing, escaped or not:
@@ -63,8 +65,28 @@ def esc(value: object) -> str:
     return isolate(text)
 
 
-def show_table(data, *, height: int | None = None) -> None:
-    """A read-only table of user-entered values, drawn as a dataframe.
+# Dates in tables read the US way ("Nov 20, 2026"), like services.core.clock.us_date.
+DATE_FORMAT, DATE_TIME_FORMAT = "MMM D, YYYY", "MMM D, YYYY HH:mm"
+
+
+def date_columns(frame: pd.DataFrame) -> dict:
+    """Column settings that show every column of dates (or of dates and times) the US way,
+    never as 2026-11-20."""
+    config = {}
+    for name in frame.columns:
+        values = [
+            v for v in frame[name] if v is not None and not (isinstance(v, float) and pd.isna(v))
+        ]
+        if values and all(isinstance(v, datetime) for v in values):
+            config[name] = st.column_config.DatetimeColumn(format=DATE_TIME_FORMAT)
+        elif values and all(isinstance(v, date) for v in values):
+            config[name] = st.column_config.DateColumn(format=DATE_FORMAT)
+    return config
+
+
+def show_table(data, *, alt: str, height: int | None = None) -> None:
+    """A read-only table of user-entered values, drawn as a dataframe; `alt` names it for a
+    screen reader (what the rows are, in a few words).
 
     st.table renders every cell as Markdown (links, images, headings, autolinked
     e-mails and URLs), so tables holding user text go through here instead.
@@ -72,5 +94,35 @@ def show_table(data, *, height: int | None = None) -> None:
     frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
     rows = len(frame)
     st.dataframe(
-        frame, hide_index=True, width="stretch", height=height or min(35 * (rows + 1) + 3, 600)
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=height or min(35 * (rows + 1) + 3, 600),
+        column_config=date_columns(frame),
+        alt=alt,
     )
+
+
+def cell_text(value: object) -> str:
+    """A table cell as plain words (for a dataframe, which shows text as it is): a date as
+    the clinic reads it, yes or no, nothing for no value."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return us_date(value)
+    return str(value)
+
+
+def as_text(data, *, what: str) -> None:
+    """The rows again as a plain table that a screen reader reads cell by cell (a
+    dataframe is drawn on a canvas it cannot read), behind one small button so the screen
+    stays uncluttered. For the lists a nurse works from: tasks, goals, suggestions."""
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    if frame.empty:
+        return
+    with st.popover(f"{what} as text", icon=":material/subject:", type="tertiary"):
+        # st.table draws its cells as Markdown: the words go through esc.
+        shown = frame.map(lambda v: esc(cell_text(v))).rename(columns=lambda c: esc(cell_text(c)))
+        st.table(shown, hide_index=True, alt=what)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from components.shared.text import esc
 from db import config
-from services.core.clock import utc_to_local
+from services.core.clock import us_date, utc_to_local
 from services.training.runs import RunState, StepState
 
 PAGE_LINKS = {  # page key -> (page file, label, takes ?patient=)
@@ -25,6 +25,12 @@ DONE, TODO = ":green[:material/check_circle:]", ":material/radio_button_unchecke
 
 def local_time(value, fmt: str = "%a %H:%M") -> str:
     return f"{utc_to_local(value, config.load().timezone):{fmt}}" if value else ""
+
+
+def local_day(value) -> str:
+    """A UTC time as the clinic's weekday, date and time ("Fri Dec 4 14:30")."""
+    when = utc_to_local(value, config.load().timezone) if value else None
+    return us_date(when, weekday=True, year=False)
 
 
 def step_line(step: StepState) -> str:

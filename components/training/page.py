@@ -6,7 +6,7 @@ import streamlit as st
 
 from components.shared.flash import flash
 from components.shared.text import esc
-from components.training.checklist import full_checklist, local_time, progress
+from components.training.checklist import full_checklist, local_day, progress
 from services.core.errors import DomainError
 from services.core.identity import Actor
 from services.training import actions
@@ -14,7 +14,7 @@ from services.training.actions import ScenarioCard
 
 INTRO = (
     "Pick a scenario and press Start. CareDesk makes you your own copy of its patients "
-    "(their family names end with your username), so everyone in the room can practise at "
+    "(their family names end with your username), so everyone in the room can practice at "
     "once. Each step ticks itself as you do it, here and in the sidebar of every page."
 )
 
@@ -65,7 +65,7 @@ def _card(actor: Actor, card: ScenarioCard) -> None:
     with st.container(border=True, key=f"scenario_{card.key}"):
         head, button = st.columns([5, 1.3], vertical_alignment="center")
         with head:
-            st.subheader(esc(card.title), anchor=False)
+            st.header(esc(card.title), anchor=False)
             minutes = f"About {card.minutes} minutes · " if card.minutes else ""
             steps = f"{card.steps} {'step' if card.steps == 1 else 'steps'}"
             st.caption(f"{minutes}{steps} · for {_roles(card)}")
@@ -86,7 +86,7 @@ def _card(actor: Actor, card: ScenarioCard) -> None:
         with st.expander(
             "The story and your checklist", expanded=opened, key=f"training_exp_{card.key}"
         ):
-            st.caption(f"Started {local_time(run.started_at, '%a %d %b %H:%M')}")
+            st.caption(f"Started {local_day(run.started_at)}")
             st.text(run.story)
             full_checklist(run)
 

@@ -8,6 +8,7 @@ import streamlit as st
 from components.shared.flash import flash
 from components.shared.forms import field_errors, fit, show_field_error
 from components.shared.text import esc, show_table
+from services.core.clock import us_date
 from services.core.definitions import MAX_BYTES
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor
@@ -29,7 +30,8 @@ def scenario_admin(actor: Actor) -> None:
                 "Version": d.version,
             }
             for d in found.values()
-        ]
+        ],
+        alt="Training scenarios",
     )
     key = st.selectbox(
         "Scenario to edit",
@@ -84,9 +86,10 @@ def scenario_admin(actor: Actor) -> None:
             [
                 {
                     "Version": r.version,
-                    "Saved": f"{r.saved_at:%Y-%m-%d %H:%M} UTC",
+                    "Saved": f"{us_date(r.saved_at)} UTC",
                     "Note": r.note or "",
                 }
                 for r in opened.history
-            ]
+            ],
+            alt="Saved versions of the scenario",
         )

@@ -43,7 +43,7 @@ def _label(run: RunState) -> str:
 
 
 def progress_view(actor: Actor, found: list[RunState]) -> None:
-    st.subheader("Trainees' progress", anchor=False)
+    st.header("Trainees' progress", anchor=False)
     if not found:
         st.caption(
             "Nobody has started a scenario yet. Trainees sign in as trainee1, trainee2, … "
@@ -52,7 +52,7 @@ def progress_view(actor: Actor, found: list[RunState]) -> None:
         return
     n = len(found)
     st.caption(f"{n} {'scenario' if n == 1 else 'scenarios'} in progress. Times are the clinic's.")
-    show_table(_rows(found))
+    show_table(_rows(found), alt="Scenarios in progress")
     by_id = {run.id: run for run in found}
     chosen = st.selectbox(
         "See the steps of", list(by_id), format_func=lambda i: _label(by_id[i]), key="trn_run"
@@ -62,7 +62,8 @@ def progress_view(actor: Actor, found: list[RunState]) -> None:
         [
             {"Step": step.title, "Done at": local_time(step.done_at) or "not yet"}
             for step in run.steps
-        ]
+        ],
+        alt="The scenario's steps",
     )
     with st.popover("Start this trainee's scenario over", icon=":material/restart_alt:"):
         st.write(
@@ -80,7 +81,7 @@ def progress_view(actor: Actor, found: list[RunState]) -> None:
 
 
 def accounts_view(actor: Actor) -> None:
-    st.subheader("Trainee accounts", anchor=False)
+    st.header("Trainee accounts", anchor=False)
     st.caption(
         "The training database comes with trainee1 to trainee12 (nurse case managers, "
         "password demo). A bigger class needs more."
@@ -100,7 +101,7 @@ def accounts_view(actor: Actor) -> None:
 
 
 def reset_view(actor: Actor) -> None:
-    st.subheader("Start the whole training database over", anchor=False)
+    st.header("Start the whole training database over", anchor=False)
     st.caption(
         "Deletes every trainee's work and any accounts added since, and seeds fresh demo "
         "data. People stay signed in; the demo and trainee accounts keep their passwords."

@@ -1,5 +1,5 @@
 """Liaison contacts: the agency directory, family and caregivers with consent, insurance
-coverage and prior authorisations, closed-loop referrals and the communication log.
+coverage and prior authorizations, closed-loop referrals and the communication log.
 
 FHIR shapes: Organization/PractitionerRole, RelatedPerson + Consent, Coverage,
 ServiceRequest (+ Task follow-ups) and Communication. Links to other capabilities
@@ -131,7 +131,7 @@ class RelatedPerson(Versioned, Timestamps, Base):
 
 
 class ShareConsent(Timestamps, Base):
-    """HIPAA authorisation to share information with a family member (FHIR Consent)."""
+    """HIPAA authorization to share information with a family member (FHIR Consent)."""
 
     __tablename__ = "share_consent"
     __table_args__ = (Index("ix_share_consent_person", "related_person_id"),)

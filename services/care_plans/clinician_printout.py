@@ -8,6 +8,7 @@ from datetime import date
 from db.base import today
 from db.models import ChecklistState, OwnerKind
 from services.care_plans.rows import PlanView, TaskRow
+from services.core.clock import us_date
 from services.core.contact_data import display_phone
 from services.core.pdf_document import OPEN, Document
 
@@ -31,7 +32,7 @@ def clinician_pdf(
     size = 9.5
     pdf.heading(f"Care plan: {patient.display_name}", 18)
     pdf.para(
-        f"MRN {patient.mrn} · born {patient.birth_date} · language {patient.preferred_language}"
+        f"MRN {patient.mrn} · born {us_date(patient.birth_date)} · language {patient.preferred_language}"
         f"{' (interpreter)' if patient.interpreter_needed else ''} · printed {on}",
         size,
     )
@@ -39,8 +40,8 @@ def clinician_pdf(
         pdf.para("No care plan.", size)
         return bytes(pdf.output())
     pdf.para(
-        f"{plan.title} · status {plan.status} · start {plan.start_on} · end {plan.end_on or '-'} · "
-        f"next review {plan.next_review_on or '-'} · author {users.get(plan.author_id, '')}",
+        f"{plan.title} · status {plan.status} · start {us_date(plan.start_on)} · end {us_date(plan.end_on) or '-'} · "
+        f"next review {us_date(plan.next_review_on) or '-'} · author {users.get(plan.author_id, '')}",
         size,
     )
     pdf.heading("Goals", 13)
@@ -93,7 +94,7 @@ def clinician_pdf(
         ("Due", "Task", "Goal", "Owner", "Status", "Repeat"),
         [
             (
-                f"{t.due_on}{' OVERDUE' if t.status in OPEN and t.due_on < on else ''}",
+                f"{us_date(t.due_on)}{' OVERDUE' if t.status in OPEN and t.due_on < on else ''}",
                 t.title,
                 goal_of[t.id].description[:50]
                 if t.id in goal_of
@@ -118,7 +119,7 @@ def clinician_pdf(
     for r in view.reviews:
         pdf.para(
             f"{r.reviewed_on} by {users.get(r.reviewer_id, '')}: {r.note or ''} "
-            f"(next {r.next_review_on})",
+            f"(next {us_date(r.next_review_on)})",
             size,
             bold=True,
         )
@@ -150,7 +151,7 @@ def clinician_pdf(
     pdf.heading("Transitions", 13)
     for t in view.transitions:
         pdf.para(
-            f"{t.facility}: admitted {t.admitted_on}, discharged {t.discharged_on or '-'}, "
+            f"{t.facility}: admitted {us_date(t.admitted_on)}, discharged {us_date(t.discharged_on) or '-'}, "
             f"LACE {t.lace_score if t.lace_score is not None else '-'}, {t.status}. {t.reason or ''}",
             size,
             bold=True,

@@ -25,6 +25,7 @@ from services.care_plans.common import (
 )
 from services.care_plans.rows import GoalRow
 from services.core.audit import Action
+from services.core.clock import us_date
 from services.core.errors import InvalidInput, NotFound
 from services.core.identity import Actor, require
 
@@ -111,9 +112,11 @@ def _goal_values(plan: CarePlan, data: GoalInput) -> dict:
             "Before a goal is active, write what the patient (or caregiver) said, in their words."
         )
     if values["lifecycle_status"] == GoalLifecycle.CANCELLED and not values["status_reason"]:
-        errors["status_reason"] = "Say why the goal is cancelled."
+        errors["status_reason"] = "Say why the goal is canceled."
     if values["target_on"] is not None and values["target_on"] < plan.start_on:
-        errors["target_on"] = f"The target date cannot be before the plan starts ({plan.start_on})."
+        errors["target_on"] = (
+            f"The target date cannot be before the plan starts ({us_date(plan.start_on)})."
+        )
     rank = values["priority_rank"]
     if not isinstance(rank, int) or rank < 1 or rank > 99:
         errors["priority_rank"] = "Rank the goal 1 (matters most) to 99."

@@ -152,7 +152,7 @@ def update_task(
     if owner_kind != OwnerKind.STAFF and not mine["owner_name"]:
         errors["owner"] = "Name the person who owns this task."
     if status in (TaskStatus.CANCELLED, TaskStatus.ON_HOLD) and not mine["status_reason"]:
-        errors["status_reason"] = "Give a reason for cancelling or holding the task."
+        errors["status_reason"] = "Give a reason for canceling or holding the task."
     if errors:
         raise InvalidInput(errors)
     status_changed = TaskStatus(status) != task.status

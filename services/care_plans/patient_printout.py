@@ -43,7 +43,7 @@ WORDING = {
         "call or text 988 (Suicide & Crisis Lifeline), any time, day or night.",
         "appointments": "Upcoming appointments",
         "no_appointments": "No appointments booked yet. Your care coordinator will call you.",
-        "taught": "What we practised together",
+        "taught": "What we practiced together",
         "next_review": "We will look at this plan together again on",
         "none": "Nothing yet.",
         "due": "by",

@@ -119,7 +119,7 @@ class TeamMemberRow:
     name: str | None
     organisation: str | None
     phone: str | None
-    label: str  # the staff member's or outside person's name, with the organisation
+    label: str  # the staff member's or outside person's name, with the organization
     version: int
 
 

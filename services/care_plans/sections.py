@@ -11,8 +11,10 @@ from db.models import Patient
 from services.care_plans.common import current_plan
 from services.care_plans.goals import goals
 from services.care_plans.plans import plans_due_for_review
+from services.core.clock import us_date
 from services.core.identity import Actor
 from services.core.sections import SummarySection, WorklistSection
+from services.core.text import us_spelling
 
 
 def plans_due_section(s: Session, actor: Actor, on: date):
@@ -49,14 +51,14 @@ def plan_summary_section(s: Session, actor: Actor, patient: Patient):
             "Rank": g.priority_rank,
             "In their words": g.patients_words or "",
             "Goal": g.description,
-            "Status": str(g.lifecycle_status),
+            "Status": us_spelling(g.lifecycle_status),
             "Progress": str(g.achievement_status),
             "Target": g.target_on,
         }
         for g in goals(s, plan.id, include_closed=False)
     ]
     return SummarySection(
-        f"Care plan ({plan.status}, next review {plan.next_review_on})",
+        f"Care plan ({us_spelling(plan.status)}, next review {us_date(plan.next_review_on)})",
         rows,
         empty_text="The plan has no open goals yet.",
         order=30,

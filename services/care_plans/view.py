@@ -52,6 +52,7 @@ from services.care_plans.rows import (
     TransitionRow,
 )
 from services.care_plans.team import member_label, team
+from services.core.clock import us_date
 from services.core.errors import NotFound
 from services.core.identity import Actor, require
 from services.patients.briefs import brief
@@ -138,7 +139,7 @@ def assessment_choices(s: Session, patient_id: int, limit: int = 30) -> dict[tup
     )
     return {
         ("assessment", r.id): f"{r.instrument_title}: {r.band} ({r.total}), "
-        f"{r.assessed_at:%Y-%m-%d}"
+        + us_date(r.assessed_at.date())
         for r in found
     }
 

@@ -29,7 +29,7 @@ from db.models import (
 from services.contacts.family import ConsentNeeded, consent_problem
 from services.core import audit
 from services.core.audit import Action
-from services.core.clock import utc_to_local
+from services.core.clock import us_date, utc_to_local
 from services.core.errors import InvalidInput, NotFound
 from services.core.identity import Actor, require
 from services.tasks.tasks import create_task
@@ -228,7 +228,7 @@ def communication_rows(comms: list[Communication], tz: str) -> list[dict]:
     """The log as table rows, times in the clinic's time zone."""
     return [
         {
-            "When": f"{utc_to_local(c.occurred_at, tz):%Y-%m-%d %H:%M}",
+            "When": us_date(utc_to_local(c.occurred_at, tz)),
             "With": c.with_name,
             "How": c.channel,
             "Direction": c.direction,

@@ -1,6 +1,6 @@
 """Insurance coverage (FHIR Coverage): add, correct and end a patient's plans.
 
-The prior authorisations requested under a coverage are in prior_auths.
+The prior authorizations requested under a coverage are in prior_auths.
 """
 
 from __future__ import annotations

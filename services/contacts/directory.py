@@ -108,7 +108,7 @@ def dedupe_key(name: str, address: str | None) -> str:
 
 
 def clean_org(data: OrgInput, region: str, on: date | None = None) -> dict:
-    """Checked, normalised column values; InvalidInput with one message per field."""
+    """Checked, normalized column values; InvalidInput with one message per field."""
     on = on or today()
     errors: dict[str, str] = {}
     name = (data.name or "").strip()
@@ -120,13 +120,13 @@ def clean_org(data: OrgInput, region: str, on: date | None = None) -> dict:
     if org_type not in ORG_TYPES:
         errors["org_type"] = f"Choose a type from the list ({', '.join(ORG_TYPES[:3])}, ...)."
     values: dict = {}
-    for field, normaliser in (
+    for field, normalizer in (
         ("phone", lambda v: normalize_phone(v, region)),
         ("fax", lambda v: normalize_phone(v, region)),
         ("email", normalize_email),
     ):
         try:
-            values[field] = normaliser(getattr(data, field))
+            values[field] = normalizer(getattr(data, field))
         except ValueError as exc:
             errors[field] = str(exc)
     website = (data.website or "").strip()

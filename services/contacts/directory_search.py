@@ -14,7 +14,7 @@ from services.contacts.directory import STALE_AFTER, is_stale
 from services.contacts.referral_services import org_types_for
 from services.core.contact_data import display_phone
 from services.core.identity import Actor, require
-from services.core.text import fold
+from services.core.text import fold, us_spelling
 
 PAGE_SIZE = 25
 
@@ -127,13 +127,13 @@ def org_rows(orgs: list[Organization], on: date | None = None) -> list[dict]:
     return [
         {
             "Name": o.name,
-            "Type": o.org_type,
+            "Type": us_spelling(o.org_type),
             "Services": o.services or "",
             "Phone": display_phone(o.phone),
             "Email": o.email or "",
             "Verified": o.last_verified_on,
             "Check": "STALE - verify" if is_stale(o, on) else "",
-            "Status": o.status,
+            "Status": us_spelling(o.status),
             "id": o.id,
         }
         for o in orgs

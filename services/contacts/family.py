@@ -1,4 +1,4 @@
-"""Family and caregivers (FHIR RelatedPerson) and their consent to share (HIPAA authorisation).
+"""Family and caregivers (FHIR RelatedPerson) and their consent to share (HIPAA authorization).
 
 Anything that would disclose PHI to a contact calls `consent_problem` first; a non-empty
 answer is shown as a warning and the user must confirm before going on.
@@ -16,6 +16,7 @@ from db.base import today
 from db.models import Patient, RecordStatus, RelatedPerson, ShareConsent
 from services.core import audit
 from services.core.audit import Action
+from services.core.clock import us_date
 from services.core.contact_data import normalize_email, normalize_phone
 from services.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from services.core.identity import Actor, require
@@ -356,7 +357,7 @@ def consent_state(person: RelatedPerson, on: date) -> str:
     """A short phrase for tables: 'yes, until 2027-03-01 (care coordination)', 'EXPIRED ...'."""
     current = current_consent(person, on)
     if current is not None:
-        until = f"until {current.expires_on}" if current.expires_on else "no end date"
+        until = f"until {us_date(current.expires_on)}" if current.expires_on else "no end date"
         return f"yes, {until} ({current.scope})"
     if not person.consents:
         return "NO CONSENT on file"
@@ -364,7 +365,7 @@ def consent_state(person: RelatedPerson, on: date) -> str:
     if last.revoked_on is not None:
         return f"REVOKED on {last.revoked_on}"
     if last.expires_on is not None and last.expires_on < on:
-        return f"EXPIRED on {last.expires_on}"
+        return f"EXPIRED on {us_date(last.expires_on)}"
     return "NOT YET VALID"
 
 
@@ -380,12 +381,12 @@ def consent_problem(
     if state.startswith("yes"):
         return (
             f"{person.name}'s consent does not cover {purpose}. Share only what the "
-            "signed authorisation allows, or record a new consent."
+            "signed authorization allows, or record a new consent."
         )
     return (
         f"{person.name} has no current consent to receive health information "
         f"({state.lower()}). Do not share patient details until the patient signs "
-        "an authorisation, unless it is an emergency."
+        "an authorization, unless it is an emergency."
     )
 
 

@@ -1,9 +1,9 @@
 """Contacts on the home-page worklist and the patient summary.
 
 Worklist: referral follow-ups are created (idempotently) when My day opens; prior
-authorisations expiring within 14 days and referrals past their expected answer date are
+authorizations expiring within 14 days and referrals past their expected answer date are
 listed. Summary: family and caregivers with their consent state, coverage and prior
-authorisations, open referrals and recent communications.
+authorizations, open referrals and recent communications.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from services.contacts.referral_status import AWAITING_ANSWER, OPEN
 from services.core.clock import clinic_tz
 from services.core.identity import Actor
 from services.core.sections import SummarySection, WorklistSection
+from services.core.text import us_spelling
 
 
 def _own_caseload(actor: Actor) -> bool:
@@ -56,9 +57,9 @@ def prior_auths_expiring_section(s: Session, actor: Actor, on: date) -> Worklist
             }
         )
     return WorklistSection(
-        "Prior authorisations expiring within 14 days",
+        "Prior authorizations expiring within 14 days",
         rows,
-        empty_text="No prior authorisation expires in the next 14 days.",
+        empty_text="No prior authorization expires in the next 14 days.",
         urgent=any(r["In days"] <= 3 for r in rows),
         order=40,
     )
@@ -84,7 +85,7 @@ def referrals_unanswered_section(s: Session, actor: Actor, on: date) -> Worklist
             "Patient": p.display_name,
             "To": r.organization.name if r.organization else "",
             "Service": r.service,
-            "Status": r.status,
+            "Status": us_spelling(r.status),
         }
         for r, p in s.execute(stmt)
     ]
@@ -123,10 +124,10 @@ def prior_auths_section(s: Session, actor: Actor, patient: Patient) -> SummarySe
     rows = prior_auths.prior_auth_rows(prior_auths.prior_auths_of(s, actor, patient.id), on)
     soon = [r["Service"] for r in rows if r["Check"]]
     return SummarySection(
-        "Prior authorisations",
+        "Prior authorizations",
         rows,
-        empty_text="No prior authorisations.",
-        alert=("Prior authorisation expiring soon: " + ", ".join(soon)) if soon else None,
+        empty_text="No prior authorizations.",
+        alert=("Prior authorization expiring soon: " + ", ".join(soon)) if soon else None,
         order=56,
     )
 

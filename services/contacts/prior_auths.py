@@ -1,4 +1,4 @@
-"""Prior authorisations: requested under a coverage, decided by the payer, renewed before
+"""Prior authorizations: requested under a coverage, decided by the payer, renewed before
 they expire; the ones expiring within 14 days reach the worklist."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from services.core import audit
 from services.core.audit import Action
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
+from services.core.text import us_spelling
 from services.core.versions import check_version
 
 EXPIRY_WARNING = timedelta(days=14)
@@ -41,14 +42,14 @@ def get_prior_auth(s: Session, actor: Actor, pa_id: int) -> PriorAuthorization:
     require(actor, "patients.read")
     pa = s.get(PriorAuthorization, pa_id)
     if pa is None:
-        raise NotFound("No such prior authorisation.")
+        raise NotFound("No such prior authorization.")
     return pa
 
 
 def _check_request(data: PriorAuthInput) -> None:
     errors = {}
     if not data.service.strip():
-        errors["service"] = "Say which service needs authorisation."
+        errors["service"] = "Say which service needs authorization."
     if data.requested_on is None:
         errors["requested_on"] = "Give the date it was requested."
     if errors:
@@ -102,7 +103,7 @@ def correct_prior_auth(
     _check_request(data)
     if version is not None and pa.version != version:
         raise Conflict(
-            "Someone else changed this authorisation after you opened it. Your entries are "
+            "Someone else changed this authorization after you opened it. Your entries are "
             "still in the form; start again from the saved version to see theirs."
         )
     before = asdict(prior_auth_input(pa))
@@ -139,7 +140,7 @@ def set_prior_auth_status(
     require(actor, "referrals.edit")
     pa = s.get(PriorAuthorization, pa_id)
     if pa is None:
-        raise NotFound("No such prior authorisation.")
+        raise NotFound("No such prior authorization.")
     check_version(
         pa, version, "prior authorization", {"status": status, "expires_on": expires_on},
         ["status", "decision_on", "expires_on", "reference_number"], editing=False,
@@ -147,12 +148,12 @@ def set_prior_auth_status(
     new = PriorAuthStatus(status)
     errors = {}
     if new not in PA_TRANSITIONS[PriorAuthStatus(pa.status)]:
-        errors["status"] = f"A {pa.status} authorisation cannot become {new}."
+        errors["status"] = f"A {pa.status} authorization cannot become {new}."
     if new in (PriorAuthStatus.APPROVED, PriorAuthStatus.DENIED) and decision_on is None:
         errors["decision_on"] = "Give the date of the payer's decision."
     if new == PriorAuthStatus.APPROVED:
         if expires_on is None:
-            errors["expires_on"] = "Give the date the authorisation expires."
+            errors["expires_on"] = "Give the date the authorization expires."
         elif decision_on and expires_on < decision_on:
             errors["expires_on"] = "It cannot expire before it was approved."
         if approved_units is not None and approved_units < 1:
@@ -194,7 +195,7 @@ def effective_status(pa: PriorAuthorization, on: date) -> str:
 
 
 def expiring(on: date, within: timedelta = EXPIRY_WARNING) -> tuple:
-    """The terms of an approved authorisation expiring from `on` up to `within` ahead, for
+    """The terms of an approved authorization expiring from `on` up to `within` ahead, for
     queries that join it to more (My day lists them with the patient and the payer)."""
     return (
         PriorAuthorization.status == PriorAuthStatus.APPROVED,
@@ -206,7 +207,7 @@ def expiring(on: date, within: timedelta = EXPIRY_WARNING) -> tuple:
 def expiring_prior_auths(
     s: Session, on: date, *, within: timedelta = EXPIRY_WARNING, patient_id: int | None = None
 ) -> list[PriorAuthorization]:
-    """Approved authorisations that expire from today up to `within` days ahead."""
+    """Approved authorizations that expire from today up to `within` days ahead."""
     stmt = select(PriorAuthorization).where(*expiring(on, within))
     if patient_id is not None:
         stmt = stmt.where(PriorAuthorization.patient_id == patient_id)
@@ -239,7 +240,7 @@ def prior_auth_rows(pas: list[PriorAuthorization], on: date) -> list[dict]:
                 "Payer": p.coverage.payer.name,
                 "Requested": p.requested_on,
                 "Reference": p.reference_number or "",
-                "Status": status,
+                "Status": us_spelling(status),
                 "Units/visits": p.approved_units,
                 "Expires": p.expires_on,
                 "Check": "EXPIRES SOON - renew" if soon else "",

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import CarePlan, Goal, GoalLifecycle, IntakeSuggestion, SuggestionStatus
+from services.core.clock import us_date
 
 GOAL, FINDING = "care-plan goal", "intake finding"
 CLOSED = (GoalLifecycle.COMPLETED, GoalLifecycle.CANCELLED)
@@ -43,6 +44,6 @@ def reason_choices(s: Session, patient_id: int, limit: int = 30) -> dict[tuple[s
         .limit(limit)
     )
     for ident, text, decided in findings:
-        when = f"{decided:%Y-%m-%d}" if decided else ""
+        when = us_date(decided) if decided else ""
         found[(FINDING, ident)] = f"Intake {when}: {text}"[:160]
     return found

@@ -41,9 +41,10 @@ from services.contacts.referral_status import (
 )
 from services.core import audit
 from services.core.audit import Action
-from services.core.clock import utc_to_local
+from services.core.clock import us_date, utc_to_local
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
+from services.core.text import us_spelling
 
 URGENCIES = [x.value for x in Urgency]
 REASON_KINDS = ["intake finding", "care-plan goal"]
@@ -354,7 +355,7 @@ def referral_rows(refs: list[Referral], on: date) -> list[dict]:
         {
             "To": r.organization.name if r.organization else TO_CHOOSE,
             "Service": r.service,
-            "Status": r.status,
+            "Status": us_spelling(r.status),
             "Urgency": r.urgency,
             "Sent": r.sent_on,
             "Answer due": r.expected_response_by,
@@ -370,7 +371,7 @@ def history_rows(ref: Referral, tz: str) -> list[dict]:
     """Each status change, its time in the clinic's time zone."""
     return [
         {
-            "When": f"{utc_to_local(e.at, tz):%Y-%m-%d %H:%M}",
+            "When": us_date(utc_to_local(e.at, tz)),
             "From": e.from_status or "",
             "To": e.to_status,
             "Why / outcome": e.reason or "",

@@ -317,7 +317,7 @@ def _rollback_words(e: AuditEvent) -> str:
 
     d = json.loads(e.detail)
     return (
-        f"{clock.utc_to_local(e.at, clock.clinic_tz()):%Y-%m-%d %H:%M}: {e.username} restored {d.get('backup')}, rolling the "
+        f"{clock.us_date(clock.utc_to_local(e.at, clock.clinic_tz()))}: {e.username} restored {d.get('backup')}, rolling the "
         f"trail back from {d.get('events_before')} to {d.get('events_after')} events"
     )
 

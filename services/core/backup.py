@@ -72,7 +72,7 @@ def mixing_problem(url: str, source: Path) -> str | None:
     if into_training and not from_training:
         return (
             "CareDesk is in training mode, so this would restore into the TRAINING database, "
-            "where trainees practise, and this backup is not of the training database. "
+            "where trainees practice, and this backup is not of the training database. "
             "Nothing was restored. Leave training mode first (Admin → Settings), then restore."
         )
     if from_training and not into_training:

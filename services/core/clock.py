@@ -37,3 +37,20 @@ def day_bounds_utc(day: date, tz: str) -> tuple[datetime, datetime]:
     start = local_to_utc(datetime.combine(day, time.min), tz)
     end = local_to_utc(datetime.combine(day + timedelta(days=1), time.min), tz)
     return start, end
+
+
+def us_date(value: date | datetime | None, *, weekday: bool = False, year: bool = True) -> str:
+    """A date as a US clinic reads it, the one way CareDesk shows dates: "Dec 4, 2026";
+    with `weekday` "Fri Dec 4, 2026"; a datetime (already in the clinic's zone) adds its
+    time, "Dec 4, 2026 14:30"; without `year`, "Fri Dec 4 14:30". Empty for no date.
+    Never the ISO form (2026-12-04) or the day before the month (04 Dec 2026)."""
+    if value is None:
+        return ""
+    text = f"{value:%b} {value.day}"
+    if year:
+        text += f", {value.year}"
+    if weekday:
+        text = f"{value:%a} {text}"
+    if isinstance(value, datetime):
+        text += f" {value:%H:%M}"
+    return text

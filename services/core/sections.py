@@ -16,7 +16,7 @@ class WorklistSection:
     title: str
     rows: list[dict] = field(default_factory=list)  # plain values, shown as a table
     empty_text: str = "Nothing here today."
-    urgent: bool = False  # drawn with an alert colour when it has rows
+    urgent: bool = False  # drawn with an alert color when it has rows
     order: int = 100
 
 

@@ -1,4 +1,4 @@
-"""Text normalisation shared by search on every database; user text set apart for display."""
+"""Text normalization shared by search on every database; user text set apart for display."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def fold(text: str | None) -> str:
 
 
 FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
-# Unicode bidirectional classes that can turn neighbouring text around: right-to-left
+# Unicode bidirectional classes that can turn neighboring text around: right-to-left
 # letters and the explicit embeddings, overrides and isolates.
 _TURNING = {"R", "AL", "RLE", "LRE", "RLO", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"}
 
@@ -32,3 +32,18 @@ def isolate(text: object) -> str:
     if any(unicodedata.bidirectional(c) in _TURNING for c in value):
         return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"
     return value
+
+
+# A few values are stored with the spelling they were first given (statuses, a directory
+# type, a relationship): the database and files keep them, people read US English.
+US_SPELLING = {
+    "cancelled": "canceled",
+    "behavioural health": "behavioral health",
+    "neighbour": "neighbor",
+}
+
+
+def us_spelling(value: object) -> str:
+    """A stored value as people read it: "cancelled" shows as "canceled"."""
+    text = "" if value is None else str(value)
+    return US_SPELLING.get(text, text)

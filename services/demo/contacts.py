@@ -1,5 +1,5 @@
 """Demo directory and liaison work: agencies, insurers, family with consent, coverage,
-prior authorisations (some expiring soon), referrals in every status and a call log.
+prior authorizations (some expiring soon), referrals in every status and a call log.
 
 Synthetic only: e-mail and web addresses under example.org / .test and 555-01xx phones,
 every address and phone number in the clinic's region (services/demo/region.py).
@@ -33,7 +33,7 @@ from services.demo.names import Namer
 TEMPLATES: dict[OrgType, tuple[list[str], list[str]]] = {
     OrgType.HUMAN_SERVICE: (
         ["{town} Council on Aging", "{town} Family Services", "{town} Elder Services"],
-        ["case management; benefits counselling", "protective services; respite", "SNAP help"],
+        ["case management; benefits counseling", "protective services; respite", "SNAP help"],
     ),
     OrgType.INSURER: (
         ["{brand} Health Plan", "{brand} Medicare Advantage", "{brand} Community Care"],
@@ -77,7 +77,7 @@ TEMPLATES: dict[OrgType, tuple[list[str], list[str]]] = {
     ),
     OrgType.BEHAVIOURAL_HEALTH: (
         ["{town} Counseling Center", "{brand} Behavioral Health"],
-        ["counselling; psychiatry; crisis line", "substance use treatment; peer support"],
+        ["counseling; psychiatry; crisis line", "substance use treatment; peer support"],
     ),
     OrgType.PRIMARY_CARE: (
         ["{town} Family Medicine", "Clínica {brand}", "{town} Community Health Center"],
@@ -103,7 +103,7 @@ PROVIDERS = [
     ("Harbor Dialysis Center", OrgType.SPECIALIST, "dialysis"),
     ("Lakeview Diabetes Clinic", OrgType.SPECIALIST, "endocrinology; diabetes education"),
     ("Bayside Pulmonary Associates", OrgType.SPECIALIST, "pulmonology; COPD clinic"),
-    ("Harbor Counseling Center", OrgType.BEHAVIOURAL_HEALTH, "counselling; psychiatry"),
+    ("Harbor Counseling Center", OrgType.BEHAVIOURAL_HEALTH, "counseling; psychiatry"),
     ("St. Brigid Wound Care", OrgType.SPECIALIST, "wound care"),
     ("ClearSight Ophthalmology", OrgType.SPECIALIST, "eye care; diabetic eye exams"),
     ("MoveWell PT", OrgType.SPECIALIST, "physical therapy"),
@@ -154,9 +154,9 @@ REFERRAL_NEEDS = [
     (OrgType.TRANSPORT, "Rides to dialysis", "Missed appointments: no transport"),
     (OrgType.HOME_HEALTH, "Skilled nursing visits", "Wound care after discharge"),
     (OrgType.HOUSING, "Senior housing application", "Unsafe housing found at intake"),
-    (OrgType.BEHAVIOURAL_HEALTH, "Counselling", "Depression screen positive"),
+    (OrgType.BEHAVIOURAL_HEALTH, "Counseling", "Depression screen positive"),
     (OrgType.EQUIPMENT, "Hospital bed", "Cannot manage stairs to bedroom"),
-    (OrgType.HUMAN_SERVICE, "Benefits counselling", "Cannot afford medications"),
+    (OrgType.HUMAN_SERVICE, "Benefits counseling", "Cannot afford medications"),
     (OrgType.COMMUNITY, "Caregiver support group", "Caregiver strain"),
 ]
 REFERRAL_STATUS_MIX = [
@@ -287,7 +287,7 @@ def _medicaid_id(ctx: DemoContext) -> int | None:
 
 
 def seed(ctx: DemoContext) -> None:
-    """Family with consent, coverage, prior authorisations, referrals and the call log."""
+    """Family with consent, coverage, prior authorizations, referrals and the call log."""
     rng, s, today = ctx.rng, ctx.s, ctx.today
     namer, places = Namer(rng, ctx.fake), ctx.places()
     by_type = _reachable_by_type(ctx)

@@ -129,7 +129,7 @@ def _steps(rng, answers: dict, p, payers: list[str]) -> dict:
             "caregiver_relationship": "",
             "caregiver_phone": None,
             "involvement": "",
-            "other_supports": "Neighbour checks in",
+            "other_supports": "Neighbor checks in",
         },
         "matters": {
             "what_matters": rng.choice(WHAT_MATTERS),

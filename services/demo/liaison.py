@@ -1,4 +1,4 @@
-"""Rows for the demo's liaison work: prior authorisations, referrals with their history,
+"""Rows for the demo's liaison work: prior authorizations, referrals with their history,
 and logged communications whose channel and person fit what the note says."""
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ CALLS = [
         "family",
     ),
     (
-        "Faxed clinical notes to the insurer for the prior authorisation",
+        "Faxed clinical notes to the insurer for the prior authorization",
         "Fax confirmation received",
         "fax",
         "outgoing",

@@ -1,5 +1,5 @@
 """The clinic's region for synthetic data: towns with their real ZIP codes and area codes,
-the languages spoken there, and the local insurance programmes. One setting picks it
+the languages spoken there, and the local insurance programs. One setting picks it
 (CAREDESK_DEMO_REGION: boston, chicago or bay-area), so every address, ZIP, phone number
 and outside provider in the demo and in the training scenarios is in the same area.
 
@@ -33,7 +33,7 @@ class Region:
     towns: tuple[Town, ...]
     # (language, share of the caseload, usually needs an interpreter)
     languages: tuple[tuple[str, float, bool], ...]
-    medicaid: str  # the state's Medicaid programme, as plans are named
+    medicaid: str  # the state's Medicaid program, as plans are named
     county: str  # "Residents of ... County" in eligibility notes
 
 

@@ -17,7 +17,7 @@ from db import config
 from db.models import Intake, IntakeStatus, Patient
 from services.core import audit
 from services.core.audit import Action
-from services.core.clock import utc_to_local
+from services.core.clock import us_date, utc_to_local
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
 from services.intake import instrument_store
@@ -59,7 +59,7 @@ def draft_rows(s: Session, actor: Actor, limit: int = 50) -> list[dict]:
             "Patient": i.patient.display_name,
             "MRN": i.patient.mrn,
             "Step": f"{i.current_step} of {len(STEPS)}: {STEPS[i.current_step - 1][1]}",
-            "Last saved": f"{utc_to_local(i.updated_at, config.load().timezone):%Y-%m-%d %H:%M}",
+            "Last saved": us_date(utc_to_local(i.updated_at, config.load().timezone)),
             "By": i.updated_by.display_name if i.updated_by else "",
             "patient_id": i.patient_id,
             "updated_by_id": i.updated_by_id,

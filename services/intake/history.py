@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from db.base import utcnow
 from db.models import AssessmentResponse, Intake, IntakeStatus, Patient
-from services.core.clock import clinic_tz, utc_to_local
+from services.core.clock import clinic_tz, us_date, utc_to_local
 from services.core.identity import Actor, require
 from services.core.sections import SummarySection, WorklistSection
+from services.core.text import us_spelling
 from services.intake.draft import draft_rows, open_draft
 
 # ---------------------------------------------------------------- history and trends
@@ -26,12 +27,10 @@ def patient_intakes(s: Session, actor: Actor, patient_id: int) -> list[dict]:
     tz = clinic_tz()
     return [
         {
-            "Started": f"{utc_to_local(i.created_at, tz):%Y-%m-%d %H:%M}",
-            "Status": str(i.status),
+            "Started": us_date(utc_to_local(i.created_at, tz)),
+            "Status": us_spelling(i.status),
             "Risk tier": i.risk_tier or "",
-            "Completed": f"{utc_to_local(i.completed_at, tz):%Y-%m-%d %H:%M}"
-            if i.completed_at
-            else "",
+            "Completed": us_date(utc_to_local(i.completed_at, tz)) if i.completed_at else "",
             "By": i.started_by.display_name if i.started_by else "",
             "id": i.id,
         }
@@ -91,13 +90,13 @@ def suicide_risk_alert(s: Session, patient_id: int) -> str | None:
     if draft is not None and draft.suicide_alert:
         return (
             "SUICIDE RISK: PHQ-9 item 9 answered above 0 in the intake in progress "
-            f"({draft.updated_at:%d %b %Y}). Assess safety today."
+            f"({us_date(draft.updated_at.date())}). Assess safety today."
         )
     if latest is not None and "suicide_risk" in (latest.flags or []):
         recent = latest.assessed_at > utcnow() - timedelta(days=365)
         if recent:
             return (
-                f"SUICIDE RISK: PHQ-9 item 9 answered above 0 on {latest.assessed_at:%d %b %Y}. "
+                f"SUICIDE RISK: PHQ-9 item 9 answered above 0 on {us_date(latest.assessed_at.date())}. "
                 "Check the safety plan is in place."
             )
     return None
@@ -128,7 +127,7 @@ def intake_summary_section(s: Session, actor: Actor, patient: Patient) -> Summar
     )
     title = "Assessments"
     if last is not None:
-        title += f" · risk tier {last.risk_tier} ({last.completed_at:%d %b %Y})"
+        title += f" · risk tier {last.risk_tier} ({us_date(last.completed_at.date())})"
     return SummarySection(
         title,
         rows,

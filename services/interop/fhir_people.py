@@ -162,7 +162,7 @@ def related_person_resource(r: RelatedPerson, refs: Refs) -> dict:
 
 
 def consent_resource(c: ShareConsent, person: RelatedPerson, refs: Refs, on: date) -> dict:
-    """A HIPAA authorisation to share with a family member (R4 Consent, privacy scope)."""
+    """A HIPAA authorization to share with a family member (R4 Consent, privacy scope)."""
     ended = c.revoked_on or c.expires_on
     current = c.revoked_on is None and (c.expires_on is None or c.expires_on >= on)
     data = _base("Consent", refs.url("Consent", c.id)) | {

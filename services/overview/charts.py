@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Intake, IntakeStatus, Patient, RecordStatus, Referral, Task, TaskStatus
 from services.contacts.referral_status import OPEN as OPEN_REFERRAL
+from services.core.text import us_spelling
 from services.overview.worklist import PATIENTS, ROW_LIMIT, Link, patient_link
 
 TIERS = ("urgent", "high", "moderate", "low", "not assessed")
@@ -165,4 +166,4 @@ def referrals_by_status(s: Session, owner_id: int | None, on: date) -> list[dict
     )
     if owner_id is not None:
         stmt = stmt.where(Referral.owner_user_id == owner_id)
-    return [{"Status": str(status), "Referrals": n} for status, n in s.execute(stmt) if n]
+    return [{"Status": us_spelling(status), "Referrals": n} for status, n in s.execute(stmt) if n]

@@ -27,6 +27,7 @@ from db.models import (
 )
 from services.care_plans.plans import plans_due_for_review
 from services.core import clock
+from services.core.text import us_spelling
 from services.intake.steps import STEPS
 from services.overview.worklist import (
     CALENDAR,
@@ -164,7 +165,7 @@ def visits_today(s: Session, owner_id: int | None, on: date, tz: str) -> DaySect
             "Type": str(a.kind),
             "Patient": patient_name(a.patient),
             "Where": a.location or a.provider or "",
-            "Status": str(a.status),
+            "Status": us_spelling(a.status),
         }
         if owner_id is None:
             row["Staff"] = a.staff.display_name if a.staff else ""
@@ -191,7 +192,7 @@ def reminder_calls(s: Session, owner_id: int | None, on: date, tz: str) -> DaySe
     found = reminders_due(s, utcnow(), hours=48, staff_id=owner_id)
     rows = [
         {
-            "When": f"{clock.utc_to_local(a.start_at, tz):%a %b %d %H:%M}",
+            "When": clock.us_date(clock.utc_to_local(a.start_at, tz), weekday=True, year=False),
             "Patient": patient_name(a.patient),
             "Phone": (a.patient.phone if a.patient else None) or "not on file",
             "Language": (a.patient.preferred_language if a.patient else "")
@@ -307,7 +308,7 @@ def intakes_to_finish(s: Session, owner_id: int | None, on: date, tz: str) -> Da
         row = {
             "Patient": patient_name(i.patient),
             "Step": f"{i.current_step} of {len(STEPS)}: {STEPS[i.current_step - 1][1]}",
-            "Last saved": f"{clock.utc_to_local(i.updated_at, tz):%b %d %H:%M}",
+            "Last saved": clock.us_date(clock.utc_to_local(i.updated_at, tz), year=False),
         }
         if owner_id is None:
             row["By"] = i.updated_by.display_name if i.updated_by else ""

@@ -15,6 +15,7 @@ from services.care_plans.common import current_plan
 from services.contacts.family import consent_state, current_consent, family_of
 from services.contacts.prior_auths import expiring_prior_auths
 from services.core import clock
+from services.core.clock import us_date
 from services.core.errors import NotFound
 from services.core.identity import Actor
 from services.overview.worklist import CARE_PLAN, CONTACTS, PATIENTS, Link, patient_link
@@ -95,7 +96,7 @@ def _chips(s: Session, actor: Actor, p: Patient, on: date) -> list[Chip]:
         chips.append(
             Chip(
                 "review",
-                f"Care plan review overdue since {plan.next_review_on:%b %d, %Y}",
+                f"Care plan review overdue since {us_date(plan.next_review_on)}",
                 patient_link(CARE_PLAN, p.id, "Care plan"),
             )
         )

@@ -27,6 +27,7 @@ from db.models import (
 from services.contacts.prior_auths import expiring
 from services.contacts.referral_status import AWAITING_ANSWER
 from services.core import clock
+from services.core.text import us_spelling
 from services.overview.day_sections import GONE, first_rows, found_and_count, patient_name
 from services.overview.worklist import CARE_PLAN, CONTACTS, PATIENTS, DaySection, patient_link
 
@@ -91,7 +92,7 @@ def referrals_past_due(s: Session, owner_id: int | None, on: date, tz: str) -> D
             "Patient": p.display_name,
             "To": r.organization.name,
             "Service": r.service,
-            "Status": str(r.status),
+            "Status": us_spelling(r.status),
         }
         for r, p in found
     ]
@@ -193,7 +194,7 @@ def not_contacted(s: Session, owner_id: int | None, on: date, tz: str) -> DaySec
     for p, last in first_rows(found):
         row = {
             "Patient": p.display_name,
-            "Last contact": f"{clock.utc_to_local(last, tz):%b %d, %Y}" if last else "never",
+            "Last contact": clock.us_date(clock.utc_to_local(last, tz).date()) if last else "never",
         }
         if owner_id is None:
             manager = p.primary_case_manager

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from db.models import Patient, RecordStatus
+from services.core.clock import us_date
 from services.core.sections import SummarySection
 from services.core.text import isolate
 from services.patients import registry
@@ -28,7 +29,7 @@ class PatientBrief:
 
     @property
     def label(self) -> str:
-        return f"{isolate(self.display_name)} · MRN {self.mrn} · born {self.birth_date}"
+        return f"{isolate(self.display_name)} · MRN {self.mrn} · born {us_date(self.birth_date)}"
 
 
 @dataclass(frozen=True)

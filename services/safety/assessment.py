@@ -4,7 +4,7 @@ The Columbia C-SSRS screener is not shipped as an instrument: its copyright hold
 Research Foundation for Mental Hygiene) licenses electronic implementations exclusively
 through a vendor, with certification and fees per use. CareDesk records the nurse's own
 assessment instead: a few structured answers in plain words, the protective factors, the
-nurse's judgement of the risk level and a note.
+nurse's judgment of the risk level and a note.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def clean_assessment(concern: str, data: AssessmentInput) -> dict:
         else:
             answers[q.key] = value
     if data.risk_level not in RISK_LEVELS:
-        errors["risk_level"] = "Give your judgement of the risk level."
+        errors["risk_level"] = "Give your judgment of the risk level."
     note = (data.note or "").strip()
     if not note:
         errors["note"] = "Write what the patient said and what you did."
@@ -104,6 +104,6 @@ def assessment_rows(concern: str, stored: dict | None) -> list[dict]:
     asked = {q.key: q.label for q in QUESTIONS[SafetyConcern(concern)]}
     rows = [{"Question": asked.get(k, k), "Answer": v} for k, v in stored["answers"].items()]
     rows.append({"Question": "Protective factors", "Answer": stored.get("protective_factors", "")})
-    rows.append({"Question": "Risk level (nurse's judgement)", "Answer": stored["risk_level"]})
+    rows.append({"Question": "Risk level (nurse's judgment)", "Answer": stored["risk_level"]})
     rows.append({"Question": "Note", "Answer": stored["note"]})
     return rows

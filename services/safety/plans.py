@@ -18,6 +18,7 @@ from db.base import utcnow
 from db.models import Patient, SafetyPlan, User
 from services.core import audit, clock
 from services.core.audit import Action
+from services.core.clock import us_date
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
 
@@ -90,7 +91,7 @@ def plan_view(s: Session, plan: SafetyPlan | None) -> SafetyPlanView | None:
         version=plan.version,
         reviewed_at=plan.reviewed_at,
         reviewed_by=by.display_name if by else "",
-        reviewed=f"{day:%b} {day.day}, {day.year}" + (f" by {by.display_name}" if by else ""),
+        reviewed=us_date(day) + (f" by {by.display_name}" if by else ""),
     )
 
 

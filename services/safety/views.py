@@ -65,7 +65,7 @@ class SafetyPanel:
 
 
 def when(value: datetime | None, tz: str) -> str:
-    return f"{clock.utc_to_local(value, tz):%b %d, %Y %H:%M}" if value else ""
+    return clock.us_date(clock.utc_to_local(value, tz)) if value else ""
 
 
 def _told(s: Session, comm_id: int | None, tz: str) -> str:

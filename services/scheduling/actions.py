@@ -91,13 +91,13 @@ def visible_events(
     staff_order: tuple[int, ...] = (),
 ) -> list[dict]:
     """The widget's events for the range it shows (`view` as it last reported it); with
-    `staff_order` (the team week) each staff member's events in their own colour."""
+    `staff_order` (the team week) each staff member's events in their own color."""
     require(actor, READ)
     start, end = feed.visible_range(view, tz, today())
-    colours = feed.staff_colours(list(staff_order)) if staff_order else None
+    colors = feed.staff_colors(list(staff_order)) if staff_order else None
     with read_scope() as s:
         items = agenda.appointments_between(s, start, end, filters)
-        return feed.events(items, tz, editable=editable, colours=colours)
+        return feed.events(items, tz, editable=editable, colors=colors)
 
 
 @user_action("patients.read")

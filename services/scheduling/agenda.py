@@ -22,7 +22,7 @@ from db.models import (
 )
 from services.core import clock
 from services.core.errors import NotFound
-from services.core.text import fold
+from services.core.text import fold, us_spelling
 from services.scheduling import providers
 
 # Statuses that no longer hold the time slot.
@@ -138,10 +138,10 @@ def details(a: Appointment, tz: str) -> list[dict]:
         "Type": a.kind,
         "Title": a.title,
         "Patient": a.patient.display_name if a.patient else "—",
-        "When": f"{clock.utc_to_local(a.start_at, tz):%a %d %b %Y %H:%M}"
-        f"–{clock.utc_to_local(a.end_at, tz):%H:%M}",
+        "When": clock.us_date(clock.utc_to_local(a.start_at, tz), weekday=True)
+        + f"–{clock.utc_to_local(a.end_at, tz):%H:%M}",
         "Staff": a.staff.display_name if a.staff else "—",
-        "Status": a.status + (f" ({a.status_reason})" if a.status_reason else ""),
+        "Status": us_spelling(a.status) + (f" ({a.status_reason})" if a.status_reason else ""),
         "Location": a.location or "—",
         "Provider or facility": providers.with_phone(a.provider, a.provider_org) or "—",
         "Notes": a.notes or "—",

@@ -316,10 +316,10 @@ def cancel_appointment(
     scope: Scope = Scope.THIS,
     version: int | None = None,
 ) -> list[Appointment]:
-    """Cancel with a reason (nothing is deleted); a series can be cancelled from here on."""
+    """Cancel with a reason (nothing is deleted); a series can be canceled from here on."""
     require(actor, "schedule.edit")
     if not (reason or "").strip():
-        raise InvalidInput({"reason": "Say why it is cancelled."})
+        raise InvalidInput({"reason": "Say why it is canceled."})
     a = get_appointment(s, appointment_id)
     _check_version(a, version, {"status": "cancelled", "status_reason": reason})
     rows = _targets(s, a, Scope(scope))

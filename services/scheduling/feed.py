@@ -1,4 +1,4 @@
-"""What the calendar widget shows and sends back: events, colours, times, visible range.
+"""What the calendar widget shows and sends back: events, colors, times, visible range.
 
 The widget (FullCalendar) is given the clinic's named time zone and no time-zone plugin,
 so it works in wall-clock time (FullCalendar's "UTC-coercion"): we send events as
@@ -14,28 +14,35 @@ from datetime import UTC, date, datetime, timedelta
 from db.models import Appointment, AppointmentKind, AppointmentStatus
 from services.core import clock
 
-# (Streamlit badge colour for the legend, the matching strong colour for the event)
+# (Streamlit badge color for the legend, the matching strong color for the event). Every
+# strong color carries the event's white text at 4.5:1 or more (WCAG 2.1 AA), checked by
+# tests/unit/test_contrast.py; the README lists the ratios.
+EVENT_TEXT = "#ffffff"
 PALETTE = {
     AppointmentKind.MEDICAL: ("blue", "#1c6fc4"),
-    AppointmentKind.HOME_VISIT: ("green", "#1e8e4a"),
-    AppointmentKind.TRANSPORT: ("yellow", "#a07d00"),
+    AppointmentKind.HOME_VISIT: ("green", "#1b7d41"),
+    AppointmentKind.TRANSPORT: ("yellow", "#806300"),
     AppointmentKind.TELEHEALTH: ("violet", "#7a3de0"),
-    AppointmentKind.FOLLOW_UP_CALL: ("orange", "#d46a00"),
+    AppointmentKind.FOLLOW_UP_CALL: ("orange", "#ad5700"),
     AppointmentKind.CASE_CONFERENCE: ("red", "#c62828"),
     AppointmentKind.OTHER: ("gray", "#5f6673"),
 }
-COLOURS = {kind: strong for kind, (_, strong) in PALETTE.items()}
-MUTED = "#b0bec5"  # cancelled and no-show
-# One colour per staff member when several are shown (Streamlit badge name, strong colour).
+COLORS = {kind: strong for kind, (_, strong) in PALETTE.items()}
+# Canceled and no-show: pale, with dark text, the type's color as the border, and the
+# status in words at the start of the title (never told by color alone).
+MUTED, MUTED_TEXT = "#eceff1", "#37474f"
+STATUS_WORDS = {AppointmentStatus.CANCELLED: "Canceled", AppointmentStatus.NO_SHOW: "No-show"}
+THEME_PRIMARY = "#0c256e"  # .streamlit/config.toml primaryColor: the "primary" badge's color
+# One color per staff member when several are shown (Streamlit badge name, strong color).
 STAFF_PALETTE = [
     ("blue", "#1c6fc4"),
-    ("orange", "#d46a00"),
-    ("green", "#1e8e4a"),
+    ("orange", "#ad5700"),
+    ("green", "#1b7d41"),
     ("violet", "#7a3de0"),
     ("red", "#c62828"),
-    ("primary", "#0b7285"),
+    ("primary", THEME_PRIMARY),
     ("gray", "#5f6673"),
-    ("yellow", "#a07d00"),
+    ("yellow", "#806300"),
 ]
 # What an event says it is, short enough for a narrow column.
 SHORT = {
@@ -49,8 +56,8 @@ SHORT = {
 }
 
 
-def staff_colours(staff_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """Each staff member shown gets a colour of their own, in the order given."""
+def staff_colors(staff_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Each staff member shown gets a color of their own, in the order given."""
     return {ident: STAFF_PALETTE[n % len(STAFF_PALETTE)] for n, ident in enumerate(staff_ids)}
 
 
@@ -103,10 +110,10 @@ def visible_range(view: dict | None, tz: str, today: date) -> tuple[datetime, da
 
 
 def event_for(
-    a: Appointment, tz: str, *, editable: bool, colours: dict[int, tuple[str, str]] | None = None
+    a: Appointment, tz: str, *, editable: bool, colors: dict[int, tuple[str, str]] | None = None
 ) -> dict:
     """The event: the patient's short name and the type ("R. Diaz · home visit"), in the
-    type's colour, or in its staff member's colour when `colours` (the team week) is given."""
+    type's color, or in its staff member's color when `colors` (the team week) is given."""
     kind = AppointmentKind(a.kind)
     muted = a.status in (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
     label = a.title
@@ -115,17 +122,18 @@ def event_for(
         if _plain(a.title) not in (_plain(kind.value), _plain(SHORT[kind]), ""):
             label += f": {a.title}"  # what the booker wrote, when it says more than the type
     if muted:
-        label = f"[{a.status}] {label}"
-    colour = COLOURS[kind]
-    if colours is not None:
-        colour = colours.get(a.staff_id, ("gray", "#5f6673"))[1]
+        label = f"{STATUS_WORDS[AppointmentStatus(a.status)]}: {label}"
+    color = COLORS[kind]
+    if colors is not None:
+        color = colors.get(a.staff_id, ("gray", "#5f6673"))[1]
     return {
         "id": str(a.id),
         "title": label,
         "start": wall_string(a.start_at, tz),
         "end": wall_string(a.end_at, tz),
-        "backgroundColor": MUTED if muted else colour,
-        "borderColor": colour,
+        "backgroundColor": MUTED if muted else color,
+        "borderColor": color,
+        "textColor": MUTED_TEXT if muted else EVENT_TEXT,
         "editable": editable and not muted and a.status != AppointmentStatus.COMPLETED,
         "extendedProps": {
             "version": a.version,
@@ -147,8 +155,9 @@ def transport_event(a: Appointment, tz: str) -> dict | None:
         "title": f"Ride {short_name(a)} · {t.vendor or 'vendor not set'} ({mark})",
         "start": wall_string(t.pickup_at, tz),
         "end": wall_string(a.start_at, tz),
-        "backgroundColor": COLOURS[AppointmentKind.TRANSPORT],
-        "borderColor": COLOURS[AppointmentKind.TRANSPORT],
+        "backgroundColor": COLORS[AppointmentKind.TRANSPORT],
+        "borderColor": COLORS[AppointmentKind.TRANSPORT],
+        "textColor": EVENT_TEXT,
         "editable": False,
         "extendedProps": {"appointment": a.id, "kind": "ride"},
     }
@@ -159,11 +168,11 @@ def events(
     tz: str,
     *,
     editable: bool,
-    colours: dict[int, tuple[str, str]] | None = None,
+    colors: dict[int, tuple[str, str]] | None = None,
 ) -> list[dict]:
     out = []
     for a in items:
-        out.append(event_for(a, tz, editable=editable, colours=colours))
+        out.append(event_for(a, tz, editable=editable, colors=colors))
         ride = transport_event(a, tz)
         if ride:
             out.append(ride)

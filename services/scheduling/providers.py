@@ -23,10 +23,10 @@ from db.models import (
     RecordStatus,
     TransportBooking,
 )
-from services.core.clock import utc_to_local
+from services.core.clock import us_date, utc_to_local
 from services.core.contact_data import display_phone
 from services.core.errors import InvalidInput
-from services.core.text import fold
+from services.core.text import fold, us_spelling
 
 PICKER_SIZE = 25
 # Directory entries that are never the place an appointment happens.
@@ -195,10 +195,10 @@ def coming_up_with(
     ]  # fmt: skip
     return [
         {
-            "When": f"{utc_to_local(at, tz):%a %d %b %H:%M}",
+            "When": us_date(utc_to_local(at, tz), weekday=True, year=False),
             "Patient": a.patient.display_name if a.patient else "",
             "What": what,
-            "Status": status,
+            "Status": us_spelling(status),
         }
         for at, a, what, status in sorted(rows, key=lambda r: r[0])
     ]

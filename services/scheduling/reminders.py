@@ -22,6 +22,7 @@ from services.core.clock import clinic_tz
 from services.core.errors import InvalidInput
 from services.core.identity import Actor, require
 from services.core.sections import SummarySection, WorklistSection
+from services.core.text import us_spelling
 from services.scheduling import transport
 from services.scheduling.agenda import get_appointment, upcoming_for_patient
 
@@ -62,7 +63,7 @@ def reminder_rows(items: list[Appointment], tz: str | None = None) -> list[dict]
     return [
         {
             "id": a.id,
-            "When": f"{clock.utc_to_local(a.start_at, tz):%a %d %b %H:%M}",
+            "When": clock.us_date(clock.utc_to_local(a.start_at, tz), weekday=True, year=False),
             "Patient": a.patient.display_name,
             "Phone": a.patient.phone or "—",
             "Language": a.patient.preferred_language
@@ -129,7 +130,7 @@ def reminder_calls_section(s: Session, actor: Actor, on: date) -> WorklistSectio
                 "Type": a.kind,
                 "Patient": a.patient.display_name if a.patient else "",
                 "Where": a.location or "",
-                "Status": a.status,
+                "Status": us_spelling(a.status),
             }
             for a in rows
         ],
@@ -149,11 +150,11 @@ def upcoming_section(s: Session, actor: Actor, patient: Patient) -> SummarySecti
         "Upcoming appointments",
         [
             {
-                "When": f"{clock.utc_to_local(a.start_at, tz):%a %d %b %Y %H:%M}",
+                "When": clock.us_date(clock.utc_to_local(a.start_at, tz), weekday=True),
                 "Type": a.kind,
                 "Title": a.title,
                 "Where": a.location or a.provider or "",
-                "Status": a.status,
+                "Status": us_spelling(a.status),
                 "Transport": (
                     ("confirmed" if a.transport.confirmed else "NOT confirmed")
                     if a.transport

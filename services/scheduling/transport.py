@@ -12,7 +12,7 @@ from db.base import utcnow
 from db.models import Appointment, AppointmentStatus, Patient, RecordStatus, TransportBooking
 from services.core import audit
 from services.core.audit import Action
-from services.core.clock import utc_to_local
+from services.core.clock import us_date, utc_to_local
 from services.core.errors import Conflict, InvalidInput
 from services.core.identity import Actor, require
 from services.core.versions import check_version
@@ -225,7 +225,7 @@ def ride_row(t: TransportBooking, tz: str) -> dict:
     a = t.appointment
     return {
         "id": t.id,
-        "Pick-up": f"{utc_to_local(t.pickup_at, tz):%a %d %b %H:%M}",
+        "Pick-up": us_date(utc_to_local(t.pickup_at, tz), weekday=True, year=False),
         "Patient": a.patient.display_name if a.patient else "",
         "To": a.title,
         "Vendor": providers.with_phone(t.vendor, t.vendor_org) or "vendor not set",

@@ -91,7 +91,7 @@ class DoubleBooking(DomainError):
 
 
 def clean(s: Session, data: AppointmentInput, current: Appointment | None = None) -> dict:
-    """Checked, normalised column values; `current` is the appointment being edited."""
+    """Checked, normalized column values; `current` is the appointment being edited."""
     errors: dict[str, str] = {}
     provider, org = (data.provider or "").strip() or None, None
     was = current.provider_org if current is not None else None
@@ -139,7 +139,7 @@ def clean(s: Session, data: AppointmentInput, current: Appointment | None = None
         elif data.end - data.start > MAX_LENGTH:
             errors["end"] = "An appointment can last at most 12 hours."
     if status == AppointmentStatus.CANCELLED and not (data.status_reason or "").strip():
-        errors["status_reason"] = "Say why it was cancelled."
+        errors["status_reason"] = "Say why it was canceled."
     if data.needs_transport and kind not in RIDE_KINDS:
         errors["needs_transport"] = (
             f"A {kind.value} needs no ride: rides take the patient from home to an "
@@ -224,8 +224,8 @@ def conflict_rows(items: list[Appointment], tz: str | None = None) -> list[dict]
     return [
         {
             "id": a.id,
-            "When": f"{clock.utc_to_local(a.start_at, tz):%a %d %b %H:%M}"
-            f"–{clock.utc_to_local(a.end_at, tz):%H:%M}",
+            "When": clock.us_date(clock.utc_to_local(a.start_at, tz), weekday=True, year=False)
+            + f"–{clock.utc_to_local(a.end_at, tz):%H:%M}",
             "Type": a.kind,
             "Title": a.title,
             "Patient": a.patient.display_name if a.patient else "",

@@ -14,6 +14,7 @@ from services.core.audit import Action
 from services.core.errors import Conflict, InvalidInput, NotFound
 from services.core.identity import Actor, require
 from services.core.sections import SummarySection
+from services.core.text import us_spelling
 
 OPEN = (TaskStatus.REQUESTED, TaskStatus.IN_PROGRESS, TaskStatus.ON_HOLD)
 
@@ -99,7 +100,7 @@ def set_task_status(
             mine={"status": status},
         )
     if status in (TaskStatus.CANCELLED, TaskStatus.ON_HOLD) and not (reason or "").strip():
-        raise InvalidInput({"reason": "Give a reason for cancelling or holding the task."})
+        raise InvalidInput({"reason": "Give a reason for canceling or holding the task."})
     before = task.status
     task.status = TaskStatus(status)
     task.status_reason = (reason or "").strip() or None
@@ -291,7 +292,7 @@ def task_rows(tasks: list[Task], on: date) -> list[dict]:
                 "Task": t.title,
                 "Patient": patient.display_name if patient else "",
                 "Owner": t.owner.display_name if t.owner else (t.owner_name or ""),
-                "Status": str(t.status),
+                "Status": us_spelling(t.status),
                 "id": t.id,
             }
         )

@@ -42,9 +42,9 @@ def message_below(field) -> str:
 
 
 def fill_birth_date(pg, value: date) -> None:
-    """Type a date into the segmented Date of birth field (year, month, day)."""
-    pg.get_by_role("spinbutton", name="year, Date of birth").click()
-    pg.keyboard.type(value.strftime("%Y%m%d"))
+    """Type a date into the segmented Date of birth field (month, day, year)."""
+    pg.get_by_role("spinbutton", name="month, Date of birth").click()
+    pg.keyboard.type(value.strftime("%m%d%Y"))
 
 
 def main_text(pg) -> str:
@@ -97,6 +97,28 @@ def after_rerun(pg, act: Callable[[], object]) -> None:
     pg.evaluate(_WATCH_RUNS)
     act()
     pg.wait_for_function(_RUN_DONE, timeout=60_000)
+    wait_ready(pg)
+
+
+def settle(pg, quiet_ms: int = 700, limit: int = 20) -> None:
+    """Wait until the page is idle and no new run has started for `quiet_ms`. Some parts
+    ask for a run of their own a moment after they are drawn (the calendar widget sends its
+    view back), and a key pressed meanwhile lands on a field that run draws anew."""
+    for _ in range(limit):
+        wait_ready(pg)
+        pg.evaluate(_WATCH_RUNS)
+        pg.wait_for_timeout(quiet_ms)
+        if pg.evaluate("() => window.__caredeskRuns") == 0:
+            return
+    raise AssertionError(f"the page kept running for {limit} rounds")
+
+
+def until_page(pg, title: str) -> None:
+    """Wait until the page titled `title` is drawn and its run is over, after a move to it
+    (a nav link clicked or pressed). A quick page can start and finish its run between two
+    looks at the run state, so the new page's own title is the sign it arrived."""
+    main = pg.get_by_test_id("stMain")
+    main.get_by_role("heading", level=1, name=title, exact=True).wait_for()
     wait_ready(pg)
 
 

@@ -105,7 +105,7 @@ def test_same_name_and_birth_date_warns_and_opens_the_existing_record(page, demo
     expect(page.get_by_role("button", name="Register anyway")).to_be_visible()
     page.get_by_role("button", name=f"Open existing record: MRN {mrn}").click()
     wait_ready(page)
-    page.get_by_text(f"Duplicado, José · MRN {mrn} · born 1961-07-14").first.wait_for()
+    page.get_by_text(f"Duplicado, José · MRN {mrn} · born Jul 14, 1961").first.wait_for()
     expect(page.get_by_role("button", name="Edit details")).to_be_visible()
     assert (
         query(demo_db(demo_app), "SELECT count(*) FROM patient WHERE id > ?", first_id)[0][0] == 0

@@ -111,7 +111,7 @@ def test_item_9_to_a_printed_safety_plan_and_a_completed_follow_up(page, demo_ap
         ("Intends to act on the thoughts", "no"),
         ("Can get firearms, stored medicines", "no"),
         ("Past suicide attempt", "never"),
-        ("Risk level (your judgement)", "low"),
+        ("Risk level (your judgment)", "low"),
     ):
         _choose(page, question, answer)
     page.get_by_label("Note").fill("Passive thoughts at night; no plan or intent.")

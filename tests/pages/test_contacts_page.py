@@ -171,7 +171,7 @@ def _insurance_tab(url):
     next(t for t in at.text_input if t.label == "Find a patient").input("perez").run()
     next(b for b in at.selectbox if b.label == "Patient").select_index(0).run()
     assert not at.exception, at.exception
-    _tab(at, "Insurance and prior authorisations")
+    _tab(at, "Insurance and prior authorizations")
     return at
 
 
@@ -217,7 +217,7 @@ def test_a_coverage_changed_by_someone_else_is_refused_and_can_be_reloaded(insur
     assert _member_box(at).value == "THEIRS-2"
 
 
-def test_a_prior_authorisation_is_corrected(insured):
+def test_a_prior_authorization_is_corrected(insured):
     from db.models import PriorAuthorization
     from services.contacts.prior_auths import PriorAuthInput, request_prior_auth
 
@@ -232,7 +232,7 @@ def test_a_prior_authorisation_is_corrected(insured):
     box.input("Home health visits")
     [b for b in at.button if b.label == "Save corrections"][-1].click().run()
     assert not at.exception, at.exception
-    assert "Prior authorisation corrected." in texts(at)
+    assert "Prior authorization corrected." in texts(at)
     with session_scope(url) as s:
         assert s.get(PriorAuthorization, pa_id).service == "Home health visits"
 

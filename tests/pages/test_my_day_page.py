@@ -32,15 +32,13 @@ SECTIONS = {  # section key -> the title of the page its first row opens
     "prior_auths": "Contacts",
     "referrals": "Contacts",
     "post_discharge": "Care plan",
-    "not_contacted": "Patients",
+    "not_contacted": "Patient record",
 }
 
 
 def _page(at) -> str:
-    """The title of the page on show; the patient record is the Patients page."""
-    if at.title:
-        return at.title[0].value
-    return "Patients" if "← Back to search" in [b.label for b in at.button] else ""
+    """The title of the page on show (the Patients page titles a patient's "Patient record")."""
+    return at.title[0].value if at.title else ""
 
 
 def _actor(username: str) -> Actor:

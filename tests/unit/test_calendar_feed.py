@@ -96,7 +96,7 @@ def test_signature_distinguishes_changes_and_repeats():
 def test_an_event_says_the_patients_short_name_and_the_type():
     from types import SimpleNamespace
 
-    from services.scheduling.feed import event_for, staff_colours, transport_event
+    from services.scheduling.feed import event_for, staff_colors, transport_event
 
     patient = SimpleNamespace(given_name="Rosa", preferred_name=None, family_name="Diaz")
     visit = SimpleNamespace(
@@ -107,9 +107,9 @@ def test_an_event_says_the_patients_short_name_and_the_type():
     )  # fmt: skip
     assert event_for(visit, "America/New_York", editable=False)["title"] == "R. Diaz · home visit"
     visit.kind, visit.title = "medical appointment", "Cardiology follow-up"
-    event = event_for(visit, "America/New_York", editable=False, colours=staff_colours([3, 7]))
+    event = event_for(visit, "America/New_York", editable=False, colors=staff_colors([3, 7]))
     assert event["title"] == "R. Diaz · appt: Cardiology follow-up"
-    assert event["backgroundColor"] == staff_colours([3, 7])[7][1]  # the staff member's colour
+    assert event["backgroundColor"] == staff_colors([3, 7])[7][1]  # the staff member's color
     visit.transport = SimpleNamespace(
         id=5, confirmed=True, vendor="Bellchester Rides",
         pickup_at=datetime(2026, 12, 3, 14, tzinfo=UTC),

@@ -1,4 +1,4 @@
-"""Correcting and ending coverage, and correcting a prior authorisation's details."""
+"""Correcting and ending coverage, and correcting a prior authorization's details."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from services.core.errors import Conflict, InvalidInput, PermissionDenied
 from tests.unit.contacts_helpers import org, patient
 
 
-def test_create_normalises_phone_and_email_and_folds_search(s, nurse):
+def test_create_normalizes_phone_and_email_and_folds_search(s, nurse):
     o = org(
         s,
         nurse,

@@ -1,4 +1,4 @@
-"""Family and caregivers, consent to share, coverage and prior-authorisation expiry."""
+"""Family and caregivers, consent to share, coverage and prior-authorization expiry."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def test_consent_problem_none_current_expired_revoked_and_scope(s, nurse):
         s, d.id, purpose="billing and insurance", on=TODAY
     )
     expired = family.consent_problem(s, d.id, on=date(2027, 1, 1))
-    assert "expired on 2026-12-31" in expired
+    assert "expired on dec 31, 2026" in expired
     family.revoke_consent(s, nurse, c.id, on=date(2026, 12, 1))
     s.refresh(d)
     assert family.consent_problem(s, d.id, on=TODAY) is None  # revoked later, still valid today

@@ -64,9 +64,9 @@ def test_duplicate_of_existing_entry_merged_into_it(s, nurse):
 
 def test_header_aliases_and_unknown_columns(s, nurse):
     preview = preview_import(
-        s, nurse, "Organization Name,Phone Number,Colour\nAcme Aid,617-555-0123,blue\n", region="US"
+        s, nurse, "Organization Name,Phone Number,Color\nAcme Aid,617-555-0123,blue\n", region="US"
     )
-    assert preview.unknown_columns == ["Colour"]
+    assert preview.unknown_columns == ["Color"]
     assert preview.rows[0].action == "new" and preview.rows[0].values["org_type"] == "other"
 
 

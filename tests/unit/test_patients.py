@@ -21,7 +21,7 @@ def _input(**kw) -> PatientInput:
     return PatientInput(**base)
 
 
-def test_register_normalises_contact_data_and_audits(s, nurse):
+def test_register_normalizes_contact_data_and_audits(s, nurse):
     p = patients.register_patient(s, nurse, _input())
     assert p.phone == "+12125550142" and p.mrn.startswith("CD")
     assert p.search_name == "jose ramirez"

@@ -228,14 +228,14 @@ def test_an_entry_lists_what_is_coming_up_with_it(s, nurse):
     )  # fmt: skip
     rows = providers.coming_up_with(s, lab.id, "UTC", now=now)
     assert [(r["When"], r["Patient"], r["What"]) for r in rows] == [
-        ("Sat 04 Jul 12:00", "Diaz, Rosa", "Lab draw")
+        ("Sat Jul 4 12:00", "Diaz, Rosa", "Lab draw")
     ]  # not the past one, not the cancelled one
     assert past.id != soon.id
     (ride,) = providers.coming_up_with(s, van.id, "UTC", now=now)
     assert (ride["What"], ride["Status"], ride["When"]) == (
         "Ride to Lab draw",
         "not confirmed",
-        "Sat 04 Jul 11:00",
+        "Sat Jul 4 11:00",
     )
 
 

@@ -59,7 +59,7 @@ def _worker(url: str, schema: str | None, mode: str, n: int, start_gate, results
     mine: list[int] = []
     start_gate.wait()
     for i in range(SLOTS):
-        # Slots of 60 minutes every 45: each overlaps its neighbours as well.
+        # Slots of 60 minutes every 45: each overlaps its neighbors as well.
         start = FIRST + timedelta(minutes=45 * (i // 2))
         data = AppointmentInput(
             kind="home-health visit",

@@ -37,7 +37,7 @@ def test_completing_a_repeating_task_schedules_the_next(s, nurse):
     assert [x.due_on for x in following] == [date(2026, 3, 9)]
 
 
-def test_cancelling_needs_a_reason(s, nurse):
+def test_canceling_needs_a_reason(s, nurse):
     t = tasks.create_task(s, nurse, title="x", due_on=date(2026, 3, 2), owner_user_id=nurse.id)
     with pytest.raises(InvalidInput):
         tasks.set_task_status(s, nurse, t.id, TaskStatus.CANCELLED)

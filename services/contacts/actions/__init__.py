@@ -2,7 +2,7 @@
 
 Callers import the module of the theme they need (nothing is re-exported here):
 directory (search, entries, people, export, import), patient (a patient's contacts,
-family and consent, the FHIR export), insurance (coverage and prior authorisations),
+family and consent, the FHIR export), insurance (coverage and prior authorizations),
 referrals (new, move, detail, the board) and communications (the call log).
 
 They hand back plain values (ids, rows of dicts, small frozen dataclasses), so nothing on

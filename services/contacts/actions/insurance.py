@@ -1,4 +1,4 @@
-"""A patient's insurance: coverage (add, correct, end) and prior authorisations (request,
+"""A patient's insurance: coverage (add, correct, end) and prior authorizations (request,
 correct, record the payer's decision)."""
 
 from __future__ import annotations
