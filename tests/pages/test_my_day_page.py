@@ -285,7 +285,7 @@ def test_the_teams_day_lists_urgent_follow_ups_beyond_the_first_cards(app_env):
     at = signed_in("nurse")
     next(s for s in at.selectbox if s.label == "Whose day").set_value(-1).run()
     assert not at.exception, at.exception
-    assert "5 urgent safety follow-ups" in " ".join(h.value for h in at.subheader)
+    assert "5 urgent safety follow-ups" in " ".join(h.value for h in at.header)
     picker = next(x for x in at.selectbox if x.label.startswith("Work on one of these"))
     assert picker.label.endswith("2 more urgent follow-ups") and not at.dataframe
     listed = [m.value for m in at.markdown if m.value.startswith("- **")]
