@@ -1,5 +1,4 @@
-"""Admin: users and roles, audit report, backups, instruments, care-plan templates, settings,
-training."""
+"""Admin: users, audit, backups, instruments, templates, settings and training."""
 
 import streamlit as st
 

@@ -1,5 +1,4 @@
-"""Spreadsheets: caseload, open tasks, appointments, open referrals and the directory as CSV
-or Excel files."""
+"""Spreadsheets: caseload, tasks, appointments, referrals and directory as CSV or Excel."""
 
 from components.interop.spreadsheets import spreadsheets_view
 from components.shared.guard import page_setup
