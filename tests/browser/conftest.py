@@ -32,6 +32,14 @@ BROWSER_ARGS = [
 READY = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so the page fixture knows it failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
@@ -234,12 +242,27 @@ def _patient_expectations():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     pg.set_default_timeout(45_000)
     yield pg
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        _show_failure(pg)
     context.close()
+
+
+def _show_failure(pg) -> None:
+    """What the page showed when a step failed (synthetic demo data only), printed into
+    the test's report: a rare timing failure in CI can be read afterwards."""
+    try:
+        state = pg.locator("[data-testid=stApp]").get_attribute("data-test-script-state")
+        shown = pg.get_by_test_id("stMain").inner_text(timeout=5_000)
+    except Exception as exc:  # noqa: BLE001 - the report must not hide the real failure
+        print(f"the page could not be read after the failure: {exc}")
+        return
+    print(f"page at failure: {pg.url} (script {state})\n{shown[:4000]}")
 
 
 def wait_ready(pg) -> None:
