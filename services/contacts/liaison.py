@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from db.base import today, utcnow
 from db.models import Patient, Referral
 from services.contacts import communications, coverage, family, prior_auths, referrals
-from services.contacts.referral_followups import create_due_followups, due_followups
+from services.contacts.referral_followups import any_followups_due, create_due_followups
 from services.contacts.referral_status import AWAITING_ANSWER, OPEN
 from services.core.clock import clinic_tz
 from services.core.identity import Actor
@@ -37,7 +37,7 @@ def create_referral_followups(s: Session, actor: Actor, on: date) -> None:
 def referral_followups_due(s: Session) -> bool:
     """Whether create_referral_followups has anything to create (a light read: the pages
     that list follow-ups ask first, and take the write lock only when the answer is yes)."""
-    return bool(due_followups(s, utcnow().date()))
+    return any_followups_due(s, utcnow().date())
 
 
 def prior_auths_expiring_section(s: Session, actor: Actor, on: date) -> WorklistSection:

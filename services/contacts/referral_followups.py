@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, literal, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from db.base import today, utcnow
@@ -40,37 +40,41 @@ def _owner_for(s: Session, ref: Referral) -> int | None:
     return s.scalar(select(Patient.primary_case_manager_id).where(Patient.id == ref.patient_id))
 
 
+def _due_statement(on: date):
+    """Referral id and milestone, for each unanswered referral whose latest milestone
+    passed (7, 14 or 30 days since sending) and has no follow-up task of that milestone
+    or a later one yet. One query in the database: My day and the referral board ask on
+    every run, most runs find nothing, and a clinic keeps years of referrals."""
+    newest_first = sorted(FOLLOW_UP_DAYS, reverse=True)
+    bands = []
+    for i, milestone in enumerate(newest_first):
+        created = select(Task.id).where(
+            # the exact kinds, not LIKE: SQLite's LIKE cannot use the (kind, id) index
+            Task.source_kind.in_(
+                [f"{FOLLOW_UP_KIND} {d}" for d in FOLLOW_UP_DAYS if d >= milestone]
+            ),
+            Task.source_id == Referral.id,
+        )
+        band = select(Referral.id, literal(milestone)).where(
+            Referral.status.in_(list(AWAITING_ANSWER)),
+            Referral.sent_on <= on - timedelta(days=milestone),
+            ~exists(created),
+        )
+        if i:  # not yet old enough for the next milestone up
+            band = band.where(Referral.sent_on > on - timedelta(days=newest_first[i - 1]))
+        bands.append(band)
+    return union_all(*bands)
+
+
 def due_followups(s: Session, on: date) -> dict[int, int]:
     """Referral id -> the follow-up milestone (7, 14 or 30 days) whose task is due and not
-    yet created. Plain columns only: My day and the referral board ask on every run, and
-    most runs find nothing to do (then nothing needs the write lock)."""
-    first = min(FOLLOW_UP_DAYS)
-    waiting = dict(
-        s.execute(
-            select(Referral.id, Referral.sent_on).where(
-                Referral.status.in_(list(AWAITING_ANSWER)),
-                Referral.sent_on.is_not(None),
-                Referral.sent_on <= on - timedelta(days=first),
-            )
-        ).all()
-    )
-    if not waiting:
-        return {}
-    done: dict[int, int] = {}
-    for source_id, kind in s.execute(
-        select(Task.source_id, Task.source_kind).where(
-            # the exact kinds, not LIKE: SQLite's LIKE cannot use the (kind, id) index
-            Task.source_kind.in_([f"{FOLLOW_UP_KIND} {d}" for d in FOLLOW_UP_DAYS]),
-            Task.source_id.in_(list(waiting)),
-        )
-    ):
-        done[source_id] = max(done.get(source_id, 0), int(kind.rsplit(" ", 1)[1]))
-    due = {}
-    for ref_id, sent_on in waiting.items():
-        milestone = max(d for d in FOLLOW_UP_DAYS if d <= (on - sent_on).days)
-        if done.get(ref_id, 0) < milestone:
-            due[ref_id] = milestone
-    return due
+    yet created."""
+    return {ref_id: milestone for ref_id, milestone in s.execute(_due_statement(on))}
+
+
+def any_followups_due(s: Session, on: date) -> bool:
+    """Whether due_followups would find any (it stops at the first)."""
+    return s.execute(_due_statement(on).limit(1)).first() is not None
 
 
 def create_due_followups(s: Session, now: datetime | date | None = None) -> list[Task]:

@@ -40,7 +40,7 @@ from services.overview.worklist import (
     task_link,
     task_ref,
 )
-from services.scheduling.reminders import reminders_due
+from services.scheduling.reminders import due_statement
 from services.scheduling.transport import ride_row, unconfirmed_transport
 from services.tasks.tasks import OPEN as OPEN_TASK
 
@@ -189,7 +189,12 @@ def _appointment_link(a: Appointment) -> Link:
 
 def reminder_calls(s: Session, owner_id: int | None, on: date, tz: str) -> DaySection:
     """Appointments in the next two days not yet confirmed with the patient."""
-    found = reminders_due(s, utcnow(), hours=48, staff_id=owner_id)
+    found, total = found_and_count(
+        s,
+        due_statement(utcnow(), hours=48, staff_id=owner_id).options(
+            joinedload(Appointment.patient), joinedload(Appointment.staff)
+        ),
+    )
     rows = [
         {
             "When": clock.us_date(clock.utc_to_local(a.start_at, tz), weekday=True, year=False),
@@ -207,7 +212,7 @@ def reminder_calls(s: Session, owner_id: int | None, on: date, tz: str) -> DaySe
         title="Reminder calls to make",
         rows=rows,
         links=[_appointment_link(a) for a in first_rows(found)],
-        total=len(found),
+        total=total,
         empty_text="Every appointment in the next two days is confirmed.",
         order=21,
     )

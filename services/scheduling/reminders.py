@@ -30,18 +30,14 @@ NEEDS_REMINDER = (AppointmentStatus.PROPOSED, AppointmentStatus.BOOKED)
 NO_REMINDER_KINDS = (AppointmentKind.CASE_CONFERENCE, AppointmentKind.FOLLOW_UP_CALL)
 
 
-def reminders_due(
-    s: Session, now: datetime | None = None, hours: int = 48, staff_id: int | None = None
-) -> list[Appointment]:
-    """Appointments in the next `hours` not yet confirmed with the patient.
+def due_statement(now: datetime, hours: int = 48, staff_id: int | None = None):
+    """Appointments in the next `hours` not yet confirmed with the patient, soonest first.
 
     With staff_id: those the staff member attends and those of their own caseload.
     """
-    now = now or utcnow()
     q = (
         select(Appointment)
         .join(Patient, Appointment.patient_id == Patient.id)
-        .options(joinedload(Appointment.patient), joinedload(Appointment.staff))
         .where(
             Appointment.start_at >= now,
             Appointment.start_at < now + timedelta(hours=hours),
@@ -55,7 +51,17 @@ def reminders_due(
         q = q.where(
             or_(Appointment.staff_id == staff_id, Patient.primary_case_manager_id == staff_id)
         )
-    return list(s.scalars(q))
+    return q
+
+
+def reminders_due(
+    s: Session, now: datetime | None = None, hours: int = 48, staff_id: int | None = None
+) -> list[Appointment]:
+    """The appointments of due_statement, with their patient and staff loaded."""
+    q = due_statement(now or utcnow(), hours, staff_id)
+    return list(
+        s.scalars(q.options(joinedload(Appointment.patient), joinedload(Appointment.staff)))
+    )
 
 
 def reminder_rows(items: list[Appointment], tz: str | None = None) -> list[dict]:

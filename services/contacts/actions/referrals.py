@@ -98,7 +98,7 @@ def referral_board(actor: Actor, mine_only: bool) -> dict[str, list[dict[str, An
     """Open referrals by status. The follow-ups that fell due are created first, in a
     transaction of their own that takes the write lock only when some did."""
     with read_scope() as s:
-        due = referral_followups.due_followups(s, utcnow().date())
+        due = referral_followups.any_followups_due(s, utcnow().date())
     if due:
         with session_scope() as s:
             referral_followups.create_due_followups(s, utcnow())
