@@ -43,7 +43,7 @@ def pick_row(rows: list[dict], key: str, *, alt: str) -> int | None:
         key=f"{key}_{generation}",
         alt=alt,
     )
-    as_text(frame, what=alt)  # a screen reader cannot read the canvas
+    as_text(frame, what=alt, key=key)  # a screen reader cannot read the canvas
     chosen = event.selection.rows if event is not None else []
     if not chosen:
         return None

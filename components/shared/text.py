@@ -115,14 +115,27 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def as_text(data, *, what: str) -> None:
+def as_text(data, *, what: str, key: str | None = None) -> None:
     """The rows again as a plain table that a screen reader reads cell by cell (a
     dataframe is drawn on a canvas it cannot read), behind one small button so the screen
-    stays uncluttered. For the lists a nurse works from: tasks, goals, suggestions."""
-    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
-    if frame.empty:
+    stays uncluttered. For the lists a nurse works from: tasks, goals, suggestions.
+
+    The table is drawn only while its button is open (a popover that reruns the page when
+    opened): closed, it costs nothing, and My day has a dozen of them. `key` (by default
+    from `what`) keeps it open across reruns; two on one page need keys of their own."""
+    if len(data) == 0:
         return
-    with st.popover(f"{what} as text", icon=":material/subject:", type="tertiary"):
+    box = st.popover(
+        f"{what} as text",
+        icon=":material/subject:",
+        type="tertiary",
+        key=f"as_text_{key or what}",
+        on_change="rerun",
+    )
+    if not box.open:
+        return
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    with box:
         # st.table draws its cells as Markdown: the words go through esc.
         shown = frame.map(lambda v: esc(cell_text(v))).rename(columns=lambda c: esc(cell_text(c)))
         st.table(shown, hide_index=True, alt=what)

@@ -173,3 +173,18 @@ def test_first_run_setup(browser, fresh_app, report):
         ]
     finally:
         context.close()
+
+
+def test_a_worklist_reads_as_text(page, demo_app, report):
+    """The table a screen reader cannot read (a canvas) is there as text behind its button:
+    drawn only when opened, with the same rows, and it stays open across the rerun."""
+    sign_in(page, demo_app, "nurse")
+    button = page.get_by_test_id("stPopoverButton").filter(has_text="as text").first
+    label = button.inner_text().strip()
+    after_rerun(page, button.click)
+    body = page.get_by_test_id("stPopoverBody")
+    body.wait_for()
+    rows = body.get_by_role("row")
+    assert rows.count() >= 2, f"{label}: no rows in the text table"  # the header and a row
+    assert body.get_by_role("columnheader").count() >= 2
+    _scan(page, report, f"My day: {label}")
