@@ -6,24 +6,25 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.shared.text import as_text, date_columns
+from components.shared.text import as_text, column_values, date_columns
 
 MAX_ROWS_SHOWN = 10  # taller lists scroll inside the table
 CHAR_PX, PAD_PX, NAME_MAX_PX = 8, 28, 420
 NAME_COLUMNS = ("Patient", "Owner", "Staff", "By", "Case manager")
 
 
-def column_config(frame: pd.DataFrame) -> dict:
+def column_config(rows: list[dict]) -> dict:
     """Names get a width that fits the longest one (never cut); dates read as "Nov 14,
     2026"; the other columns size themselves."""
     config = {}
-    for name in frame.columns:
-        values = [v for v in frame[name] if v is not None]
+    columns = column_values(rows)
+    for name, column in columns.items():
+        values = [v for v in column if v is not None]
         if name in NAME_COLUMNS:
             longest = max([len(str(name)), *(len(str(v)) for v in values)])
             width = min(NAME_MAX_PX, PAD_PX + CHAR_PX * longest)
             config[name] = st.column_config.TextColumn(width=width)
-    return date_columns(frame) | config
+    return date_columns(columns) | config
 
 
 def pick_row(rows: list[dict], key: str, *, alt: str) -> int | None:
@@ -37,7 +38,7 @@ def pick_row(rows: list[dict], key: str, *, alt: str) -> int | None:
         hide_index=True,
         width="stretch",
         height=35 * (min(len(frame), MAX_ROWS_SHOWN) + 1) + 3,
-        column_config=column_config(frame),
+        column_config=column_config(rows),
         on_select="rerun",
         selection_mode="single-row",
         key=f"{key}_{generation}",
