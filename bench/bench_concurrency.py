@@ -1,6 +1,7 @@
 """Sixteen busy case managers at once against the 5,000-patient clinic, for two minutes.
 
     python bench/bench_concurrency.py [--seconds 120] [--sessions 16] [--think 1.0]
+        [--lockstep]
         [--url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 Each session is a nurse signed in to her own AppTest session, in a thread of its own,
@@ -8,8 +9,12 @@ all in one process (as a Streamlit server holds every browser tab's session in o
 process and runs each script run in a thread of its own). Each session loops through a
 mixed day: My day; open one of her patients on the Patients page; add a task to the
 patient's care plan; book an appointment for the patient; search for patients; save an
-edit of the patient's record; with `--think` seconds between steps (a nurse reads before
-she clicks). The page steps are real script runs of the app (AppTest); the writes and the
+edit of the patient's record; with `--think` seconds between steps on average (a nurse
+reads before she clicks): each pause is drawn between half and one and a half times it,
+and each session starts within the first pause, from a fixed seed, so the sessions click
+at independent moments as sixteen people do. `--lockstep` makes every pause exactly
+`--think` and starts all sessions at once: all sixteen then click at the same instant,
+every step, the worst case rather than a day. The page steps are real script runs of the app (AppTest); the writes and the
 search call the same user actions the pages call on a click (services/*/actions.py), each
 in its own transaction, so that every write is known and acknowledged.
 
@@ -32,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import resource
 import shutil
 import statistics
@@ -275,8 +281,15 @@ def first_free_day() -> date:
     return max(soonest, last.date() + timedelta(days=30)) if last else soonest
 
 
-def session_loop(n: int, who: Nurse, at, ends: float, think: float, tally: Tally) -> None:
+def session_loop(
+    n: int, who: Nurse, at, ends: float, think: float, lockstep: bool, tally: Tally
+) -> None:
     """One nurse's mixed day, step after step until the time is up."""
+    pauses = random.Random(n)  # per session: the same pauses on every run
+
+    def pause() -> float:
+        return think if lockstep else pauses.uniform(0.5 * think, 1.5 * think)
+
     from services.care_plans.actions import goals
     from services.patients import actions as patients
     from services.scheduling import actions as scheduling
@@ -349,12 +362,14 @@ def session_loop(n: int, who: Nurse, at, ends: float, think: float, tally: Tally
         lambda: call("search", lambda: patients.find_patients(actor, "an")),
         lambda: call("save the record", save),
     ]
+    if not lockstep:
+        time.sleep(pauses.uniform(0, think))
     while time.perf_counter() < ends:
         for step in steps:
             if time.perf_counter() >= ends:
                 break
             step()
-            time.sleep(think)
+            time.sleep(pause())
         seq += 1
 
 
@@ -385,14 +400,16 @@ def lost_writes(tally: Tally) -> list[str]:
     return lost
 
 
-def run(seconds: float, sessions: int, think: float) -> dict:
+def run(seconds: float, sessions: int, think: float, lockstep: bool) -> dict:
     tally = Tally()
     cast = nurses(sessions)
     with one_runtime():
-        return _run(seconds, sessions, think, tally, cast)
+        return _run(seconds, sessions, think, lockstep, tally, cast)
 
 
-def _run(seconds: float, sessions: int, think: float, tally: Tally, cast: list[Nurse]) -> dict:
+def _run(
+    seconds: float, sessions: int, think: float, lockstep: bool, tally: Tally, cast: list[Nurse]
+) -> dict:
     rss_start = rss_mb()
     first = signed_in(cast[0])  # the first session also loads the app's code
     rss_one = rss_mb()
@@ -412,7 +429,7 @@ def _run(seconds: float, sessions: int, think: float, tally: Tally, cast: list[N
     started = time.perf_counter()
     ends = started + seconds
     threads = [
-        threading.Thread(target=session_loop, args=(n, who, at, ends, think, tally))
+        threading.Thread(target=session_loop, args=(n, who, at, ends, think, lockstep, tally))
         for n, (who, at) in enumerate(zip(cast, apps, strict=True))
     ]
     for t in threads:
@@ -454,6 +471,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--sessions", type=int, default=16)
     parser.add_argument("--think", type=float, default=1.0, help="seconds between steps")
+    parser.add_argument(
+        "--lockstep", action="store_true", help="every session clicks at the same instant"
+    )
     parser.add_argument("--url", help="a PostgreSQL server (default: SQLite)")
     parser.add_argument("--rebuild", action="store_true", help="seed PostgreSQL's clinic again")
     parser.add_argument("--seed", help=argparse.SUPPRESS)
@@ -465,10 +485,10 @@ def main() -> int:
     os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
     os.chdir(ROOT)
     database = prepare_postgresql(args.url, args.rebuild) if args.url else prepare_sqlite()
-    r = run(args.seconds, args.sessions, args.think)
+    r = run(args.seconds, args.sessions, args.think, args.lockstep)
     print(
         f"{database}, {args.sessions} sessions, {args.seconds:.0f} s, {args.think:g} s between "
-        f"steps; load average {os.getloadavg()[0]:.2f}"
+        f"steps{' in lockstep' if args.lockstep else ' on average'}; load average {os.getloadavg()[0]:.2f}"
     )
     print(
         f"script runs (server side): {r['script runs']}, p50 {r['p50 ms']:.0f} ms, "

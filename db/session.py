@@ -112,7 +112,12 @@ def make_engine(url: str, *, foreign_keys: bool = True, writes: bool = True) -> 
         engine = create_engine(url, hide_parameters=True, **kwargs)
         _prepare_sqlite(engine, foreign_keys=foreign_keys, writes=writes)
         return engine
-    return create_engine(url, hide_parameters=True, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # One process runs every signed-in session's script runs in threads of its own, each
+    # holding one connection while it reads: sixteen busy sessions waited on a pool of ten.
+    # Two processes take at most 40 of PostgreSQL's default 100 connections.
+    return create_engine(
+        url, hide_parameters=True, pool_pre_ping=True, pool_size=10, max_overflow=10
+    )
 
 
 def get_engine(url: str | None = None, *, writes: bool = True) -> Engine:
