@@ -48,11 +48,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+import app_server  # noqa: E402 - beside this file
+
 LIMIT_P95_MS = 300.0
 PG_DATABASE = "caredesk_bench_5000"
 SCRIPT_RUNS: list[float] = []  # ms of every script run, timed in its own thread
@@ -253,16 +256,50 @@ def actor_of(username: str):
         return Actor(u.id, u.username, u.display_name, u.role)
 
 
-def signed_in(who: Nurse):
-    """A session signed in that has been on both of its pages once (as a nurse's session
-    is after her first minute), so the clock starts on sessions that are under way."""
-    from bench_pages import _opened
+class AppTestTab:
+    """A nurse's tab as an AppTest session in this process; opening a page returns the
+    step's milliseconds as AppTest sees them and the exceptions the run raised."""
 
-    at = _opened(who.username, "app.py", None)
-    at.query_params["patient"] = str(who.patient_id)
-    at.switch_page("pages/patients.py").run()
-    at.switch_page("app.py").run()
-    return at
+    def __init__(self, who: Nurse) -> None:
+        from bench_pages import _opened
+
+        self.at = _opened(who.username, "app.py", None)
+
+    def open(self, path: str, **params: str) -> tuple[float, list[str]]:
+        for k, v in params.items():
+            self.at.query_params[k] = v
+        self.at.switch_page(path)
+        started = time.perf_counter()
+        self.at.run()
+        return (time.perf_counter() - started) * 1000, [e.message for e in self.at.exception]
+
+
+class ServerTab:
+    """A nurse's tab on a running server, over its websocket (bench/streamlit_client.py);
+    the step's milliseconds are the server's script run and the loopback round trip."""
+
+    def __init__(self, who: Nurse, url: str) -> None:
+        from streamlit_client import Session
+
+        self.session = Session(url)
+        signed = self.session.sign_in(who.username, "demo")
+        if "Sign out" not in signed.labels:
+            raise RuntimeError(f"{who.username} could not sign in on {url}")
+
+    def open(self, path: str, **params: str) -> tuple[float, list[str]]:
+        page = "" if path == "app.py" else Path(path).stem
+        drawn = self.session.run(page, urlencode(params))
+        SCRIPT_RUNS.append(drawn.ms)
+        return drawn.ms, drawn.exceptions
+
+
+def signed_in(who: Nurse, url: str | None):
+    """A tab signed in that has been on both of its pages once (as a nurse's session
+    is after her first minute), so the clock starts on sessions that are under way."""
+    tab = ServerTab(who, url) if url else AppTestTab(who)
+    tab.open("pages/patients.py", patient=str(who.patient_id))
+    tab.open("app.py")
+    return tab
 
 
 def first_free_day() -> date:
@@ -282,7 +319,7 @@ def first_free_day() -> date:
 
 
 def session_loop(
-    n: int, who: Nurse, at, ends: float, think: float, lockstep: bool, tally: Tally
+    n: int, who: Nurse, tab, ends: float, think: float, lockstep: bool, tally: Tally
 ) -> None:
     """One nurse's mixed day, step after step until the time is up."""
     pauses = random.Random(n)  # per session: the same pauses on every run
@@ -300,16 +337,13 @@ def session_loop(
     seq = 0
 
     def page(path: str, **params: str) -> None:
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.switch_page(path)
-        started = time.perf_counter()
-        at.run()
-        took = (time.perf_counter() - started) * 1000
+        try:
+            took, raised = tab.open(path, **params)
+        except Exception as exc:  # noqa: BLE001 - a lost connection is an error too
+            took, raised = 0.0, [f"{type(exc).__name__}: {exc}"]
         with tally.lock:
             tally.runs.append(took)
-            if at.exception:
-                tally.errors.append(f"{path}: {at.exception[0].message}")
+            tally.errors += [f"{path}: {message}" for message in raised[:1]]
 
     def call(what: str, fn) -> None:
         started = time.perf_counter()
@@ -400,37 +434,60 @@ def lost_writes(tally: Tally) -> list[str]:
     return lost
 
 
-def run(seconds: float, sessions: int, think: float, lockstep: bool) -> dict:
+@dataclass
+class Served:
+    """Where the sessions run: in this process (AppTest), or on server processes at `url`
+    (one this benchmark started, or several behind nginx, named by `pids`)."""
+
+    url: str | None = None
+    pids: list[int] = field(default_factory=list)
+
+    def cpu(self) -> float:
+        return sum(app_server.cpu_seconds(p) for p in self.pids) if self.url else cpu_seconds()
+
+    def rss(self) -> float:
+        return sum(app_server.rss_mb(p) for p in self.pids) if self.url else rss_mb()
+
+
+def run(seconds: float, sessions: int, think: float, lockstep: bool, served: Served) -> dict:
     tally = Tally()
     cast = nurses(sessions)
+    if served.url:
+        return _run(seconds, sessions, think, lockstep, tally, cast, served)
     with one_runtime():
-        return _run(seconds, sessions, think, lockstep, tally, cast)
+        return _run(seconds, sessions, think, lockstep, tally, cast, served)
 
 
 def _run(
-    seconds: float, sessions: int, think: float, lockstep: bool, tally: Tally, cast: list[Nurse]
+    seconds: float,
+    sessions: int,
+    think: float,
+    lockstep: bool,
+    tally: Tally,
+    cast: list[Nurse],
+    served: Served,
 ) -> dict:
-    rss_start = rss_mb()
-    first = signed_in(cast[0])  # the first session also loads the app's code
-    rss_one = rss_mb()
-    apps = [first] + [signed_in(who) for who in cast[1:]]
-    rss_all = rss_mb()
-    cpu_start = cpu_seconds()
+    rss_start = served.rss()
+    first = signed_in(cast[0], served.url)  # the first session also loads the app's code
+    rss_one = served.rss()
+    tabs = [first] + [signed_in(who, served.url) for who in cast[1:]]
+    rss_all = served.rss()
+    cpu_start = served.cpu()
     SCRIPT_RUNS.clear()  # the sign-ins and first visits are not counted
     samples: list[float] = []
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            samples.append(rss_mb())
+            samples.append(served.rss())
             time.sleep(0.5)
 
     threading.Thread(target=sample, daemon=True).start()
     started = time.perf_counter()
     ends = started + seconds
     threads = [
-        threading.Thread(target=session_loop, args=(n, who, at, ends, think, lockstep, tally))
-        for n, (who, at) in enumerate(zip(cast, apps, strict=True))
+        threading.Thread(target=session_loop, args=(n, who, tab, ends, think, lockstep, tally))
+        for n, (who, tab) in enumerate(zip(cast, tabs, strict=True))
     ]
     for t in threads:
         t.start()
@@ -456,7 +513,7 @@ def _run(
         "errors": tally.errors,
         "acknowledged": len(tally.tasks) + len(tally.visits) + len(tally.addresses),
         "lost": lost_writes(tally),
-        "cpu": (cpu_seconds() - cpu_start) / wall,
+        "cpu": (served.cpu() - cpu_start) / wall,
         "rss start": rss_start,
         "rss signed in": rss_all,
         "rss peak": max(samples),
@@ -475,6 +532,17 @@ def main() -> int:
         "--lockstep", action="store_true", help="every session clicks at the same instant"
     )
     parser.add_argument("--url", help="a PostgreSQL server (default: SQLite)")
+    parser.add_argument(
+        "--server",
+        action="store_true",
+        help="start CareDesk (streamlit run) and drive its websocket, not AppTest sessions",
+    )
+    parser.add_argument(
+        "--app", help="drive CareDesk already running at this address (e.g. nginx's)"
+    )
+    parser.add_argument(
+        "--pid", type=int, action="append", default=[], help="a server process to measure"
+    )
     parser.add_argument("--rebuild", action="store_true", help="seed PostgreSQL's clinic again")
     parser.add_argument("--seed", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -485,15 +553,28 @@ def main() -> int:
     os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
     os.chdir(ROOT)
     database = prepare_postgresql(args.url, args.rebuild) if args.url else prepare_sqlite()
-    r = run(args.seconds, args.sessions, args.think, args.lockstep)
+    served, server = Served(args.app, args.pid), None
+    if args.server:
+        server, url = app_server.start(
+            {k: v for k, v in os.environ.items() if k.startswith("CAREDESK_")},
+            log=RESULTS / "concurrency-server.log",
+        )
+        served = Served(url, [server.pid])
+    try:
+        r = run(args.seconds, args.sessions, args.think, args.lockstep, served)
+    finally:
+        if server:
+            server.terminate()
+            server.wait()
+    where = f"on {served.url} over its websocket" if served.url else "in AppTest sessions"
     print(
-        f"{database}, {args.sessions} sessions, {args.seconds:.0f} s, {args.think:g} s between "
+        f"{database}, {where}, {args.sessions} sessions, {args.seconds:.0f} s, {args.think:g} s between "
         f"steps{' in lockstep' if args.lockstep else ' on average'}; load average {os.getloadavg()[0]:.2f}"
     )
     print(
         f"script runs (server side): {r['script runs']}, p50 {r['p50 ms']:.0f} ms, "
-        f"p95 {r['p95 ms']:.0f} ms; page steps as AppTest sees them (with its own parsing "
-        f"of the result): p50 {r['step p50 ms']:.0f} ms, p95 {r['step p95 ms']:.0f} ms"
+        f"p95 {r['p95 ms']:.0f} ms; page steps as the client sees them: "
+        f"p50 {r['step p50 ms']:.0f} ms, p95 {r['step p95 ms']:.0f} ms"
     )
     print(
         f"writes and searches: {r['writes and searches']}, p50 {r['call p50 ms']:.0f} ms, "
@@ -501,7 +582,7 @@ def main() -> int:
     )
     print(
         f"errors: {len(r['errors'])}; writes acknowledged: {r['acknowledged']}, "
-        f"lost: {len(r['lost'])}; CPU {r['cpu']:.2f} cores"
+        f"lost: {len(r['lost'])}; server CPU {r['cpu']:.2f} cores"
     )
     print(
         f"RSS: {r['rss start']:.0f} MB before, {r['rss signed in']:.0f} MB with every session "
