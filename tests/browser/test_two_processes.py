@@ -112,6 +112,17 @@ def clinic(tmp_path):
         admin.dispose()
 
 
+def test_nginx_takes_every_upload_streamlit_takes():
+    """The site's body limit follows Streamlit's upload limit (plus the form's wrapping)."""
+    import re
+    import tomllib
+
+    limit = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]
+    site = (ROOT / "deploy" / "nginx-caredesk.conf").read_text()
+    sizes = re.findall(r"^#?\s*client_max_body_size (\d+)m;", site, re.M)
+    assert sizes and {int(n) for n in sizes} == {limit["maxUploadSize"] + 1}
+
+
 def arrive(browser, proxy: RunningProxy):
     """A new browser opens CareDesk through nginx: its page, the process it landed on (as
     nginx says), and its routing cookie (given on this first response)."""
