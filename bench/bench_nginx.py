@@ -2,6 +2,7 @@
 
     python bench/bench_nginx.py [--seconds 120] [--contexts 4] [--think 1.0]
         [--url postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--rebuild]
+        [--one-process]
 
 The setup the README tells a clinic to run: two CareDesk processes (`streamlit run
 app.py`, each on its own port, the same database and secrets) behind nginx configured by
@@ -24,6 +25,7 @@ resident memory at the start, peak and end, and the machine's load average. It d
 include the browser's start or sign-in. Four browsers already keep these two shared cores
 busy; more measure the machine, not CareDesk. It exits 1 over a p95 of 1.5 s (all steps
 together) or on any error. Run it with `nice`. No patient's name is printed.
+`--one-process` runs the same against one process without nginx, for comparison.
 """
 
 from __future__ import annotations
@@ -310,8 +312,12 @@ def browser_loop(
         pg = context.new_page()
         pg.set_default_timeout(60_000)
         first = pg.goto(proxy_url)
-        process = first.header_value("x-caredesk-upstream") or "?"
-        (key,) = [c["value"] for c in context.cookies() if c["name"] == "caredesk_route"]
+        # Through nginx: the process it chose, and the browser's routing cookie. Without
+        # it (--one-process), the one process the browser talks to.
+        direct = proxy_url.removeprefix("http://")
+        process = first.header_value("x-caredesk-upstream") or direct
+        routes = [c["value"] for c in context.cookies() if c["name"] == "caredesk_route"]
+        key = routes[0] if routes else f"{direct} {who.username}"
         with tally.lock:
             tally.landed[key] = process
         seq = 0
@@ -351,7 +357,9 @@ def p95(xs: list[float]) -> float:
     return xs[max(0, math.ceil(len(xs) * 0.95) - 1)] if xs else 0.0
 
 
-def run(seconds: float, contexts: int, think: float, server_url: str, rebuild: bool) -> int:
+def run(
+    seconds: float, contexts: int, think: float, server_url: str, rebuild: bool, one: bool
+) -> int:
     from bench_concurrency import prepare_postgresql
 
     from tests.browser.conftest import start_app
@@ -367,10 +375,11 @@ def run(seconds: float, contexts: int, think: float, server_url: str, rebuild: b
         "CAREDESK_SECRET_KEY": os.environ["CAREDESK_SECRET_KEY"],
         "STREAMLIT_SERVER_COOKIE_SECRET": COOKIE_SECRET,
     }
-    apps = [start_app(data, shared) for _ in range(2)]
+    apps = [start_app(data, shared) for _ in range(1 if one else 2)]
     ports = [int(a.url.rsplit(":", 1)[1]) for a in apps]
-    proxy = start_nginx(data.parent / "nginx-bench", ports)
-    (data.parent / "nginx-bench" / "access.log").write_text("")
+    proxy = None if one else start_nginx(data.parent / "nginx-bench", ports)
+    if proxy:
+        proxy.access_log.write_text("")
     by_port = {f"127.0.0.1:{p}": a.process.pid for p, a in zip(ports, apps, strict=True)}
     watch = Watch(list(by_port.values()))
     load_before = os.getloadavg()
@@ -383,7 +392,10 @@ def run(seconds: float, contexts: int, think: float, server_url: str, rebuild: b
 
     warm = threading.Barrier(contexts, action=clock_starts)
     threads = [
-        threading.Thread(target=browser_loop, args=(who, proxy.url, tally, warm, ends, think))
+        threading.Thread(
+            target=browser_loop,
+            args=(who, proxy.url if proxy else apps[0].url, tally, warm, ends, think),
+        )
         for who in nurses
     ]
     try:
@@ -394,18 +406,21 @@ def run(seconds: float, contexts: int, think: float, server_url: str, rebuild: b
         servers = watch.stop()
         load_after = os.getloadavg()
         time.sleep(1)  # nginx logs a WebSocket when it closes
-        seen = proxy.requests()
+        seen = proxy.requests() if proxy else None
     finally:
-        proxy.stop()
+        if proxy:
+            proxy.stop()
         for a in apps:
             a.stop()
-    for key, process in tally.landed.items():
+    for key, process in tally.landed.items() if seen else ():
         if seen.processes_of(key) != {process}:
             tally.errors.append(f"a browser moved between processes: {seen.processes_of(key)}")
 
     every = [t for ts in tally.times.values() for t in ts]
     print(
-        f"PostgreSQL (5,000 patients), 2 processes behind nginx, {contexts} Chromium browsers, "
+        "PostgreSQL (5,000 patients), "
+        + ("1 process, no nginx" if one else "2 processes behind nginx")
+        + f", {contexts} Chromium browsers, "
         f"{seconds:.0f} s, {think:g} s between steps"
     )
     print(
@@ -438,9 +453,10 @@ def run(seconds: float, contexts: int, think: float, server_url: str, rebuild: b
     if every:
         server_cpu = sum(servers[pid]["cores"] for pid in by_port.values()) * seconds
         print(
-            f"server CPU per timed step: {server_cpu / len(every) * 1000:.0f} ms (both processes, "
-            "the untimed clicks between included); "
-            f"the {contexts} browsers and nginx used {servers[0]['cores']:.2f} cores"
+            f"server CPU per timed step: {server_cpu / len(every) * 1000:.0f} ms "
+            f"({'the process' if one else 'both processes'}, the untimed clicks between "
+            f"included); the browsers{'' if one else ' and nginx'} used "
+            f"{servers[0]['cores']:.2f} cores"
         )
     print(f"errors: {len(tally.errors)}")
     for problem in tally.errors[:10]:
@@ -456,10 +472,13 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=1.0, help="seconds between steps")
     parser.add_argument("--url", default=DEFAULT_SERVER, help="the PostgreSQL server")
     parser.add_argument("--rebuild", action="store_true", help="seed the clinic again")
+    parser.add_argument(
+        "--one-process", action="store_true", help="for comparison: one process, no nginx"
+    )
     args = parser.parse_args()
     os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
     os.chdir(ROOT)
-    return run(args.seconds, args.contexts, args.think, args.url, args.rebuild)
+    return run(args.seconds, args.contexts, args.think, args.url, args.rebuild, args.one_process)
 
 
 if __name__ == "__main__":
