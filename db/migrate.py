@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -109,8 +111,41 @@ def _row_counts(url: str) -> dict[str, int]:
         engine.dispose()
 
 
+# Any number, the same in every CareDesk process: the PostgreSQL advisory lock that lets
+# one process at a time migrate a database.
+MIGRATION_LOCK = 727_274  # not 727_272 (audit trail) nor 727_273 (MRNs)
+
+
+@contextmanager
+def _one_process_at_a_time(url: str) -> Iterator[None]:
+    """On PostgreSQL, hold the migration lock for the block. Two app processes on one
+    database (README: two processes behind nginx) that start together on a new database
+    or a new release would otherwise both create the same tables, and one would fail;
+    with it the second waits, then finds the schema current. The lock's connection is in
+    autocommit, so it holds no transaction open beside the migration's (which would hold
+    up e.g. CREATE INDEX CONCURRENTLY). SQLite takes its write lock instead."""
+    if make_url(url).get_backend_name() != "postgresql":
+        yield
+        return
+    engine = make_engine(url)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+    finally:
+        engine.dispose()
+
+
 def upgrade(url: str, *, target: str = "heads") -> Path | None:
     """Bring the database to the newest schema; returns the pre-migration backup, if any."""
+    with _one_process_at_a_time(url):
+        return _upgrade(url, target)
+
+
+def _upgrade(url: str, target: str) -> Path | None:
     check_not_missing(url)
     path = sqlite_path(url)
     backup = None

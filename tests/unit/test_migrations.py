@@ -3,6 +3,7 @@
 import shutil
 import sqlite3
 from datetime import date
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -138,6 +139,48 @@ def test_postgresql_upgrade_builds_the_model_schema():
     url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
     try:
         migrate.upgrade(url)
+        _assert_matches_models(url)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs CAREDESK_TEST_DATABASE_URL")
+def test_two_processes_starting_together_on_postgresql_migrate_one_after_the_other():
+    """Two app processes on one database (README: two processes behind nginx) each bring
+    the schema up to date at start-up; started together on a new database or a new
+    release, the second waits for the first, then finds nothing left to do."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    schema = f"caredesk_mig2_{os.getpid()}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
+    # Both wait for the same moment after their imports, then migrate.
+    start = time.time() + 4
+    code = (
+        "import sys, time; from db import migrate; "
+        "time.sleep(max(0, float(sys.argv[2]) - time.time())); migrate.upgrade(sys.argv[1])"
+    )
+    root = Path(__file__).resolve().parents[2]
+    try:
+        both = [
+            subprocess.Popen(
+                [sys.executable, "-c", code, url, str(start)],
+                cwd=root,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        errors = [p.communicate(timeout=120)[1] for p in both]
+        assert [p.returncode for p in both] == [0, 0], errors
         _assert_matches_models(url)
     finally:
         with admin.begin() as conn:
