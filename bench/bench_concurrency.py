@@ -1,30 +1,38 @@
 """Sixteen busy case managers at once against the 5,000-patient clinic, for two minutes.
 
     python bench/bench_concurrency.py [--seconds 120] [--sessions 16] [--think 1.0]
-        [--lockstep]
-        [--url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+        [--lockstep] [--url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+        [--server | --nginx | --app URL [--pid PID ...]]
 
-Each session is a nurse signed in to her own AppTest session, in a thread of its own,
-all in one process (as a Streamlit server holds every browser tab's session in one
-process and runs each script run in a thread of its own). Each session loops through a
-mixed day: My day; open one of her patients on the Patients page; add a task to the
-patient's care plan; book an appointment for the patient; search for patients; save an
-edit of the patient's record; with `--think` seconds between steps on average (a nurse
-reads before she clicks): each pause is drawn between half and one and a half times it,
-and each session starts within the first pause, from a fixed seed, so the sessions click
-at independent moments as sixteen people do. `--lockstep` makes every pause exactly
-`--think` and starts all sessions at once: all sixteen then click at the same instant,
-every step, the worst case rather than a day. The page steps are real script runs of the app (AppTest); the writes and the
-search call the same user actions the pages call on a click (services/*/actions.py), each
-in its own transaction, so that every write is known and acknowledged.
+Where the sessions run: by default each is an AppTest session in a thread of this
+process. `--server` starts CareDesk (`streamlit run app.py`) and drives each session
+over the server's websocket with a light client that speaks the browser's protocol
+(bench/streamlit_client.py), so the server is measured as a clinic runs it, from its own
+process; `--nginx` (with `--url`) starts two processes on the PostgreSQL database behind
+nginx (deploy/nginx-caredesk.conf) and drives them through nginx; `--app` drives one
+already running.
 
-What it measures: the server side only, in one process sharing two cores and one GIL:
-the time of each script run (p50/p95), each write's and search's time, every error, the
+Each session is a nurse, signed in, in a thread of its own (a server, too, holds every
+tab's session in one process and runs each script run in a thread of its own). Each
+loops through a mixed day: My day; open one of her patients on the Patients page; add a
+task to the patient's care plan; book an appointment for the patient; search for
+patients; save an edit of the patient's record; with `--think` seconds between steps on
+average (a nurse reads before she clicks): each pause is drawn between half and one and
+a half times it, and each session starts within the first pause, from a fixed seed, so
+the sessions click at independent moments as sixteen people do. `--lockstep` makes
+every pause exactly `--think` and starts all sessions at once: all sixteen then click
+at the same instant, every step, the worst case rather than a day. The page steps are
+real script runs of the app; the writes and the search call the same user actions the
+pages call on a click (services/*/actions.py) from this process, each in its own
+transaction, so that every write is known and acknowledged.
+
+What it measures: the time of each script run (p50/p95; on a server, from the request
+to the server's "script finished"), each write's and search's time, every error, the
 writes lost (each acknowledged task, appointment and record edit read back afterwards
-from a fresh connection), and the process's CPU time and resident memory (at the start,
-at its peak and per signed-in session). What it does not: Streamlit's websocket, the
-browser's rendering and the network; the writes are the actions alone, not the form runs
-around them. Those are in the browser tests and bench_pages.py.
+from a fresh connection), and the serving processes' CPU time and resident memory (at
+the start, at its peak and per signed-in session). What it does not: the browser's
+rendering (bench_browser.py and bench_nginx.py have real browsers); the writes are the
+actions alone, not the form runs around them.
 
 SQLite: a copy of the clinic bench_pages.py builds (bench/results/pages-5000), so its
 numbers are not disturbed. PostgreSQL (`--url` names the server): the same clinic seeded
@@ -523,6 +531,22 @@ def _run(
     }
 
 
+def start_servers(count: int, *, nginx: bool):
+    """`count` CareDesk processes on this run's database, the same secrets on each, as
+    the README's deployment section has a clinic start them; with nginx in front."""
+    from tests.browser.conftest import start_app
+    from tests.browser.nginx_proxy import start_nginx
+
+    data = Path(os.environ["CAREDESK_DATA_DIR"])
+    shared = {
+        k: v for k, v in os.environ.items() if k in ("CAREDESK_DATABASE_URL", "CAREDESK_SECRET_KEY")
+    }
+    shared["STREAMLIT_SERVER_COOKIE_SECRET"] = "bench-concurrency-cookie-secret"
+    apps = [start_app(data, shared) for _ in range(count)]
+    ports = [int(a.url.rsplit(":", 1)[1]) for a in apps]
+    return apps, start_nginx(data.parent / "nginx-concurrency", ports) if nginx else None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=120)
@@ -538,6 +562,11 @@ def main() -> int:
         help="start CareDesk (streamlit run) and drive its websocket, not AppTest sessions",
     )
     parser.add_argument(
+        "--nginx",
+        action="store_true",
+        help="with --url: two CareDesk processes behind nginx (deploy/nginx-caredesk.conf)",
+    )
+    parser.add_argument(
         "--app", help="drive CareDesk already running at this address (e.g. nginx's)"
     )
     parser.add_argument(
@@ -549,23 +578,23 @@ def main() -> int:
     if args.seed:
         seed(args.seed)
         return 0
+    if args.nginx and not args.url:
+        parser.error("--nginx needs --url: two processes share one PostgreSQL")
     os.environ.setdefault("CAREDESK_SECRET_KEY", "bench")
     os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
     os.chdir(ROOT)
     database = prepare_postgresql(args.url, args.rebuild) if args.url else prepare_sqlite()
-    served, server = Served(args.app, args.pid), None
-    if args.server:
-        server, url = app_server.start(
-            {k: v for k, v in os.environ.items() if k.startswith("CAREDESK_")},
-            log=RESULTS / "concurrency-server.log",
-        )
-        served = Served(url, [server.pid])
+    served, apps, proxy = Served(args.app, args.pid), [], None
     try:
+        if args.server or args.nginx:
+            apps, proxy = start_servers(2 if args.nginx else 1, nginx=args.nginx)
+            served = Served(proxy.url if proxy else apps[0].url, [a.process.pid for a in apps])
         r = run(args.seconds, args.sessions, args.think, args.lockstep, served)
     finally:
-        if server:
-            server.terminate()
-            server.wait()
+        if proxy:
+            proxy.stop()
+        for app in apps:
+            app.stop()
     where = f"on {served.url} over its websocket" if served.url else "in AppTest sessions"
     print(
         f"{database}, {where}, {args.sessions} sessions, {args.seconds:.0f} s, {args.think:g} s between "

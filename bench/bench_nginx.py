@@ -46,14 +46,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+from app_server import cpu_seconds, rss_mb  # noqa: E402 - beside this file
 
 LIMIT_P95_S = 1.5
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 STEPS = ["My day", "Patients", "Search", "Open patient", "Save an edit"]
 # Streamlit signs its own cookies with this; every process must have the same (README).
 COOKIE_SECRET = "bench-nginx-cookie-secret"
-TICK = os.sysconf("SC_CLK_TCK")
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 @dataclass
@@ -91,17 +90,6 @@ def cast(n: int) -> list[Nurse]:
 
 
 # ---------------------------------------------------------------- the server processes
-
-
-def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime, stime (fields 14 and 15)
-
-
-def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/statm") as f:
-        return int(f.read().split()[1]) * PAGE / 2**20
 
 
 def descendants(root: int) -> list[int]:
