@@ -18,8 +18,11 @@ from datetime import date
 import streamlit as st
 import streamlit.components.v1 as components
 
+from components.scheduling.dialogs import Desk, open_from_callback
 from components.shared.text import esc
 from services.core import clock
+from services.scheduling import actions
+from services.scheduling.agenda import Filters
 from services.scheduling.feed import PALETTE, change_signature, staff_colors
 
 # Relative to the page's address (/calendar, /patients): right under a base URL path too.
@@ -137,6 +140,42 @@ def calendar_view(
         return None  # the sticky value of a callback we already acted on
     st.session_state[handled] = signature
     return value
+
+
+_WHOLE = "_cal_whole_run"
+
+
+def week(
+    desk: Desk, filters: Filters, patient_id: int | None, staff_order: tuple[int, ...], key: str
+) -> None:
+    """The widget with the events of the range it shows, opening the dialog its clicks ask
+    for. The page draws the dialogs after it (show_dialog)."""
+    st.session_state[_WHOLE] = True
+    _week(desk, filters, patient_id, staff_order, key)
+
+
+@st.fragment
+def _week(
+    desk: Desk, filters: Filters, patient_id: int | None, staff_order: tuple[int, ...], key: str
+) -> None:
+    # A fragment: the widget's own reruns (it reports the range it shows after every
+    # drawing and every week turned, DESIGN.md §3.19) redraw only the widget, not the
+    # filters, the header, the tabs and the sidebar around it.
+    whole = st.session_state.pop(_WHOLE, False)
+    rev = st.session_state.get("cal_rev", 0)
+    events = actions.visible_events(
+        desk.actor,
+        current_view(key, rev),
+        filters,
+        tz=desk.tz,
+        editable=desk.can_edit,
+        staff_order=staff_order,
+    )
+    action = calendar_view(events, key=key, revision=rev, tz=desk.tz, editable=desk.can_edit)
+    before = st.session_state.get("cal_dialog")
+    open_from_callback(action, desk, patient_id)
+    if not whole and st.session_state.get("cal_dialog") is not before:
+        st.rerun()  # a click or a drag asked for a dialog: the page around draws it
 
 
 def clock_today(tz: str) -> date:
