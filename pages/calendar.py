@@ -5,8 +5,8 @@ import streamlit as st
 from components.overview.header import patient_header
 from components.scheduling import appointment_extras as extras
 from components.scheduling import work_lists as calendar_tabs
-from components.scheduling.calendar_view import calendar_view, current_view, legend
-from components.scheduling.dialogs import Desk, open_from_callback, show_dialog
+from components.scheduling.calendar_view import legend, week
+from components.scheduling.dialogs import Desk, show_dialog
 from components.shared.deep_link import linked_id, linked_patient
 from components.shared.guard import page_setup
 from components.shared.viewed import patient_viewed
@@ -60,17 +60,8 @@ if tab_cal.open:
             legend(by_staff, desk.staff)
         if desk.can_edit and c2.button("New appointment", icon=":material/add:"):
             state["cal_dialog"] = {"kind": "new", "patient_id": patient_id, "staff_id": staff_id}
-        rev = state.get("cal_rev", 0)
-        events = actions.visible_events(
-            actor,
-            current_view(KEY, rev),
-            Filters(None, patient_id, kinds, statuses, staff_ids=staff_ids),
-            tz=tz,
-            editable=desk.can_edit,
-            staff_order=by_staff,
-        )
-        action = calendar_view(events, key=KEY, revision=rev, tz=tz, editable=desk.can_edit)
-        open_from_callback(action, desk, patient_id)
+        filters = Filters(None, patient_id, kinds, statuses, staff_ids=staff_ids)
+        week(desk, filters, patient_id, by_staff, KEY)
 if tab_calls.open:
     with tab_calls:
         due = actions.reminder_calls_due(actor, staff_id=staff_id, tz=tz)

@@ -41,9 +41,13 @@ def identity_line(h: PatientHeader) -> str:
     return f"{isolate(h.name)} · MRN {h.mrn} · born {us_date(h.birth_date)} ({h.age} years) · {language}"
 
 
-def patient_header(actor: Actor, patient_id: int, *, here: str) -> PatientHeader:
-    """Draw the header for the patient; `here` is this page's path (not linked again)."""
-    h = overview.patient_header(actor, patient_id)
+def patient_header(
+    actor: Actor, patient_id: int, *, here: str, header: PatientHeader | None = None
+) -> PatientHeader:
+    """Draw the header for the patient; `here` is this page's path (not linked again).
+    `header` is one the page already read (the record reads it with the rest of the
+    patient): it is not read a second time."""
+    h = header if header is not None else overview.patient_header(actor, patient_id)
     with st.container(border=True, key=f"patient_header_{here.split('/')[-1][:-3]}"):
         st.text(identity_line(h))
         details = [f"Case manager: {esc(h.case_manager)}"]

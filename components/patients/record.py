@@ -14,7 +14,7 @@ from components.patients.views import open_patient
 from components.safety.panel import safety_panel
 from components.shared.conflict import both_versions, seen_version
 from components.shared.flash import flash
-from components.shared.forms import field_errors, show_field_error
+from components.shared.forms import field_errors, section, show_field_error
 from components.shared.text import esc, isolate
 from components.shared.viewed import patient_viewed
 from services.core.clock import us_date
@@ -43,7 +43,7 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
     patient_viewed(actor, pid, "Patients")
     p = page.record
     st.title("Patient record")  # the page's one top heading; the header names the patient
-    patient_header(actor, pid, here="pages/patients.py")
+    patient_header(actor, pid, here="pages/patients.py", header=page.header)
     if p.archived:
         st.warning("This patient is archived.")
         st.text(f"Reason: {isolate(p.status_reason)}")
@@ -55,12 +55,15 @@ def record_view(actor: Actor, staff: dict[int, str], region: str, view: str) -> 
     st.header("What needs doing")
     views.summary_sections(page.needs_doing)
     views.summary_sections(page.more)
-    with st.expander("Demographics and contact details", key=f"demographics_{pid}"):
-        views.demographics(
-            p.values.__dict__
-            | {"primary_case_manager_id": staff.get(p.values.primary_case_manager_id)},
-            region,
-        )
+    # Closed, it draws nothing: its table is built only when the nurse opens it.
+    box = section("Demographics and contact details", f"demographics_{pid}")
+    with box:
+        if box.open:
+            views.demographics(
+                p.values.__dict__
+                | {"primary_case_manager_id": staff.get(p.values.primary_case_manager_id)},
+                region,
+            )
     patient_exchange(actor, pid, p.values.mrn)  # the FHIR download; other systems' records
 
 

@@ -1,6 +1,9 @@
 """The calendar widget (streamlit-calendar 1.4.0 / FullCalendar), wrapped (DESIGN.md §3.8).
 
 - it renders in an iframe; it always gets a key;
+- its frontend is served from static/calendar (a copy of the package's build), where the
+  browser may keep it: Streamlit serves a component's own files uncacheable, and every
+  visit to the Calendar downloaded and compiled its 850 kB of JavaScript again;
 - its return value is sticky: the last callback comes back on every later rerun, so
   `calendar_view` hands each callback to the page once (remembered by its signature);
 - the visible range comes from the `view` carried by eventsSet/eventChange/clicks;
@@ -13,12 +16,20 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
-from streamlit_calendar import calendar
+import streamlit.components.v1 as components
 
+from components.scheduling.dialogs import Desk, open_from_callback
 from components.shared.text import esc
 from services.core import clock
+from services.scheduling import actions
+from services.scheduling.agenda import Filters
 from services.scheduling.feed import PALETTE, change_signature, staff_colors
 
+# Relative to the page's address (/calendar, /patients): right under a base URL path too.
+_widget = components.declare_component("calendar", url="app/static/calendar/index.html")
+# What streamlit_calendar.calendar passes (it only names the licence of Premium views,
+# which CareDesk does not use).
+LICENSE_KEY = "CC-Attribution-NonCommercial-NoDerivatives"
 VIEWS = "timeGridDay,timeGridWeek,dayGridMonth,listWeek,multiMonthYear"
 CALLBACKS = ["dateClick", "eventClick", "eventChange", "eventsSet", "select"]
 CSS = """
@@ -112,12 +123,14 @@ def calendar_view(
         "slotLabelFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
     }
     options = {k: v for k, v in options.items() if v is not None}
-    value = calendar(
+    value = _widget(
         events=events,
         options=options,
         custom_css=CSS,
         callbacks=CALLBACKS if editable else ["eventClick", "eventsSet"],
+        license_key=LICENSE_KEY,
         key=widget_key(key, revision),
+        default={},
     )
     if not value or not isinstance(value, dict) or "callback" not in value:
         return None
@@ -127,6 +140,42 @@ def calendar_view(
         return None  # the sticky value of a callback we already acted on
     st.session_state[handled] = signature
     return value
+
+
+_WHOLE = "_cal_whole_run"
+
+
+def week(
+    desk: Desk, filters: Filters, patient_id: int | None, staff_order: tuple[int, ...], key: str
+) -> None:
+    """The widget with the events of the range it shows, opening the dialog its clicks ask
+    for. The page draws the dialogs after it (show_dialog)."""
+    st.session_state[_WHOLE] = True
+    _week(desk, filters, patient_id, staff_order, key)
+
+
+@st.fragment
+def _week(
+    desk: Desk, filters: Filters, patient_id: int | None, staff_order: tuple[int, ...], key: str
+) -> None:
+    # A fragment: the widget's own reruns (it reports the range it shows after every
+    # drawing and every week turned, DESIGN.md §3.19) redraw only the widget, not the
+    # filters, the header, the tabs and the sidebar around it.
+    whole = st.session_state.pop(_WHOLE, False)
+    rev = st.session_state.get("cal_rev", 0)
+    events = actions.visible_events(
+        desk.actor,
+        current_view(key, rev),
+        filters,
+        tz=desk.tz,
+        editable=desk.can_edit,
+        staff_order=staff_order,
+    )
+    action = calendar_view(events, key=key, revision=rev, tz=desk.tz, editable=desk.can_edit)
+    before = st.session_state.get("cal_dialog")
+    open_from_callback(action, desk, patient_id)
+    if not whole and st.session_state.get("cal_dialog") is not before:
+        st.rerun()  # a click or a drag asked for a dialog: the page around draws it
 
 
 def clock_today(tz: str) -> date:

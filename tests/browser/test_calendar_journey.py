@@ -19,7 +19,7 @@ from services.scheduling.validation import AppointmentInput
 from tests.browser.conftest import go_to, sign_in, wait_ready
 
 TZ = "America/New_York"
-FRAME = "iframe[title='streamlit_calendar.calendar']"
+FRAME = "iframe[title='components.scheduling.calendar_view.calendar']"
 
 
 @pytest.fixture
@@ -200,3 +200,38 @@ def test_double_booking_is_refused(page, demo_app, db):
     dialog.get_by_role("button", name="Leave it where it was").click()
     wait_ready(page)
     assert local_start(db, second).hour == 11 and local_start(db, first).hour == 8
+
+
+# Collects the text of every element of the page's main area Streamlit marks as being
+# drawn again (data-stale) from now on.
+_WATCH_REDRAWN = """() => {
+    window.__redrawn = [];
+    new MutationObserver(records => {
+        for (const r of records) {
+            if (r.target.getAttribute('data-stale') === 'true') {
+                window.__redrawn.push(r.target.innerText.slice(0, 40));
+            }
+        }
+    }).observe(document.querySelector('[data-testid=stMain]'),
+               {attributes: true, subtree: true, attributeFilter: ['data-stale']});
+}"""
+
+
+def test_turning_the_week_shows_its_appointments_and_redraws_only_the_calendar(page, demo_app, db):
+    sat, _ = weekend()
+    later = sat + timedelta(days=7)
+    actor, pid, _ = nurse_and_patient(db, 4)
+    book(db, actor, pid, later, 15, "Next week call")
+    frame = open_calendar(page, demo_app)
+    assert frame.locator(".fc-event", has_text="Next week call").count() == 0
+    page.evaluate(_WATCH_REDRAWN)
+    frame.get_by_role("button", name="Next ›").click()
+    day = frame.locator(f"td.fc-timegrid-col[data-date='{later}']")
+    day.locator(".fc-event", has_text="Next week call").wait_for()
+    page.wait_for_timeout(500)
+    wait_ready(page)
+    # The widget's runs (the week it shows, reported back) are the calendar's own: the
+    # title, the filters and the tabs around it are not drawn again.
+    redrawn = " ".join(page.evaluate("() => window.__redrawn"))
+    for around in ("Find patient", "Reminder calls", "Staff"):
+        assert around not in redrawn, redrawn
