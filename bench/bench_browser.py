@@ -224,10 +224,6 @@ def main() -> int:
         f"Chromium, action to content visible, {args.runs} rounds after one warm-up; "
         f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
     )
-    # Streamlit sends the calendar's files with their modification time and no lifetime:
-    # the browser keeps them for about a tenth of their age (static/calendar/README.md).
-    age = time.time() - (ROOT / "static" / "calendar" / "index.html").stat().st_mtime
-    print(f"calendar widget files {age / 60:.0f} min old: kept about {age / 600:.0f} min")
     print("| step | median | min | max | wall clock, median |")
     print("|---|---|---|---|---|")
     over = []
