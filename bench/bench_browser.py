@@ -53,7 +53,7 @@ from tests.browser.conftest import (  # noqa: E402
 )
 
 CLINIC = ROOT / "bench" / "results" / "pages-5000"
-FRAME = "iframe[title='components.scheduling.calendar_view.calendar']"
+FRAME = "iframe[title='streamlit_calendar.calendar']"
 STEPS = ["open the caseload", "search a patient", "open a record", "save an edit", "open the week"]
 
 # Remembers the timestamp of the next pointerdown or keydown in the page (the action).

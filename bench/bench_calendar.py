@@ -129,9 +129,7 @@ def browser_seconds(data_dir: Path, runs: int) -> float | None:
                 wait_ready(page)
                 t0 = time.perf_counter()
                 page.get_by_test_id("stSidebar").get_by_role("link", name="Calendar").click()
-                frame = page.frame_locator(
-                    "iframe[title='components.scheduling.calendar_view.calendar']"
-                )
+                frame = page.frame_locator("iframe[title='streamlit_calendar.calendar']")
                 frame.locator(".fc-timegrid-event").first.wait_for()
                 if i:  # the first load warms the component's JavaScript cache
                     times.append(time.perf_counter() - t0)

@@ -1,9 +1,6 @@
 """The calendar widget (streamlit-calendar 1.4.0 / FullCalendar), wrapped (DESIGN.md §3.8).
 
 - it renders in an iframe; it always gets a key;
-- its frontend is served from static/calendar (a copy of the package's build), where the
-  browser may keep it: Streamlit serves a component's own files uncacheable, and every
-  visit to the Calendar downloaded and compiled its 850 kB of JavaScript again;
 - its return value is sticky: the last callback comes back on every later rerun, so
   `calendar_view` hands each callback to the page once (remembered by its signature);
 - the visible range comes from the `view` carried by eventsSet/eventChange/clicks;
@@ -16,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 import streamlit as st
-import streamlit.components.v1 as components
+from streamlit_calendar import calendar
 
 from components.scheduling.dialogs import Desk, open_from_callback
 from components.shared.text import esc
@@ -25,11 +22,6 @@ from services.scheduling import actions
 from services.scheduling.agenda import Filters
 from services.scheduling.feed import PALETTE, change_signature, staff_colors
 
-# Relative to the page's address (/calendar, /patients): right under a base URL path too.
-_widget = components.declare_component("calendar", url="app/static/calendar/index.html")
-# What streamlit_calendar.calendar passes (it only names the licence of Premium views,
-# which CareDesk does not use).
-LICENSE_KEY = "CC-Attribution-NonCommercial-NoDerivatives"
 VIEWS = "timeGridDay,timeGridWeek,dayGridMonth,listWeek,multiMonthYear"
 CALLBACKS = ["dateClick", "eventClick", "eventChange", "eventsSet", "select"]
 CSS = """
@@ -123,14 +115,12 @@ def calendar_view(
         "slotLabelFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
     }
     options = {k: v for k, v in options.items() if v is not None}
-    value = _widget(
+    value = calendar(
         events=events,
         options=options,
         custom_css=CSS,
         callbacks=CALLBACKS if editable else ["eventClick", "eventsSet"],
-        license_key=LICENSE_KEY,
         key=widget_key(key, revision),
-        default={},
     )
     if not value or not isinstance(value, dict) or "callback" not in value:
         return None

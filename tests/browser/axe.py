@@ -31,8 +31,7 @@ SHELL_SELECTOR = ", ".join(
         "stMainMenu",
     )
 )
-# The calendar widget's iframe title: its component's name (components/scheduling/calendar_view).
-CALENDAR_FRAME = "components.scheduling.calendar_view.calendar"
+CALENDAR_FRAME = "streamlit_calendar.calendar"  # the component iframe's title (DESIGN §3.8)
 
 # axe runs in the page itself; iframes are scanned one by one (the calendar's), not waited
 # for by the page's run. The result is cut down in the page: only what the report needs.

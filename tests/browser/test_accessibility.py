@@ -39,7 +39,7 @@ PALE_TEXT = """() => {
 }"""
 ROLES = ["viewer", "scheduler", "socialworker", "nurse", "admin"]
 FAILING = ("critical", "serious", "moderate")
-CALENDAR_FRAME = "iframe[title='components.scheduling.calendar_view.calendar']"
+CALENDAR_FRAME = "iframe[title='streamlit_calendar.calendar']"
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from services.scheduling.validation import AppointmentInput
 from tests.browser.conftest import go_to, sign_in, wait_ready
 
 TZ = "America/New_York"
-FRAME = "iframe[title='components.scheduling.calendar_view.calendar']"
+FRAME = "iframe[title='streamlit_calendar.calendar']"
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ INSPECT = """
     const bad = root.querySelectorAll(
         "img[src='x'], img[src*='evil' i], script, a[href^='javascript' i], [onerror], "
         + "a[href*='evil.example' i], a[href^='mailto:bob' i], .katex, "
-        + "iframe:not([title='components.scheduling.calendar_view.calendar'])");
+        + "iframe:not([title='streamlit_calendar.calendar'])");
     for (const el of bad) {
         if (el.tagName === 'SCRIPT' && !el.closest('[data-testid=stMain], [data-testid=stSidebar], [role=dialog]')) continue;
         problems.push(`<${el.tagName.toLowerCase()}> made of the text: ${el.outerHTML.slice(0, 90)} | in: ${where(el)}`);
