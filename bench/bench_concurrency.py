@@ -147,6 +147,7 @@ class Nurse:
 @dataclass
 class Tally:
     runs: list[float] = field(default_factory=list)  # script runs, ms
+    by_page: dict[str, list[float]] = field(default_factory=dict)  # the same, per page
     calls: list[float] = field(default_factory=list)  # writes and searches, ms
     errors: list[str] = field(default_factory=list)
     tasks: list[tuple[int, str]] = field(default_factory=list)  # acknowledged: id, title
@@ -351,6 +352,7 @@ def session_loop(
             took, raised = 0.0, [f"{type(exc).__name__}: {exc}"]
         with tally.lock:
             tally.runs.append(took)
+            tally.by_page.setdefault(path, []).append(took)
             tally.errors += [f"{path}: {message}" for message in raised[:1]]
 
     def call(what: str, fn) -> None:
@@ -518,6 +520,7 @@ def _run(
         "writes and searches": len(calls),
         "call p50 ms": statistics.median(calls),
         "call p95 ms": p95(calls),
+        "by page": {k: (statistics.median(v), p95(sorted(v))) for k, v in tally.by_page.items()},
         "errors": tally.errors,
         "acknowledged": len(tally.tasks) + len(tally.visits) + len(tally.addresses),
         "lost": lost_writes(tally),
@@ -604,6 +607,10 @@ def main() -> int:
         f"script runs (server side): {r['script runs']}, p50 {r['p50 ms']:.0f} ms, "
         f"p95 {r['p95 ms']:.0f} ms; page steps as the client sees them: "
         f"p50 {r['step p50 ms']:.0f} ms, p95 {r['step p95 ms']:.0f} ms"
+    )
+    print(
+        "page steps per page: "
+        + "; ".join(f"{k} p50 {a:.0f} ms, p95 {b:.0f} ms" for k, (a, b) in r["by page"].items())
     )
     print(
         f"writes and searches: {r['writes and searches']}, p50 {r['call p50 ms']:.0f} ms, "

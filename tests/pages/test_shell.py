@@ -172,3 +172,21 @@ def test_environment_overrides_secrets_file(monkeypatch, tmp_path):
     assert not secrets.exists(), "tests must not run against a real secrets file"
     monkeypatch.setenv("CAREDESK_REGION", "gb")
     assert config.load().region == "GB"
+
+
+def test_the_loaded_code_is_set_aside_from_the_garbage_collector():
+    """After a page has run, what the process loaded is frozen (gc.freeze): a full
+    collection no longer walks the app's modules on every pass (README, Size and speed)."""
+    import gc
+
+    import components.shared.guard as guard
+
+    gc.unfreeze()
+    guard._startup_frozen.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        assert not at.exception
+        assert gc.get_freeze_count() > 10_000  # the modules and their objects, at least
+    finally:
+        gc.unfreeze()  # the test process goes on collecting as before
