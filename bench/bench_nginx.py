@@ -2,7 +2,7 @@
 
     python bench/bench_nginx.py [--seconds 120] [--contexts 4] [--think 1.0]
         [--url postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--rebuild]
-        [--one-process]
+        [--one-process] [--light 12]
 
 The setup the README tells a clinic to run: two CareDesk processes (`streamlit run
 app.py`, each on its own port, the same database and secrets) behind nginx configured by
@@ -26,6 +26,9 @@ include the browser's start or sign-in. Four browsers already keep these two sha
 busy; more measure the machine, not CareDesk. It exits 1 over a p95 of 1.5 s (all steps
 together) or on any error. Run it with `nice`. No patient's name is printed.
 `--one-process` runs the same against one process without nginx, for comparison.
+`--light N` adds N nurses as light websocket sessions (bench_concurrency.py's mixed day,
+its writes read back afterwards), so that a few browsers measure what a nurse sees while
+the servers carry a whole team: `--contexts 4 --light 12` is sixteen sessions.
 """
 
 from __future__ import annotations
@@ -345,8 +348,38 @@ def p95(xs: list[float]) -> float:
     return xs[max(0, math.ceil(len(xs) * 0.95) - 1)] if xs else 0.0
 
 
+def light_sessions(url: str, contexts: int, light: int, ends: float, think: float):
+    """`light` more nurses beside the browsers, each a light websocket session doing
+    bench_concurrency.py's mixed day (its writes included) until `ends`; returns the
+    threads and their tally. They start once the browsers are warm."""
+    import bench_concurrency as busy
+
+    tally = busy.Tally()
+    who = busy.nurses(contexts + light)[contexts:]  # none shares a browser's patient
+
+    def one(n: int) -> None:
+        try:
+            tab = busy.signed_in(who[n], url)
+        except Exception as exc:  # noqa: BLE001 - counted
+            with tally.lock:
+                tally.errors.append(f"light session {n} signing in: {quiet(exc)}")
+            return
+        busy.session_loop(contexts + n, who[n], tab, ends, think, False, tally)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(light)]
+    for t in threads:
+        t.start()
+    return threads, tally
+
+
 def run(
-    seconds: float, contexts: int, think: float, server_url: str, rebuild: bool, one: bool
+    seconds: float,
+    contexts: int,
+    think: float,
+    server_url: str,
+    rebuild: bool,
+    one: bool,
+    light: int = 0,
 ) -> int:
     from bench_concurrency import prepare_postgresql
 
@@ -374,22 +407,24 @@ def run(
     tally = Tally()
     ends = [float("inf")]
 
+    busy: list = []
+
     def clock_starts() -> None:  # the barrier's action: every browser warmed up
         watch.start_clock()
         ends[0] = time.perf_counter() + seconds
+        if light:
+            busy.extend(light_sessions(site, contexts, light, ends[0], think))
 
     warm = threading.Barrier(contexts, action=clock_starts)
+    site = proxy.url if proxy else apps[0].url
     threads = [
-        threading.Thread(
-            target=browser_loop,
-            args=(who, proxy.url if proxy else apps[0].url, tally, warm, ends, think),
-        )
+        threading.Thread(target=browser_loop, args=(who, site, tally, warm, ends, think))
         for who in nurses
     ]
     try:
         for t in threads:
             t.start()
-        for t in threads:
+        for t in threads + (busy[0] if busy else []):
             t.join()
         servers = watch.stop()
         load_after = os.getloadavg()
@@ -446,6 +481,19 @@ def run(
             f"included); the browsers{'' if one else ' and nginx'} used "
             f"{servers[0]['cores']:.2f} cores"
         )
+    if busy:
+        import bench_concurrency
+
+        runs, side = sorted(bench_concurrency.SCRIPT_RUNS), busy[1]
+        tally.errors += side.errors
+        lost = bench_concurrency.lost_writes(side)
+        tally.errors += [f"lost: {x}" for x in lost]
+        acknowledged = len(side.tasks) + len(side.visits) + len(side.addresses)
+        print(
+            f"beside them, {light} light sessions (bench_concurrency.py's mixed day): "
+            f"{len(runs)} script runs, p50 {statistics.median(runs):.0f} ms, "
+            f"p95 {p95(runs):.0f} ms; writes acknowledged {acknowledged}, lost {len(lost)}"
+        )
     print(f"errors: {len(tally.errors)}")
     for problem in tally.errors[:10]:
         print("  " + problem)
@@ -463,10 +511,24 @@ def main() -> int:
     parser.add_argument(
         "--one-process", action="store_true", help="for comparison: one process, no nginx"
     )
+    parser.add_argument(
+        "--light",
+        type=int,
+        default=0,
+        help="this many light websocket sessions beside the browsers (e.g. 12)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
     os.chdir(ROOT)
-    return run(args.seconds, args.contexts, args.think, args.url, args.rebuild, args.one_process)
+    return run(
+        args.seconds,
+        args.contexts,
+        args.think,
+        args.url,
+        args.rebuild,
+        args.one_process,
+        args.light,
+    )
 
 
 if __name__ == "__main__":
