@@ -8,13 +8,18 @@ refused because someone else saved first — and the log is read afterwards.
 from __future__ import annotations
 
 import os
-import uuid
 from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.browser.conftest import phi_in_log, sign_in, start_app, wait_ready
+from tests.browser.conftest import (
+    fresh_pg_database,
+    phi_in_log,
+    sign_in,
+    start_app,
+    wait_ready,
+)
 from tests.browser.helpers import fill_birth_date, open_patient, open_patients, until_shown
 
 PG_URL = os.environ.get("CAREDESK_TEST_DATABASE_URL")
@@ -25,23 +30,18 @@ PASSWORD = "Lantern-harbor-7"
 def pg_app(tmp_path):
     if not PG_URL:
         pytest.skip("needs CAREDESK_TEST_DATABASE_URL (CI sets it)")
-    name = f"caredesk_logs_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_URL.rsplit("/", 1)[0] + f"/{name}"
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    app = start_app(data_dir, {"CAREDESK_DATABASE_URL": url})
-    made = app.manage(
-        "create-user", "nurse1", "--role", "nurse", "--password-stdin", stdin=PASSWORD
-    )
-    assert made.returncode == 0, made.stderr
-    yield app, url
-    app.stop()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_pg_database(PG_URL, "caredesk_logs") as url:
+        data_dir = tmp_path / "data"
+        data_dir.mkdir()
+        app = start_app(data_dir, {"CAREDESK_DATABASE_URL": url})
+        try:
+            made = app.manage(
+                "create-user", "nurse1", "--role", "nurse", "--password-stdin", stdin=PASSWORD
+            )
+            assert made.returncode == 0, made.stderr
+            yield app, url
+        finally:
+            app.stop()
 
 
 def _patients(url: str) -> list[tuple[str, str, str, str]]:

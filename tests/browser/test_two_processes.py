@@ -11,21 +11,19 @@ Needs CAREDESK_TEST_DATABASE_URL (CI sets it) and nginx; under CAREDESK_REQUIRE_
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import create_engine, text
 
 from tests.browser.conftest import (
     REQUIRE,
     ROOT,
     RunningApp,
+    fresh_pg_database,
+    manage,
     phi_in_log,
     sign_in,
     start_app,
@@ -64,52 +62,37 @@ def clinic(tmp_path):
         if REQUIRE:
             pytest.fail("CAREDESK_REQUIRE_BROWSER=1 but nginx is not installed")
         pytest.skip("nginx is not installed (sudo apt install nginx)")
-    name = f"caredesk_two_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_URL.rsplit("/", 1)[0] + f"/{name}"
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "CAREDESK_DATABASE_URL"},
-        "CAREDESK_DATA_DIR": str(data_dir),
-        "CAREDESK_SECRET_KEY": "browser-test-key",
-        "CAREDESK_DATABASE_URL": url,
-        **SHARED,
-    }
-    # As the README's recipe: the database brought up to date once, then the processes.
-    for args, stdin in (
-        (["upgrade"], None),
-        (["create-user", "nurse1", "--role", "nurse", "--password-stdin"], PASSWORD),
-        (["create-user", "nurse2", "--role", "nurse", "--password-stdin"], PASSWORD),
-    ):
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-    apps: list[RunningApp] = []
-    proxy = None
-    try:
-        for _ in range(2):
-            apps.append(start_app(data_dir, {"CAREDESK_DATABASE_URL": url, **SHARED}))
-        proxy = start_nginx(tmp_path / "nginx", [int(a.url.rsplit(":", 1)[1]) for a in apps])
-        yield Clinic(proxy, apps, url)
-    finally:
-        if proxy:
-            proxy.stop()
-        for app in apps:
-            app.stop()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_pg_database(PG_URL, "caredesk_two") as url:
+        data_dir = tmp_path / "data"
+        data_dir.mkdir()
+        env = {
+            **{k: v for k, v in os.environ.items() if k != "CAREDESK_DATABASE_URL"},
+            "CAREDESK_DATA_DIR": str(data_dir),
+            "CAREDESK_SECRET_KEY": "browser-test-key",
+            "CAREDESK_DATABASE_URL": url,
+            **SHARED,
+        }
+        # As the README's recipe: the database brought up to date once, then the processes.
+        for args, stdin in (
+            (["upgrade"], None),
+            (["create-user", "nurse1", "--role", "nurse", "--password-stdin"], PASSWORD),
+            (["create-user", "nurse2", "--role", "nurse", "--password-stdin"], PASSWORD),
+        ):
+            done = manage(env, *args, stdin=stdin)
+            assert done.returncode == 0, done.stderr
+        apps: list[RunningApp] = []
+        proxy = None
+        try:
+            for _ in range(2):
+                apps.append(start_app(data_dir, {"CAREDESK_DATABASE_URL": url, **SHARED}))
+            ports = [int(a.url.rsplit(":", 1)[1]) for a in apps]
+            proxy = start_nginx(tmp_path / "nginx", ports)
+            yield Clinic(proxy, apps, url)
+        finally:
+            if proxy:
+                proxy.stop()
+            for app in apps:
+                app.stop()
 
 
 def test_nginx_takes_every_upload_streamlit_takes():
