@@ -188,10 +188,10 @@ def timed(tally: Tally, step: str, clock: bool, act, until) -> None:
 
 
 def one_loop(pg, who: Nurse, seq: int, tally: Tally, clock: bool, think: float) -> None:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 
     from tests.browser.conftest import READY, wait_ready
+    from tests.browser.helpers import open_patient_list
 
     sidebar = pg.get_by_test_id("stSidebar")
     main = pg.get_by_test_id("stMain")
@@ -241,14 +241,7 @@ def one_loop(pg, who: Nurse, seq: int, tally: Tally, clock: bool, think: float) 
     )
     wait_ready(pg)
     time.sleep(think)
-    option = pg.get_by_role("option").filter(has_text=who.mrn).first
-    for _ in range(3):  # a rerun that lands while the list opens closes it again
-        pg.get_by_test_id("stSelectbox").filter(has_text="Open patient").click()
-        try:
-            option.wait_for(timeout=4000)
-            break
-        except PlaywrightTimeout:
-            wait_ready(pg)
+    option = open_patient_list(pg, who.mrn)
     timed(
         tally,
         "Open patient",

@@ -170,8 +170,8 @@ def search(pg, text: str) -> None:
     expect(pg.get_by_text(re.compile(r"patient\(s\) found"))).to_be_visible()
 
 
-def choose_patient(pg, option_text: str) -> None:
-    """Pick a row in the "Open patient" select under the results (opens the summary)."""
+def open_patient_list(pg, option_text: str):
+    """Open the "Open patient" select under the results; its option for `option_text`."""
     option = pg.get_by_role("option").filter(has_text=option_text).first
     for _ in range(3):  # a rerun that lands while the list opens closes it again
         pg.get_by_test_id("stSelectbox").filter(has_text="Open patient").click()
@@ -180,7 +180,12 @@ def choose_patient(pg, option_text: str) -> None:
             break
         except PlaywrightTimeout:
             wait_ready(pg)
-    option.click()
+    return option
+
+
+def choose_patient(pg, option_text: str) -> None:
+    """Pick a row in the "Open patient" select under the results (opens the summary)."""
+    open_patient_list(pg, option_text).click()
     wait_ready(pg)
 
 
