@@ -114,5 +114,6 @@ def test_explore_with_demo_data_builds_the_training_database(page, fresh_app):
         go_to(page, label)
         assert_no_app_error(page)
         banner = page.get_by_test_id("stAlert").filter(has_text=TRAINING)
-        assert banner.count() == 1, f"no training banner on {label}"
+        # waits: a page opened from the sidebar may still be drawing after its run ended
+        expect(banner, f"no training banner on {label}").to_have_count(1)
         assert banner.is_visible()
