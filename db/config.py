@@ -1,6 +1,9 @@
 """Configuration: environment variables override .streamlit/secrets.toml, which overrides defaults.
 
-Read with plain tomllib so that services and manage.py work without Streamlit.
+Read with plain tomllib so that services and manage.py work without Streamlit. The settings
+are read on every database call (about two dozen times a page run), so `load` keeps what
+it read until the environment, the working folder or secrets.toml changes, and the
+training-mode marker is checked by its file's stamp, read again only when it changed.
 """
 
 from __future__ import annotations
@@ -8,14 +11,19 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import stat
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CLINIC_DB_FILE = "caredesk.sqlite3"
 DEMO_DB_FILE = "caredesk-demo.sqlite3"
 MODE_FILE = "mode"  # holds "demo" while the training database is in use
+SECRETS_FILE = PROJECT_DIR / ".streamlit" / "secrets.toml"
+NAMES = ("DATA_DIR", "DATABASE_URL", "IDLE_MINUTES", "REGION", "TIMEZONE", "CLINIC_NAME")
+NAMES += ("DEMO_REGION", "SECRET_KEY")
 
 
 def private_dir(path: Path) -> Path:
@@ -33,11 +41,25 @@ def private_file(path: Path) -> Path:
     return path
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """When a file last changed and its size; None when there is no such file."""
+    try:
+        found = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return (found.st_mtime_ns, found.st_size) if stat.S_ISREG(found.st_mode) else None
+
+
 def _secrets() -> dict:
-    path = PROJECT_DIR / ".streamlit" / "secrets.toml"
-    if not path.is_file():
+    return _read_secrets(_stamp(SECRETS_FILE))
+
+
+@lru_cache(maxsize=4)
+def _read_secrets(stamp: tuple[int, int] | None) -> dict:
+    """secrets.toml as it was at `stamp` (the cache key: a changed file is read again)."""
+    if stamp is None:
         return {}
-    with path.open("rb") as fh:
+    with SECRETS_FILE.open("rb") as fh:
         data = tomllib.load(fh)
     # Accept both top-level keys and a [caredesk] table.
     merged = {k.upper(): v for k, v in data.items() if not isinstance(v, dict)}
@@ -69,9 +91,10 @@ class Settings:
 
     @property
     def demo_mode(self) -> bool:
-        return (self.data_dir / MODE_FILE).is_file() and (
-            self.data_dir / MODE_FILE
-        ).read_text().strip() == "demo"
+        """Checked at each use: `manage.py seed-demo` or `reset-demo` may switch it while
+        CareDesk runs; the marker is read again only when its stamp changed."""
+        marker = self.data_dir / MODE_FILE
+        return _says_demo(marker, _stamp(marker))
 
     @property
     def database_url(self) -> str:
@@ -112,7 +135,20 @@ class Settings:
         return path.read_text().strip().encode()
 
 
+@lru_cache(maxsize=64)
+def _says_demo(marker: Path, stamp: tuple[int, int] | None) -> bool:
+    return stamp is not None and marker.read_text().strip() == "demo"
+
+
 def load() -> Settings:
+    """The settings in force now (cached while nothing they come from has changed)."""
+    environment = tuple(os.environ.get(f"CAREDESK_{name}") for name in NAMES)
+    return _load(environment, os.getcwd(), _stamp(SECRETS_FILE))
+
+
+@lru_cache(maxsize=16)
+def _load(environment: tuple, cwd: str, secrets_stamp: tuple[int, int] | None) -> Settings:
+    """The arguments are only the cache's key: what the settings are read from."""
     data_dir = Path(_get("DATA_DIR", str(PROJECT_DIR / "data"))).resolve()
     return Settings(
         data_dir=data_dir,
