@@ -14,7 +14,7 @@ import streamlit as st
 
 from components.shared.flash import flash
 from components.shared.forms import clear_form, field_errors, fit
-from components.shared.text import as_text, date_columns, esc
+from components.shared.text import as_text, date_columns, esc, table_of
 from services.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 
 _CONFLICT = "_conflict_{}"
@@ -99,8 +99,8 @@ def table(rows: list[dict], empty: str, *, alt: str, readable: bool = False, **k
     if not rows:
         st.caption(empty)
         return
-    frame = pd.DataFrame(rows)
-    config = date_columns(frame) | kwargs.pop("column_config", {})
+    frame = table_of(rows)
+    config = date_columns(rows) | kwargs.pop("column_config", {})
     st.dataframe(frame, hide_index=True, width="stretch", alt=alt, column_config=config, **kwargs)
     if readable:
         as_text(rows, what=alt)

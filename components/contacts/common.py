@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pandas as pd
 import streamlit as st
 
 from components.shared.conflict import both_versions
 from components.shared.flash import flash
 from components.shared.forms import clear_form, field_errors
-from components.shared.text import date_columns, esc
+from components.shared.text import date_columns, esc, table_of
 from services.contacts.family import ConsentNeeded
 from services.core.errors import Conflict, DomainError, InvalidInput, NotFound
 
@@ -24,8 +23,7 @@ def table(rows: list[dict], *, alt: str, hide: tuple[str, ...] = ("id", "next", 
     """Plain-text table (never Markdown): user text is PHI and may contain anything. `alt`
     names it for a screen reader."""
     if rows:
-        frame = pd.DataFrame(rows)
-        frame = frame.drop(columns=[c for c in hide if c in frame])
+        frame = table_of(rows, drop=hide)
         st.dataframe(frame, hide_index=True, column_config=date_columns(frame), alt=alt)
 
 

@@ -3,10 +3,9 @@ the task's actions). Columns are sized to their longest value so names are never
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from components.shared.text import as_text, column_values, date_columns
+from components.shared.text import as_text, column_values, date_columns, table_of
 
 MAX_ROWS_SHOWN = 10  # taller lists scroll inside the table
 CHAR_PX, PAD_PX, NAME_MAX_PX = 8, 28, 420
@@ -32,19 +31,18 @@ def pick_row(rows: list[dict], key: str, *, alt: str) -> int | None:
 
     The table's key moves on after each pick, so coming back shows no stale selection."""
     generation = st.session_state.get(f"{key}_gen", 0)
-    frame = pd.DataFrame(rows)
     event = st.dataframe(
-        frame,
+        table_of(rows),
         hide_index=True,
         width="stretch",
-        height=35 * (min(len(frame), MAX_ROWS_SHOWN) + 1) + 3,
+        height=35 * (min(len(rows), MAX_ROWS_SHOWN) + 1) + 3,
         column_config=column_config(rows),
         on_select="rerun",
         selection_mode="single-row",
         key=f"{key}_{generation}",
         alt=alt,
     )
-    as_text(frame, what=alt, key=key)  # a screen reader cannot read the canvas
+    as_text(rows, what=alt, key=key)  # a screen reader cannot read the canvas
     chosen = event.selection.rows if event is not None else []
     if not chosen:
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.shared.text import cell_text, date_columns, esc
+from components.shared.text import cell_text, date_columns, esc, table_of
 from services.core.contact_data import display_phone
 from services.core.sections import SummarySection
 
@@ -40,12 +40,11 @@ def open_patient(patient_id: int | None, view: str = "summary") -> None:
 
 def results_table(rows: list[dict], key: str) -> int | None:
     """The search results; returns the index of the row the user clicked, if any."""
-    frame = pd.DataFrame(rows)
     event = st.dataframe(
-        frame,
+        table_of(rows),
         hide_index=True,
         width="stretch",
-        column_config=date_columns(frame),
+        column_config=date_columns(rows),
         key=key,
         height=35 * (len(rows) + 1) + 3,
         on_select="rerun",
@@ -84,12 +83,12 @@ def summary_sections(sections: list[SummarySection]) -> None:
         count = f" ({len(section.rows)})" if section.rows else ""
         st.markdown(f"**{esc(section.title)}**{count}")
         if section.rows:
-            frame = pd.DataFrame(section.rows).drop(columns=["id"], errors="ignore")
+            frame = table_of(section.rows, drop=("id",))
             st.dataframe(
                 frame,
                 hide_index=True,
                 width="stretch",
-                height=35 * (min(len(frame), 8) + 1) + 3,
+                height=35 * (min(len(section.rows), 8) + 1) + 3,
                 column_config=date_columns(frame),
                 alt=section.title,
             )
