@@ -4,8 +4,9 @@ manager. Labels are never shortened.
 
 Each chart is written in Altair once, without its data, and turned into a Vega-Lite spec
 once per process (a static definition: no patient data in it); every run hands that spec
-and the run's counts to st.vega_lite_chart. Building and validating the Altair objects
-on every run took longer than all of My day's queries together.
+and the run's counts (an Arrow table, see table_of) to st.vega_lite_chart. Building and
+validating the Altair objects on every run took longer than all of My day's queries
+together.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from __future__ import annotations
 from functools import cache
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 
 from components.overview.tables import pick_row
+from components.shared.text import table_of
 from services.core.identity import Actor
 from services.overview import actions as overview
 from services.overview.charts import TIERS
@@ -77,13 +78,12 @@ def _tier_spec() -> dict:
 
 def caseload_by_tier(actor: Actor, day: MyDayView) -> None:
     st.markdown("**Caseload by risk tier**")
-    frame = pd.DataFrame(day.tiers)
-    if frame.empty or not frame["Patients"].sum():
+    if not sum(row["Patients"] for row in day.tiers):
         st.caption("No active patients.")
         return
     key = "md_tiers"
     event = st.vega_lite_chart(
-        frame,
+        table_of(day.tiers),
         _tier_spec(),
         on_select="rerun",
         key=f"{key}_chart",
@@ -136,12 +136,11 @@ def _weeks_spec() -> dict:
 
 def tasks_by_week(day: MyDayView) -> None:
     st.markdown("**Tasks done and overdue, by week**")
-    frame = pd.DataFrame(day.tasks_by_week)
-    if frame.empty or not frame["Tasks"].sum():
+    if not sum(row["Tasks"] for row in day.tasks_by_week):
         st.caption("No tasks in the last eight weeks.")
         return
     st.vega_lite_chart(
-        frame,
+        table_of(day.tasks_by_week),
         _weeks_spec(),
         width="stretch",
         alt="Bar chart of tasks completed and tasks not done by their due date, per week.",
@@ -164,12 +163,11 @@ def _referrals_spec() -> dict:
 
 def referrals_by_status(day: MyDayView) -> None:
     st.markdown("**Referrals by status**")
-    frame = pd.DataFrame(day.referrals)
-    if frame.empty:
+    if not day.referrals:
         st.caption("No open referrals, none closed in the last 90 days.")
         return
     st.vega_lite_chart(
-        frame,
+        table_of(day.referrals),
         _referrals_spec(),
         width="stretch",
         alt="Bar chart of open referrals, and those closed in the last 90 days, by status.",
@@ -194,9 +192,8 @@ def caseload_by_manager(day: MyDayView) -> None:
     if not day.by_manager:
         return
     st.markdown("**Caseload by case manager**")
-    frame = pd.DataFrame(day.by_manager)
     st.vega_lite_chart(
-        frame,
+        table_of(day.by_manager),
         _managers_spec(),
         width="stretch",
         alt="Bar chart of active patients by case manager.",
