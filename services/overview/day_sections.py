@@ -73,20 +73,24 @@ def _tasks(s: Session, owner_id: int | None, where) -> tuple[list[Task], int]:
     stmt = select(Task).where(Task.status.in_(OPEN_TASK), *where)
     if owner_id is not None:
         stmt = stmt.where(Task.owner_user_id == owner_id)
-    total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    if not total or not rows_wanted():
-        return [], total
-    found = s.scalars(
-        stmt.options(
-            defer(Task.description),
-            defer(Task.status_reason),
-            joinedload(Task.patient).load_only(*NAME_COLUMNS),
-            joinedload(Task.owner).load_only(User.display_name),
-        )
-        .order_by(Task.due_on, Task.priority.desc(), Task.id)
-        .limit(rows_wanted())
-    ).all()
-    return list(found), total
+    limit = rows_wanted()
+    found = (
+        s.scalars(
+            stmt.options(
+                defer(Task.description),
+                defer(Task.status_reason),
+                joinedload(Task.patient).load_only(*NAME_COLUMNS),
+                joinedload(Task.owner).load_only(User.display_name),
+            )
+            .order_by(Task.due_on, Task.priority.desc(), Task.id)
+            .limit(limit)
+        ).all()
+        if limit
+        else []
+    )
+    if limit and len(found) < limit:  # all of them are here: no need to count
+        return list(found), len(found)
+    return list(found), s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
 def _task_section(
