@@ -137,6 +137,18 @@ def _freeze_startup_objects() -> None:
         gc.freeze()
 
 
+def _has_users(url: str) -> bool:
+    """Whether the database has its first account (else first-run setup shows). Once it
+    has, it keeps them (accounts are deactivated, never deleted), so a session asks once
+    per database rather than on every click."""
+    if st.session_state.get("_has_users") == url:
+        return True
+    found = actions.has_users()
+    if found:
+        st.session_state["_has_users"] = url
+    return found
+
+
 def page_setup(title: str, permission: str = "patients.read") -> Actor:
     """Set up the page and return the signed-in actor, or stop the script."""
     _handle_database_trouble()
@@ -152,7 +164,7 @@ def page_setup(title: str, permission: str = "patients.read") -> Actor:
         st.stop()
     if settings.demo_mode:
         st.warning(TRAINING_BANNER, icon=":material/school:")
-    if not actions.has_users():
+    if not _has_users(settings.database_url):
         st.session_state.pop(AUTH_KEY, None)
         first_run_setup(settings, on_signed_in=sign_in_as)
         st.stop()
