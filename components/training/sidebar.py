@@ -50,8 +50,7 @@ def _live(actor: Actor) -> None:
 
 
 def training_sidebar(actor: Actor, page_title: str) -> None:
-    actions.note_page_opened(actor, page_title)
-    runs = actions.my_checklists(actor)
+    runs = actions.page_opened(actor, page_title)
     if not runs:
         return
     with st.sidebar:

@@ -109,16 +109,20 @@ def start_over(actor: Actor, run_id: int) -> int:
 
 
 @user_action("patients.read")
-def note_page_opened(actor: Actor, page_title: str) -> bool:
-    """Record that the trainee opened a page a step of theirs asks for (most pages, most
-    of the time, need nothing: one read, no write). True when something was recorded."""
+def page_opened(actor: Actor, page_title: str) -> list[RunState]:
+    """The trainee opened a page: recorded when a step of theirs asks for it (most pages,
+    most of the time, need nothing: no write); then their checklists, as my_checklists
+    gives them. One read on every page of the training database, none outside it."""
     if not config.load().demo_mode:
-        return False
+        return []
     with read_scope() as s:
-        if not is_training_database(s) or not runs.visit_needed(s, actor, page_title):
-            return False
+        if not is_training_database(s):
+            return []
+        if not runs.visit_needed(s, actor, page_title):
+            return runs.my_runs(s, actor)
     with session_scope() as s:
-        return runs.record_visit(s, actor, page_title) > 0
+        runs.record_visit(s, actor, page_title)
+        return runs.my_runs(s, actor)
 
 
 # ---------------------------------------------------------------- the trainer
