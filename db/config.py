@@ -22,8 +22,11 @@ CLINIC_DB_FILE = "caredesk.sqlite3"
 DEMO_DB_FILE = "caredesk-demo.sqlite3"
 MODE_FILE = "mode"  # holds "demo" while the training database is in use
 SECRETS_FILE = PROJECT_DIR / ".streamlit" / "secrets.toml"
-NAMES = ("DATA_DIR", "DATABASE_URL", "IDLE_MINUTES", "REGION", "TIMEZONE", "CLINIC_NAME")
-NAMES += ("DEMO_REGION", "SECRET_KEY")
+# The CAREDESK_* environment variables the settings are read from (load's cache key).
+NAMES = (
+    "DATA_DIR", "DATABASE_URL", "IDLE_MINUTES", "REGION", "TIMEZONE", "CLINIC_NAME",
+    "DEMO_REGION", "SECRET_KEY",
+)  # fmt: skip
 
 
 def private_dir(path: Path) -> Path:
