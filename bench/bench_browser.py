@@ -1,6 +1,6 @@
 """The five everyday steps in Chromium at 5,000 patients: action to content visible.
 
-    python bench/bench_browser.py [--runs 10] [--limit 0.3] [--data DIR]
+    python bench/bench_browser.py [--runs 10] [--limit 0.3] [--data DIR] [--nginx]
 
 Starts CareDesk headless on its own port (as the browser tests do) on a copy of the
 5,000-patient clinic that bench/bench_pages.py builds (bench/results/pages-5000, or
@@ -25,7 +25,9 @@ own: from the timestamp of the action's input event (pointerdown, or the Enter k
 to the first animation frame that shows the content, so Playwright's round trips are
 not in the figure (the last column, Playwright's own clock around the action and the
 wait, has them). Prints min, median and max per step (seconds) and the machine's load
-average; exits 1 when a step's median is over `--limit` seconds.
+average; exits 1 when a step's median is over `--limit` seconds. `--nginx` puts nginx in
+front, configured by deploy/nginx-caredesk.conf (which lets the browser keep the calendar
+widget's script files), and drives the browser through it.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from tests.browser.conftest import (  # noqa: E402
     start_app,
     wait_ready,
 )
+from tests.browser.nginx_proxy import start_nginx  # noqa: E402
 
 CLINIC = ROOT / "bench" / "results" / "pages-5000"
 FRAME = "iframe[title='streamlit_calendar.calendar']"
@@ -176,14 +179,19 @@ class Round:
         return took
 
 
-def measure(data_dir: Path, runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+def measure(
+    data_dir: Path, runs: int, nginx: bool = False
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     """Per step: the browser's figures, and Playwright's wall clock (its own steps in)."""
     from playwright.sync_api import sync_playwright
 
     mrn, fragment = nurse_patient(data_dir / "caredesk-demo.sqlite3")
     # The key the clinic was built with (bench/bench_pages.py): its audit chain stays whole.
     app = start_app(data_dir, {"CAREDESK_SECRET_KEY": "bench"})
+    proxy = None
     try:
+        if nginx:
+            proxy = start_nginx(data_dir.parent / "nginx", [int(app.url.rsplit(":", 1)[1])])
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path=_chromium(), args=BROWSER_ARGS, headless=True
@@ -191,7 +199,7 @@ def measure(data_dir: Path, runs: int) -> tuple[dict[str, list[float]], dict[str
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             pg = context.new_page()
             pg.set_default_timeout(60_000)
-            sign_in(pg, app, "nurse")
+            sign_in(pg, proxy or app, "nurse")
             nurse = Round(pg, mrn, fragment)
             nurse.run()  # warm-up: caches, the component's scripts
             times: dict[str, list[float]] = {s: [] for s in STEPS}
@@ -201,6 +209,8 @@ def measure(data_dir: Path, runs: int) -> tuple[dict[str, list[float]], dict[str
             browser.close()
         return times, {step: values[1:] for step, values in nurse.wall.items()}
     finally:
+        if proxy:
+            proxy.stop()
         app.stop()
 
 
@@ -209,6 +219,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--limit", type=float, default=0.3, help="seconds, for each median")
     parser.add_argument("--data", type=Path, default=CLINIC, help="the 5,000-patient clinic")
+    parser.add_argument("--nginx", action="store_true", help="through nginx (deploy/)")
     args = parser.parse_args()
     source = args.data / "caredesk-demo.sqlite3"
     if not source.exists():
@@ -218,10 +229,11 @@ def main() -> int:
         data_dir = Path(tmp) / "data"
         # The source is not in use: a plain copy (the steps write to the copy only).
         shutil.copytree(args.data, data_dir, ignore=shutil.ignore_patterns("*.log"))
-        times, wall = measure(data_dir, args.runs)
+        times, wall = measure(data_dir, args.runs, args.nginx)
         load = os.getloadavg()
     print(
-        f"Chromium, action to content visible, {args.runs} rounds after one warm-up; "
+        f"Chromium{' through nginx' if args.nginx else ''}, action to content visible, "
+        f"{args.runs} rounds after one warm-up; "
         f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
     )
     print("| step | median | min | max | wall clock, median |")

@@ -23,6 +23,7 @@ from tests.browser.conftest import (
     ROOT,
     RunningApp,
     fresh_pg_database,
+    go_to,
     manage,
     phi_in_log,
     sign_in,
@@ -37,6 +38,7 @@ PASSWORD = "Lantern-harbor-7"
 # Both processes get the same Streamlit cookie secret, as the README says (Streamlit signs
 # its own cookies with it; each process would otherwise make up its own at start).
 SHARED = {"STREAMLIT_SERVER_COOKIE_SECRET": "two-processes-cookie-secret"}
+CALENDAR_FRAME = "iframe[title='streamlit_calendar.calendar']"
 TRIES = 12  # new browsers until one lands on the other process (each does with 1 in 2)
 
 
@@ -175,6 +177,20 @@ def test_two_processes_behind_nginx_keep_each_browser_on_one_and_share_the_clini
     matched = a.get_by_test_id("stMetric").filter(has_text="Already in CareDesk")
     expect(matched).to_contain_text("1")
 
+    # (e) The calendar widget's script (named by its content) is kept by the browser for a
+    # week (deploy/nginx-caredesk.conf): the Calendar opened twice fetches it once, while
+    # the widget's own page is checked each time.
+    with a.expect_response(lambda r: "/component/" in r.url and "/static/js/" in r.url) as js:
+        go_to(a, "Calendar")
+    assert "max-age=604800" in js.value.headers["cache-control"]
+    calendar = a.frame_locator(CALENDAR_FRAME).locator(".fc")
+    calendar.wait_for()
+    go_to(a, "My day")
+    with a.expect_response(lambda r: "/component/" in r.url and "index.html" in r.url) as page:
+        go_to(a, "Calendar")
+    assert page.value.headers["cache-control"] == "no-cache"
+    calendar.wait_for()
+
     # (a) Every request of each browser, its WebSocket included, went to its one process.
     # nginx logs a WebSocket when it closes: close the browsers, then read the log.
     a.context.close()
@@ -191,6 +207,8 @@ def test_two_processes_behind_nginx_keep_each_browser_on_one_and_share_the_clini
     assert "/_stcore/stream" in paths_a and "/_stcore/stream" in paths_b
     assert any(p.startswith("/_stcore/upload_file/") for p in paths_a), paths_a
     assert any(p.startswith("/media/") for p in paths_b), paths_b
+    scripts = [p for p in paths_a if p.startswith("/component/") and "/static/js/" in p]
+    assert len(scripts) == 1, scripts
     failed = [r for r in seen.rows if r[0] in (key_a, key_b) and r[2] >= 500]
     assert failed == [], failed
 
