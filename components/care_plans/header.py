@@ -52,14 +52,17 @@ def header(view: PlanView, users: dict[int, str]) -> None:
     )
     if plan is None:
         return
-    cols = st.columns(5)
-    cols[0].metric("Status", str(plan.status))
-    cols[1].metric("Started", us_date(plan.start_on))
-    cols[2].metric("Next review", us_date(plan.next_review_on) or "-")
     open_tasks = [t for t in view.tasks if t.status in OPEN_TASK]
     overdue = sum(1 for t in open_tasks if t.due_on < date.today())
-    cols[3].metric("Open tasks", len(open_tasks))
-    cols[4].metric("Overdue", overdue)
+    # The status and dates as words that wrap: as large metrics in fifths of the page,
+    # "Aug 23, 2026" was cut to "Aug 23, 2…" on a laptop. The counts stay large.
+    words, tasks_open, tasks_overdue = st.columns([3, 1, 1], vertical_alignment="bottom")
+    words.markdown(
+        f"**{esc(str(plan.status).capitalize())} plan** · started {us_date(plan.start_on)}"
+        f" · next review {us_date(plan.next_review_on) or 'not set'}"
+    )
+    tasks_open.metric("Open tasks", len(open_tasks))
+    tasks_overdue.metric("Overdue", overdue)
     st.caption(f"Author: {esc(users.get(plan.author_id, '-'))} · plan version {plan.version}")
     if not plan.is_current:
         st.warning("This is an earlier plan, kept as history. It is read only.")

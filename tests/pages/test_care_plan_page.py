@@ -123,6 +123,13 @@ def _tab(at, label):
     return at
 
 
+def test_the_plan_header_says_its_dates_in_words_that_wrap(clinic):
+    at = _open("nurse")
+    line = next(m.value for m in at.markdown if "next review" in m.value)
+    assert line == "**Draft plan** · started Jan 5, 2026 · next review Mar 1, 2026"
+    assert {m.label: m.value for m in at.metric} == {"Open tasks": "1", "Overdue": "1"}
+
+
 @pytest.mark.parametrize("username", ["admin", "nurse", "socialworker", "scheduler", "viewer"])
 def test_every_role_reads_the_plan(clinic, username):
     at = _open(username)
