@@ -132,26 +132,19 @@ def calendar_view(
     return value
 
 
-_WHOLE = "_cal_whole_run"
-
-
 def week(
     desk: Desk, filters: Filters, patient_id: int | None, staff_order: tuple[int, ...], key: str
 ) -> None:
     """The widget with the events of the range it shows, opening the dialog its clicks ask
-    for. The page draws the dialogs after it (show_dialog)."""
-    st.session_state[_WHOLE] = True
-    _week(desk, filters, patient_id, staff_order, key)
+    for. The page draws the dialogs after it (show_dialog).
 
-
-@st.fragment
-def _week(
-    desk: Desk, filters: Filters, patient_id: int | None, staff_order: tuple[int, ...], key: str
-) -> None:
-    # A fragment: the widget's own reruns (it reports the range it shows after every
-    # drawing and every week turned, DESIGN.md §3.19) redraw only the widget, not the
-    # filters, the header, the tabs and the sidebar around it.
-    whole = st.session_state.pop(_WHOLE, False)
+    Not a fragment, though the widget's own runs (the range it reports after each drawing
+    and each week turned, DESIGN.md §3.19) would then redraw less: the widget reports its
+    range a moment after it draws, and when the nurse had already gone on to another page
+    that report reached the server as a run of a fragment the new page does not have.
+    Streamlit let it take the place of the new page's run and the page stayed blank (seen
+    in CI: "Couldn't find fragment", Contacts empty). As a plain part of the page, a late
+    report is a rerun of whatever page is open."""
     rev = st.session_state.get("cal_rev", 0)
     events = actions.visible_events(
         desk.actor,
@@ -162,10 +155,7 @@ def _week(
         staff_order=staff_order,
     )
     action = calendar_view(events, key=key, revision=rev, tz=desk.tz, editable=desk.can_edit)
-    before = st.session_state.get("cal_dialog")
     open_from_callback(action, desk, patient_id)
-    if not whole and st.session_state.get("cal_dialog") is not before:
-        st.rerun()  # a click or a drag asked for a dialog: the page around draws it
 
 
 def clock_today(tz: str) -> date:
