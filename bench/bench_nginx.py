@@ -400,13 +400,14 @@ def run(
     tally = Tally()
     ends = [float("inf")]
 
-    busy: list = []
+    light_side: dict = {}  # the light sessions' threads and tally, once they start
 
     def clock_starts() -> None:  # the barrier's action: every browser warmed up
         watch.start_clock()
         ends[0] = time.perf_counter() + seconds
         if light:
-            busy.extend(light_sessions(site, contexts, light, ends[0], think))
+            started = light_sessions(site, contexts, light, ends[0], think)
+            light_side["threads"], light_side["tally"] = started
 
     warm = threading.Barrier(contexts, action=clock_starts)
     site = proxy.url if proxy else apps[0].url
@@ -417,7 +418,7 @@ def run(
     try:
         for t in threads:
             t.start()
-        for t in threads + (busy[0] if busy else []):
+        for t in threads + light_side.get("threads", []):
             t.join()
         servers = watch.stop()
         load_after = os.getloadavg()
@@ -474,10 +475,10 @@ def run(
             f"included); the browsers{'' if one else ' and nginx'} used "
             f"{servers[0]['cores']:.2f} cores"
         )
-    if busy:
+    if light_side:
         import bench_concurrency
 
-        runs, side = sorted(bench_concurrency.SCRIPT_RUNS), busy[1]
+        runs, side = sorted(bench_concurrency.SCRIPT_RUNS), light_side["tally"]
         tally.errors += side.errors
         lost = bench_concurrency.lost_writes(side)
         tally.errors += [f"lost: {x}" for x in lost]

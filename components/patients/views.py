@@ -89,7 +89,7 @@ def summary_sections(sections: list[SummarySection]) -> None:
                 hide_index=True,
                 width="stretch",
                 height=35 * (min(len(section.rows), 8) + 1) + 3,
-                column_config=date_columns(frame),
+                column_config=date_columns(section.rows),
                 alt=section.title,
             )
         else:

@@ -122,9 +122,6 @@ def _handle_database_trouble() -> None:
         ctx.on_script_error = _show_database_trouble
 
 
-_startup_frozen: list[bool] = []
-
-
 def _freeze_startup_objects() -> None:
     """Once per process, after the first page has loaded the app's code: set what is
     loaded so far aside from Python's garbage collector (gc.freeze). Those objects (the
@@ -132,8 +129,7 @@ def _freeze_startup_objects() -> None:
     full collection went through all of them, every few seconds under load, holding up
     every session's run. With Streamlit's collection after each run off (bench/gc_soak.py)
     this is what the remaining collections cost."""
-    if not _startup_frozen:
-        _startup_frozen.append(True)
+    if not gc.get_freeze_count():
         gc.freeze()
 
 

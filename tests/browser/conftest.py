@@ -237,15 +237,7 @@ def demo_app(tmp_path_factory) -> Iterator[RunningApp]:
         "CAREDESK_SECRET_KEY": "browser-test-key",
     }
     env.pop("CAREDESK_DATABASE_URL", None)
-    seeded = subprocess.run(
-        [sys.executable, "manage.py", "seed-demo", "--patients", "40"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    seeded = manage(env, "seed-demo", "--patients", "40")
     assert seeded.returncode == 0, seeded.stderr
     app = start_app(data_dir)
     yield app

@@ -179,10 +179,7 @@ def test_the_loaded_code_is_set_aside_from_the_garbage_collector():
     collection no longer walks the app's modules on every pass (README, Size and speed)."""
     import gc
 
-    import components.shared.guard as guard
-
-    gc.unfreeze()
-    guard._startup_frozen.clear()
+    gc.unfreeze()  # as a new process: nothing frozen yet
     try:
         at = AppTest.from_file(APP, default_timeout=60)
         at.run()
