@@ -6,6 +6,7 @@ Without a browser the tests skip with a reason, except when CAREDESK_REQUIRE_BRO
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -260,13 +261,54 @@ def _patient_expectations():
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(_CLICKS)
     pg = context.new_page()
     pg.set_default_timeout(45_000)
+    pg.runs_asked = sent = []  # (helpers.save reads it)
+    pg.on("websocket", lambda ws: ws.on("framesent", lambda data: _note_run(sent, data)))
     yield pg
     failed = getattr(request.node, "report_call", None)
     if failed is not None and failed.failed:
         _show_failure(pg)
+        print("the last runs the page asked for:\n" + "\n".join(sent[-12:]))
+        with contextlib.suppress(Exception):
+            print("the last clicks:\n" + "\n".join(pg.evaluate("() => window.__clicks || []")))
     context.close()
+
+
+_STARTED = time.monotonic()
+# Where each click landed (the element's text) and whether it was a button that could be
+# pressed: with the runs asked for, a click that did nothing can be told from a lost run.
+_CLICKS = """
+window.__clicks = [];
+for (const kind of ['mousedown', 'click']) document.addEventListener(kind, e => {
+    const b = e.target.closest('button');
+    const what = (b || e.target).innerText?.slice(0, 40) || e.target.tagName;
+    window.__clicks.push(`${(performance.now() / 1000).toFixed(2)} s ${kind} ${what}` +
+        (b ? (b.disabled ? ' (disabled)' : ' (button)') : ''));
+    window.__clicks = window.__clicks.slice(-12);
+}, true);
+"""
+
+
+def _note_run(sent: list[str], data: bytes) -> None:
+    """One line per run the page asked the server for: when, which page and part, and the
+    buttons pressed and sections or tabs open with it (what a lost click looks like)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    msg = BackMsg()
+    msg.ParseFromString(data)
+    if msg.WhichOneof("type") != "rerun_script":
+        return
+    run = msg.rerun_script
+    said = []
+    for w in run.widget_states.widgets:
+        kind = w.WhichOneof("value")  # (None: a widget with no value yet)
+        value = getattr(w, kind) if kind else None
+        if kind == "trigger_value" and value or w.id.endswith(("_open", "_tab", "_tabs")):
+            said.append(f"{w.id.rsplit('-', 1)[-1]}={value}")
+    where = f"{run.page_name or 'page'}{' fragment' if run.fragment_id else ''}"
+    sent.append(f"  {time.monotonic() - _STARTED:8.2f} s {where}: {', '.join(said)}")
 
 
 def _show_failure(pg) -> None:
@@ -279,6 +321,16 @@ def _show_failure(pg) -> None:
         print(f"the page could not be read after the failure: {exc}")
         return
     print(f"page at failure: {pg.url} (script {state})\n{shown[:4000]}")
+    # What the fields held (inner text leaves them out): was the typing there at the end?
+    with contextlib.suppress(Exception):
+        typed = pg.evaluate(_TYPED)
+        print("fields with text at failure:\n" + "\n".join(f"  {k}: {v!r}" for k, v in typed))
+
+
+_TYPED = """() => [...document.querySelectorAll(
+    '[data-testid=stMain] input, [data-testid=stMain] textarea, [role=dialog] input, '
+    + '[role=dialog] textarea')].filter(e => e.value && e.type !== 'checkbox')
+    .map(e => [e.getAttribute('aria-label') || e.name || e.type, e.value.slice(0, 80)])"""
 
 
 def wait_ready(pg) -> None:
@@ -298,23 +350,28 @@ def sign_in(pg, app: RunningApp, username: str, password: str = "demo", path: st
     wait_ready(pg)
 
 
-def _on_calendar(pg) -> bool:
-    return pg.url.split("?")[0].rstrip("/").endswith("/calendar")
+def _on_calendar(url: str) -> bool:
+    return url.split("?")[0].rstrip("/").endswith("/calendar")
 
 
-def go_to(pg, label: str) -> None:
-    """Move with the sidebar navigation (keeps the session, unlike page.goto).
+def follow(pg, link) -> None:
+    """Click a link to another page of the app and wait for that page's run.
 
     Leaving the Calendar right after it drew, the widget's late range report can take the
     app back to the Calendar (README, Size and speed; never a blank page, see
     test_calendar_journey): a nurse then clicks again, and so does this."""
-    link = pg.get_by_test_id("stSidebar").get_by_role("link", name=label)
-    leaving_calendar = label != "Calendar" and _on_calendar(pg)
+    to = link.get_attribute("href") or ""
+    leaving_calendar = _on_calendar(pg.url) and not _on_calendar(to)
     link.click()
     wait_ready(pg)
     if leaving_calendar:
         pg.wait_for_timeout(1_500)  # the report, if it comes, has come
         wait_ready(pg)
-        if _on_calendar(pg):
+        if _on_calendar(pg.url):
             link.click()
             wait_ready(pg)
+
+
+def go_to(pg, label: str) -> None:
+    """Move with the sidebar navigation (keeps the session, unlike page.goto)."""
+    follow(pg, pg.get_by_test_id("stSidebar").get_by_role("link", name=label))

@@ -15,7 +15,7 @@ from pathlib import Path
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, RunningApp, go_to, wait_ready
+from tests.browser.conftest import ROOT, RunningApp, follow, go_to, wait_ready
 
 MRN_RE = re.compile(r"CD\d{6}")
 TRAINING = "TRAINING — synthetic patients"
@@ -105,6 +105,25 @@ def after_rerun(pg, act: Callable[[], object]) -> None:
     wait_ready(pg)
 
 
+def save(pg, button: str, done: str) -> None:
+    """Press a form's button (Add goal, Save review...) and wait until `done` shows.
+
+    Seen a few times in CI and once in a dozen journeys on a loaded machine: the press made
+    right after the run that opened the form's section asks the server for nothing at all
+    (no run is sent; the typing stays in the form, nothing is saved, no message). A nurse
+    sees nothing happen and presses again; so does this, only when the browser provably
+    sent no run for the press (the page fixture notes every run it asks for), so a save
+    the server lost would still fail here."""
+    asked = len(pg.runs_asked)
+    pg.get_by_role("button", name=button, exact=True).click()
+    pg.wait_for_timeout(2_000)  # a press is sent at once; events reach Python meanwhile
+    if len(pg.runs_asked) == asked:
+        print(f"the press on {button!r} sent no run: pressed again")
+        pg.get_by_role("button", name=button, exact=True).click()
+    until_shown(pg, done)
+    wait_ready(pg)
+
+
 def settle(pg, quiet_ms: int = 700, limit: int = 20) -> None:
     """Wait until the page is idle and no new run has started for `quiet_ms`. Some parts
     ask for a run of their own a moment after they are drawn (the calendar widget sends its
@@ -125,6 +144,15 @@ def until_page(pg, title: str) -> None:
     main = pg.get_by_test_id("stMain")
     main.get_by_role("heading", level=1, name=title, exact=True).wait_for()
     wait_ready(pg)
+
+
+def header_link(pg, label: str, title: str = "") -> None:
+    """Follow a link of the patient header (Record, Intake, Care plan, Calendar, Contacts)
+    and wait for the page titled `title` (the record has no title of its own)."""
+    header = pg.locator("[class*=st-key-patient_header]").first
+    follow(pg, header.get_by_role("link", name=label, exact=True))
+    if title:
+        until_page(pg, title)
 
 
 def open_tab(pg, name: str) -> None:
@@ -166,7 +194,9 @@ def search(pg, text: str) -> None:
     box = pg.get_by_label("Find a patient")
     box.fill(text)
     box.press("Enter")
-    wait_ready(pg)
+    # The last search's results stay until this one's run is over (and a search for the
+    # same text runs nothing), so wait for a quiet page, not for the run.
+    settle(pg)
     expect(pg.get_by_text(re.compile(r"patient\(s\) found"))).to_be_visible()
 
 

@@ -21,6 +21,7 @@ from tests.browser.conftest import sign_in, wait_ready
 from tests.browser.helpers import (
     after_rerun,
     demo_db,
+    header_link,
     open_section,
     open_tab,
     query,
@@ -107,11 +108,6 @@ def _showcase(app) -> str:
     )[0][0]
 
 
-def _header_link(pg, label: str) -> None:
-    header = pg.locator("[class*=st-key-patient_header]").first
-    after_rerun(pg, header.get_by_role("link", name=label, exact=True).click)
-
-
 def test_a_patients_pages_and_the_main_dialogs(browser, demo_app, report):
     mrn = _showcase(demo_app)
     context, pg = _context(browser)
@@ -127,14 +123,14 @@ def test_a_patients_pages_and_the_main_dialogs(browser, demo_app, report):
         after_rerun(pg, pg.get_by_role("option").filter(has_text=mrn).first.click)
         pg.get_by_text(f"MRN {mrn}").first.wait_for()
         _scan(pg, report, "Patient record")
-        _header_link(pg, "Intake")
+        header_link(pg, "Intake", "Intake assessment")
         _scan(pg, report, "Intake, a draft")
-        _header_link(pg, "Care plan")
+        header_link(pg, "Care plan", "Care plan")
         _scan(pg, report, "Care plan: goals")
         open_tab(pg, "Tasks")
         _scan(pg, report, "Care plan: tasks")
 
-        _header_link(pg, "Contacts")
+        header_link(pg, "Contacts", "Contacts")
         open_tab(pg, "Referrals")
         open_section(pg, "New referral")
         _scan(pg, report, "New referral form")

@@ -17,6 +17,7 @@ from services.scheduling import appointments as scheduling
 from services.scheduling.recurrence import Frequency, Repeat
 from services.scheduling.validation import AppointmentInput
 from tests.browser.conftest import go_to, sign_in, wait_ready
+from tests.browser.helpers import settle
 
 TZ = "America/New_York"
 FRAME = "iframe[title='streamlit_calendar.calendar']"
@@ -136,18 +137,20 @@ def test_book_by_clicking_a_slot_then_drag_to_another_day(page, demo_app, db):
     dialog.wait_for()
     hour = dialog.get_by_role("spinbutton", name="hour, Start")
     assert hour.get_attribute("aria-valuenow") == "13"  # the clicked slot, in clinic time
+    # The booking dialog is not a form: each field below runs the dialog again, and the
+    # next one is already on the page, so each step waits until that run is over.
     dialog.get_by_role("textbox", name="Find another patient").fill(family)
     dialog.get_by_role("textbox", name="Find another patient").press("Enter")
-    wait_ready(page)
+    settle(page)
     dialog.get_by_role("combobox", name="Patient").click()
     page.keyboard.type(family)
     page.keyboard.press("Enter")
-    wait_ready(page)
+    settle(page)
     dialog.get_by_text("Title, place, notes and status").click()
     wait_ready(page)
     dialog.get_by_label("Title").fill("Journey check-in")
     dialog.get_by_label("Title").press("Tab")
-    wait_ready(page)
+    settle(page)
     # someone not in the Contacts directory: typed straight into the provider picker
     dialog.get_by_role("combobox", name="Provider or facility").click()
     page.keyboard.type("Dr. Lin's office")

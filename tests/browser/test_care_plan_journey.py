@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.browser.conftest import go_to, sign_in, wait_ready
-from tests.browser.helpers import after_rerun, open_section, open_tab
+from tests.browser.helpers import after_rerun, open_section, open_tab, save
 
 WORDS = "I want to plant tomatoes with my grandson"
 
@@ -97,26 +97,20 @@ def test_nurse_journey(page, demo_app, target):
     _field(pg, "Measurable goal: what will be different, and how will you know?").fill(
         "Tends a vegetable bed twice a week by June"
     )
-    pg.get_by_role("button", name="Add goal").click()
-    wait_ready(pg)
-    pg.get_by_text("Goal added.").first.wait_for()
+    save(pg, "Add goal", "Goal added.")
 
     # A review.
     open_tab(pg, "Reviews")
     open_section(pg, "Record a review")
     _field(pg, "Review note").fill("Reviewed with patient and daughter")
-    pg.get_by_role("button", name="Save review").click()
-    wait_ready(pg)
-    pg.get_by_text("Review saved.").first.wait_for()
+    save(pg, "Save review", "Review saved.")
 
     # Teach-back that needs reinforcement -> a task.
     open_tab(pg, "Teach-back")
     open_section(pg, "Record teaching")
     _field(pg, "Topic (e.g. daily weights, inhaler use)").fill("Using the walker on stairs")
     _choose(pg, "Teach-back result", "needs reinforcement")
-    pg.get_by_role("button", name="Save teaching").click()
-    wait_ready(pg)
-    pg.get_by_text("A task to teach it again was added.").first.wait_for()
+    save(pg, "Save teaching", "A task to teach it again was added.")
     with _db(demo_app) as conn:
         assert conn.execute(
             "SELECT COUNT(*) FROM task WHERE title = 'Teach again: Using the walker on stairs' "

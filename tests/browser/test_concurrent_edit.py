@@ -66,12 +66,14 @@ def test_second_save_is_refused_with_both_versions_shown(two_nurses, demo_app):
     pid, (_, pronouns_before, version_before) = _conflict(two_nurses, demo_app, offset=7)
     b = two_nurses[1]
     b.get_by_text(CONFLICT).wait_for()
+    wait_ready(b)  # the rest of the run, drawn after the message
     assert "Changes saved." not in main_text(b)
 
     # Both versions side by side (a dataframe: drawn on a canvas, so only its presence is
     # checked here; AppTest checks its rows).
     conflict = b.get_by_test_id("stDataFrame")
-    assert conflict.count() == 1 and conflict.is_visible()
+    expect(conflict).to_have_count(1)
+    expect(conflict).to_be_visible()
 
     # B's typing is still in the form, so nothing has to be typed again.
     assert b.get_by_label("City").input_value() == "Worcester B"

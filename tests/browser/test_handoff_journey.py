@@ -18,6 +18,7 @@ from tests.browser.helpers import (
     assert_no_app_error,
     open_tab,
     run_with_app_env,
+    settle,
     until_shown,
 )
 
@@ -104,6 +105,7 @@ def test_intake_to_plan_referral_ride_and_printout(page, demo_app):
     go_to(pg, "Intake assessment")
     _pick(pg, "Resume the intake for", patient["mrn"])
     until_shown(pg, "What completing changes in Contacts")
+    wait_ready(pg)  # the lines below that heading come later in the same run
     shown = pg.get_by_test_id("stMain").inner_text()
     assert (
         "Lucía Journey (daughter) joins the family list in Contacts as primary caregiver" in shown
@@ -136,6 +138,7 @@ def test_intake_to_plan_referral_ride_and_printout(page, demo_app):
     _pick(pg, "Patient", patient["mrn"], reruns=True)
     open_tab(pg, "Referrals")
     _pick(pg, "Draft", "transportation to appointments")
+    settle(pg)  # a draft other than the first runs the page again, with a new send form
     pg.get_by_text("Patient consented to share with this organization").first.click()
     pg.get_by_role("button", name="Send referral").click()
     wait_ready(pg)
@@ -145,10 +148,12 @@ def test_intake_to_plan_referral_ride_and_printout(page, demo_app):
 
     # Calendar: an outside appointment with its ride confirmed, in the booking dialog.
     go_to(pg, "Calendar")
+    settle(pg)  # the widget's own run, a moment after it draws, would close the dialog's list
     pg.get_by_role("button", name="New appointment").click()
     dialog = pg.get_by_role("dialog")
     dialog.wait_for()
     _pick(pg, "Patient", patient["family"], dialog)
+    settle(pg)  # the choice runs the dialog again (it is not a form)
     dialog.get_by_test_id("stButtonGroup").get_by_text("Ride confirmed").click()
     wait_ready(pg)
     dialog.get_by_role("combobox", name="Transport vendor").wait_for()

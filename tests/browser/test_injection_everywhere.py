@@ -18,11 +18,14 @@ from tests.browser.conftest import go_to, sign_in, wait_ready
 from tests.browser.helpers import (
     assert_no_app_error,
     demo_db,
+    header_link,
     open_patient,
     open_section,
     open_tab,
     query,
     run_with_app_env,
+    save,
+    settle,
     until_shown,
 )
 from tests.injection import MARKERS, hostile
@@ -151,9 +154,11 @@ class Findings:
         assert not report, "\n".join(report)
 
 
-def _header_link(pg, name: str) -> None:
-    pg.get_by_test_id("stMain").get_by_role("link", name=name, exact=True).first.click()
-    wait_ready(pg)
+def _calendar_drawn(pg) -> None:
+    """The calendar widget draws its events in its own frame after the page's run is over."""
+    pg.frame_locator("iframe[title='streamlit_calendar.calendar']").locator(
+        ".fc-event"
+    ).first.wait_for()
 
 
 def test_a_nurse_sees_the_corpus_inert_on_every_page(page, demo_app, corpus):
@@ -166,21 +171,22 @@ def test_a_nurse_sees_the_corpus_inert_on_every_page(page, demo_app, corpus):
     seen.look("Training", "scenario.title", "scenario.summary", "scenario.step0", "scenario.hint1")
     open_patient(page, corpus["mrn"])
     seen.look("Patients: the record", "patient.given_name", "family.name")
-    _header_link(page, "Care plan")
+    header_link(page, "Care plan", "Care plan")
     seen.look("Care plan", "patient.given_name", "user.display_name")
     # (the Tasks, Reviews and Teach-back tabs show their text in tables and forms only)
     for tab in ("Needs and team", "Transitions", "Print"):
         open_tab(page, tab)
         seen.look(f"Care plan → {tab}", *(["transition.facility"] if tab == "Transitions" else []))
-    _header_link(page, "Intake")
+    header_link(page, "Intake", "Intake assessment")
     seen.look("Intake: screening", "instrument.title", "instrument.item0", "user.display_name")
     open_tab(page, "History and trends")
     seen.look("Intake → History and trends")
-    _header_link(page, "Contacts")
+    header_link(page, "Contacts", "Contacts")
     seen.look("Contacts → Family and consent")
     open_tab(page, "Referrals")
     seen.look("Contacts → Referrals")
-    _header_link(page, "Calendar")
+    header_link(page, "Calendar", "Calendar")
+    _calendar_drawn(page)
     seen.look("Calendar", "appointment.title")
     open_tab(page, "Transport to confirm")
     seen.look("Calendar → Transport to confirm", "ride.vendor")
@@ -197,6 +203,7 @@ def test_the_colleague_with_a_hostile_name_and_the_directory(page, demo_app, cor
     box = page.get_by_label("Search the directory")
     box.fill("F1")
     box.press("Enter")
+    settle(page)  # the search's run redraws the organization picker below
     seen.look("Contacts → Directory search")
     picker = page.get_by_test_id("stSelectbox").filter(has_text="Open organization")
     picker.get_by_role("button", name="Open").click()
@@ -213,6 +220,7 @@ def test_the_front_desk_opens_the_appointment(page, demo_app, corpus):
     page.get_by_role("dialog").wait_for()
     # The dialog's details are a table (drawn on a canvas); the calendar behind it shows
     # the titles as text.
+    _calendar_drawn(page)
     seen.look("Calendar: the appointment dialog", "appointment.title", "ride.vendor")
     seen.check()
 
@@ -255,8 +263,7 @@ def test_hostile_text_typed_into_a_goal_is_kept_and_shown_as_typed(page, demo_ap
     form.get_by_role(
         "textbox", name="Measurable goal: what will be different, and how will you know?"
     ).fill(goal)
-    page.get_by_role("button", name="Add goal").click()
-    until_shown(page, "Goal added.")
+    save(page, "Add goal", "Goal added.")
     seen.look("Care plan after adding a typed goal")
     stored = query(
         demo_db(demo_app),

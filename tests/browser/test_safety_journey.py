@@ -15,9 +15,11 @@ from tests.browser.conftest import go_to, sign_in, wait_ready
 from tests.browser.helpers import (
     after_rerun,
     demo_db,
+    header_link,
     main_text,
     open_section,
     query,
+    until_page,
     until_shown,
 )
 
@@ -44,11 +46,8 @@ def _click(page, name: str, done: str) -> None:
     wait_ready(page)
 
 
-def _header_link(page, label: str, heading: str) -> None:
-    page.get_by_test_id("stMain").get_by_role("link", name=label, exact=True).click()
-    wait_ready(page)
-    if heading:
-        page.get_by_role("heading", name=heading).wait_for()
+def _header_link(page, label: str, title: str = "") -> None:
+    header_link(page, label, title)
     expect(page.get_by_text(ALERT).first).to_be_visible()
 
 
@@ -87,7 +86,7 @@ def test_item_9_to_a_printed_safety_plan_and_a_completed_follow_up(page, demo_ap
     # The same alert on the patient's care plan and calendar (the header's links).
     _header_link(page, "Care plan", "Care plan")
     _header_link(page, "Calendar", "Calendar")
-    _header_link(page, "Record", "")
+    _header_link(page, "Record")
 
     # The safety plan, made with the patient, then printed for them.
     page.get_by_role("textbox", name="Warning signs").fill("Not sleeping\nStaying in bed")
@@ -122,7 +121,7 @@ def test_item_9_to_a_printed_safety_plan_and_a_completed_follow_up(page, demo_ap
     _click(page, "Complete the follow-up", "Safety follow-up completed.")
 
     go_to(page, "My day")
-    page.get_by_role("heading", name="My day").wait_for()
+    until_page(page, "My day")
     assert f"MRN {mrn}" not in main_text(page)
     (status,) = query(
         demo_db(demo_app), "SELECT status FROM safety_follow_up WHERE patient_id = ?", pid

@@ -31,13 +31,15 @@ def _go(pg, link: str) -> None:
     assert_no_app_error(pg)
 
 
-def _open(pg, name: str) -> None:
+def _open(pg, name: str, family: str) -> None:
     back = pg.get_by_role("button", name="← Back to search")
     if back.is_visible():
         back.click()
         wait_ready(pg)
     search(pg, name)
-    choose_patient(pg, "trainee1")  # each trainee's copy carries their username
+    # each trainee's copy carries their username; the name as well, so that a row of the
+    # last search still on the page can never be taken for it
+    choose_patient(pg, f"{family} · trainee1")
 
 
 def test_a_trainee_works_through_the_first_morning(page, demo_app):
@@ -54,10 +56,10 @@ def test_a_trainee_works_through_the_first_morning(page, demo_app):
     until_shown(pg, "Overdue tasks (1)")  # Walter's water-pill task (the rows are on a canvas)
 
     _go(pg, "Go to Patients")  # the next step's link
-    _open(pg, "walter brooks")
+    _open(pg, "walter brooks", "Brooks")
     until_shown(pg, "Brooks · trainee1, Walter")
     _steps_done(pg, 2)  # no click needed: the checklist refreshes itself
-    _open(pg, "gloria ramirez")
+    _open(pg, "gloria ramirez", "Ramírez")
     _steps_done(pg, 3)
 
     _go(pg, "Go to Contacts")  # opens Contacts on the trainee's own Walter
