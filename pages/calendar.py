@@ -5,13 +5,14 @@ import streamlit as st
 from components.overview.header import patient_header
 from components.scheduling import appointment_extras as extras
 from components.scheduling import work_lists as calendar_tabs
-from components.scheduling.calendar_view import legend, week
+from components.scheduling.calendar_view import legend, show_week_of, week
 from components.scheduling.dialogs import Desk, show_dialog
 from components.shared.deep_link import linked_id, linked_patient
 from components.shared.guard import page_setup
 from components.shared.viewed import patient_viewed
 from db import config
 from services.core import actions as core_actions
+from services.core import clock
 from services.core.errors import NotFound
 from services.scheduling import actions
 from services.scheduling.agenda import Filters
@@ -30,7 +31,8 @@ if "patient" in st.query_params and "cal_dialog" not in state:  # "schedule for 
     )
 if (shown := linked_id("appointment")) is not None:  # opened from My day
     try:
-        actions.open_appointment(actor, shown, tz=tz)
+        opened = actions.open_appointment(actor, shown, tz=tz)
+        show_week_of(KEY, clock.utc_to_local(opened.initial.start, tz).date())
         state["cal_dialog"] = {"kind": "edit", "id": shown}
     except NotFound:
         st.error("No such appointment.", icon=":material/event_busy:")

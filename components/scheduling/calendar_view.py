@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import streamlit as st
 from streamlit_calendar import calendar
@@ -60,6 +60,21 @@ def initial_date(view: dict | None, today: date) -> str | None:
     if first <= today.isoformat() < last:
         return today.isoformat()
     return view["currentStart"][:10]
+
+
+def show_week_of(key: str, day: date) -> None:
+    """Open the widget on the week that holds `day` (an appointment opened from a link,
+    e.g. on My day: the calendar behind its dialog shows that appointment's week, which
+    on a Sunday is not this one). The widget is drawn afresh, or its last report of the
+    range it showed would take the view back."""
+    monday = (day - timedelta(days=day.weekday())).isoformat()  # weeks start on Monday
+    after = (day + timedelta(days=7 - day.weekday())).isoformat()
+    st.session_state[f"{key}__view"] = {
+        "type": "timeGridWeek",
+        **dict.fromkeys(("currentStart", "activeStart"), monday),
+        **dict.fromkeys(("currentEnd", "activeEnd"), after),
+    }
+    st.session_state["cal_rev"] = st.session_state.get("cal_rev", 0) + 1
 
 
 def calendar_view(

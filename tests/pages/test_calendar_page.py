@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from components.scheduling.calendar_view import initial_date
 from db.base import today as clinic_today
 from db.base import utcnow
 from db.models import Appointment, AuditEvent, Patient, User
@@ -14,6 +15,7 @@ from db.session import session_scope
 from services.core import clock
 from services.core.identity import Actor
 from services.scheduling import appointments as scheduling
+from services.scheduling.feed import visible_range
 from services.scheduling.validation import AppointmentInput
 from tests.apptest import signed_in, texts
 
@@ -463,3 +465,25 @@ def test_a_ride_is_refused_for_a_home_visit(clinic):
                                  needs_transport=True),
             )  # fmt: skip
         assert "needs no ride" in err.value.errors["needs_transport"]
+
+
+def test_a_link_to_an_appointment_opens_the_calendar_on_its_week(clinic):
+    """From My day on a Sunday, Monday's visit is next week: the calendar behind the dialog
+    shows the week the appointment is in, and loads its events, not this week's."""
+    at = signed_in("nurse")
+    at.query_params["appointment"] = str(clinic["appointment"])
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    monday = clinic["day"] - timedelta(days=clinic["day"].weekday())
+    view = at.session_state["cal__view"]
+    assert (view["activeStart"], view["activeEnd"]) == (
+        monday.isoformat(),
+        (monday + timedelta(days=7)).isoformat(),
+    )
+    assert initial_date(view, clinic_today()) == monday.isoformat()
+    start, end = visible_range(view, TZ, clinic_today())
+    with session_scope(clinic["url"]) as s:
+        assert start <= s.get(Appointment, clinic["appointment"]).start_at < end
+    assert at.session_state["cal_dialog"]["id"] == clinic["appointment"]
+    at.run()  # the link is taken once: the nurse's own turns of the week are kept after it
+    assert at.session_state["cal_rev"] == 1
